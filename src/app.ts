@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { modules as allModules } from './modules/index.js';
+import { databaseOptionsFrom, openDatabase, type Database } from './platform/db/index.js';
+import { defaultPrincipalResolver, registerAuth, type PrincipalResolver } from './platform/http/auth.js';
+import { registerErrorHandling } from './platform/http/error-handler.js';
+import { registerNotFound } from './platform/http/not-found.js';
+import { API_PREFIX, registerOpenApi } from './platform/http/openapi.js';
+import { registerProtections } from './platform/http/protections.js';
+import { requestIdFrom } from './platform/http/request-id.js';
+import { createTokenService } from './platform/http/tokens.js';
+import type { Platform, SalesOpsModule } from './platform/module.js';
+import { registerHealth } from './platform/observability/health.js';
+import { loggerOptions } from './platform/observability/logger.js';
+import { createMetrics, registerHttpMetrics } from './platform/observability/metrics.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface AppDeps {
+  /** An open database; the caller keeps ownership (tests, the CLI). Otherwise opened from config. */
+  db?: Database;
+  /** Replaces the token-claims principal (identity checks sessions and live permissions). */
+  resolvePrincipal?: PrincipalResolver;
+  /** The modules to mount; all of them by default. */
+  modules?: SalesOpsModule[];
+  /** Extra routes mounted under /api/v1 after the modules (tests use it to probe the platform). */
+  extraRoutes?: (app: FastifyInstance, platform: Platform) => Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    platform: Platform;
+  }
+}
+
+export type App = FastifyInstance;
+
+/** Composes the platform plugins, then every module's plugin. Tests build the app the same way. */
+export async function buildApp(config: Config & { jwtSecret: string }, deps: AppDeps = {}): Promise<App> {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    genReqId: requestIdFrom,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ownsDb = !deps.db;
+  const db =
+    deps.db ??
+    (await openDatabase(
+      databaseOptionsFrom(config, (e) => app.log.warn({ err: e }, 'database connection error')),
+    ));
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 })
+    : undefined;
+  const platform: Platform = {
+    config,
+    db,
+    tokens: createTokenService(config.jwtSecret),
+    metrics: createMetrics(db),
+  };
+  app.decorate('platform', platform);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+  registerNotFound(app);
+  registerAuth(app, platform.tokens, deps.resolvePrincipal ?? defaultPrincipalResolver, {
+    publicPrefixes: ['/docs', '*'],
+  });
+  registerHttpMetrics(app, platform.metrics);
+  await registerProtections(app, config, redis);
+  await registerOpenApi(app, VERSION);
+  registerHealth(app, db);
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  const modules = deps.modules ?? allModules;
+  await app.register(
+    async (api) => {
+      for (const module of modules) {
+        if (module.routes) await api.register(async (scope) => module.routes!(scope, platform));
+      }
+      if (deps.extraRoutes) await api.register(async (scope) => deps.extraRoutes!(scope, platform));
+    },
+    { prefix: API_PREFIX },
+  );
+
+  app.addHook('onClose', async () => {
+    redis?.disconnect();
+    if (ownsDb) await db.close();
+  });
+  return app;
+}

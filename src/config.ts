@@ -1,0 +1,307 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Every setting SalesOps reads from the environment. The table below is the single source:
+ * `loadConfig` parses it, `salesops config` prints it, and the README's configuration table mirrors it
+ * (a test keeps the two in step).
+ */
+type Parser<T> = (raw: string) => T;
+
+/** Settings a derived default may look at (parsed before it, in table order). */
+interface ParsedSoFar {
+  nodeEnv?: string;
+  port?: number;
+  dataDir?: string;
+  databaseUrl?: string;
+  s3Bucket?: string;
+}
+
+interface Setting<T> {
+  env: string;
+  description: string;
+  /** Default used when the variable is unset or empty; a function sees the settings parsed so far. */
+  default?: T | ((parsed: ParsedSoFar) => T | undefined);
+  parse: Parser<T>;
+}
+
+const str: Parser<string> = (raw) => raw;
+const int =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`must be a whole number`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new Error(`must be between ${min} and ${max}`);
+    return value;
+  };
+const bool: Parser<boolean> = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new Error(`must be true or false`);
+};
+const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw) => {
+    if (!values.includes(raw as T)) throw new Error(`must be one of ${values.join(', ')}`);
+    return raw as T;
+  };
+const url =
+  (...protocols: string[]): Parser<string> =>
+  (raw) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new Error(`must be a URL`);
+    }
+    if (protocols.length && !protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+      throw new Error(`must use ${protocols.map((p) => `${p}://`).join(' or ')}`);
+    }
+    return raw;
+  };
+const list: Parser<string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+const secret: Parser<string> = (raw) => {
+  if (raw.length < 32) throw new Error(`must be at least 32 characters`);
+  return raw;
+};
+
+const settings = {
+  nodeEnv: {
+    env: 'NODE_ENV',
+    description: 'development, production or test',
+    default: 'development',
+    parse: oneOf('development', 'production', 'test'),
+  },
+  port: { env: 'PORT', description: 'HTTP port', default: 3000, parse: int(0, 65535) },
+  host: { env: 'HOST', description: 'Interface to listen on', default: '0.0.0.0', parse: str },
+  publicUrl: {
+    env: 'PUBLIC_URL',
+    description: 'Base URL used in links sent to people (password reset, survey links)',
+    default: (c: ParsedSoFar) => `http://localhost:${c.port ?? 3000}`,
+    parse: url('http', 'https'),
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    description: 'PostgreSQL connection string; unset = embedded PGlite in DATA_DIR/pglite',
+    parse: url('postgres', 'postgresql'),
+  },
+  databasePoolSize: {
+    env: 'DATABASE_POOL_SIZE',
+    description: 'Connections in the PostgreSQL pool',
+    default: 10,
+    parse: int(1, 500),
+  },
+  dataDir: {
+    env: 'DATA_DIR',
+    description: 'Directory for the embedded database, local files and generated secrets',
+    default: './data',
+    parse: str,
+  },
+  jwtSecret: {
+    env: 'JWT_SECRET',
+    description:
+      'HS256 signing secret (≥ 32 chars). Required in production; otherwise generated once into DATA_DIR',
+    parse: secret,
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    description: 'fatal, error, warn, info, debug, trace or silent',
+    default: 'info',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  logPretty: {
+    env: 'LOG_PRETTY',
+    description: 'Human-readable logs instead of JSON',
+    default: (c: ParsedSoFar) => c.nodeEnv === 'development' && Boolean(process.stdout.isTTY),
+    parse: bool,
+  },
+  corsOrigins: {
+    env: 'CORS_ORIGINS',
+    description: 'Comma-separated allowed origins; * allows any',
+    default: ['*'],
+    parse: list,
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    description: 'Trust X-Forwarded-* headers (behind a load balancer)',
+    default: false,
+    parse: bool,
+  },
+  bodyLimitBytes: {
+    env: 'BODY_LIMIT_BYTES',
+    description: 'Largest JSON body accepted',
+    default: 1_048_576,
+    parse: int(1024, 1_073_741_824),
+  },
+  uploadLimitBytes: {
+    env: 'UPLOAD_LIMIT_BYTES',
+    description: 'Largest uploaded file accepted',
+    default: 20_971_520,
+    parse: int(1024, 10_737_418_240),
+  },
+  rateLimitMax: {
+    env: 'RATE_LIMIT_MAX',
+    description: 'Requests per client IP per window',
+    default: 600,
+    parse: int(1, 1_000_000),
+  },
+  rateLimitWindowMs: {
+    env: 'RATE_LIMIT_WINDOW_MS',
+    description: 'Rate-limit window',
+    default: 60_000,
+    parse: int(1000, 86_400_000),
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    description: 'Redis for shared rate limits across instances; unset = in memory',
+    parse: url('redis', 'rediss'),
+  },
+  smtpUrl: {
+    env: 'SMTP_URL',
+    description: 'SMTP server (smtp://user:pass@host:587); unset = mail goes to the outbox table and the log',
+    parse: url('smtp', 'smtps'),
+  },
+  mailFrom: {
+    env: 'MAIL_FROM',
+    description: 'Sender of outgoing mail',
+    default: 'SalesOps <no-reply@salesops.local>',
+    parse: str,
+  },
+  storageDriver: {
+    env: 'STORAGE_DRIVER',
+    description: 'local or s3',
+    default: (c: ParsedSoFar) => (c.s3Bucket ? 's3' : 'local'),
+    parse: oneOf('local', 's3'),
+  },
+  storageDir: {
+    env: 'STORAGE_DIR',
+    description: 'Root of local file storage',
+    default: (c: ParsedSoFar) => path.join(c.dataDir ?? './data', 'files'),
+    parse: str,
+  },
+  s3Endpoint: {
+    env: 'S3_ENDPOINT',
+    description: 'S3-compatible endpoint (MinIO, R2…); unset = AWS',
+    parse: url('http', 'https'),
+  },
+  s3Region: { env: 'S3_REGION', description: 'S3 region', default: 'us-east-1', parse: str },
+  s3Bucket: { env: 'S3_BUCKET', description: 'S3 bucket', parse: str },
+  s3AccessKeyId: { env: 'S3_ACCESS_KEY_ID', description: 'S3 access key', parse: str },
+  s3SecretAccessKey: { env: 'S3_SECRET_ACCESS_KEY', description: 'S3 secret key', parse: str },
+  s3ForcePathStyle: {
+    env: 'S3_FORCE_PATH_STYLE',
+    description: 'Path-style bucket addressing (needed by most S3-compatible servers)',
+    default: true,
+    parse: bool,
+  },
+  migrateOnStart: {
+    env: 'MIGRATE_ON_START',
+    description: 'Apply pending migrations when serve starts',
+    default: true,
+    parse: bool,
+  },
+  demoData: {
+    env: 'DEMO_DATA',
+    description: 'Seed demo tenants and users on start (default on for the embedded database)',
+    default: (c: ParsedSoFar) => !c.databaseUrl && c.nodeEnv !== 'production',
+    parse: bool,
+  },
+  workers: {
+    env: 'WORKERS',
+    description: 'Run job workers inside the API process',
+    default: true,
+    parse: bool,
+  },
+  shutdownTimeoutMs: {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    description: 'How long shutdown waits for in-flight requests and jobs',
+    default: 10_000,
+    parse: int(0, 600_000),
+  },
+} satisfies Record<string, Setting<unknown>>;
+
+type Settings = typeof settings;
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+type HasDefault<S> = S extends { default: unknown } ? true : false;
+
+export type Config = {
+  [K in keyof Settings as HasDefault<Settings[K]> extends true ? K : never]: ValueOf<Settings[K]>;
+} & {
+  [K in keyof Settings as HasDefault<Settings[K]> extends true ? never : K]?: ValueOf<Settings[K]>;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates every setting; reports all bad variables at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, setting] of Object.entries(settings) as [string, Setting<unknown>][]) {
+    if (key in overrides) {
+      config[key] = (overrides as Record<string, unknown>)[key];
+      continue;
+    }
+    const raw = env[setting.env];
+    if (raw !== undefined && raw.trim() !== '') {
+      try {
+        config[key] = setting.parse(raw.trim());
+      } catch (error) {
+        problems.push(`${setting.env} ${(error as Error).message} (got "${raw}")`);
+      }
+    } else if (typeof setting.default === 'function') {
+      config[key] = (setting.default as (c: ParsedSoFar) => unknown)(config);
+    } else {
+      config[key] = setting.default;
+    }
+  }
+  const parsed = config as Config;
+  if (parsed.nodeEnv === 'production' && !parsed.jwtSecret) {
+    problems.push('JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (parsed.storageDriver === 's3' && !parsed.s3Bucket) {
+    problems.push('S3_BUCKET is required when STORAGE_DRIVER=s3');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return parsed;
+}
+
+/** The settings table as rows (for `salesops config` and the README). */
+export function describeSettings(): { env: string; default: string; description: string }[] {
+  return Object.values(settings as Record<string, Setting<unknown>>).map((s) => ({
+    env: s.env,
+    default:
+      typeof s.default === 'function'
+        ? 'derived'
+        : s.default === undefined
+          ? ''
+          : Array.isArray(s.default)
+            ? s.default.join(',')
+            : String(s.default),
+    description: s.description,
+  }));
+}
+
+/**
+ * Fills in JWT_SECRET outside production: a random secret generated on first start and kept in
+ * DATA_DIR, so tokens survive restarts without any set-up.
+ */
+export function ensureJwtSecret(config: Config): Config & { jwtSecret: string } {
+  if (config.jwtSecret) return config as Config & { jwtSecret: string };
+  const file = path.join(config.dataDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return { ...config, jwtSecret: readFileSync(file, 'utf8').trim() };
+}

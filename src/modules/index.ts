@@ -1,0 +1,4 @@
+import type { SalesOpsModule } from '../platform/module.js';
+
+/** Every business module, in dependency order (identity, catalog, then the rest). */
+export const modules: SalesOpsModule[] = [];

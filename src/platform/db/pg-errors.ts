@@ -1,0 +1,99 @@
+import { AppError } from '../http/errors.js';
+
+interface PgLikeError {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+  column?: string;
+  table?: string;
+  message?: string;
+}
+
+/** SQLSTATEs after which the whole transaction may simply be run again. */
+export const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+
+const CONNECTION_SQLSTATE = /^(08|57P0|53)/;
+
+/** The PostgreSQL error itself: Drizzle wraps driver errors (DrizzleQueryError) and keeps them as `cause`. */
+export function pgErrorOf(error: unknown): PgLikeError | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as PgLikeError).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return current as PgLikeError;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function sqlState(error: unknown): string | undefined {
+  return pgErrorOf(error)?.code;
+}
+
+/** Names the columns of a violated key without echoing the values ("Key (code)=(A1) already exists."). */
+function keyColumns(detail: string | undefined): string[] {
+  const match = detail?.match(/^Key \(([^)]+)\)/);
+  return match?.[1] ? match[1].split(',').map((c) => c.trim().replace(/^"|"$/g, '')) : [];
+}
+
+/**
+ * Turns a PostgreSQL error into the API error it means. Returns undefined for anything that is a
+ * programming error (bad SQL), which the error handler reports as a 500 without internals.
+ */
+export function translateDbError(error: unknown): AppError | undefined {
+  const pg = pgErrorOf(error);
+  const state = pg?.code;
+  if (!pg || !state) return undefined;
+  const columns = keyColumns(pg.detail).filter((c) => c !== 'tenant_id');
+  const errors = columns.map((column) => ({ path: `/${column}`, message: '' }));
+  switch (state) {
+    case '23505':
+      return new AppError(409, 'DUPLICATE', 'A record with the same unique value already exists.', {
+        errors: errors.map((e) => ({ ...e, message: 'must be unique' })),
+        cause: error,
+      });
+    case '23503':
+      return new AppError(
+        422,
+        'REFERENCE_NOT_FOUND',
+        'A referenced record does not exist or is still in use.',
+        {
+          errors: errors.map((e) => ({ ...e, message: 'must reference an existing record' })),
+          cause: error,
+        },
+      );
+    case '23502':
+      return new AppError(422, 'VALIDATION_FAILED', 'A required value is missing.', {
+        errors: pg.column ? [{ path: `/${pg.column}`, message: 'is required' }] : [],
+        cause: error,
+      });
+    case '23514':
+    case '22P02':
+    case '22001':
+    case '22003':
+    case '22007':
+    case '22008':
+      return new AppError(422, 'VALIDATION_FAILED', 'A value is not valid.', { cause: error });
+    case '42501':
+      return new AppError(403, 'FORBIDDEN', 'This operation is not allowed.', { cause: error });
+    case '40001':
+    case '40P01':
+      return new AppError(
+        503,
+        'CONCURRENT_UPDATE',
+        'The request conflicted with concurrent changes; retry it.',
+        {
+          cause: error,
+          retryAfterSeconds: 1,
+        },
+      );
+    case '57014':
+      return new AppError(503, 'QUERY_TIMEOUT', 'The database took too long to answer.', { cause: error });
+    default:
+      if (CONNECTION_SQLSTATE.test(state)) {
+        return new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable.', {
+          cause: error,
+          retryAfterSeconds: 5,
+        });
+      }
+      return undefined;
+  }
+}

@@ -1,0 +1,136 @@
+import pg from 'pg';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import type { DriverCore } from './transactions.js';
+import type { AppDb, NotificationListener } from './types.js';
+
+const MIGRATION_LOCK_KEY = 7_210_431_001;
+
+export interface PostgresOptions {
+  url: string;
+  poolSize: number;
+  /** Called for errors of idle pooled connections and the listener connection (they must not crash the process). */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * One dedicated connection for LISTEN, reconnecting with backoff, re-subscribing every channel, so
+ * real-time events survive a database restart.
+ */
+function createListener(options: PostgresOptions) {
+  const channels = new Map<string, Set<NotificationListener>>();
+  let client: pg.Client | undefined;
+  let connecting: Promise<pg.Client> | undefined;
+  let closed = false;
+  let retryMs = 250;
+
+  const quote = (channel: string) => `"${channel.replace(/"/g, '""')}"`;
+
+  async function connect(): Promise<pg.Client> {
+    const next = new pg.Client({ connectionString: options.url });
+    next.on('notification', (msg) => {
+      for (const listener of channels.get(msg.channel) ?? []) listener(msg.payload ?? '');
+    });
+    next.on('error', (error) => {
+      options.onError?.(error);
+      if (client === next) client = undefined;
+      void next.end().catch(() => undefined);
+      if (!closed) setTimeout(() => void ensure().catch(() => undefined), retryMs);
+      retryMs = Math.min(retryMs * 2, 10_000);
+    });
+    await next.connect();
+    for (const channel of channels.keys()) await next.query(`LISTEN ${quote(channel)}`);
+    retryMs = 250;
+    client = next;
+    return next;
+  }
+
+  function ensure(): Promise<pg.Client> {
+    if (client) return Promise.resolve(client);
+    connecting ??= connect().finally(() => (connecting = undefined));
+    return connecting;
+  }
+
+  return {
+    async listen(channel: string, listener: NotificationListener) {
+      let set = channels.get(channel);
+      if (!set) {
+        set = new Set();
+        channels.set(channel, set);
+        const conn = await ensure();
+        if (conn === client && channels.has(channel)) await conn.query(`LISTEN ${quote(channel)}`);
+      }
+      set.add(listener);
+      return async () => {
+        set.delete(listener);
+        if (set.size === 0 && channels.get(channel) === set) {
+          channels.delete(channel);
+          await client?.query(`UNLISTEN ${quote(channel)}`).catch(() => undefined);
+        }
+      };
+    },
+    async close() {
+      closed = true;
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
+
+export async function openPostgres(options: PostgresOptions): Promise<DriverCore> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', (error) => options.onError?.(error));
+  const listener = createListener(options);
+
+  return {
+    driver: 'postgres',
+    async transaction(preamble, fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        // BEGIN and the tenant preamble travel in one round trip (simple query protocol).
+        await client.query(preamble ? `begin; ${preamble}` : 'begin');
+        const result = await fn({
+          db: drizzle({ client }) as unknown as AppDb,
+          sql: { query: (text, params) => client.query(text, params) as never },
+        });
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('rollback');
+        } catch (rollbackError) {
+          broken = rollbackError as Error; // the connection is unusable: destroy it, not reuse it
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    query: (text, params) => pool.query(text, params) as never,
+    async exec(text) {
+      await pool.query(text);
+    },
+    listen: (channel, fn) => listener.listen(channel, fn),
+    async migrate(migrationsFolder) {
+      // A session lock serialises instances that start together; drizzle runs its own transaction.
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        await migrate(drizzle({ client }), { migrationsFolder });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+        client.release();
+      }
+    },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+
+/** Raw SQL on the connection a transaction runs on (for pg-boss and the few queries Drizzle cannot express). */
+export interface SqlClient {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** Drizzle bound to one transaction. Repositories take it as their first argument. */
+export type AppDb = PgDatabase<PgQueryResultHKT>;
+
+/** One open transaction: Drizzle for queries, `sql` for raw statements on the same connection. */
+export interface Tx {
+  db: AppDb;
+  sql: SqlClient;
+}
+
+/** Who a tenant transaction runs for. The tenant always comes from the authenticated principal. */
+export interface TenantContext {
+  tenantId: string;
+  userId?: string | null;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export type NotificationListener = (payload: string) => void;
+
+/** The driver-neutral database every part of SalesOps uses. */
+export interface Database {
+  readonly driver: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction as the application role with RLS bound to the tenant. */
+  withTenant<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one transaction as the owner (RLS bypassed): migrations, jobs, super-admin work. */
+  withSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** A statement outside any transaction, as the owner (health checks, pg-boss polling). */
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** Several statements in one round trip, no parameters (pg-boss schema scripts). */
+  exec(text: string): Promise<void>;
+  listen(channel: string, listener: NotificationListener): Promise<() => Promise<void>>;
+  /** Applies the drizzle-kit migrations in `folder` (serialised across processes on PostgreSQL). */
+  migrate(folder: string): Promise<void>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { unauthenticated } from './errors.js';
+
+/** Claims of a SalesOps access token. `tid` is null for super_admin, who belongs to no tenant. */
+export interface AccessClaims {
+  sub: string;
+  tid: string | null;
+  sid?: string;
+  roles: string[];
+  perms: string[];
+}
+
+const ISSUER = 'salesops';
+const AUDIENCE = 'salesops-api';
+
+const keyId = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 16);
+
+export interface TokenService {
+  signAccess(claims: AccessClaims, ttlSeconds: number): Promise<string>;
+  verifyAccess(token: string): Promise<AccessClaims>;
+}
+
+/**
+ * HS256 access tokens. The key id in the header names the secret that signed a token, so a new
+ * JWT_SECRET can be rolled out while tokens signed with a previous one (JWT_PREVIOUS_SECRETS) still
+ * verify until they expire.
+ */
+export function createTokenService(secret: string, previousSecrets: string[] = []): TokenService {
+  const encoder = new TextEncoder();
+  const current = { kid: keyId(secret), key: encoder.encode(secret) };
+  const ring = new Map(
+    [current, ...previousSecrets.map((s) => ({ kid: keyId(s), key: encoder.encode(s) }))].map((k) => [
+      k.kid,
+      k.key,
+    ]),
+  );
+
+  return {
+    async signAccess(claims, ttlSeconds) {
+      return new SignJWT({ tid: claims.tid, sid: claims.sid, roles: claims.roles, perms: claims.perms })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: current.kid })
+        .setSubject(claims.sub)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+        .sign(current.key);
+    },
+    async verifyAccess(token) {
+      try {
+        const { payload } = await jwtVerify(
+          token,
+          async (header) => {
+            const key = header.kid ? ring.get(header.kid) : undefined;
+            if (!key) throw new joseErrors.JWSSignatureVerificationFailed('unknown key id');
+            return key;
+          },
+          { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] },
+        );
+        if (typeof payload.sub !== 'string') throw new Error('no subject');
+        return {
+          sub: payload.sub,
+          tid: typeof payload.tid === 'string' ? payload.tid : null,
+          sid: typeof payload.sid === 'string' ? payload.sid : undefined,
+          roles: Array.isArray(payload.roles) ? payload.roles.map(String) : [],
+          perms: Array.isArray(payload.perms) ? payload.perms.map(String) : [],
+        };
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired)
+          throw unauthenticated('The access token has expired.', 'TOKEN_EXPIRED');
+        throw unauthenticated('The access token is not valid.', 'INVALID_TOKEN');
+      }
+    },
+  };
+}
