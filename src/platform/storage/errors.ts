@@ -1,0 +1,47 @@
+import { AppError } from '../http/errors.js';
+
+/**
+ * Storage errors are AppErrors so a route can let them propagate: the one error handler turns them
+ * into problem documents with a stable `code`, and callers can still `instanceof` them.
+ */
+
+export class FileNotFoundError extends AppError {
+  constructor(readonly key: string) {
+    // The key stays on the error for logs but out of the response: it is an internal storage path.
+    super(404, 'FILE_NOT_FOUND', 'The file was not found.');
+    this.name = 'FileNotFoundError';
+  }
+}
+
+export class FileTooLargeError extends AppError {
+  constructor(readonly limitBytes: number) {
+    super(413, 'FILE_TOO_LARGE', `The file is larger than the limit of ${limitBytes} bytes.`, {
+      extensions: { limitBytes },
+    });
+    this.name = 'FileTooLargeError';
+  }
+}
+
+export class UnsupportedFileTypeError extends AppError {
+  constructor(
+    readonly detectedType: string,
+    readonly allowedTypes: readonly string[],
+  ) {
+    super(415, 'UNSUPPORTED_FILE_TYPE', `Files of type ${detectedType} are not accepted here.`, {
+      extensions: { detectedType, allowedTypes: [...allowedTypes] },
+    });
+    this.name = 'UnsupportedFileTypeError';
+  }
+}
+
+export class InvalidKeyError extends AppError {
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+    options: { cause?: unknown } = {},
+  ) {
+    // The key itself is not echoed in the detail: it may contain control characters or be huge.
+    super(422, 'INVALID_FILE_KEY', `Invalid file key: ${reason}.`, options);
+    this.name = 'InvalidKeyError';
+  }
+}

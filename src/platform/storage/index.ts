@@ -1,0 +1,24 @@
+export type { FileStorage, PutOptions, StoredFile } from './types.js';
+export { FileNotFoundError, FileTooLargeError, InvalidKeyError, UnsupportedFileTypeError } from './errors.js';
+export {
+  assertValidKey,
+  isValidKey,
+  MAX_KEY_LENGTH,
+  MAX_SEGMENT_LENGTH,
+  safeKey,
+  toKeySegment,
+} from './keys.js';
+export {
+  detectContentType,
+  isAllowedType,
+  looksLikeText,
+  OCTET_STREAM,
+  SNIFF_BYTES,
+  sniffStream,
+  TEXT_PLAIN,
+  type SniffedStream,
+  type SniffOptions,
+} from './content-type.js';
+export { LocalStorage, type LocalStorageOptions } from './local-storage.js';
+export { createS3Client, S3Storage, type S3ConnectionOptions, type S3StorageOptions } from './s3-storage.js';
+export { createStorage, type StorageConfig } from './factory.js';
