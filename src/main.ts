@@ -1,0 +1,64 @@
+import 'dotenv/config';
+import { parseArgs } from 'node:util';
+import { ConfigError, describeSettings, loadConfig } from './config.js';
+import { CliError } from './cli/open.js';
+
+const USAGE = `Usage: salesops <command> [options]
+
+Commands:
+  serve                 Run the API (default): migrates, seeds demo data, starts workers
+  worker                Run job workers only (scale out beside API instances)
+  migrate               Apply pending database migrations
+  seed                  Load demo data (idempotent)
+  openapi [--out F]     Print or write the OpenAPI document; --check F fails when F differs
+  config                List every setting with its default
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      check: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0] ?? 'serve';
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'config') {
+    for (const s of describeSettings())
+      process.stdout.write(`${s.env.padEnd(24)} ${s.default.padEnd(12)} ${s.description}\n`);
+    return;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      return (await import('./cli/serve.js')).serve(config);
+    case 'worker':
+      return (await import('./cli/worker.js')).worker(config);
+    case 'migrate':
+      return (await import('./cli/migrate.js')).migrateCommand(config);
+    case 'seed':
+      return (await import('./cli/seed.js')).seedCommand(config);
+    case 'openapi':
+      return (await import('./cli/openapi.js')).openapiCommand(config, {
+        out: values.out,
+        check: values.check,
+      });
+    default:
+      throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof CliError) {
+    process.stderr.write(`salesops: ${error.message}\n`);
+  } else {
+    process.stderr.write(`salesops: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgPolicy, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { uuidv7 } from '../../lib/ids.js';
+import { appRole, currentTenantId } from '../db/tenant-table.js';
+
+export const MAIL_STATUSES = ['queued', 'sent', 'failed', 'logged'] as const;
+export type MailStatus = (typeof MAIL_STATUSES)[number];
+
+/**
+ * Every mail SalesOps produces, written in the transaction of the business change that caused it.
+ * System mail (no tenant: super-admin invitations, platform alerts) has a null tenant_id, so the
+ * primary key is `id` alone; row-level security still limits the application role to the current
+ * tenant's rows, because bodies hold password-reset and invitation links.
+ */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: uuid('id').primaryKey().$defaultFn(uuidv7),
+    tenantId: uuid('tenant_id'),
+    to: text('to').array().notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html'),
+    /** The template's name; null for a message composed without one. */
+    template: text('template'),
+    status: text('status', { enum: MAIL_STATUSES }).notNull(),
+    /** SMTP deliveries tried so far. */
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    messageId: text('message_id'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('mail_outbox_tenant_created_idx').on(t.tenantId, t.createdAt),
+    check(
+      'mail_outbox_status_check',
+      sql`${t.status} in ('queued', 'sent', 'failed', 'logged')`,
+    ),
+    check('mail_outbox_to_not_empty', sql`cardinality(${t.to}) > 0`),
+    pgPolicy('tenant_isolation', {
+      as: 'permissive',
+      for: 'all',
+      to: appRole,
+      using: sql`${t.tenantId} = ${currentTenantId}`,
+      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
+    }),
+  ],
+);
+
+export type MailOutboxRow = typeof mailOutbox.$inferSelect;

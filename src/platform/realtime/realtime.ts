@@ -1,0 +1,141 @@
+import type { Database } from '../db/types.js';
+import { assertTopic, canonicalId, decodeEvent, encodeEvent } from './envelope.js';
+import type {
+  Realtime,
+  RealtimeEvent,
+  RealtimeListener,
+  RealtimeLogger,
+  RealtimeStats,
+  SubscribeOptions,
+  SubscriptionFilter,
+} from './types.js';
+
+/** The one NOTIFY channel every SalesOps process shares (lower case: LISTEN folds unquoted names). */
+export const REALTIME_CHANNEL = 'salesops_events';
+
+export interface RealtimeOptions {
+  /** Another channel (separate deployments sharing one database). */
+  channel?: string;
+}
+
+interface Subscription {
+  tenantId: string;
+  userId: string | null;
+  topics: ReadonlySet<string> | null;
+  listener: RealtimeListener;
+  onEnd?: () => void;
+}
+
+/**
+ * Local delivery happens only through the NOTIFY loopback: a process receives its own notifications
+ * like everyone else's. That gives one code path, the same commit order on every instance, and
+ * transactional publishing for free (an event published in a transaction that rolls back reaches no
+ * one, including the local process); the cost is one database round trip of latency.
+ */
+export function createRealtime(db: Database, log: RealtimeLogger, options: RealtimeOptions = {}): Realtime {
+  const channel = options.channel ?? REALTIME_CHANNEL;
+  const byTenant = new Map<string, Set<Subscription>>();
+  let state: RealtimeStats['state'] = 'idle';
+  let starting: Promise<void> | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+
+  function matches(subscription: Subscription, event: RealtimeEvent): boolean {
+    if (event.userId !== undefined && event.userId !== subscription.userId) return false;
+    return subscription.topics === null || subscription.topics.has(event.topic);
+  }
+
+  function deliver(payload: string): void {
+    if (state !== 'running') return;
+    const event = decodeEvent(payload);
+    if (!event) {
+      log.warn({ channel, bytes: payload.length }, 'realtime: ignored a malformed notification');
+      return;
+    }
+    const subscriptions = byTenant.get(event.tenantId);
+    if (!subscriptions) return;
+    for (const subscription of [...subscriptions]) {
+      if (!matches(subscription, event)) continue;
+      try {
+        subscription.listener(event);
+      } catch (error) {
+        log.error({ err: error, topic: event.topic }, 'realtime: a subscriber failed');
+      }
+    }
+  }
+
+  function remove(subscription: Subscription): boolean {
+    const set = byTenant.get(subscription.tenantId);
+    if (!set?.delete(subscription)) return false;
+    if (set.size === 0) byTenant.delete(subscription.tenantId);
+    return true;
+  }
+
+  return {
+    start() {
+      if (state === 'stopped') return Promise.reject(new Error('Realtime was stopped; create a new one.'));
+      starting ??= (async () => {
+        state = 'starting';
+        unlisten = await db.listen(channel, deliver);
+        // stop() may have run while LISTEN was in flight.
+        if (state === 'stopped') await unlisten();
+        else state = 'running';
+      })().catch((error: unknown) => {
+        starting = undefined;
+        if (state === 'starting') state = 'idle';
+        throw error;
+      });
+      return starting;
+    },
+
+    async stop() {
+      if (state === 'stopped') return;
+      const pending = starting;
+      state = 'stopped';
+      const ended = [...byTenant.values()].flatMap((set) => [...set]);
+      byTenant.clear();
+      for (const subscription of ended) {
+        try {
+          subscription.onEnd?.();
+        } catch (error) {
+          log.error({ err: error }, 'realtime: a subscription end handler failed');
+        }
+      }
+      await pending?.catch(() => undefined);
+      await unlisten?.().catch((error: unknown) => log.warn({ err: error }, 'realtime: UNLISTEN failed'));
+      unlisten = undefined;
+    },
+
+    async publish(input, options = {}) {
+      const { event, payload } = encodeEvent(input);
+      const client = options.tx?.sql ?? db;
+      await client.query('select pg_notify($1, $2)', [channel, payload]);
+      return event;
+    },
+
+    subscribe(filter: SubscriptionFilter, listener: RealtimeListener, options: SubscribeOptions = {}) {
+      for (const topic of filter.topics ?? []) assertTopic(topic);
+      const subscription: Subscription = {
+        tenantId: canonicalId(filter.tenantId, 'tenantId'),
+        userId: filter.userId === null ? null : canonicalId(filter.userId, 'userId'),
+        topics: filter.topics?.length ? new Set(filter.topics) : null,
+        listener,
+        onEnd: options.onEnd,
+      };
+      if (state === 'stopped') {
+        // Shutting down: the subscriber learns it is over the same way as the ones stop() ended.
+        queueMicrotask(() => subscription.onEnd?.());
+        return () => undefined;
+      }
+      let set = byTenant.get(subscription.tenantId);
+      if (!set) byTenant.set(subscription.tenantId, (set = new Set()));
+      set.add(subscription);
+      return () => void remove(subscription);
+    },
+
+    stats() {
+      let subscribers = 0;
+      for (const set of byTenant.values()) subscribers += set.size;
+      return { state, subscribers };
+    },
+  };
+}

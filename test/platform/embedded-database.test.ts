@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/platform/db/index.js';
+import { spawnNode, TSX } from '../harness/process.js';
+
+/** The embedded database's own guarantees; these run real processes against a real data directory. */
+describe('embedded database (PGlite) on disk', () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'salesops-embedded-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('refuses a second process on the same data directory, and the first keeps working', async () => {
+    const dataDir = tempDir();
+    const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'false' };
+    const first = spawnNode(['bin/salesops.js', 'serve'], env);
+    try {
+      const [, port] = await first.waitFor(/API\s+http:\/\/localhost:(\d+)/, 60_000);
+      const second = spawnNode(['bin/salesops.js', 'serve'], env);
+      const { code } = await second.exited;
+      expect(code).toBe(1);
+      expect(second.output()).toMatch(/in use by another SalesOps process \(pid \d+\)/);
+      const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      expect(ready.status).toBe(200);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+      expect(existsSync(path.join(dataDir, 'pglite.lock'))).toBe(false);
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('loses no committed row when the process is killed with SIGKILL', async () => {
+    const dataDir = path.join(tempDir(), 'pglite');
+    const writer = spawnNode([...TSX, 'test/fixtures/pglite-writer.ts', dataDir]);
+    await writer.waitFor(/committed 40\n/, 60_000);
+    writer.child.kill('SIGKILL');
+    await writer.exited;
+    const lastCommitted = Math.max(...[...writer.output().matchAll(/committed (\d+)/g)].map((m) => Number(m[1])));
+
+    // The stale lock of the killed process is taken over; every reported commit is there.
+    const db = await openDatabase({ driver: 'pglite', dataDir });
+    try {
+      const { rows } = await db.query<{ max: number; count: number }>(
+        'select max(n)::int as max, count(*)::int as count from durability',
+      );
+      expect(rows[0]!.max).toBeGreaterThanOrEqual(lastCommitted);
+      expect(rows[0]!.count).toBe(rows[0]!.max);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+});
