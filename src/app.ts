@@ -68,8 +68,15 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   };
   app.decorate('platform', platform);
 
+  // While closing, responses to in-flight requests end their keep-alive connection, so the server
+  // is not held open by idle clients once the last request has finished.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
   registerErrorHandling(app);
   registerNotFound(app);

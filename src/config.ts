@@ -173,12 +173,6 @@ const settings = {
     default: 'SalesOps <no-reply@salesops.local>',
     parse: str,
   },
-  storageDriver: {
-    env: 'STORAGE_DRIVER',
-    description: 'local or s3',
-    default: (c: ParsedSoFar) => (c.s3Bucket ? 's3' : 'local'),
-    parse: oneOf('local', 's3'),
-  },
   storageDir: {
     env: 'STORAGE_DIR',
     description: 'Root of local file storage',
@@ -199,6 +193,12 @@ const settings = {
     description: 'Path-style bucket addressing (needed by most S3-compatible servers)',
     default: true,
     parse: bool,
+  },
+  storageDriver: {
+    env: 'STORAGE_DRIVER',
+    description: 'local or s3',
+    default: (c: ParsedSoFar) => (c.s3Bucket ? 's3' : 'local'),
+    parse: oneOf('local', 's3'),
   },
   migrateOnStart: {
     env: 'MIGRATE_ON_START',

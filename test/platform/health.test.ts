@@ -27,7 +27,9 @@ describe('health and metrics', () => {
     expect(res.body).toMatch(
       /salesops_http_request_duration_seconds_bucket\{le="[\d.]+",method="GET",route="\/health\/live",status_code="200"\}/,
     );
-    expect(res.body).toMatch(/salesops_http_requests_total\{method="GET",route="unmatched",status_code="404"\} 1/);
+    expect(res.body).toMatch(
+      /salesops_http_requests_total\{method="GET",route="unmatched",status_code="404"\} 1/,
+    );
     expect(res.body).toContain('salesops_http_requests_in_flight');
     expect(res.body).toMatch(/salesops_db_pool_connections\{state="total"\} \d+/);
     expect(res.body).toContain('salesops_job_queue_depth');
@@ -46,7 +48,12 @@ describe.skipIf(driverUnderTest !== 'postgres')('readiness when PostgreSQL goes 
     proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
     url.hostname = '127.0.0.1';
     url.port = String(proxy.port);
-    const viaProxy = await openDatabase({ driver: 'postgres', url: url.toString(), poolSize: 2, onError: () => {} });
+    const viaProxy = await openDatabase({
+      driver: 'postgres',
+      url: url.toString(),
+      poolSize: 2,
+      onError: () => {},
+    });
     t = await createTestApp({ database: { db: viaProxy, close: () => viaProxy.close() } });
   });
   afterAll(async () => {

@@ -16,11 +16,23 @@ export interface PgliteOptions {
   instance?: PGlite;
 }
 
-function bindTx(tx: Transaction): Tx {
-  return {
-    // Drizzle only needs `query`; a PGlite transaction provides it on the locked connection.
-    db: drizzle(tx as unknown as PGlite) as unknown as AppDb,
-    sql: { query: (text, params) => tx.query(text, params as unknown[]) as never },
+/**
+ * PGlite runs one transaction at a time, so one Drizzle instance can serve every transaction: its
+ * client forwards to whichever transaction is open (building Drizzle per request costs more than
+ * the query).
+ */
+function transactionBinder(): (tx: Transaction) => Tx {
+  let current: Transaction | undefined;
+  const client = {
+    query: (...args: Parameters<Transaction['query']>) => {
+      if (!current) throw new Error('PGlite transaction client used outside its transaction');
+      return current.query(...args);
+    },
+  };
+  const db = drizzle(client as unknown as PGlite) as unknown as AppDb;
+  return (tx) => {
+    current = tx;
+    return { db, sql: { query: (text, params) => tx.query(text, params as unknown[]) as never } };
   };
 }
 
@@ -48,6 +60,7 @@ export async function openPglite(options: PgliteOptions): Promise<DriverCore> {
     client = await PGlite.create({ loadDataDir: options.loadDataDir });
   }
   const owned = !options.instance;
+  const bindTx = transactionBinder();
 
   return {
     driver: 'pglite',

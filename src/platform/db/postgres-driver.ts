@@ -85,6 +85,16 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
   });
   pool.on('error', (error) => options.onError?.(error));
   const listener = createListener(options);
+  // Drizzle instances are cached per pooled connection: building one per request costs more than the query.
+  const bound = new WeakMap<pg.PoolClient, AppDb>();
+  const dbFor = (client: pg.PoolClient) => {
+    let db = bound.get(client);
+    if (!db) {
+      db = drizzle({ client }) as unknown as AppDb;
+      bound.set(client, db);
+    }
+    return db;
+  };
 
   return {
     driver: 'postgres',
@@ -95,7 +105,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
         // BEGIN and the tenant preamble travel in one round trip (simple query protocol).
         await client.query(preamble ? `begin; ${preamble}` : 'begin');
         const result = await fn({
-          db: drizzle({ client }) as unknown as AppDb,
+          db: dbFor(client),
           sql: { query: (text, params) => client.query(text, params) as never },
         });
         await client.query('commit');
