@@ -41,7 +41,9 @@ describe('embedded database (PGlite) on disk', () => {
     await writer.waitFor(/committed 40\n/, 60_000);
     writer.child.kill('SIGKILL');
     await writer.exited;
-    const lastCommitted = Math.max(...[...writer.output().matchAll(/committed (\d+)/g)].map((m) => Number(m[1])));
+    const lastCommitted = Math.max(
+      ...[...writer.output().matchAll(/committed (\d+)/g)].map((m) => Number(m[1])),
+    );
 
     // The stale lock of the killed process is taken over; every reported commit is there.
     const db = await openDatabase({ driver: 'pglite', dataDir });

@@ -33,10 +33,7 @@ export const mailOutbox = pgTable(
   },
   (t) => [
     index('mail_outbox_tenant_created_idx').on(t.tenantId, t.createdAt),
-    check(
-      'mail_outbox_status_check',
-      sql`${t.status} in ('queued', 'sent', 'failed', 'logged')`,
-    ),
+    check('mail_outbox_status_check', sql`${t.status} in ('queued', 'sent', 'failed', 'logged')`),
     check('mail_outbox_to_not_empty', sql`cardinality(${t.to}) > 0`),
     pgPolicy('tenant_isolation', {
       as: 'permissive',

@@ -29,9 +29,7 @@ export interface ComposedMessage {
 }
 
 export type MailMessage<TVars extends object = Record<string, unknown>> =
-  | TemplateMessage<TVars>
-  | NamedTemplateMessage
-  | ComposedMessage;
+  TemplateMessage<TVars> | NamedTemplateMessage | ComposedMessage;
 
 export interface SendMailOptions {
   /**
@@ -58,9 +56,9 @@ export interface Mailer {
   outbox(filter?: OutboxFilter, options?: { tx?: Tx }): Promise<OutboxMail[]>;
 }
 
-/** The part of a pino/Fastify logger the mail code writes to. */
+/** The part of a pino/Fastify logger the mail code writes to (the job queue's logger fits too). */
 export interface MailLog {
-  debug(obj: object, msg: string): void;
+  debug?(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;

@@ -74,11 +74,18 @@ export function registerHttpMetrics(app: FastifyInstance, metrics: Metrics): voi
     registers: [metrics.registry],
   });
 
-  app.addHook('onRequest', async () => {
+  // A request leaves the gauge once: on its response, or when the client aborts (no response then).
+  const counted = new WeakSet<object>();
+  const leave = (request: object) => {
+    if (counted.delete(request)) inFlight.dec();
+  };
+  app.addHook('onRequest', async (request) => {
+    counted.add(request);
     inFlight.inc();
   });
+  app.addHook('onRequestAbort', async (request) => leave(request));
   app.addHook('onResponse', async (request, reply) => {
-    inFlight.dec();
+    leave(request);
     // The route template, never the raw URL: ids in paths would explode the label space.
     const labels = {
       method: request.method,

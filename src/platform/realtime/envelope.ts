@@ -43,7 +43,9 @@ interface Envelope {
 
 export function assertTopic(topic: unknown): asserts topic is string {
   if (typeof topic !== 'string' || !TOPIC_PATTERN.test(topic)) {
-    throw new InvalidRealtimeEventError(`topic must match ${TOPIC_PATTERN.source}, got ${JSON.stringify(topic)}`);
+    throw new InvalidRealtimeEventError(
+      `topic must match ${TOPIC_PATTERN.source}, got ${JSON.stringify(topic)}`,
+    );
   }
 }
 
@@ -103,7 +105,8 @@ export function decodeEvent(payload: string): RealtimeEvent | null {
   if (envelope.v !== 1 || !isString(envelope.id) || !isString(envelope.at)) return null;
   if (!isString(envelope.tenant_id) || !isUuid(envelope.tenant_id)) return null;
   if (!isString(envelope.topic) || !TOPIC_PATTERN.test(envelope.topic)) return null;
-  if (envelope.user_id !== undefined && (!isString(envelope.user_id) || !isUuid(envelope.user_id))) return null;
+  if (envelope.user_id !== undefined && (!isString(envelope.user_id) || !isUuid(envelope.user_id)))
+    return null;
   return {
     id: envelope.id,
     tenantId: envelope.tenant_id.toLowerCase(),

@@ -34,8 +34,12 @@ interface Subscription {
  */
 export function createRealtime(db: Database, log: RealtimeLogger, options: RealtimeOptions = {}): Realtime {
   const channel = options.channel ?? REALTIME_CHANNEL;
+  // PGlite interpolates the name into LISTEN unquoted; a plain lower-case identifier is safe on both drivers.
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`Invalid realtime channel name: ${channel}`);
   const byTenant = new Map<string, Set<Subscription>>();
   let state: RealtimeStats['state'] = 'idle';
+  // A function, not the variable: TypeScript would keep a narrowing across the awaits in start().
+  const current = () => state;
   let starting: Promise<void> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
 
@@ -45,7 +49,7 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
   }
 
   function deliver(payload: string): void {
-    if (state !== 'running') return;
+    if (state === 'stopped') return;
     const event = decodeEvent(payload);
     if (!event) {
       log.warn({ channel, bytes: payload.length }, 'realtime: ignored a malformed notification');
@@ -75,13 +79,17 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
       if (state === 'stopped') return Promise.reject(new Error('Realtime was stopped; create a new one.'));
       starting ??= (async () => {
         state = 'starting';
-        unlisten = await db.listen(channel, deliver);
+        const off = await db.listen(channel, deliver);
         // stop() may have run while LISTEN was in flight.
-        if (state === 'stopped') await unlisten();
-        else state = 'running';
+        if (current() === 'stopped') {
+          await off();
+        } else {
+          unlisten = off;
+          state = 'running';
+        }
       })().catch((error: unknown) => {
         starting = undefined;
-        if (state === 'starting') state = 'idle';
+        if (current() === 'starting') state = 'idle';
         throw error;
       });
       return starting;

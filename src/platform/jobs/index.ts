@@ -1,0 +1,14 @@
+export { createJobQueue } from './queue.js';
+export { installJobSchema, JOB_SCHEMA } from './schema.js';
+export {
+  DEAD_LETTER_SUFFIX,
+  defineJob,
+  type DeadLetter,
+  type JobDefinition,
+  type JobLogger,
+  type JobOptions,
+  type JobQueue,
+  type JobQueueOptions,
+  type JobRunInfo,
+  type SendOptions,
+} from './types.js';

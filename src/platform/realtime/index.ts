@@ -1,0 +1,25 @@
+export type {
+  PublishOptions,
+  Realtime,
+  RealtimeEvent,
+  RealtimeEventInput,
+  RealtimeListener,
+  RealtimeLogger,
+  RealtimeStats,
+  SubscribeOptions,
+  SubscriptionFilter,
+} from './types.js';
+export { createRealtime, REALTIME_CHANNEL, type RealtimeOptions } from './realtime.js';
+export {
+  InvalidRealtimeEventError,
+  MAX_NOTIFY_PAYLOAD_BYTES,
+  RealtimeEventTooLargeError,
+  TOPIC_PATTERN,
+} from './envelope.js';
+export {
+  DEFAULT_SSE_OPTIONS,
+  EventsQuery,
+  registerRealtimeRoutes,
+  type RealtimeRouteOptions,
+} from './routes.js';
+export { formatSseMessage, openSseStream, type SseMessage, type SseOptions, type SseStream } from './sse.js';
