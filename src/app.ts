@@ -5,17 +5,19 @@ import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { modules as allModules } from './modules/index.js';
 import { databaseOptionsFrom, openDatabase, type Database } from './platform/db/index.js';
+import { createPlatform } from './platform/index.js';
 import { defaultPrincipalResolver, registerAuth, type PrincipalResolver } from './platform/http/auth.js';
 import { registerErrorHandling } from './platform/http/error-handler.js';
 import { registerNotFound } from './platform/http/not-found.js';
 import { API_PREFIX, registerOpenApi } from './platform/http/openapi.js';
 import { registerProtections } from './platform/http/protections.js';
 import { requestIdFrom } from './platform/http/request-id.js';
-import { createTokenService } from './platform/http/tokens.js';
 import type { Platform, SalesOpsModule } from './platform/module.js';
 import { registerHealth } from './platform/observability/health.js';
 import { loggerOptions } from './platform/observability/logger.js';
-import { createMetrics, registerHttpMetrics } from './platform/observability/metrics.js';
+import { registerHttpMetrics } from './platform/observability/metrics.js';
+import type { JobQueueOptions } from './platform/jobs/index.js';
+import { registerRealtimeRoutes, type RealtimeRouteOptions } from './platform/realtime/index.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -28,6 +30,15 @@ export interface AppDeps {
   resolvePrincipal?: PrincipalResolver;
   /** The modules to mount; all of them by default. */
   modules?: SalesOpsModule[];
+  /**
+   * Start the job queue and event listener when the app is ready (default true). Workers run in
+   * this process when `config.workers` is on. Off only where no migrated database exists (openapi).
+   */
+  start?: boolean;
+  /** Server-Sent Events heartbeat and buffering (tests shorten the heartbeat). */
+  realtimeRoutes?: RealtimeRouteOptions;
+  /** Job polling and cron intervals (tests shorten them). */
+  jobOptions?: JobQueueOptions;
   /** Extra routes mounted under /api/v1 after the modules (tests use it to probe the platform). */
   extraRoutes?: (app: FastifyInstance, platform: Platform) => Promise<void>;
 }
@@ -60,13 +71,11 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 })
     : undefined;
-  const platform: Platform = {
-    config,
-    db,
-    tokens: createTokenService(config.jwtSecret),
-    metrics: createMetrics(db),
-  };
-  app.decorate('platform', platform);
+  const runtime = createPlatform(config, db, app.log, deps.jobOptions);
+  const modules = deps.modules ?? allModules;
+  for (const module of modules) module.registerJobs?.(runtime);
+  const { start: _start, stopRealtime: _stopRealtime, stopJobs: _stopJobs, ...platform } = runtime;
+  app.decorate('platform', platform satisfies Platform);
 
   // While closing, responses to in-flight requests end their keep-alive connection, so the server
   // is not held open by idle clients once the last request has finished.
@@ -89,9 +98,11 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   registerHealth(app, db);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  const modules = deps.modules ?? allModules;
   await app.register(
     async (api) => {
+      await api.register(async (scope) =>
+        registerRealtimeRoutes(scope, platform.realtime, deps.realtimeRoutes),
+      );
       for (const module of modules) {
         if (module.routes) await api.register(async (scope) => module.routes!(scope, platform));
       }
@@ -100,7 +111,13 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     { prefix: API_PREFIX },
   );
 
+  if (deps.start !== false) {
+    app.addHook('onReady', async () => runtime.start({ workers: config.workers }));
+  }
+  // Event streams end before the server waits for open connections; jobs finish before the database closes.
+  app.addHook('preClose', async () => runtime.stopRealtime());
   app.addHook('onClose', async () => {
+    await runtime.stopJobs();
     redis?.disconnect();
     if (ownsDb) await db.close();
   });

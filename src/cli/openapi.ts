@@ -9,7 +9,10 @@ import { CliError } from './open.js';
 export async function renderOpenApi(config: Config): Promise<string> {
   // Building the app needs a database object but runs no query: an in-memory one will do.
   const db = await openDatabase({ driver: 'pglite' });
-  const app = await buildApp({ ...config, logLevel: 'silent', jwtSecret: 'x'.repeat(32) }, { db });
+  const app = await buildApp(
+    { ...config, logLevel: 'silent', jwtSecret: 'x'.repeat(32) },
+    { db, start: false },
+  );
   try {
     await app.ready();
     return `${JSON.stringify(app.swagger(), null, 2)}\n`;

@@ -11,7 +11,7 @@ export async function seedCommand(rawConfig: Config): Promise<void> {
   try {
     const progress = createProgress();
     await migrateWithProgress(db, progress);
-    const app = await buildApp(config, { db });
+    const app = await buildApp({ ...config, workers: false }, { db });
     try {
       const logins = await seedDemo(app.platform, modules, progress);
       process.stdout.write(`Demo logins:\n${formatLogins(logins)}`);

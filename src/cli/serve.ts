@@ -16,7 +16,7 @@ export async function serve(rawConfig: Config): Promise<void> {
   );
   try {
     if (config.migrateOnStart) await migrateWithProgress(db, progress);
-    const app = await buildApp(config, { db, startJobs: true });
+    const app = await buildApp(config, { db });
     const logins = config.demoData ? await seedDemo(app.platform, modules, progress) : [];
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

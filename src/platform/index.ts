@@ -1,0 +1,59 @@
+import type { Config } from '../config.js';
+import type { Database } from './db/types.js';
+import { createTokenService } from './http/tokens.js';
+import { createJobQueue, type JobLogger, type JobQueueOptions } from './jobs/index.js';
+import { createMailer, registerMailJobs, type MailLog } from './mail/index.js';
+import type { Platform } from './module.js';
+import { createMetrics } from './observability/metrics.js';
+import { createRealtime, type RealtimeLogger } from './realtime/index.js';
+import { createStorage } from './storage/index.js';
+
+export interface PlatformRuntime extends Platform {
+  /** Starts listening for events and the job queue (workers only when `workers`). */
+  start(options: { workers: boolean }): Promise<void>;
+  /** Ends event streams; call before the HTTP server waits for its connections. */
+  stopRealtime(): Promise<void>;
+  /** Stops the job queue (waiting for running jobs up to the shutdown timeout). */
+  stopJobs(): Promise<void>;
+}
+
+/** What the platform services log through (a pino or Fastify logger). */
+export type PlatformLogger = JobLogger & RealtimeLogger & MailLog;
+
+/**
+ * Builds every platform service over one database. The API process and `salesops worker` both use
+ * it, so jobs are registered and wired identically in each.
+ */
+export function createPlatform(
+  config: Config & { jwtSecret: string },
+  db: Database,
+  log: PlatformLogger,
+  jobOptions: JobQueueOptions = {},
+): PlatformRuntime {
+  const jobs = createJobQueue(db, log, jobOptions);
+  const mailConfig = {
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
+    logBodies: config.nodeEnv !== 'production',
+  };
+  registerMailJobs(jobs, { db, config: mailConfig, log });
+  const metrics = createMetrics(db);
+  metrics.sources.queueDepths = () => jobs.depths();
+  const realtime = createRealtime(db, log);
+  return {
+    config,
+    db,
+    tokens: createTokenService(config.jwtSecret),
+    metrics,
+    jobs,
+    storage: createStorage(config),
+    mailer: createMailer({ db, jobs, config: mailConfig, log }),
+    realtime,
+    async start({ workers }) {
+      await realtime.start();
+      await jobs.start({ workers });
+    },
+    stopRealtime: () => realtime.stop(),
+    stopJobs: () => jobs.stop({ graceful: true, timeoutMs: config.shutdownTimeoutMs }),
+  };
+}
