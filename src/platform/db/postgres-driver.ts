@@ -123,7 +123,18 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
     },
     query: (text, params) => pool.query(text, params) as never,
     async exec(text) {
-      await pool.query(text);
+      // A failing script that opened its own transaction would leave the connection aborted; roll it
+      // back (or destroy the connection) before it returns to the pool.
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query(text);
+      } catch (error) {
+        await client.query('rollback').catch((rollbackError: Error) => (broken = rollbackError));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
     },
     listen: (channel, fn) => listener.listen(channel, fn),
     async migrate(migrationsFolder) {

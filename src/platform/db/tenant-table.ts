@@ -30,14 +30,20 @@ export const timestamps = () => ({
  * reads and writes alike (drizzle-kit also enables RLS on the table).
  */
 export function tenantScoped(table: { tenantId: AnyPgColumn; id: AnyPgColumn }) {
-  return [
-    primaryKey({ columns: [table.tenantId, table.id] }),
-    pgPolicy('tenant_isolation', {
-      as: 'permissive',
-      for: 'all',
-      to: appRole,
-      using: sql`${table.tenantId} = ${currentTenantId}`,
-      withCheck: sql`${table.tenantId} = ${currentTenantId}`,
-    }),
-  ] as const;
+  return [primaryKey({ columns: [table.tenantId, table.id] }), tenantPolicy(table.tenantId)] as const;
+}
+
+/**
+ * The row-level-security policy alone, for tables that cannot take the standard key (a nullable
+ * tenant for system rows, like the mail outbox): the application role reads and writes only rows
+ * of the current tenant; rows without a tenant are visible to system transactions only.
+ */
+export function tenantPolicy(tenantId: AnyPgColumn) {
+  return pgPolicy('tenant_isolation', {
+    as: 'permissive',
+    for: 'all',
+    to: appRole,
+    using: sql`${tenantId} = ${currentTenantId}`,
+    withCheck: sql`${tenantId} = ${currentTenantId}`,
+  });
 }

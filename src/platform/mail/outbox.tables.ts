@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgPolicy, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from '../../lib/ids.js';
-import { appRole, currentTenantId } from '../db/tenant-table.js';
+import { tenantPolicy } from '../db/tenant-table.js';
 
 export const MAIL_STATUSES = ['queued', 'sent', 'failed', 'logged'] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
@@ -35,13 +35,7 @@ export const mailOutbox = pgTable(
     index('mail_outbox_tenant_created_idx').on(t.tenantId, t.createdAt),
     check('mail_outbox_status_check', sql`${t.status} in ('queued', 'sent', 'failed', 'logged')`),
     check('mail_outbox_to_not_empty', sql`cardinality(${t.to}) > 0`),
-    pgPolicy('tenant_isolation', {
-      as: 'permissive',
-      for: 'all',
-      to: appRole,
-      using: sql`${t.tenantId} = ${currentTenantId}`,
-      withCheck: sql`${t.tenantId} = ${currentTenantId}`,
-    }),
+    tenantPolicy(t.tenantId),
   ],
 );
 

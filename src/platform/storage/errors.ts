@@ -45,3 +45,14 @@ export class InvalidKeyError extends AppError {
     this.name = 'InvalidKeyError';
   }
 }
+
+/** `exists` in terms of `size`: a missing file is the only failure that means "no". */
+export async function existsBySize(size: () => Promise<number>): Promise<boolean> {
+  try {
+    await size();
+    return true;
+  } catch (error) {
+    if (error instanceof FileNotFoundError) return false;
+    throw error;
+  }
+}

@@ -2,7 +2,7 @@ import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { detectContentType } from './content-type.js';
-import { FileNotFoundError, InvalidKeyError } from './errors.js';
+import { existsBySize, FileNotFoundError, InvalidKeyError } from './errors.js';
 import { assertValidKey } from './keys.js';
 import { spoolToTempFile } from './spool.js';
 import type { FileStorage, PutOptions, StoredFile } from './types.js';
@@ -89,14 +89,8 @@ export class LocalStorage implements FileStorage {
     }
   }
 
-  async exists(key: string): Promise<boolean> {
-    try {
-      await this.size(key);
-      return true;
-    } catch (error) {
-      if (error instanceof FileNotFoundError) return false;
-      throw error;
-    }
+  exists(key: string): Promise<boolean> {
+    return existsBySize(() => this.size(key));
   }
 
   async size(key: string): Promise<number> {

@@ -9,7 +9,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { detectContentType } from './content-type.js';
-import { FileNotFoundError } from './errors.js';
+import { existsBySize, FileNotFoundError } from './errors.js';
 import { assertValidKey } from './keys.js';
 import { uploadFile, type MultipartSettings } from './s3-upload.js';
 import { spoolToTempFile } from './spool.js';
@@ -127,14 +127,8 @@ export class S3Storage implements FileStorage {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
-  async exists(key: string): Promise<boolean> {
-    try {
-      await this.size(key);
-      return true;
-    } catch (error) {
-      if (error instanceof FileNotFoundError) return false;
-      throw error;
-    }
+  exists(key: string): Promise<boolean> {
+    return existsBySize(() => this.size(key));
   }
 
   async size(key: string): Promise<number> {
