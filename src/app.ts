@@ -71,8 +71,11 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 })
     : undefined;
-  const runtime = createPlatform(config, db, app.log, deps.jobOptions);
   const modules = deps.modules ?? allModules;
+  const runtime = createPlatform(config, db, app.log, {
+    jobOptions: deps.jobOptions,
+    permissions: modules.flatMap((m) => m.permissions ?? []),
+  });
   for (const module of modules) module.registerJobs?.(runtime);
   const { start: _start, stopRealtime: _stopRealtime, stopJobs: _stopJobs, ...platform } = runtime;
   app.decorate('platform', platform satisfies Platform);
@@ -89,7 +92,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   });
   registerErrorHandling(app);
   registerNotFound(app);
-  registerAuth(app, platform.tokens, deps.resolvePrincipal ?? defaultPrincipalResolver, {
+  const moduleResolver = modules.find((m) => m.principalResolver)?.principalResolver?.(platform);
+  registerAuth(app, platform.tokens, deps.resolvePrincipal ?? moduleResolver ?? defaultPrincipalResolver, {
     publicPrefixes: ['/docs', '*'],
   });
   registerHttpMetrics(app, platform.metrics);

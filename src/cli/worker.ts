@@ -14,7 +14,9 @@ export async function worker(rawConfig: Config): Promise<void> {
   const log = options === false ? pino({ enabled: false }) : pino(options as pino.LoggerOptions);
   const db = await openConfiguredDatabase(config);
   if (config.migrateOnStart) await migrateWithProgress(db, createProgress());
-  const platform = createPlatform(config, db, log);
+  const platform = createPlatform(config, db, log, {
+    permissions: modules.flatMap((m) => m.permissions ?? []),
+  });
   for (const module of modules) module.registerJobs?.(platform);
   await platform.start({ workers: true });
   log.info({ driver: db.driver }, 'workers started');

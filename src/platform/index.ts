@@ -3,7 +3,7 @@ import type { Database } from './db/types.js';
 import { createTokenService } from './http/tokens.js';
 import { createJobQueue, type JobLogger, type JobQueueOptions } from './jobs/index.js';
 import { createMailer, registerMailJobs, type MailLog } from './mail/index.js';
-import type { Platform } from './module.js';
+import type { PermissionDefinition, Platform } from './module.js';
 import { createMetrics } from './observability/metrics.js';
 import { createRealtime, type RealtimeLogger } from './realtime/index.js';
 import { createStorage } from './storage/index.js';
@@ -28,9 +28,9 @@ export function createPlatform(
   config: Config & { jwtSecret: string },
   db: Database,
   log: PlatformLogger,
-  jobOptions: JobQueueOptions = {},
+  options: { jobOptions?: JobQueueOptions; permissions?: readonly PermissionDefinition[] } = {},
 ): PlatformRuntime {
-  const jobs = createJobQueue(db, log, jobOptions);
+  const jobs = createJobQueue(db, log, options.jobOptions);
   const mailConfig = {
     smtpUrl: config.smtpUrl,
     mailFrom: config.mailFrom,
@@ -49,6 +49,7 @@ export function createPlatform(
     storage: createStorage(config),
     mailer: createMailer({ db, jobs, config: mailConfig, log }),
     realtime,
+    permissions: options.permissions ?? [],
     async start({ workers }) {
       await realtime.start();
       await jobs.start({ workers });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { PrincipalResolver } from './http/auth.js';
 import type { Config } from '../config.js';
 import type { Database } from './db/types.js';
 import type { TokenService } from './http/tokens.js';
@@ -18,6 +19,15 @@ export interface Platform {
   storage: FileStorage;
   mailer: Mailer;
   realtime: Realtime;
+  /** Every module's permissions (the catalogue behind `GET /permissions` and the built-in roles). */
+  permissions: readonly PermissionDefinition[];
+}
+
+/** A permission a module defines, and the built-in roles that have it by default. */
+export interface PermissionDefinition {
+  name: string;
+  description: string;
+  roles: readonly string[];
 }
 
 /** A demo login printed by `npm start`. */
@@ -35,7 +45,11 @@ export interface DemoLogin {
  */
 export interface SalesOpsModule {
   name: string;
+  /** The permissions this module's routes check; identity turns them into the role catalogue. */
+  permissions?: readonly PermissionDefinition[];
   routes?: (app: FastifyInstance, platform: Platform) => Promise<void>;
+  /** Identity supplies the resolver that checks sessions and loads live roles for every request. */
+  principalResolver?: (platform: Platform) => PrincipalResolver;
   registerJobs?: (platform: Platform) => void;
   seedDemo?: (platform: Platform) => Promise<DemoLogin[]>;
 }

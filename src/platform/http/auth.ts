@@ -3,6 +3,13 @@ import { isUuid } from '../../lib/ids.js';
 import { AppError, forbidden, unauthenticated } from './errors.js';
 import type { AccessClaims, TokenService } from './tokens.js';
 
+/**
+ * How far a caller's reach extends over records owned by users (DESIGN §3): their own, their teams'
+ * members, everyone under their org unit, or the whole tenant.
+ */
+export const DATA_SCOPES = ['own', 'team', 'org_unit', 'tenant'] as const;
+export type DataScope = (typeof DATA_SCOPES)[number];
+
 /** The authenticated caller, as every service sees it. */
 export interface Principal {
   userId: string;
@@ -14,6 +21,7 @@ export interface Principal {
   roles: string[];
   permissions: ReadonlySet<string>;
   isSuperAdmin: boolean;
+  scope: DataScope;
   /** True when a super_admin acts inside a tenant through X-Tenant-ID (audited as impersonation). */
   impersonating: boolean;
 }
@@ -70,9 +78,14 @@ export const defaultPrincipalResolver: PrincipalResolver = async (claims, reques
     roles: claims.roles,
     permissions: new Set(claims.perms),
     isSuperAdmin,
+    scope: isSuperAdmin ? 'tenant' : toScope(claims.scope),
     impersonating,
   };
 };
+
+export function toScope(value: string | undefined): DataScope {
+  return (DATA_SCOPES as readonly string[]).includes(value ?? '') ? (value as DataScope) : 'own';
+}
 
 export function hasPermission(principal: Principal, required: string | readonly string[]): boolean {
   if (principal.isSuperAdmin) return true;

@@ -9,6 +9,8 @@ export interface AccessClaims {
   sid?: string;
   roles: string[];
   perms: string[];
+  /** Data scope inside the tenant: own | team | org_unit | tenant. */
+  scope?: string;
 }
 
 const ISSUER = 'salesops';
@@ -38,7 +40,13 @@ export function createTokenService(secret: string, previousSecrets: string[] = [
 
   return {
     async signAccess(claims, ttlSeconds) {
-      return new SignJWT({ tid: claims.tid, sid: claims.sid, roles: claims.roles, perms: claims.perms })
+      return new SignJWT({
+        tid: claims.tid,
+        sid: claims.sid,
+        roles: claims.roles,
+        perms: claims.perms,
+        scope: claims.scope,
+      })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: current.kid })
         .setSubject(claims.sub)
         .setIssuer(ISSUER)
@@ -65,6 +73,7 @@ export function createTokenService(secret: string, previousSecrets: string[] = [
           sid: typeof payload.sid === 'string' ? payload.sid : undefined,
           roles: Array.isArray(payload.roles) ? payload.roles.map(String) : [],
           perms: Array.isArray(payload.perms) ? payload.perms.map(String) : [],
+          scope: typeof payload.scope === 'string' ? payload.scope : undefined,
         };
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired)

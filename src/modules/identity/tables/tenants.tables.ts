@@ -1,0 +1,49 @@
+import { sql } from 'drizzle-orm';
+import { jsonb, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { uuidv7 } from '../../../lib/ids.js';
+import { appRole, currentTenantId, timestamps } from '../../../platform/db/tenant-table.js';
+
+/** Tenant settings with their defaults; stored as JSON so new settings need no migration. */
+export interface TenantSettings {
+  time_zone: string;
+  currency: string;
+  locale: string;
+  default_phone_region: string;
+  password_min_length: number;
+  lockout_threshold: number;
+  lockout_minutes: number;
+  access_token_ttl_seconds: number;
+  refresh_token_ttl_seconds: number;
+}
+
+/**
+ * The platform tenant holds the super administrators, who belong to no customer tenant. Their
+ * tokens carry no tenant; their rows live here so every user row still has a tenant.
+ */
+export const PLATFORM_TENANT_ID = '00000000-0000-7000-8000-000000000000';
+
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: uuid('id').primaryKey().$defaultFn(uuidv7),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    status: text('status', { enum: ['active', 'suspended'] })
+      .notNull()
+      .default('active'),
+    settings: jsonb('settings').$type<Partial<TenantSettings>>().notNull().default({}),
+    suspendedAt: timestamp('suspended_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('tenants_slug_key').on(t.slug),
+    // A tenant sees only its own row; super-admin work runs as the system.
+    pgPolicy('tenant_self', {
+      as: 'permissive',
+      for: 'all',
+      to: appRole,
+      using: sql`${t.id} = ${currentTenantId}`,
+      withCheck: sql`${t.id} = ${currentTenantId}`,
+    }),
+  ],
+);

@@ -1,0 +1,59 @@
+import { sql } from 'drizzle-orm';
+import {
+  date,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
+import { tenants } from './tenants.tables.js';
+
+export const USER_STATUSES = ['active', 'inactive'] as const;
+
+/**
+ * People who sign in: agents, managers, admins (and, in the platform tenant, super admins). The
+ * agent fields of the field systems live here. E-mail and username are unique across all tenants,
+ * so a login needs no tenant.
+ */
+export const users = pgTable(
+  'users',
+  {
+    ...tenantColumns(),
+    email: text('email').notNull(),
+    username: text('username'),
+    passwordHash: text('password_hash').notNull(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull().default(''),
+    phone: text('phone'),
+    status: text('status', { enum: USER_STATUSES }).notNull().default('active'),
+    employeeCode: text('employee_code'),
+    managerId: uuid('manager_id'),
+    orgUnitId: uuid('org_unit_id'),
+    primaryOutletId: uuid('primary_outlet_id'),
+    hiredAt: date('hired_at', { mode: 'string' }),
+    terminatedAt: date('terminated_at', { mode: 'string' }),
+    failedLoginCount: integer('failed_login_count').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true, mode: 'date' }),
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .defaultNow(),
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps(),
+  },
+  (t) => [
+    ...tenantScoped(t),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
+    foreignKey({ columns: [t.tenantId, t.managerId], foreignColumns: [t.tenantId, t.id] }),
+    uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    uniqueIndex('users_username_key').on(sql`lower(${t.username})`),
+    uniqueIndex('users_employee_code_key').on(t.tenantId, t.employeeCode),
+    index('users_tenant_org_unit_idx').on(t.tenantId, t.orgUnitId),
+    index('users_tenant_manager_idx').on(t.tenantId, t.managerId),
+  ],
+);

@@ -1,0 +1,18 @@
+import type { TenantSettings } from '../tables/tenants.tables.js';
+
+export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
+  time_zone: 'UTC',
+  currency: 'USD',
+  locale: 'en',
+  default_phone_region: 'US',
+  password_min_length: 8,
+  lockout_threshold: 5,
+  lockout_minutes: 15,
+  access_token_ttl_seconds: 900,
+  refresh_token_ttl_seconds: 30 * 24 * 3600,
+};
+
+/** Stored settings over the defaults: tenants store only what they changed. */
+export function effectiveSettings(stored: Partial<TenantSettings> | null | undefined): TenantSettings {
+  return { ...DEFAULT_TENANT_SETTINGS, ...(stored ?? {}) };
+}
