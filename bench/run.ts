@@ -11,11 +11,28 @@ import pg from 'pg';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const ROUTES = [
-  ['bare route', '/api/v1/bench/bare'],
-  ['SELECT 1 through the pool', '/api/v1/bench/select1'],
-  ['tenant-scoped query (withTenant)', '/api/v1/bench/tenant'],
-] as const;
+interface Case {
+  name: string;
+  path: string;
+  authenticated?: boolean;
+  connections?: number;
+}
+
+/** The first two cases are the ceilings every other case is compared with. */
+const CASES: Case[] = [
+  { name: 'bare route', path: '/api/v1/bench/bare' },
+  { name: 'SELECT 1 through the pool', path: '/api/v1/bench/select1' },
+  { name: 'tenant-scoped query (withTenant)', path: '/api/v1/bench/tenant' },
+  { name: 'GET /auth/me (token)', path: '/api/v1/auth/me', authenticated: true },
+  { name: 'GET /users/{id} (token)', path: '/api/v1/users/:me', authenticated: true },
+  {
+    name: 'GET /users/{id} (token, 50 conn)',
+    path: '/api/v1/users/:me',
+    authenticated: true,
+    connections: 50,
+  },
+  { name: 'SELECT 1 through the pool (50 conn)', path: '/api/v1/bench/select1', connections: 50 },
+];
 
 interface Row {
   driver: string;
@@ -33,33 +50,40 @@ const reachable = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-async function withServer<T>(env: Record<string, string>, fn: (port: number) => Promise<T>): Promise<T> {
+interface Server {
+  port: number;
+  userId: string;
+  token: string;
+}
+
+async function withServer<T>(env: Record<string, string>, fn: (server: Server) => Promise<T>): Promise<T> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const server = await new Promise<Server>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
+      const match = /listening (\d+) (\S+) (\S+)/.exec(chunk.toString());
+      if (match) resolve({ port: Number(match[1]), userId: match[2]!, token: match[3]! });
     });
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
   try {
-    return await fn(port);
+    return await fn(server);
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }
 }
 
-async function measure(port: number, path: string): Promise<Omit<Row, 'driver' | 'case'>> {
-  await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: CONNECTIONS, duration: 1 }); // warm-up
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}${path}`,
-    connections: CONNECTIONS,
-    duration: DURATION_S,
-  });
+async function measure(server: Server, item: Case): Promise<Omit<Row, 'driver' | 'case'>> {
+  const options = {
+    url: `http://127.0.0.1:${server.port}${item.path.replace(':me', server.userId)}`,
+    connections: item.connections ?? CONNECTIONS,
+    headers: item.authenticated ? { authorization: `Bearer ${server.token}` } : {},
+  };
+  await autocannon({ ...options, duration: 1 }); // warm-up
+  const result = await autocannon({ ...options, duration: DURATION_S });
   return {
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -69,11 +93,11 @@ async function measure(port: number, path: string): Promise<Omit<Row, 'driver' |
 }
 
 async function runDriver(driver: string, env: Record<string, string>): Promise<Row[]> {
-  return withServer(env, async (port) => {
+  return withServer(env, async (server) => {
     const rows: Row[] = [];
-    for (const [name, path] of ROUTES) {
-      process.stderr.write(`… ${driver}: ${name}\n`);
-      rows.push({ driver, case: name, ...(await measure(port, path)) });
+    for (const item of CASES) {
+      process.stderr.write(`… ${driver}: ${item.name}\n`);
+      rows.push({ driver, case: item.name, ...(await measure(server, item)) });
     }
     return rows;
   });
@@ -107,14 +131,14 @@ if (postgres) {
 }
 
 const lines = [
-  `Platform benchmark: ${CONNECTIONS} connections, ${DURATION_S} s per case, ${new Date().toISOString()}`,
+  `Benchmark: ${CONNECTIONS} connections unless noted, ${DURATION_S} s per case, ${new Date().toISOString()}`,
   '',
   '| driver | case | req/s | p50 ms | p99 ms | vs bare route | vs SELECT 1 | errors |',
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
 ];
 for (const row of rows) {
-  const bare = rows.find((r) => r.driver === row.driver && r.case === ROUTES[0][0])!;
-  const select = rows.find((r) => r.driver === row.driver && r.case === ROUTES[1][0])!;
+  const bare = rows.find((r) => r.driver === row.driver && r.case === CASES[0]!.name)!;
+  const select = rows.find((r) => r.driver === row.driver && r.case === CASES[1]!.name)!;
   lines.push(
     `| ${row.driver} | ${row.case} | ${row.rps} | ${row.p50} | ${row.p99} | ${(row.rps / bare.rps).toFixed(2)} | ${(row.rps / select.rps).toFixed(2)} | ${row.errors} |`,
   );

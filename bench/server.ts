@@ -8,6 +8,8 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { uuidv7 } from '../src/lib/ids.js';
 import { openDatabase } from '../src/platform/db/index.js';
+import { identityModule } from '../src/modules/identity/index.js';
+import { provisionTenant } from '../src/modules/identity/tenants/provision.js';
 import { migrate } from '../src/schema.js';
 import { rlsProbe } from '../test/fixtures/probe.tables.js';
 import { createProbeTable } from '../test/harness/probe-table.js';
@@ -33,7 +35,7 @@ const app = await buildApp(
   { ...config, jwtSecret: 'bench-secret-bench-secret-bench-secret' },
   {
     db,
-    modules: [],
+    modules: [identityModule],
     extraRoutes: async (api) => {
       api.get('/bench/bare', { config: { public: true } }, async () => ({ ok: true }));
       api.get('/bench/select1', { config: { public: true } }, async () => {
@@ -49,9 +51,23 @@ const app = await buildApp(
     },
   },
 );
+await app.ready();
+
+// A real tenant, user and access token for the authenticated cases.
+const admin = { email: 'bench-admin@bench.local', password: 'Bench1234!', firstName: 'Bench' };
+const { adminId } = await db.withSystem((tx) =>
+  provisionTenant(tx, app.platform.permissions, { name: 'Bench', slug: 'bench' }, admin),
+);
+const login = await app.inject({
+  method: 'POST',
+  url: '/api/v1/auth/login',
+  payload: { email: admin.email, password: admin.password },
+});
+const { access_token: token } = login.json() as { access_token: string };
+
 await app.listen({ port: 0, host: '127.0.0.1' });
 const { port } = app.server.address() as { port: number };
-process.stdout.write(`listening ${port}\n`);
+process.stdout.write(`listening ${port} ${adminId} ${token}\n`);
 process.on('SIGTERM', () => {
   void app.close().then(() => db.close().then(() => process.exit(0)));
 });

@@ -12,6 +12,10 @@ Commands:
   seed                  Load demo data (idempotent)
   openapi [--out F]     Print or write the OpenAPI document; --check F fails when F differs
   config                List every setting with its default
+  create-superadmin     Create a super administrator: --email E --password P [--name N]
+                        (prompts for missing values on a terminal)
+  create-tenant         Create a tenant and its admin: --name N [--slug S] --admin-email E
+                        --admin-password P [--admin-name N] (prompts on a terminal)
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -22,6 +26,13 @@ async function main(argv: string[]): Promise<void> {
       out: { type: 'string' },
       check: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      slug: { type: 'string' },
+      'admin-email': { type: 'string' },
+      'admin-password': { type: 'string' },
+      'admin-name': { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -48,6 +59,16 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./cli/openapi.js')).openapiCommand(config, {
         out: values.out,
         check: values.check,
+      });
+    case 'create-superadmin':
+      return (await import('./cli/create-superadmin.js')).createSuperAdminCommand(config, values);
+    case 'create-tenant':
+      return (await import('./cli/create-tenant.js')).createTenantCommand(config, {
+        name: values.name,
+        slug: values.slug,
+        adminEmail: values['admin-email'],
+        adminPassword: values['admin-password'],
+        adminName: values['admin-name'],
       });
     default:
       throw new CliError(`Unknown command "${command}".\n\n${USAGE}`);

@@ -1,4 +1,5 @@
 import type { SalesOpsModule } from '../platform/module.js';
+import { identityModule } from './identity/index.js';
 
 /** Every business module, in dependency order (identity, catalog, then the rest). */
-export const modules: SalesOpsModule[] = [];
+export const modules: SalesOpsModule[] = [identityModule];

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { Platform } from '../../../platform/module.js';
+import { principalCache } from '../auth/resolver.js';
+import { roleRoutes } from './roles.routes.js';
+import { createRolesService } from './roles.service.js';
+import { tenantRoutes } from './tenants.routes.js';
+import { createTenantsService } from './tenants.service.js';
+import { userRoutes } from './users.routes.js';
+import { createUsersService } from './users.service.js';
+
+/** Users, roles and permissions, tenants. */
+export async function directoryRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
+  const deps = { db: platform.db, permissions: platform.permissions, sessionCache: principalCache };
+  userRoutes(app, createUsersService(deps));
+  roleRoutes(app, createRolesService(deps));
+  tenantRoutes(app, createTenantsService(deps));
+}
+
+export { normalisePhone } from './phone.js';
+export { checkSettings } from './tenants.service.js';

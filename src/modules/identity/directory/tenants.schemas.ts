@@ -1,0 +1,79 @@
+import { Type, type Static } from 'typebox';
+import { IsoDateTime, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
+
+const settingsFields = {
+  time_zone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Asia/Tashkent' }),
+  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
+  locale: Type.String({
+    pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$',
+    description: 'BCP 47, e.g. en, ru, uz-Latn',
+  }),
+  default_phone_region: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+  password_min_length: Type.Integer({ minimum: 8, maximum: 128 }),
+  lockout_threshold: Type.Integer({ minimum: 1, maximum: 100 }),
+  lockout_minutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+  access_token_ttl_seconds: Type.Integer({ minimum: 60, maximum: 86_400 }),
+  refresh_token_ttl_seconds: Type.Integer({ minimum: 3600, maximum: 365 * 86_400 }),
+};
+
+export const TenantSettingsSchema = Type.Object(settingsFields);
+export const TenantSettingsPatch = Type.Partial(Type.Object(settingsFields), { additionalProperties: false });
+export type TenantSettingsPatch = Static<typeof TenantSettingsPatch>;
+
+export const Tenant = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    slug: Type.String(),
+    status: Type.Union([Type.Literal('active'), Type.Literal('suspended')]),
+    settings: TenantSettingsSchema,
+    suspended_at: Type.Union([IsoDateTime, Type.Null()]),
+    created_at: IsoDateTime,
+    updated_at: IsoDateTime,
+  },
+  { $id: 'Tenant' },
+);
+export type Tenant = Static<typeof Tenant>;
+
+const Slug = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$', description: 'URL-safe name' });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+export const CreateTenantBody = Type.Object(
+  {
+    name: Name,
+    slug: Slug,
+    settings: Type.Optional(TenantSettingsPatch),
+    admin: Type.Object(
+      {
+        email: Type.String({ format: 'email', maxLength: 254 }),
+        password: Type.String({ minLength: 1, maxLength: 1024 }),
+        first_name: Type.String({ minLength: 1, maxLength: 100 }),
+        last_name: Type.Optional(Type.String({ maxLength: 100 })),
+        username: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{3,64}$' })),
+        phone: Type.Optional(Type.String({ maxLength: 32 })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreateTenantBody = Static<typeof CreateTenantBody>;
+
+export const CreatedTenant = Type.Object({
+  ...Tenant.properties,
+  admin_user_id: Uuid,
+});
+
+export const UpdateTenantBody = Type.Object(
+  { name: Type.Optional(Name), settings: Type.Optional(TenantSettingsPatch) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateTenantBody = Static<typeof UpdateTenantBody>;
+
+export const TenantListQuery = Type.Object({
+  ...PaginationQuery.properties,
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('suspended')])),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  sort: sortQuery(['created_at', 'name', 'slug'], 'created_at'),
+});
+export type TenantListQuery = Static<typeof TenantListQuery>;

@@ -1,0 +1,187 @@
+import { isSupportedCountry } from 'libphonenumber-js';
+import type { Database, Tx } from '../../../platform/db/types.js';
+import type { Principal } from '../../../platform/http/auth.js';
+import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import type { PermissionDefinition } from '../../../platform/module.js';
+import { diff, writeAudit, type AuditSource } from '../audit.js';
+import { checkPasswordPolicy } from '../passwords.js';
+import type { TenantSettings } from '../tables/tenants.tables.js';
+import { provisionTenant } from '../tenants/provision.js';
+import { effectiveSettings } from '../tenants/settings.js';
+import { iso, noSessionCache, type SessionCache } from './context.js';
+import { normalisePhone } from './phone.js';
+import * as repo from './tenants.repository.js';
+import type {
+  CreateTenantBody,
+  Tenant,
+  TenantListQuery,
+  TenantSettingsPatch,
+  UpdateTenantBody,
+} from './tenants.schemas.js';
+
+export function toTenantJson(row: repo.TenantRow): Tenant {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    status: row.status,
+    settings: effectiveSettings(row.settings),
+    suspended_at: iso(row.suspendedAt),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks what JSON Schema cannot: a real IANA zone, a known phone region, a known locale. */
+export function checkSettings(settings: TenantSettingsPatch | undefined, path = '/body/settings'): void {
+  if (!settings) return;
+  const errors: FieldError[] = [];
+  if (settings.time_zone !== undefined && !isTimeZone(settings.time_zone))
+    errors.push({ path: `${path}/time_zone`, message: 'must be an IANA time zone' });
+  if (settings.default_phone_region !== undefined && !isSupportedCountry(settings.default_phone_region))
+    errors.push({ path: `${path}/default_phone_region`, message: 'must be a supported country code' });
+  if (settings.locale !== undefined && Intl.getCanonicalLocales !== undefined) {
+    try {
+      Intl.getCanonicalLocales(settings.locale);
+    } catch {
+      errors.push({ path: `${path}/locale`, message: 'must be a BCP 47 locale' });
+    }
+  }
+  if (errors.length > 0) throw validationFailed(errors);
+}
+
+export interface TenantCaller {
+  principal: Principal;
+  audit: AuditSource;
+}
+
+/**
+ * Tenants. Super administrators work across tenants in system transactions; an admin reads and
+ * updates only their own tenant, in a tenant transaction (RLS lets it see nothing else).
+ */
+export function createTenantsService(deps: {
+  db: Database;
+  permissions: readonly PermissionDefinition[];
+  sessionCache?: SessionCache;
+}) {
+  const cache = deps.sessionCache ?? noSessionCache;
+  /** Super admin: system transaction. Admin: own tenant only (anything else reads as missing). */
+  function run<T>(caller: TenantCaller, id: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (caller.principal.isSuperAdmin) return deps.db.withSystem(fn);
+    if (caller.principal.tenantId !== id) throw notFound('Tenant');
+    return deps.db.withTenant({ tenantId: id, userId: caller.principal.userId }, fn);
+  }
+
+  async function setStatus(caller: TenantCaller, id: string, status: 'active' | 'suspended') {
+    const tenant = await deps.db.withSystem(async (tx) => {
+      const current = await repo.findTenant(tx, id, { forUpdate: true });
+      if (!current) throw notFound('Tenant');
+      if (current.status === status) return toTenantJson(current);
+      const row = await repo.updateTenant(tx, id, {
+        status,
+        suspendedAt: status === 'suspended' ? new Date() : null,
+      });
+      if (status === 'suspended') await repo.revokeTenantSessions(tx, id, 'tenant_suspended');
+      await writeAudit(tx, caller.audit, {
+        tenantId: id,
+        action: status === 'suspended' ? 'tenant.suspend' : 'tenant.reactivate',
+        entityType: 'tenant',
+        entityId: id,
+        changes: { before: { status: current.status }, after: { status } },
+      });
+      return toTenantJson(row);
+    });
+    cache.clear();
+    return tenant;
+  }
+
+  return {
+    list(query: TenantListQuery) {
+      return deps.db.withSystem(async (tx) => {
+        const { rows, total } = await repo.listTenants(tx, query);
+        return { tenants: rows.map(toTenantJson), total, limit: query.limit, offset: query.offset };
+      });
+    },
+
+    get(caller: TenantCaller, id: string) {
+      return run(caller, id, async (tx) => {
+        const row = await repo.findTenant(tx, id);
+        if (!row) throw notFound('Tenant');
+        return toTenantJson(row);
+      });
+    },
+
+    create(caller: TenantCaller, body: CreateTenantBody) {
+      checkSettings(body.settings);
+      const settings: TenantSettings = effectiveSettings(body.settings);
+      checkPasswordPolicy(
+        body.admin.password,
+        { minLength: settings.password_min_length, email: body.admin.email },
+        '/body/admin/password',
+      );
+      const phone = normalisePhone(body.admin.phone, settings.default_phone_region, '/body/admin/phone');
+      return deps.db.withSystem(async (tx) => {
+        const { tenantId, adminId } = await provisionTenant(
+          tx,
+          deps.permissions,
+          { name: body.name, slug: body.slug, settings: body.settings ?? {} },
+          {
+            email: body.admin.email.trim().toLowerCase(),
+            password: body.admin.password,
+            firstName: body.admin.first_name,
+            lastName: body.admin.last_name,
+            username: body.admin.username ?? null,
+            phone,
+          },
+        );
+        const row = (await repo.findTenant(tx, tenantId))!;
+        const tenant = toTenantJson(row);
+        await writeAudit(tx, caller.audit, {
+          tenantId,
+          action: 'tenant.create',
+          entityType: 'tenant',
+          entityId: tenantId,
+          changes: diff(undefined, { name: tenant.name, slug: tenant.slug, admin_user_id: adminId }),
+        });
+        return { ...tenant, admin_user_id: adminId };
+      });
+    },
+
+    update(caller: TenantCaller, id: string, body: UpdateTenantBody) {
+      checkSettings(body.settings);
+      return run(caller, id, async (tx) => {
+        const current = await repo.findTenant(tx, id, { forUpdate: true });
+        if (!current) throw notFound('Tenant');
+        const row = await repo.updateTenant(tx, id, {
+          name: body.name,
+          settings: body.settings ? { ...current.settings, ...body.settings } : undefined,
+        });
+        const before = toTenantJson(current);
+        const after = toTenantJson(row);
+        const pick = (t: Tenant) => ({ name: t.name, ...t.settings });
+        await writeAudit(tx, caller.audit, {
+          tenantId: id,
+          action: 'tenant.update',
+          entityType: 'tenant',
+          entityId: id,
+          changes: diff(pick(before), pick(after)),
+        });
+        return after;
+      });
+    },
+
+    suspend: (caller: TenantCaller, id: string) => setStatus(caller, id, 'suspended'),
+    reactivate: (caller: TenantCaller, id: string) => setStatus(caller, id, 'active'),
+  };
+}
+
+export type TenantsService = ReturnType<typeof createTenantsService>;

@@ -1,0 +1,215 @@
+import { and, asc, count, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/types.js';
+import { orgUnits, teamMembers } from '../tables/org.tables.js';
+import { roles, userRoles } from '../tables/roles.tables.js';
+import { sessions } from '../tables/sessions.tables.js';
+import { users } from '../tables/users.tables.js';
+import { likeEscape, parseSort } from './context.js';
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUserRow = typeof users.$inferInsert;
+
+export interface UserFilters {
+  role?: string;
+  team?: string;
+  orgUnit?: string;
+  status?: 'active' | 'inactive';
+  q?: string;
+  sort: string;
+  limit: number;
+  offset: number;
+}
+
+const SORT_COLUMNS = {
+  created_at: users.createdAt,
+  email: users.email,
+  first_name: users.firstName,
+  last_name: users.lastName,
+  last_login_at: users.lastLoginAt,
+  status: users.status,
+  employee_code: users.employeeCode,
+} as const;
+
+function filterConditions(tenantId: string, f: Omit<UserFilters, 'sort' | 'limit' | 'offset'>): SQL[] {
+  const conditions: SQL[] = [eq(users.tenantId, tenantId)];
+  if (f.status) conditions.push(eq(users.status, f.status));
+  if (f.role)
+    conditions.push(sql`exists (select 1 from ${userRoles} ur join ${roles} r
+      on r.tenant_id = ur.tenant_id and r.id = ur.role_id
+      where ur.tenant_id = ${users.tenantId} and ur.user_id = ${users.id} and r.key = ${f.role})`);
+  if (f.team)
+    conditions.push(sql`exists (select 1 from ${teamMembers} tm
+      where tm.tenant_id = ${users.tenantId} and tm.user_id = ${users.id} and tm.team_id = ${f.team})`);
+  if (f.orgUnit)
+    conditions.push(sql`${users.orgUnitId} in (select ou.id from ${orgUnits} ou
+      join ${orgUnits} root on root.tenant_id = ou.tenant_id and root.id = ${f.orgUnit}
+      where ou.tenant_id = ${tenantId} and ou.path like root.path || '%')`);
+  if (f.q) {
+    const pattern = `%${likeEscape(f.q)}%`;
+    conditions.push(
+      or(
+        ilike(users.email, pattern),
+        ilike(users.username, pattern),
+        ilike(users.firstName, pattern),
+        ilike(users.lastName, pattern),
+        sql`(${users.firstName} || ' ' || ${users.lastName}) ilike ${pattern}`,
+      )!,
+    );
+  }
+  return conditions;
+}
+
+export async function listUsers(
+  tx: Tx,
+  tenantId: string,
+  filters: UserFilters,
+  scope: SQL | undefined,
+): Promise<{ rows: UserRow[]; total: number }> {
+  const where = and(...filterConditions(tenantId, filters), scope);
+  const { field, desc: descending } = parseSort(filters.sort);
+  const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? users.createdAt;
+  const rows = await tx.db
+    .select()
+    .from(users)
+    .where(where)
+    .orderBy(descending ? desc(column) : asc(column), asc(users.id))
+    .limit(filters.limit)
+    .offset(filters.offset);
+  const [totalRow] = await tx.db.select({ n: count() }).from(users).where(where);
+  return { rows, total: Number(totalRow?.n ?? 0) };
+}
+
+export async function findUser(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  scope?: SQL,
+  options: { forUpdate?: boolean } = {},
+): Promise<UserRow | undefined> {
+  const query = tx.db
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, id), scope));
+  const [row] = options.forUpdate ? await query.for('update') : await query;
+  return row;
+}
+
+/** Role keys and team ids of the given users. */
+export async function rolesAndTeamsOf(
+  tx: Tx,
+  tenantId: string,
+  ids: string[],
+): Promise<{ roles: Map<string, string[]>; teams: Map<string, string[]> }> {
+  const result = { roles: new Map<string, string[]>(), teams: new Map<string, string[]>() };
+  if (ids.length === 0) return result;
+  const roleRows = await tx.db
+    .select({ userId: userRoles.userId, key: roles.key })
+    .from(userRoles)
+    .innerJoin(roles, and(eq(roles.tenantId, userRoles.tenantId), eq(roles.id, userRoles.roleId)))
+    .where(and(eq(userRoles.tenantId, tenantId), inArray(userRoles.userId, ids)))
+    .orderBy(asc(roles.key));
+  const teamRows = await tx.db
+    .select({ userId: teamMembers.userId, teamId: teamMembers.teamId })
+    .from(teamMembers)
+    .where(and(eq(teamMembers.tenantId, tenantId), inArray(teamMembers.userId, ids)))
+    .orderBy(asc(teamMembers.teamId));
+  for (const r of roleRows) result.roles.set(r.userId, [...(result.roles.get(r.userId) ?? []), r.key]);
+  for (const t of teamRows) result.teams.set(t.userId, [...(result.teams.get(t.userId) ?? []), t.teamId]);
+  return result;
+}
+
+export async function insertUser(tx: Tx, values: NewUserRow): Promise<UserRow> {
+  const [row] = await tx.db.insert(users).values(values).returning();
+  return row!;
+}
+
+export async function updateUser(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  values: Partial<NewUserRow>,
+): Promise<UserRow> {
+  const [row] = await tx.db
+    .update(users)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+    .returning();
+  return row!;
+}
+
+/** Revokes the user's live sessions; returns their ids. */
+export async function revokeUserSessions(
+  tx: Tx,
+  tenantId: string,
+  userId: string,
+  reason: string,
+): Promise<string[]> {
+  const rows = await tx.db
+    .update(sessions)
+    .set({ revokedAt: new Date(), revokedReason: reason })
+    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.map((r) => r.id);
+}
+
+/** Ids of the user's live sessions. */
+export async function liveSessionIds(tx: Tx, tenantId: string, userId: string): Promise<string[]> {
+  const rows = await tx.db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+  return rows.map((r) => r.id);
+}
+
+/** The tenant's roles matched by key or id. */
+export async function rolesByKeyOrId(tx: Tx, tenantId: string, refs: string[]) {
+  const ids = refs.filter((r) => /^[0-9a-f-]{36}$/i.test(r));
+  return tx.db
+    .select({ id: roles.id, key: roles.key })
+    .from(roles)
+    .where(
+      and(
+        eq(roles.tenantId, tenantId),
+        ids.length > 0 ? or(inArray(roles.key, refs), inArray(roles.id, ids)) : inArray(roles.key, refs),
+      ),
+    );
+}
+
+export async function replaceUserRoles(tx: Tx, tenantId: string, userId: string, roleIds: string[]) {
+  await tx.db.delete(userRoles).where(and(eq(userRoles.tenantId, tenantId), eq(userRoles.userId, userId)));
+  if (roleIds.length > 0)
+    await tx.db.insert(userRoles).values(roleIds.map((roleId) => ({ tenantId, userId, roleId })));
+}
+
+/**
+ * Locks the tenant's admin role row (so two concurrent demotions serialise) and counts the active
+ * users holding it.
+ */
+export async function lockAndCountActiveAdmins(tx: Tx, tenantId: string): Promise<number> {
+  await tx.db
+    .select({ id: roles.id })
+    .from(roles)
+    .where(and(eq(roles.tenantId, tenantId), eq(roles.key, 'admin')))
+    .for('update');
+  const [row] = await tx.db
+    .select({ n: count() })
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, tenantId),
+        eq(users.status, 'active'),
+        sql`exists (select 1 from ${userRoles} ur join ${roles} r
+          on r.tenant_id = ur.tenant_id and r.id = ur.role_id
+          where ur.tenant_id = ${users.tenantId} and ur.user_id = ${users.id} and r.key = 'admin')`,
+      ),
+    );
+  return Number(row?.n ?? 0);
+}
+
+export async function orgUnitExists(tx: Tx, tenantId: string, id: string): Promise<boolean> {
+  const [row] = await tx.db
+    .select({ id: orgUnits.id })
+    .from(orgUnits)
+    .where(and(eq(orgUnits.tenantId, tenantId), eq(orgUnits.id, id)));
+  return row !== undefined;
+}

@@ -1,0 +1,293 @@
+import type { Database, Tx } from '../../../platform/db/types.js';
+import { hasPermission } from '../../../platform/http/auth.js';
+import { conflict, forbidden, notFound, validationFailed } from '../../../platform/http/errors.js';
+import { diff, writeAudit } from '../audit.js';
+import { checkPasswordPolicy, hashPassword } from '../passwords.js';
+import { scopePredicate } from '../scope.js';
+import { users } from '../tables/users.tables.js';
+import { inTenant, iso, noSessionCache, type CallContext, type SessionCache } from './context.js';
+import { normalisePhone } from './phone.js';
+import { tenantSettings } from './tenants.repository.js';
+import * as repo from './users.repository.js';
+import type { CreateUserBody, RolesBody, UpdateUserBody, User, UserListQuery } from './users.schemas.js';
+
+export function toUserJson(row: repo.UserRow, roles: string[], teams: string[]): User {
+  return {
+    id: row.id,
+    email: row.email,
+    username: row.username,
+    first_name: row.firstName,
+    last_name: row.lastName,
+    phone: row.phone,
+    status: row.status,
+    employee_code: row.employeeCode,
+    manager_id: row.managerId,
+    org_unit_id: row.orgUnitId,
+    primary_outlet_id: row.primaryOutletId,
+    hired_at: row.hiredAt,
+    terminated_at: row.terminatedAt,
+    roles,
+    teams,
+    last_login_at: iso(row.lastLoginAt),
+    deactivated_at: iso(row.deactivatedAt),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+async function present(tx: Tx, tenantId: string, row: repo.UserRow): Promise<User> {
+  const extra = await repo.rolesAndTeamsOf(tx, tenantId, [row.id]);
+  return toUserJson(row, extra.roles.get(row.id) ?? [], extra.teams.get(row.id) ?? []);
+}
+
+/** Fields of the audit diff (no secrets, no bookkeeping). */
+const auditable = (u: User): Record<string, unknown> => {
+  const { created_at: _c, updated_at: _u, last_login_at: _l, teams: _t, ...rest } = u;
+  return rest;
+};
+
+/**
+ * Read scope of a caller over users: their data scope, and nobody but themselves without
+ * `users:read` (so every signed-in user can read their own record through GET /users/{id}).
+ */
+function readScope(ctx: CallContext) {
+  if (!hasPermission(ctx.principal, 'users:read'))
+    return scopePredicate({ ...ctx.principal, scope: 'own' }, users.id);
+  return scopePredicate(ctx.principal, users.id);
+}
+
+export function createUsersService(deps: { db: Database; sessionCache?: SessionCache }) {
+  const cache = deps.sessionCache ?? noSessionCache;
+  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+
+  async function resolveRoleIds(tx: Tx, tenantId: string, refs: string[], path: string) {
+    const unique = [...new Set(refs)];
+    const found = await repo.rolesByKeyOrId(tx, tenantId, unique);
+    const missing = unique.filter((r) => !found.some((f) => f.key === r || f.id === r));
+    if (missing.length > 0)
+      throw validationFailed(
+        missing.map((r) => ({ path, message: `unknown role ${r}` })),
+        'Unknown role.',
+      );
+    return found;
+  }
+
+  async function checkReferences(tx: Tx, ctx: CallContext, body: UpdateUserBody, selfId?: string) {
+    if (body.manager_id) {
+      if (body.manager_id === selfId)
+        throw validationFailed([{ path: '/body/manager_id', message: 'a user cannot manage themself' }]);
+      if (!(await repo.findUser(tx, ctx.tenantId, body.manager_id)))
+        throw validationFailed([{ path: '/body/manager_id', message: 'no such user' }]);
+    }
+    if (body.org_unit_id && !(await repo.orgUnitExists(tx, ctx.tenantId, body.org_unit_id)))
+      throw validationFailed([{ path: '/body/org_unit_id', message: 'no such org unit' }]);
+    if (body.hired_at && body.terminated_at && body.terminated_at < body.hired_at)
+      throw validationFailed([{ path: '/body/terminated_at', message: 'must not be before hired_at' }]);
+  }
+
+  const columnsOf = (body: UpdateUserBody, region: string): Partial<repo.NewUserRow> => {
+    const values: Partial<repo.NewUserRow> = {};
+    if (body.email !== undefined) values.email = body.email.trim().toLowerCase();
+    if (body.username !== undefined) values.username = body.username;
+    if (body.first_name !== undefined) values.firstName = body.first_name;
+    if (body.last_name !== undefined) values.lastName = body.last_name;
+    if (body.phone !== undefined) values.phone = normalisePhone(body.phone, region);
+    if (body.employee_code !== undefined) values.employeeCode = body.employee_code;
+    if (body.manager_id !== undefined) values.managerId = body.manager_id;
+    if (body.org_unit_id !== undefined) values.orgUnitId = body.org_unit_id;
+    if (body.primary_outlet_id !== undefined) values.primaryOutletId = body.primary_outlet_id;
+    if (body.hired_at !== undefined) values.hiredAt = body.hired_at;
+    if (body.terminated_at !== undefined) values.terminatedAt = body.terminated_at;
+    return values;
+  };
+
+  async function assertNotLastAdmin(tx: Tx, tenantId: string, target: repo.UserRow, rolesBefore: string[]) {
+    if (target.status !== 'active' || !rolesBefore.includes('admin')) return;
+    if ((await repo.lockAndCountActiveAdmins(tx, tenantId)) <= 1)
+      throw conflict('LAST_ADMIN', 'This is the last active administrator of the tenant.');
+  }
+
+  return {
+    list(ctx: CallContext, query: UserListQuery) {
+      return tenantTx(ctx, async (tx) => {
+        const { rows, total } = await repo.listUsers(
+          tx,
+          ctx.tenantId,
+          {
+            role: query.role,
+            team: query.team,
+            orgUnit: query.org_unit,
+            status: query.status,
+            q: query.q,
+            sort: query.sort,
+            limit: query.limit,
+            offset: query.offset,
+          },
+          readScope(ctx),
+        );
+        const extra = await repo.rolesAndTeamsOf(
+          tx,
+          ctx.tenantId,
+          rows.map((r) => r.id),
+        );
+        return {
+          users: rows.map((r) => toUserJson(r, extra.roles.get(r.id) ?? [], extra.teams.get(r.id) ?? [])),
+          total,
+          limit: query.limit,
+          offset: query.offset,
+        };
+      });
+    },
+
+    get(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => {
+        const row = await repo.findUser(tx, ctx.tenantId, id, readScope(ctx));
+        if (!row) throw notFound('User');
+        return present(tx, ctx.tenantId, row);
+      });
+    },
+
+    create(ctx: CallContext, body: CreateUserBody) {
+      return tenantTx(ctx, async (tx) => {
+        const settings = await tenantSettings(tx, ctx.tenantId);
+        checkPasswordPolicy(body.password, { minLength: settings.password_min_length, email: body.email });
+        await checkReferences(tx, ctx, body);
+        // Creating a user with roles is assigning roles: no escalation through users:write alone.
+        if (body.roles?.length && !hasPermission(ctx.principal, 'users:assign_roles'))
+          throw forbidden('Assigning roles needs the permission users:assign_roles.');
+        const roleRows = body.roles?.length
+          ? await resolveRoleIds(tx, ctx.tenantId, body.roles, '/body/roles')
+          : [];
+        const row = await repo.insertUser(tx, {
+          tenantId: ctx.tenantId,
+          ...(columnsOf(body, settings.default_phone_region) as { email: string; firstName: string }),
+          passwordHash: await hashPassword(body.password),
+        });
+        await repo.replaceUserRoles(
+          tx,
+          ctx.tenantId,
+          row.id,
+          roleRows.map((r) => r.id),
+        );
+        const user = await present(tx, ctx.tenantId, row);
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'user.create',
+          entityType: 'user',
+          entityId: row.id,
+          changes: diff(undefined, auditable(user)),
+        });
+        return user;
+      });
+    },
+
+    update(ctx: CallContext, id: string, body: UpdateUserBody) {
+      return tenantTx(ctx, async (tx) => {
+        const current = await repo.findUser(tx, ctx.tenantId, id, readScope(ctx), { forUpdate: true });
+        if (!current) throw notFound('User');
+        const settings = await tenantSettings(tx, ctx.tenantId);
+        await checkReferences(
+          tx,
+          ctx,
+          {
+            ...body,
+            hired_at: body.hired_at === undefined ? current.hiredAt : body.hired_at,
+            terminated_at: body.terminated_at === undefined ? current.terminatedAt : body.terminated_at,
+          },
+          id,
+        );
+        const before = await present(tx, ctx.tenantId, current);
+        const row = await repo.updateUser(
+          tx,
+          ctx.tenantId,
+          id,
+          columnsOf(body, settings.default_phone_region),
+        );
+        const after = await present(tx, ctx.tenantId, row);
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'user.update',
+          entityType: 'user',
+          entityId: id,
+          changes: diff(auditable(before), auditable(after)),
+        });
+        return after;
+      });
+    },
+
+    /** Deactivation: never a hard delete; the user's sessions are revoked at once. */
+    async deactivate(ctx: CallContext, id: string): Promise<void> {
+      const revoked = await tenantTx(ctx, async (tx): Promise<string[]> => {
+        const current = await repo.findUser(tx, ctx.tenantId, id, readScope(ctx), { forUpdate: true });
+        if (!current) throw notFound('User');
+        const before = await present(tx, ctx.tenantId, current);
+        await assertNotLastAdmin(tx, ctx.tenantId, current, before.roles);
+        if (current.status === 'inactive') return [];
+        await repo.updateUser(tx, ctx.tenantId, id, { status: 'inactive', deactivatedAt: new Date() });
+        const sessionIds = await repo.revokeUserSessions(tx, ctx.tenantId, id, 'user_deactivated');
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'user.deactivate',
+          entityType: 'user',
+          entityId: id,
+          changes: { before: { status: 'active' }, after: { status: 'inactive' } },
+        });
+        return sessionIds;
+      });
+      cache.evict(revoked);
+    },
+
+    activate(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => {
+        const current = await repo.findUser(tx, ctx.tenantId, id, readScope(ctx), { forUpdate: true });
+        if (!current) throw notFound('User');
+        if (current.status === 'active') return present(tx, ctx.tenantId, current);
+        const row = await repo.updateUser(tx, ctx.tenantId, id, {
+          status: 'active',
+          deactivatedAt: null,
+          failedLoginCount: 0,
+          lockedUntil: null,
+        });
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'user.activate',
+          entityType: 'user',
+          entityId: id,
+          changes: { before: { status: 'inactive' }, after: { status: 'active' } },
+        });
+        return present(tx, ctx.tenantId, row);
+      });
+    },
+
+    async setRoles(ctx: CallContext, id: string, body: RolesBody): Promise<User> {
+      const { user, sessionIds } = await tenantTx(ctx, async (tx) => {
+        const current = await repo.findUser(tx, ctx.tenantId, id, readScope(ctx), { forUpdate: true });
+        if (!current) throw notFound('User');
+        const before = await present(tx, ctx.tenantId, current);
+        const roleRows = await resolveRoleIds(tx, ctx.tenantId, body.roles, '/body/roles');
+        if (!roleRows.some((r) => r.key === 'admin'))
+          await assertNotLastAdmin(tx, ctx.tenantId, current, before.roles);
+        await repo.replaceUserRoles(
+          tx,
+          ctx.tenantId,
+          id,
+          roleRows.map((r) => r.id),
+        );
+        const after = await present(tx, ctx.tenantId, current);
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'user.roles',
+          entityType: 'user',
+          entityId: id,
+          changes: { before: { roles: before.roles }, after: { roles: after.roles } },
+        });
+        return { user: after, sessionIds: await repo.liveSessionIds(tx, ctx.tenantId, id) };
+      });
+      // The user's sessions carry the old permissions in the resolver's cache.
+      cache.evict(sessionIds);
+      return user;
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

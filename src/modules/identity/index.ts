@@ -1,0 +1,25 @@
+import type { SalesOpsModule } from '../../platform/module.js';
+import { authRoutes, identityPrincipalResolver, seedIdentityDemo } from './auth/index.js';
+import { directoryRoutes } from './directory/index.js';
+import { orgRoutes } from './org/index.js';
+import { IDENTITY_PERMISSIONS } from './permissions.js';
+
+/**
+ * Identity: tenants, users, roles and permissions, org units and teams, auth flows and sessions,
+ * the audit log. Other modules use `scopePredicate` for data scopes and `writeAudit` for audit rows.
+ */
+export const identityModule: SalesOpsModule = {
+  name: 'identity',
+  permissions: IDENTITY_PERMISSIONS,
+  principalResolver: identityPrincipalResolver,
+  async routes(app, platform) {
+    await authRoutes(app, platform);
+    await directoryRoutes(app, platform);
+    await orgRoutes(app, platform);
+  },
+  seedDemo: seedIdentityDemo,
+};
+
+export { scopePredicate } from './scope.js';
+export { auditSourceOf, writeAudit, type AuditSource } from './audit.js';
+export { PLATFORM_TENANT_ID } from './tables/tenants.tables.js';

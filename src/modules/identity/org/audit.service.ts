@@ -1,0 +1,90 @@
+import { and, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { Type, type Static } from 'typebox';
+import type { Database, Tx } from '../../../platform/db/types.js';
+import { IsoDateTime, PaginationQuery, Uuid } from '../../../platform/http/schemas.js';
+import { auditLog } from '../tables/audit.tables.js';
+import { inTenant, iso, type CallContext } from '../directory/context.js';
+
+export const AuditEntry = Type.Object(
+  {
+    id: Uuid,
+    at: IsoDateTime,
+    tenant_id: Uuid,
+    actor_user_id: Type.Union([Uuid, Type.Null()]),
+    actor_tenant_id: Type.Union([Uuid, Type.Null()]),
+    impersonated: Type.Boolean(),
+    action: Type.String(),
+    entity_type: Type.String(),
+    entity_id: Type.Union([Type.String(), Type.Null()]),
+    changes: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+    ip: Type.Union([Type.String(), Type.Null()]),
+    user_agent: Type.Union([Type.String(), Type.Null()]),
+    request_id: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'AuditEntry' },
+);
+export type AuditEntry = Static<typeof AuditEntry>;
+
+const filters = {
+  ...PaginationQuery.properties,
+  user: Type.Optional(Type.Union([Uuid], { description: 'Actor user id' })),
+  action: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'e.g. user.update' })),
+  entity_type: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  entity_id: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  from: Type.Optional(Type.Union([IsoDateTime], { description: 'Inclusive' })),
+  to: Type.Optional(Type.Union([IsoDateTime], { description: 'Exclusive' })),
+};
+export const AuditQuery = Type.Object(filters);
+export type AuditQuery = Static<typeof AuditQuery>;
+export const AuditAllQuery = Type.Object({ ...filters, tenant_id: Type.Optional(Uuid) });
+export type AuditAllQuery = Static<typeof AuditAllQuery>;
+
+function toJson(row: typeof auditLog.$inferSelect): AuditEntry {
+  return {
+    id: row.id,
+    at: iso(row.at)!,
+    tenant_id: row.tenantId,
+    actor_user_id: row.actorUserId,
+    actor_tenant_id: row.actorTenantId,
+    impersonated: row.impersonated,
+    action: row.action,
+    entity_type: row.entityType,
+    entity_id: row.entityId,
+    changes: (row.changes as Record<string, unknown> | null) ?? null,
+    ip: row.ip,
+    user_agent: row.userAgent,
+    request_id: row.requestId,
+  };
+}
+
+async function search(tx: Tx, query: AuditAllQuery, tenantId: string | undefined) {
+  const where = and(
+    tenantId ? eq(auditLog.tenantId, tenantId) : undefined,
+    query.user ? eq(auditLog.actorUserId, query.user) : undefined,
+    query.action ? eq(auditLog.action, query.action) : undefined,
+    query.entity_type ? eq(auditLog.entityType, query.entity_type) : undefined,
+    query.entity_id ? eq(auditLog.entityId, query.entity_id) : undefined,
+    query.from ? gte(auditLog.at, new Date(query.from)) : undefined,
+    query.to ? lt(auditLog.at, new Date(query.to)) : undefined,
+  ) as SQL | undefined;
+  const rows = await tx.db
+    .select()
+    .from(auditLog)
+    .where(where)
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(query.limit)
+    .offset(query.offset);
+  const [total] = await tx.db.select({ n: count() }).from(auditLog).where(where);
+  return { audit: rows.map(toJson), total: Number(total?.n ?? 0), limit: query.limit, offset: query.offset };
+}
+
+/** The append-only audit log: a tenant's own rows, or (super_admin) every tenant's. */
+export function createAuditService(deps: { db: Database }) {
+  return {
+    list: (ctx: CallContext, query: AuditQuery) =>
+      inTenant(deps, ctx, (tx) => search(tx, query, ctx.tenantId)),
+    listAll: (query: AuditAllQuery) => deps.db.withSystem((tx) => search(tx, query, query.tenant_id)),
+  };
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;

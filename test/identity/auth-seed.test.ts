@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  authRoutes,
+  identityPrincipalResolver,
+  seedIdentityDemo,
+} from '../../src/modules/identity/auth/index.js';
+import { IDENTITY_PERMISSIONS } from '../../src/modules/identity/permissions.js';
+import { createTestApp, type TestApp } from '../harness/app.js';
+import { login } from './fixtures.js';
+
+describe('identity demo data', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      deps: {
+        modules: [
+          {
+            name: 'identity',
+            permissions: IDENTITY_PERMISSIONS,
+            principalResolver: identityPrincipalResolver,
+            routes: authRoutes,
+          },
+        ],
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('seeds once, with working logins for every role and the super admin', async () => {
+    const first = await seedIdentityDemo(t.app.platform);
+    const second = await seedIdentityDemo(t.app.platform);
+    expect(second).toEqual(first);
+    expect(first.map((l) => l.role).sort()).toEqual([
+      'admin',
+      'agent',
+      'area_manager',
+      'national_manager',
+      'regional_manager',
+      'super_admin',
+      'team_leader',
+      'viewer',
+    ]);
+    const counts = await t.database.db.query<{ n: number }>(
+      `select count(*)::int as n from tenants where slug = 'demo'`,
+    );
+    expect(counts.rows[0]!.n).toBe(1);
+    const units = await t.database.db.query<{
+      path: string;
+      depth: number;
+      parent_id: string | null;
+      id: string;
+    }>(
+      `select o.id, o.path, o.depth, o.parent_id from org_units o join tenants t on t.id = o.tenant_id where t.slug = 'demo'`,
+    );
+    expect(units.rows.length).toBeGreaterThanOrEqual(6);
+    for (const unit of units.rows) {
+      expect(unit.path.endsWith(`/${unit.id}/`)).toBe(true);
+      expect(unit.path.split('/').filter(Boolean)).toHaveLength(unit.depth + 1);
+    }
+    for (const demo of first) {
+      const session = await login(t, demo.login, demo.password);
+      const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: session.auth });
+      expect(me.json<{ roles: string[] }>().roles).toEqual([demo.role]);
+    }
+  });
+});
