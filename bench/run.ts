@@ -120,8 +120,10 @@ async function postgresUrl(): Promise<{ url: string; drop: () => Promise<void> }
   };
 }
 
-const rows = await runDriver('pglite', {});
-const postgres = await postgresUrl();
+// BENCH_DRIVERS=postgres (or pglite) measures one driver only.
+const drivers = (process.env.BENCH_DRIVERS ?? 'pglite,postgres').split(',');
+const rows = drivers.includes('pglite') ? await runDriver('pglite', {}) : [];
+const postgres = drivers.includes('postgres') ? await postgresUrl() : undefined;
 if (postgres) {
   try {
     rows.push(...(await runDriver('postgres', { BENCH_DATABASE_URL: postgres.url })));

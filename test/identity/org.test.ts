@@ -262,6 +262,22 @@ describe('org units, teams, audit, admin activity', () => {
         200,
       ).json<{ audit: { tenant_id: string }[] }>();
       expect(inside.audit.every((a) => a.tenant_id === other.tenantId)).toBe(true);
+      // …and every such request is itself audited as impersonation in that tenant.
+      const impersonation = expectCode(
+        await call('GET', '/audit?action=impersonation.request&limit=500', other.users.admin.auth),
+        200,
+      ).json<{
+        audit: { actor_user_id: string; impersonated: boolean; changes: { after: { path: string } } }[];
+      }>();
+      expect(impersonation.audit).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            actor_user_id: root.id,
+            impersonated: true,
+            changes: expect.objectContaining({ after: expect.objectContaining({ path: '/api/v1/audit' }) }),
+          }),
+        ]),
+      );
     });
   });
 

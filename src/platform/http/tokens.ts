@@ -31,6 +31,7 @@ export interface TokenService {
 export function createTokenService(secret: string, previousSecrets: string[] = []): TokenService {
   const encoder = new TextEncoder();
   const current = { kid: keyId(secret), key: encoder.encode(secret) };
+  const verified = new Map<string, { claims: AccessClaims; expiresAt: number }>();
   const ring = new Map(
     [current, ...previousSecrets.map((s) => ({ kid: keyId(s), key: encoder.encode(s) }))].map((k) => [
       k.kid,
@@ -56,30 +57,51 @@ export function createTokenService(secret: string, previousSecrets: string[] = [
         .sign(current.key);
     },
     async verifyAccess(token) {
-      try {
-        const { payload } = await jwtVerify(
-          token,
-          async (header) => {
-            const key = header.kid ? ring.get(header.kid) : undefined;
-            if (!key) throw new joseErrors.JWSSignatureVerificationFailed('unknown key id');
-            return key;
-          },
-          { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] },
-        );
-        if (typeof payload.sub !== 'string') throw new Error('no subject');
-        return {
-          sub: payload.sub,
-          tid: typeof payload.tid === 'string' ? payload.tid : null,
-          sid: typeof payload.sid === 'string' ? payload.sid : undefined,
-          roles: Array.isArray(payload.roles) ? payload.roles.map(String) : [],
-          perms: Array.isArray(payload.perms) ? payload.perms.map(String) : [],
-          scope: typeof payload.scope === 'string' ? payload.scope : undefined,
-        };
-      } catch (error) {
-        if (error instanceof joseErrors.JWTExpired)
-          throw unauthenticated('The access token has expired.', 'TOKEN_EXPIRED');
-        throw unauthenticated('The access token is not valid.', 'INVALID_TOKEN');
-      }
+      const cached = verified.get(token);
+      if (cached && cached.expiresAt > Date.now()) return cached.claims;
+      const { claims, expiresAt } = await verifyWithJose(token);
+      remember(token, claims, expiresAt);
+      return claims;
     },
   };
+
+  async function verifyWithJose(token: string): Promise<{ claims: AccessClaims; expiresAt: number }> {
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        async (header) => {
+          const key = header.kid ? ring.get(header.kid) : undefined;
+          if (!key) throw new joseErrors.JWSSignatureVerificationFailed('unknown key id');
+          return key;
+        },
+        { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] },
+      );
+      if (typeof payload.sub !== 'string') throw new Error('no subject');
+      const claims: AccessClaims = {
+        sub: payload.sub,
+        tid: typeof payload.tid === 'string' ? payload.tid : null,
+        sid: typeof payload.sid === 'string' ? payload.sid : undefined,
+        roles: Array.isArray(payload.roles) ? payload.roles.map(String) : [],
+        perms: Array.isArray(payload.perms) ? payload.perms.map(String) : [],
+        scope: typeof payload.scope === 'string' ? payload.scope : undefined,
+      };
+      return { claims, expiresAt: (payload.exp ?? 0) * 1000 };
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired)
+        throw unauthenticated('The access token has expired.', 'TOKEN_EXPIRED');
+      throw unauthenticated('The access token is not valid.', 'INVALID_TOKEN');
+    }
+  }
+
+  /**
+   * Verified tokens are remembered until they expire: a client sends the same token with every
+   * request, and checking the signature costs more than the rest of a simple read. The same string
+   * carries the same signature, so a cache hit proves what the first check proved.
+   */
+  function remember(token: string, claims: AccessClaims, expiresAt: number) {
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { claims, expiresAt });
+  }
 }
+
+const VERIFIED_CACHE_SIZE = 10_000;

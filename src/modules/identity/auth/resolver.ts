@@ -1,8 +1,13 @@
 import type { FastifyRequest } from 'fastify';
-import { defaultPrincipalResolver, type PrincipalResolver } from '../../../platform/http/auth.js';
+import {
+  defaultPrincipalResolver,
+  type Principal,
+  type PrincipalResolver,
+} from '../../../platform/http/auth.js';
 import { forbidden, unauthenticated } from '../../../platform/http/errors.js';
 import type { AccessClaims } from '../../../platform/http/tokens.js';
 import type { Platform } from '../../../platform/module.js';
+import { auditSourceOf, writeAudit } from '../audit.js';
 import { PLATFORM_TENANT_ID } from '../tables/tenants.tables.js';
 import { sessionRevoked } from './errors.js';
 import * as repo from './repository.js';
@@ -84,9 +89,29 @@ export function identityPrincipalResolver(platform: Platform): PrincipalResolver
         throw forbidden('This organisation is suspended.', 'TENANT_SUSPENDED');
       throw sessionRevoked();
     }
-    return defaultPrincipalResolver(
+    const principal = await defaultPrincipalResolver(
       { ...claims, roles: verdict.roles, perms: verdict.permissions, scope: verdict.scope },
       request,
     );
+    if (principal.impersonating) await auditImpersonation(platform, principal, request);
+    return principal;
   };
+}
+
+/** Every request a super admin makes inside a tenant (X-Tenant-ID) leaves a row in that tenant's audit log. */
+async function auditImpersonation(platform: Platform, principal: Principal, request: FastifyRequest) {
+  const tenantId = principal.tenantId!;
+  await platform.db.withTenant({ tenantId, userId: principal.userId }, (tx) =>
+    writeAudit(
+      tx,
+      { ...auditSourceOf(request), actorUserId: principal.userId, actorTenantId: null, impersonated: true },
+      {
+        tenantId,
+        action: 'impersonation.request',
+        entityType: 'tenant',
+        entityId: tenantId,
+        changes: { after: { method: request.method, path: request.url.split('?')[0] } },
+      },
+    ),
+  );
 }

@@ -155,7 +155,13 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       },
       async (request) => {
         const me = self(request);
-        return auth.me(me.tenantId, me.userId);
+        const principal = requirePrincipal(request);
+        return auth.me(me.tenantId, me.userId, {
+          roles: principal.roles,
+          permissions: [...principal.permissions].sort(),
+          scope: principal.scope,
+          isSuperAdmin: principal.isSuperAdmin,
+        });
       },
     );
 

@@ -347,11 +347,15 @@ export function createAuthService(deps: AuthDeps) {
       });
     },
 
-    async me(tenantId: string, userId: string): Promise<MeView> {
+    /**
+     * The signed-in user. Roles, permissions and scope come from the resolved principal (as fresh
+     * as the authorisation of this very request), so this is one query.
+     */
+    async me(tenantId: string, userId: string, access: repo.Access): Promise<MeView> {
       return db.withTenant({ tenantId, userId }, async (tx) => {
         const user = await repo.findUser(tx, tenantId, userId);
         if (!user) throw sessionRevoked();
-        return meView(user, await repo.loadAccess(tx, tenantId, userId));
+        return meView(user, access);
       });
     },
 

@@ -1,4 +1,17 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  ilike,
+  inArray,
+  isNull,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { orgUnits, teamMembers } from '../tables/org.tables.js';
 import { roles, userRoles } from '../tables/roles.tables.js';
@@ -59,17 +72,32 @@ function filterConditions(tenantId: string, f: Omit<UserFilters, 'sort' | 'limit
   return conditions;
 }
 
+/**
+ * A user's role keys and team ids, as columns of the user's own row (one round trip). The outer
+ * columns are written out qualified: Drizzle renders single-table columns unqualified, which the
+ * correlated subqueries would read as their own.
+ */
+const memberships = {
+  roleKeys: sql<string[]>`coalesce((select array_agg(r.key order by r.key) from ${userRoles} ur
+    join ${roles} r on r.tenant_id = ur.tenant_id and r.id = ur.role_id
+    where ur.tenant_id = users.tenant_id and ur.user_id = users.id), '{}')`,
+  teamIds: sql<string[]>`coalesce((select array_agg(tm.team_id order by tm.team_id) from ${teamMembers} tm
+    where tm.tenant_id = users.tenant_id and tm.user_id = users.id), '{}')`,
+};
+
+export type UserWithMemberships = UserRow & { roleKeys: string[]; teamIds: string[] };
+
 export async function listUsers(
   tx: Tx,
   tenantId: string,
   filters: UserFilters,
   scope: SQL | undefined,
-): Promise<{ rows: UserRow[]; total: number }> {
+): Promise<{ rows: UserWithMemberships[]; total: number }> {
   const where = and(...filterConditions(tenantId, filters), scope);
   const { field, desc: descending } = parseSort(filters.sort);
   const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? users.createdAt;
   const rows = await tx.db
-    .select()
+    .select({ ...getTableColumns(users), ...memberships })
     .from(users)
     .where(where)
     .orderBy(descending ? desc(column) : asc(column), asc(users.id))
@@ -77,6 +105,20 @@ export async function listUsers(
     .offset(filters.offset);
   const [totalRow] = await tx.db.select({ n: count() }).from(users).where(where);
   return { rows, total: Number(totalRow?.n ?? 0) };
+}
+
+/** One user with roles and teams, within `scope`; the read path of GET /users/{id}. */
+export async function findUserWithMemberships(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  scope?: SQL,
+): Promise<UserWithMemberships | undefined> {
+  const [row] = await tx.db
+    .select({ ...getTableColumns(users), ...memberships })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, id), scope));
+  return row;
 }
 
 export async function findUser(
@@ -92,30 +134,6 @@ export async function findUser(
     .where(and(eq(users.tenantId, tenantId), eq(users.id, id), scope));
   const [row] = options.forUpdate ? await query.for('update') : await query;
   return row;
-}
-
-/** Role keys and team ids of the given users. */
-export async function rolesAndTeamsOf(
-  tx: Tx,
-  tenantId: string,
-  ids: string[],
-): Promise<{ roles: Map<string, string[]>; teams: Map<string, string[]> }> {
-  const result = { roles: new Map<string, string[]>(), teams: new Map<string, string[]>() };
-  if (ids.length === 0) return result;
-  const roleRows = await tx.db
-    .select({ userId: userRoles.userId, key: roles.key })
-    .from(userRoles)
-    .innerJoin(roles, and(eq(roles.tenantId, userRoles.tenantId), eq(roles.id, userRoles.roleId)))
-    .where(and(eq(userRoles.tenantId, tenantId), inArray(userRoles.userId, ids)))
-    .orderBy(asc(roles.key));
-  const teamRows = await tx.db
-    .select({ userId: teamMembers.userId, teamId: teamMembers.teamId })
-    .from(teamMembers)
-    .where(and(eq(teamMembers.tenantId, tenantId), inArray(teamMembers.userId, ids)))
-    .orderBy(asc(teamMembers.teamId));
-  for (const r of roleRows) result.roles.set(r.userId, [...(result.roles.get(r.userId) ?? []), r.key]);
-  for (const t of teamRows) result.teams.set(t.userId, [...(result.teams.get(t.userId) ?? []), t.teamId]);
-  return result;
 }
 
 export async function insertUser(tx: Tx, values: NewUserRow): Promise<UserRow> {

@@ -35,9 +35,10 @@ export function toUserJson(row: repo.UserRow, roles: string[], teams: string[]):
   };
 }
 
+/** The API view of a user row just read or written, with its current roles and teams. */
 async function present(tx: Tx, tenantId: string, row: repo.UserRow): Promise<User> {
-  const extra = await repo.rolesAndTeamsOf(tx, tenantId, [row.id]);
-  return toUserJson(row, extra.roles.get(row.id) ?? [], extra.teams.get(row.id) ?? []);
+  const full = await repo.findUserWithMemberships(tx, tenantId, row.id);
+  return toUserJson(row, full?.roleKeys ?? [], full?.teamIds ?? []);
 }
 
 /** Fields of the audit diff (no secrets, no bookkeeping). */
@@ -125,13 +126,8 @@ export function createUsersService(deps: { db: Database; sessionCache?: SessionC
           },
           readScope(ctx),
         );
-        const extra = await repo.rolesAndTeamsOf(
-          tx,
-          ctx.tenantId,
-          rows.map((r) => r.id),
-        );
         return {
-          users: rows.map((r) => toUserJson(r, extra.roles.get(r.id) ?? [], extra.teams.get(r.id) ?? [])),
+          users: rows.map((r) => toUserJson(r, r.roleKeys, r.teamIds)),
           total,
           limit: query.limit,
           offset: query.offset,
@@ -141,9 +137,9 @@ export function createUsersService(deps: { db: Database; sessionCache?: SessionC
 
     get(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const row = await repo.findUser(tx, ctx.tenantId, id, readScope(ctx));
+        const row = await repo.findUserWithMemberships(tx, ctx.tenantId, id, readScope(ctx));
         if (!row) throw notFound('User');
-        return present(tx, ctx.tenantId, row);
+        return toUserJson(row, row.roleKeys, row.teamIds);
       });
     },
 
