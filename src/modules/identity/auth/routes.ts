@@ -21,6 +21,7 @@ import {
   UpdateMeBody,
 } from './schemas.js';
 import { createKeyedLimiter } from './limiter.js';
+import { createAccountService } from './account.service.js';
 import { createAuthService, ownTenantOf, type Client } from './service.js';
 
 type Body<T> = FastifyRequest<{ Body: T }>;
@@ -45,9 +46,12 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
   const auth = createAuthService({
     db: platform.db,
     tokens: platform.tokens,
+    catalogue: platform.permissions,
+  });
+  const account = createAccountService({
+    db: platform.db,
     mailer: platform.mailer,
     publicUrl: platform.config.publicUrl,
-    catalogue: platform.permissions,
   });
 
   await app.register(async (api) => {
@@ -156,7 +160,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       async (request) => {
         const me = self(request);
         const principal = requirePrincipal(request);
-        return auth.me(me.tenantId, me.userId, {
+        return account.me(me.tenantId, me.userId, {
           roles: principal.roles,
           permissions: [...principal.permissions].sort(),
           scope: principal.scope,
@@ -178,7 +182,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       },
       async (request: Body<Static<typeof UpdateMeBody>>) => {
         const me = self(request);
-        return auth.updateMe(me.tenantId, me.userId, request.body, auditSourceOf(request));
+        return account.updateMe(me.tenantId, me.userId, request.body, auditSourceOf(request));
       },
     );
 
@@ -195,7 +199,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       },
       async (request: Body<Static<typeof ChangePasswordBody>>, reply) => {
         const me = self(request);
-        await auth.changePassword(
+        await account.changePassword(
           me.tenantId,
           me.userId,
           me.sessionId,
@@ -219,7 +223,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
         },
       },
       async (request: Body<Static<typeof ForgotBody>>, reply) => {
-        await auth.forgotPassword(request.body.email, auditSourceOf(request));
+        await account.forgotPassword(request.body.email, auditSourceOf(request));
         return reply
           .code(202)
           .send({ message: 'If the address belongs to an account, a reset link is on its way.' });
@@ -238,7 +242,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
         },
       },
       async (request: Body<Static<typeof ResetBody>>, reply) => {
-        await auth.resetPassword(request.body.token, request.body.password, auditSourceOf(request));
+        await account.resetPassword(request.body.token, request.body.password, auditSourceOf(request));
         return reply.code(204).send();
       },
     );
@@ -255,7 +259,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       },
       async (request) => {
         const me = self(request);
-        return { sessions: await auth.sessions(me.tenantId, me.userId, me.sessionId) };
+        return { sessions: await account.sessions(me.tenantId, me.userId, me.sessionId) };
       },
     );
 
@@ -272,7 +276,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       },
       async (request: FastifyRequest<{ Params: IdParams }>, reply) => {
         const me = self(request);
-        await auth.revokeSession(me.tenantId, me.userId, request.params.id, auditSourceOf(request));
+        await account.revokeSession(me.tenantId, me.userId, request.params.id, auditSourceOf(request));
         return reply.code(204).send();
       },
     );

@@ -1,11 +1,9 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { Database, Tx } from '../../../platform/db/types.js';
-import { AppError, unauthenticated, validationFailed } from '../../../platform/http/errors.js';
+import { unauthenticated, validationFailed, type AppError } from '../../../platform/http/errors.js';
 import type { TokenService } from '../../../platform/http/tokens.js';
-import type { Mailer } from '../../../platform/mail/types.js';
 import type { PermissionDefinition } from '../../../platform/module.js';
 import { writeAudit, type AuditSource } from '../audit.js';
-import { checkPasswordPolicy, decoyHash, hashPassword, verifyPassword } from '../passwords.js';
+import { checkPasswordPolicy, decoyHash, verifyPassword } from '../passwords.js';
 import { PLATFORM_TENANT_ID } from '../tables/tenants.tables.js';
 import { provisionTenant } from '../tenants/provision.js';
 import { effectiveSettings } from '../tenants/settings.js';
@@ -14,21 +12,18 @@ import {
   accountLocked,
   invalidCredentials,
   invalidRefreshToken,
-  invalidResetToken,
   refreshTokenReused,
   sessionRevoked,
   tenantSuspended,
   userInactive,
 } from './errors.js';
-import { passwordResetMail } from './mail-templates.js';
 import * as repo from './repository.js';
+import { auditUserEvent, meView, type MeView } from './views.js';
 import { principalCache } from './resolver.js';
 
 export interface AuthDeps {
   db: Database;
   tokens: TokenService;
-  mailer: Mailer;
-  publicUrl: string;
   catalogue: readonly PermissionDefinition[];
 }
 
@@ -45,41 +40,7 @@ export interface TokenPair {
   user: MeView;
 }
 
-export interface MeView {
-  id: string;
-  tenant_id: string | null;
-  email: string;
-  username: string | null;
-  first_name: string;
-  last_name: string;
-  phone: string | null;
-  status: string;
-  roles: string[];
-  permissions: string[];
-  scope: string;
-  is_super_admin: boolean;
-  last_login_at: string | null;
-}
-
 export const RESET_TOKEN_TTL_MS = 3600_000;
-
-function meView(user: repo.UserRow, access: repo.Access): MeView {
-  return {
-    id: user.id,
-    tenant_id: access.isSuperAdmin ? null : user.tenantId,
-    email: user.email,
-    username: user.username,
-    first_name: user.firstName,
-    last_name: user.lastName,
-    phone: user.phone,
-    status: user.status,
-    roles: access.roles,
-    permissions: access.permissions,
-    scope: access.scope,
-    is_super_admin: access.isSuperAdmin,
-    last_login_at: user.lastLoginAt?.toISOString() ?? null,
-  };
-}
 
 /** The slug a tenant name gives when none is chosen: "Acme Trading LLC" → "acme-trading-llc". */
 export function slugify(name: string): string {
@@ -93,12 +54,6 @@ export function slugify(name: string): string {
 }
 
 /** E.164 from what a user typed, with the tenant's default region for national numbers. */
-export function normalisePhone(value: string, region: string, path = '/body/phone'): string {
-  const parsed = parsePhoneNumberFromString(value, region.toUpperCase() as CountryCode);
-  if (!parsed?.isValid()) throw validationFailed([{ path, message: 'must be a valid phone number' }]);
-  return parsed.number;
-}
-
 export function createAuthService(deps: AuthDeps) {
   const { db, tokens } = deps;
 
@@ -157,22 +112,7 @@ export function createAuthService(deps: AuthDeps) {
     };
   }
 
-  const audit = (
-    tx: Tx,
-    source: AuditSource,
-    tenantId: string,
-    userId: string | null,
-    action: string,
-    changes?: object,
-  ) =>
-    writeAudit(tx, source, {
-      tenantId,
-      action,
-      entityType: 'user',
-      entityId: userId,
-      actorUserId: userId,
-      changes: changes as never,
-    });
+  const audit = auditUserEvent;
 
   return {
     async register(
@@ -345,172 +285,6 @@ export function createAuthService(deps: AuthDeps) {
           after: { sessions: revoked.length },
         });
       });
-    },
-
-    /**
-     * The signed-in user. Roles, permissions and scope come from the resolved principal (as fresh
-     * as the authorisation of this very request), so this is one query.
-     */
-    async me(tenantId: string, userId: string, access: repo.Access): Promise<MeView> {
-      return db.withTenant({ tenantId, userId }, async (tx) => {
-        const user = await repo.findUser(tx, tenantId, userId);
-        if (!user) throw sessionRevoked();
-        return meView(user, access);
-      });
-    },
-
-    async updateMe(
-      tenantId: string,
-      userId: string,
-      input: { first_name?: string; last_name?: string; email?: string; phone?: string | null },
-      source: AuditSource,
-    ): Promise<MeView> {
-      return db.withTenant({ tenantId, userId }, async (tx) => {
-        const before = await repo.findUser(tx, tenantId, userId);
-        if (!before) throw sessionRevoked();
-        const tenant = await repo.tenantOf(tx, tenantId);
-        const settings = effectiveSettings(tenant?.settings);
-        const changes: Parameters<typeof repo.updateProfile>[3] = {};
-        if (input.first_name !== undefined) changes.firstName = input.first_name.trim();
-        if (input.last_name !== undefined) changes.lastName = input.last_name.trim();
-        if (input.email !== undefined) changes.email = input.email.trim();
-        if (input.phone !== undefined)
-          changes.phone =
-            input.phone === null || input.phone.trim() === ''
-              ? null
-              : normalisePhone(input.phone, settings.default_phone_region);
-        const after = await repo.updateProfile(tx, tenantId, userId, changes);
-        const pick = (u: repo.UserRow) => ({
-          first_name: u.firstName,
-          last_name: u.lastName,
-          email: u.email,
-          phone: u.phone,
-        });
-        await audit(tx, source, tenantId, userId, 'user.update_self', {
-          before: pick(before),
-          after: pick(after),
-        });
-        return meView(after, await repo.loadAccess(tx, tenantId, userId));
-      });
-    },
-
-    async changePassword(
-      tenantId: string,
-      userId: string,
-      sessionId: string | undefined,
-      current: string,
-      next: string,
-      source: AuditSource,
-    ): Promise<void> {
-      const { user, settings } = await db.withTenant({ tenantId, userId }, async (tx) => ({
-        user: await repo.findUser(tx, tenantId, userId),
-        settings: effectiveSettings((await repo.tenantOf(tx, tenantId))?.settings),
-      }));
-      if (!user) throw sessionRevoked();
-      if (!(await verifyPassword(user.passwordHash, current)))
-        throw new AppError(422, 'INVALID_CURRENT_PASSWORD', 'The current password is wrong.', {
-          errors: [{ path: '/body/current_password', message: 'is wrong' }],
-        });
-      checkPasswordPolicy(
-        next,
-        { minLength: settings.password_min_length, email: user.email },
-        '/body/new_password',
-      );
-      const passwordHash = await hashPassword(next);
-      await db.withTenant({ tenantId, userId }, async (tx) => {
-        await repo.setPassword(tx, tenantId, userId, passwordHash);
-        const revoked = await repo.revokeSessions(
-          tx,
-          tenantId,
-          { userId, exceptSessionId: sessionId },
-          'password_changed',
-        );
-        principalCache.evict(revoked);
-        await audit(tx, source, tenantId, userId, 'auth.password_changed', {
-          after: { sessions_revoked: revoked.length },
-        });
-      });
-    },
-
-    async forgotPassword(email: string, source: AuditSource): Promise<void> {
-      const found = await db.withSystem((tx) => repo.findLoginCandidate(tx, email));
-      if (!found || found.user.status !== 'active' || found.tenantStatus !== 'active') return;
-      if (found.user.email.toLowerCase() !== email.trim().toLowerCase()) return; // usernames get no mail
-      const { user } = found;
-      const token = randomToken();
-      await db.withTenant({ tenantId: user.tenantId, userId: user.id }, async (tx) => {
-        await repo.insertResetToken(tx, {
-          tenantId: user.tenantId,
-          userId: user.id,
-          tokenHash: sha256(token),
-          expiresAt: new Date(Date.now() + RESET_TOKEN_TTL_MS),
-        });
-        await deps.mailer.send(
-          {
-            to: user.email,
-            template: passwordResetMail,
-            vars: {
-              name: user.firstName,
-              link: `${deps.publicUrl.replace(/\/+$/, '')}/reset-password?token=${encodeURIComponent(token)}`,
-            },
-          },
-          { tx, tenantId: user.tenantId },
-        );
-        await audit(tx, source, user.tenantId, user.id, 'auth.password_reset_requested');
-      });
-    },
-
-    async resetPassword(token: string, password: string, source: AuditSource): Promise<void> {
-      const found = await db.withSystem((tx) => repo.findResetToken(tx, sha256(token)));
-      if (!found || found.token.usedAt || found.token.expiresAt <= new Date()) throw invalidResetToken();
-      const { user } = found;
-      const settings = effectiveSettings(found.tenantSettings);
-      checkPasswordPolicy(password, { minLength: settings.password_min_length, email: user.email });
-      const passwordHash = await hashPassword(password);
-      const ok = await db.withTenant({ tenantId: user.tenantId, userId: user.id }, async (tx) => {
-        if (!(await repo.consumeResetToken(tx, user.tenantId, found.token.id))) return false;
-        await repo.setPassword(tx, user.tenantId, user.id, passwordHash);
-        const revoked = await repo.revokeSessions(tx, user.tenantId, { userId: user.id }, 'password_reset');
-        principalCache.evict(revoked);
-        await audit(tx, source, user.tenantId, user.id, 'auth.password_reset', {
-          after: { sessions_revoked: revoked.length },
-        });
-        return true;
-      });
-      if (!ok) throw invalidResetToken();
-    },
-
-    async sessions(tenantId: string, userId: string, currentSessionId: string | undefined) {
-      const rows = await db.withTenant({ tenantId, userId }, (tx) =>
-        repo.listLiveSessions(tx, tenantId, userId),
-      );
-      return rows.map((s) => ({
-        id: s.id,
-        ip: s.ip,
-        user_agent: s.userAgent,
-        created_at: s.createdAt.toISOString(),
-        last_used_at: s.lastUsedAt.toISOString(),
-        expires_at: s.expiresAt.toISOString(),
-        current: s.id === currentSessionId,
-      }));
-    },
-
-    async revokeSession(
-      tenantId: string,
-      userId: string,
-      sessionId: string,
-      source: AuditSource,
-    ): Promise<void> {
-      const found = await db.withTenant({ tenantId, userId }, async (tx) => {
-        const revoked = await repo.revokeSessions(tx, tenantId, { userId, sessionId }, 'revoked_by_user');
-        principalCache.evict(revoked);
-        if (revoked.length > 0)
-          await audit(tx, source, tenantId, userId, 'auth.session_revoked', {
-            after: { session_id: sessionId },
-          });
-        return revoked.length > 0;
-      });
-      if (!found) throw new AppError(404, 'NOT_FOUND', 'Session not found.');
     },
   };
 }

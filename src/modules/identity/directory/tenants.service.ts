@@ -9,7 +9,7 @@ import type { TenantSettings } from '../tables/tenants.tables.js';
 import { provisionTenant } from '../tenants/provision.js';
 import { effectiveSettings } from '../tenants/settings.js';
 import { iso, noSessionCache, type SessionCache } from './context.js';
-import { normalisePhone } from './phone.js';
+import { normalisePhone } from '../phone.js';
 import * as repo from './tenants.repository.js';
 import type {
   CreateTenantBody,

@@ -6,7 +6,7 @@ import { checkPasswordPolicy, hashPassword } from '../passwords.js';
 import { scopePredicate } from '../scope.js';
 import { users } from '../tables/users.tables.js';
 import { inTenant, iso, noSessionCache, type CallContext, type SessionCache } from './context.js';
-import { normalisePhone } from './phone.js';
+import { normalisePhone } from '../phone.js';
 import { tenantSettings } from './tenants.repository.js';
 import * as repo from './users.repository.js';
 import type { CreateUserBody, RolesBody, UpdateUserBody, User, UserListQuery } from './users.schemas.js';

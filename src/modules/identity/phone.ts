@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import { validationFailed } from '../../../platform/http/errors.js';
+import { validationFailed } from '../../platform/http/errors.js';
 
 /**
  * Validates a phone number and normalises it to E.164 with the tenant's default region, so an Uzbek

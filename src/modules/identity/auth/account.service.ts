@@ -1,0 +1,188 @@
+import type { Database } from '../../../platform/db/types.js';
+import { AppError } from '../../../platform/http/errors.js';
+import type { Mailer } from '../../../platform/mail/types.js';
+import type { AuditSource } from '../audit.js';
+import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords.js';
+import { normalisePhone } from '../phone.js';
+import { effectiveSettings } from '../tenants/settings.js';
+import { randomToken, sha256 } from './crypto.js';
+import { invalidResetToken, sessionRevoked } from './errors.js';
+import { passwordResetMail } from './mail-templates.js';
+import * as repo from './repository.js';
+import { principalCache } from './resolver.js';
+import { RESET_TOKEN_TTL_MS } from './service.js';
+import { auditUserEvent as audit, meView, type MeView } from './views.js';
+
+/**
+ * Self-service on one's own account: profile, password change and reset, sessions. Tokens are
+ * issued and rotated by the auth service.
+ */
+export function createAccountService(deps: { db: Database; mailer: Mailer; publicUrl: string }) {
+  const { db } = deps;
+  return {
+    /**
+     * The signed-in user. Roles, permissions and scope come from the resolved principal (as fresh
+     * as the authorisation of this very request), so this is one query.
+     */
+    async me(tenantId: string, userId: string, access: repo.Access): Promise<MeView> {
+      return db.withTenant({ tenantId, userId }, async (tx) => {
+        const user = await repo.findUser(tx, tenantId, userId);
+        if (!user) throw sessionRevoked();
+        return meView(user, access);
+      });
+    },
+
+    async updateMe(
+      tenantId: string,
+      userId: string,
+      input: { first_name?: string; last_name?: string; email?: string; phone?: string | null },
+      source: AuditSource,
+    ): Promise<MeView> {
+      return db.withTenant({ tenantId, userId }, async (tx) => {
+        const before = await repo.findUser(tx, tenantId, userId);
+        if (!before) throw sessionRevoked();
+        const tenant = await repo.tenantOf(tx, tenantId);
+        const settings = effectiveSettings(tenant?.settings);
+        const changes: Parameters<typeof repo.updateProfile>[3] = {};
+        if (input.first_name !== undefined) changes.firstName = input.first_name.trim();
+        if (input.last_name !== undefined) changes.lastName = input.last_name.trim();
+        if (input.email !== undefined) changes.email = input.email.trim();
+        if (input.phone !== undefined)
+          changes.phone = normalisePhone(input.phone, settings.default_phone_region);
+        const after = await repo.updateProfile(tx, tenantId, userId, changes);
+        const pick = (u: repo.UserRow) => ({
+          first_name: u.firstName,
+          last_name: u.lastName,
+          email: u.email,
+          phone: u.phone,
+        });
+        await audit(tx, source, tenantId, userId, 'user.update_self', {
+          before: pick(before),
+          after: pick(after),
+        });
+        return meView(after, await repo.loadAccess(tx, tenantId, userId));
+      });
+    },
+
+    async changePassword(
+      tenantId: string,
+      userId: string,
+      sessionId: string | undefined,
+      current: string,
+      next: string,
+      source: AuditSource,
+    ): Promise<void> {
+      const { user, settings } = await db.withTenant({ tenantId, userId }, async (tx) => ({
+        user: await repo.findUser(tx, tenantId, userId),
+        settings: effectiveSettings((await repo.tenantOf(tx, tenantId))?.settings),
+      }));
+      if (!user) throw sessionRevoked();
+      if (!(await verifyPassword(user.passwordHash, current)))
+        throw new AppError(422, 'INVALID_CURRENT_PASSWORD', 'The current password is wrong.', {
+          errors: [{ path: '/body/current_password', message: 'is wrong' }],
+        });
+      checkPasswordPolicy(
+        next,
+        { minLength: settings.password_min_length, email: user.email },
+        '/body/new_password',
+      );
+      const passwordHash = await hashPassword(next);
+      await db.withTenant({ tenantId, userId }, async (tx) => {
+        await repo.setPassword(tx, tenantId, userId, passwordHash);
+        const revoked = await repo.revokeSessions(
+          tx,
+          tenantId,
+          { userId, exceptSessionId: sessionId },
+          'password_changed',
+        );
+        principalCache.evict(revoked);
+        await audit(tx, source, tenantId, userId, 'auth.password_changed', {
+          after: { sessions_revoked: revoked.length },
+        });
+      });
+    },
+
+    async forgotPassword(email: string, source: AuditSource): Promise<void> {
+      const found = await db.withSystem((tx) => repo.findLoginCandidate(tx, email));
+      if (!found || found.user.status !== 'active' || found.tenantStatus !== 'active') return;
+      if (found.user.email.toLowerCase() !== email.trim().toLowerCase()) return; // usernames get no mail
+      const { user } = found;
+      const token = randomToken();
+      await db.withTenant({ tenantId: user.tenantId, userId: user.id }, async (tx) => {
+        await repo.insertResetToken(tx, {
+          tenantId: user.tenantId,
+          userId: user.id,
+          tokenHash: sha256(token),
+          expiresAt: new Date(Date.now() + RESET_TOKEN_TTL_MS),
+        });
+        await deps.mailer.send(
+          {
+            to: user.email,
+            template: passwordResetMail,
+            vars: {
+              name: user.firstName,
+              link: `${deps.publicUrl.replace(/\/+$/, '')}/reset-password?token=${encodeURIComponent(token)}`,
+            },
+          },
+          { tx, tenantId: user.tenantId },
+        );
+        await audit(tx, source, user.tenantId, user.id, 'auth.password_reset_requested');
+      });
+    },
+
+    async resetPassword(token: string, password: string, source: AuditSource): Promise<void> {
+      const found = await db.withSystem((tx) => repo.findResetToken(tx, sha256(token)));
+      if (!found || found.token.usedAt || found.token.expiresAt <= new Date()) throw invalidResetToken();
+      const { user } = found;
+      const settings = effectiveSettings(found.tenantSettings);
+      checkPasswordPolicy(password, { minLength: settings.password_min_length, email: user.email });
+      const passwordHash = await hashPassword(password);
+      const ok = await db.withTenant({ tenantId: user.tenantId, userId: user.id }, async (tx) => {
+        if (!(await repo.consumeResetToken(tx, user.tenantId, found.token.id))) return false;
+        await repo.setPassword(tx, user.tenantId, user.id, passwordHash);
+        const revoked = await repo.revokeSessions(tx, user.tenantId, { userId: user.id }, 'password_reset');
+        principalCache.evict(revoked);
+        await audit(tx, source, user.tenantId, user.id, 'auth.password_reset', {
+          after: { sessions_revoked: revoked.length },
+        });
+        return true;
+      });
+      if (!ok) throw invalidResetToken();
+    },
+
+    async sessions(tenantId: string, userId: string, currentSessionId: string | undefined) {
+      const rows = await db.withTenant({ tenantId, userId }, (tx) =>
+        repo.listLiveSessions(tx, tenantId, userId),
+      );
+      return rows.map((s) => ({
+        id: s.id,
+        ip: s.ip,
+        user_agent: s.userAgent,
+        created_at: s.createdAt.toISOString(),
+        last_used_at: s.lastUsedAt.toISOString(),
+        expires_at: s.expiresAt.toISOString(),
+        current: s.id === currentSessionId,
+      }));
+    },
+
+    async revokeSession(
+      tenantId: string,
+      userId: string,
+      sessionId: string,
+      source: AuditSource,
+    ): Promise<void> {
+      const found = await db.withTenant({ tenantId, userId }, async (tx) => {
+        const revoked = await repo.revokeSessions(tx, tenantId, { userId, sessionId }, 'revoked_by_user');
+        principalCache.evict(revoked);
+        if (revoked.length > 0)
+          await audit(tx, source, tenantId, userId, 'auth.session_revoked', {
+            after: { session_id: sessionId },
+          });
+        return revoked.length > 0;
+      });
+      if (!found) throw new AppError(404, 'NOT_FOUND', 'Session not found.');
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;
