@@ -95,6 +95,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
           description:
             'Accepts `application/json` `{email|username, password}` and `application/x-www-form-urlencoded` OAuth2 password-grant posts (`username` may be an e-mail).',
           tags,
+          consumes: ['application/json', 'application/x-www-form-urlencoded'],
           body: LoginBody,
           response: { 200: TokenResponse },
         },
