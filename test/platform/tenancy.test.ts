@@ -1,8 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, ne, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/lib/ids.js';
 import type { Database } from '../../src/platform/db/index.js';
 import { sqlState } from '../../src/platform/db/pg-errors.js';
+import { prepared } from '../../src/platform/db/prepared.js';
 import { rlsProbe } from '../fixtures/probe.tables.js';
 import { createTestDatabase, driverUnderTest, type TestDatabase } from '../harness/database.js';
 import { createProbeTable } from '../harness/probe-table.js';
@@ -109,6 +110,24 @@ describe(`row-level security (${driverUnderTest})`, () => {
       tx.db.select().from(rlsProbe).where(eq(rlsProbe.name, 'rolled-back')),
     );
     expect(rows).toEqual([]);
+  });
+
+  it('keeps tenants apart through statements prepared and cached on one connection', async () => {
+    // Every query below reuses one prepared statement (and, on PostgreSQL, its cached plan).
+    const byName = (tenantId: string) =>
+      db.withTenant({ tenantId }, (tx) =>
+        prepared(tx.db, 'probe.all', (d) =>
+          d
+            .select()
+            .from(rlsProbe)
+            .where(ne(rlsProbe.name, sql.placeholder('exclude')))
+            .prepare('probe_all'),
+        ).execute({ exclude: '' }),
+      );
+    for (let round = 0; round < 8; round++) {
+      expect((await byName(tenantA)).map((r) => r.tenantId)).toEqual([tenantA]);
+      expect((await byName(tenantB)).map((r) => r.tenantId)).toEqual([tenantB]);
+    }
   });
 
   it('rejects a tenant id that is not a UUID before touching the database', async () => {

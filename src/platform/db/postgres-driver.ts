@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
@@ -5,6 +6,31 @@ import type { DriverCore } from './transactions.js';
 import type { AppDb, NotificationListener } from './types.js';
 
 const MIGRATION_LOCK_KEY = 7_210_431_001;
+
+/** Statements one connection keeps prepared; past that, queries run unnamed (planned each time). */
+const PREPARED_PER_CONNECTION = 500;
+
+/**
+ * Drizzle's queries as named prepared statements, one name per SQL text: each connection parses and
+ * plans a statement once instead of on every request (planning costs more than executing the
+ * typical by-id read). Row-level security stays correct: PostgreSQL replans a cached plan that
+ * depends on RLS when the role changes, and the tenant is read from the setting at execution.
+ */
+function preparingClient(client: pg.PoolClient): pg.PoolClient {
+  const names = new Set<string>();
+  const query = (config: unknown, values?: unknown) => {
+    const text = (config as pg.QueryConfig | null)?.text;
+    if (typeof text === 'string' && !(config as pg.QueryConfig).name) {
+      const name = `s_${createHash('sha1').update(text).digest('base64url')}`;
+      if (names.has(name) || names.size < PREPARED_PER_CONNECTION) {
+        names.add(name);
+        return client.query({ ...(config as pg.QueryConfig), name }, values as unknown[]);
+      }
+    }
+    return client.query(config as pg.QueryConfig, values as unknown[]);
+  };
+  return Object.assign(Object.create(client) as pg.PoolClient, { query });
+}
 
 export interface PostgresOptions {
   url: string;
@@ -90,7 +116,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
   const dbFor = (client: pg.PoolClient) => {
     let db = bound.get(client);
     if (!db) {
-      db = drizzle({ client }) as unknown as AppDb;
+      db = drizzle({ client: preparingClient(client) }) as unknown as AppDb;
       bound.set(client, db);
     }
     return db;

@@ -12,6 +12,7 @@ import {
   sql,
   type SQL,
 } from 'drizzle-orm';
+import { prepared } from '../../../platform/db/prepared.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { orgUnits, teamMembers } from '../tables/org.tables.js';
 import { roles, userRoles } from '../tables/roles.tables.js';
@@ -114,6 +115,17 @@ export async function findUserWithMemberships(
   id: string,
   scope?: SQL,
 ): Promise<UserWithMemberships | undefined> {
+  if (!scope) {
+    // The tenant-wide read (admins, managers with tenant scope) is the hot one: prepared once.
+    const [row] = await prepared(tx.db, 'users.byIdWithMemberships', (db) =>
+      db
+        .select({ ...getTableColumns(users), ...memberships })
+        .from(users)
+        .where(and(eq(users.tenantId, sql.placeholder('tenantId')), eq(users.id, sql.placeholder('id'))))
+        .prepare('users_by_id_with_memberships'),
+    ).execute({ tenantId, id });
+    return row;
+  }
   const [row] = await tx.db
     .select({ ...getTableColumns(users), ...memberships })
     .from(users)
