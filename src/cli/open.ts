@@ -1,4 +1,4 @@
-import { ensureJwtSecret, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import {
   databaseOptionsFrom,
   DirectoryLockedError,
@@ -26,4 +26,3 @@ export async function migrateWithProgress(db: Database, progress: Progress): Pro
   progress.done('Database schema is up to date');
 }
 
-export const withSecret = ensureJwtSecret;
