@@ -25,4 +25,3 @@ export async function migrateWithProgress(db: Database, progress: Progress): Pro
   await migrate(db);
   progress.done('Database schema is up to date');
 }
-

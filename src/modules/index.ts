@@ -1,5 +1,6 @@
 import type { SalesOpsModule } from '../platform/module.js';
+import { catalogModule } from './catalog/index.js';
 import { identityModule } from './identity/index.js';
 
 /** Every business module, in dependency order (identity, catalog, then the rest). */
-export const modules: SalesOpsModule[] = [identityModule];
+export const modules: SalesOpsModule[] = [identityModule, catalogModule];

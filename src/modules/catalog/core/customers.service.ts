@@ -1,0 +1,294 @@
+import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Database, Tx } from '../../../platform/db/types.js';
+import { notFound, validationFailed } from '../../../platform/http/errors.js';
+import { diff, writeAudit } from '../../identity/audit.js';
+import { inTenant, iso, likeEscape, parseSort, type CallContext } from '../../identity/directory/context.js';
+import { users } from '../../identity/tables/users.tables.js';
+import { customers } from '../tables/core.tables.js';
+import { externalRefsOf } from './external-refs.js';
+import type {
+  AccountManagerCounts,
+  CreateCustomerBody,
+  Customer,
+  CustomerListQuery,
+  ExternalRef,
+  IndustryCounts,
+  UpdateCustomerBody,
+} from './schemas.js';
+
+type CustomerRow = typeof customers.$inferSelect;
+type NewCustomerRow = typeof customers.$inferInsert;
+
+const ENTITY = 'customer';
+
+export function toCustomerJson(row: CustomerRow, refs: ExternalRef[] = []): Customer {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    legal_name: row.legalName,
+    industry: row.industry,
+    segment: row.segment,
+    tags: row.tags,
+    contact_name: row.contactName,
+    email: row.email,
+    phone: row.phone,
+    addresses: row.addresses,
+    inn: row.inn,
+    kpp: row.kpp,
+    ogrn: row.ogrn,
+    is_customer: row.isCustomer,
+    is_supplier: row.isSupplier,
+    owner_id: row.ownerId,
+    status: row.status,
+    contract_start: row.contractStart,
+    contract_end: row.contractEnd,
+    contract_value: row.contractValue,
+    currency: row.currency,
+    archived_at: iso(row.archivedAt),
+    external_refs: refs,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+const auditable = (c: Customer): Record<string, unknown> => {
+  const { created_at: _c, updated_at: _u, external_refs: _e, ...rest } = c;
+  return rest;
+};
+
+const SORT_COLUMNS = {
+  name: customers.name,
+  code: customers.code,
+  status: customers.status,
+  contract_value: customers.contractValue,
+  created_at: customers.createdAt,
+  updated_at: customers.updatedAt,
+} as const;
+
+function columnsOf(body: UpdateCustomerBody): Partial<NewCustomerRow> {
+  const v: Partial<NewCustomerRow> = {};
+  if (body.code !== undefined) v.code = body.code;
+  if (body.name !== undefined) v.name = body.name;
+  if (body.legal_name !== undefined) v.legalName = body.legal_name;
+  if (body.industry !== undefined) v.industry = body.industry;
+  if (body.segment !== undefined) v.segment = body.segment;
+  if (body.tags !== undefined) v.tags = [...new Set(body.tags)];
+  if (body.contact_name !== undefined) v.contactName = body.contact_name;
+  if (body.email !== undefined) v.email = body.email === null ? null : body.email.trim().toLowerCase();
+  if (body.phone !== undefined) v.phone = body.phone;
+  if (body.addresses !== undefined) v.addresses = body.addresses;
+  if (body.inn !== undefined) v.inn = body.inn;
+  if (body.kpp !== undefined) v.kpp = body.kpp;
+  if (body.ogrn !== undefined) v.ogrn = body.ogrn;
+  if (body.is_customer !== undefined) v.isCustomer = body.is_customer;
+  if (body.is_supplier !== undefined) v.isSupplier = body.is_supplier;
+  if (body.owner_id !== undefined) v.ownerId = body.owner_id;
+  if (body.status !== undefined) v.status = body.status;
+  if (body.contract_start !== undefined) v.contractStart = body.contract_start;
+  if (body.contract_end !== undefined) v.contractEnd = body.contract_end;
+  if (body.contract_value !== undefined) v.contractValue = body.contract_value;
+  if (body.currency !== undefined) v.currency = body.currency;
+  return v;
+}
+
+async function checkReferences(
+  tx: Tx,
+  tenantId: string,
+  values: Partial<NewCustomerRow>,
+  before?: CustomerRow,
+) {
+  if (values.ownerId) {
+    const [owner] = await tx.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.id, values.ownerId)));
+    if (!owner)
+      throw validationFailed([{ path: '/body/owner_id', message: 'no such user' }], 'Unknown owner.');
+  }
+  const start = values.contractStart !== undefined ? values.contractStart : before?.contractStart;
+  const end = values.contractEnd !== undefined ? values.contractEnd : before?.contractEnd;
+  if (start && end && end < start)
+    throw validationFailed([{ path: '/body/contract_end', message: 'must not be before contract_start' }]);
+}
+
+export function createCustomersService(deps: { db: Database }) {
+  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+
+  async function find(tx: Tx, tenantId: string, id: string, lock = false) {
+    const query = tx.db
+      .select()
+      .from(customers)
+      .where(and(eq(customers.tenantId, tenantId), eq(customers.id, id)));
+    const [row] = lock ? await query.for('update') : await query;
+    if (!row) throw notFound('Customer');
+    return row;
+  }
+
+  async function present(tx: Tx, tenantId: string, row: CustomerRow): Promise<Customer> {
+    const refs = await externalRefsOf(tx, tenantId, ENTITY, [row.id]);
+    return toCustomerJson(row, refs.get(row.id));
+  }
+
+  async function update(
+    ctx: CallContext,
+    id: string,
+    values: Partial<NewCustomerRow>,
+    action: string,
+  ): Promise<Customer> {
+    return tenantTx(ctx, async (tx) => {
+      const before = await find(tx, ctx.tenantId, id, true);
+      await checkReferences(tx, ctx.tenantId, values, before);
+      const [row] = await tx.db
+        .update(customers)
+        .set({ ...values, updatedAt: new Date() })
+        .where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, id)))
+        .returning();
+      const json = await present(tx, ctx.tenantId, row!);
+      await writeAudit(tx, ctx.audit, {
+        tenantId: ctx.tenantId,
+        action,
+        entityType: ENTITY,
+        entityId: id,
+        changes: diff(auditable(toCustomerJson(before)), auditable(json)),
+      });
+      return json;
+    });
+  }
+
+  return {
+    list(ctx: CallContext, query: CustomerListQuery) {
+      return tenantTx(ctx, async (tx) => {
+        const conditions: (SQL | undefined)[] = [
+          eq(customers.tenantId, ctx.tenantId),
+          query.archived ? isNotNull(customers.archivedAt) : isNull(customers.archivedAt),
+        ];
+        if (query.q) {
+          const pattern = `%${likeEscape(query.q)}%`;
+          conditions.push(
+            or(
+              ilike(customers.name, pattern),
+              ilike(customers.code, pattern),
+              ilike(customers.legalName, pattern),
+              ilike(customers.inn, pattern),
+            ),
+          );
+        }
+        if (query.status) conditions.push(eq(customers.status, query.status));
+        if (query.industry) conditions.push(eq(customers.industry, query.industry));
+        if (query.segment) conditions.push(eq(customers.segment, query.segment));
+        if (query.tag) conditions.push(sql`${customers.tags} @> array[${query.tag}]::text[]`);
+        if (query.owner) conditions.push(eq(customers.ownerId, query.owner));
+        const where = and(...conditions);
+        const { field, desc: descending } = parseSort(query.sort);
+        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? customers.name;
+        const rows = await tx.db
+          .select()
+          .from(customers)
+          .where(where)
+          .orderBy(descending ? sql`${column} desc nulls last` : asc(column), asc(customers.id))
+          .limit(query.limit)
+          .offset(query.offset);
+        const [total] = await tx.db.select({ n: count() }).from(customers).where(where);
+        const refs = await externalRefsOf(
+          tx,
+          ctx.tenantId,
+          ENTITY,
+          rows.map((r) => r.id),
+        );
+        return {
+          customers: rows.map((r) => toCustomerJson(r, refs.get(r.id))),
+          total: Number(total?.n ?? 0),
+          limit: query.limit,
+          offset: query.offset,
+        };
+      });
+    },
+
+    get(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await find(tx, ctx.tenantId, id)));
+    },
+
+    create(ctx: CallContext, body: CreateCustomerBody) {
+      return tenantTx(ctx, async (tx) => {
+        const values = columnsOf(body);
+        await checkReferences(tx, ctx.tenantId, values);
+        const [row] = await tx.db
+          .insert(customers)
+          .values({ ...values, code: body.code, name: body.name, tenantId: ctx.tenantId })
+          .returning();
+        const json = toCustomerJson(row!);
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'customer.create',
+          entityType: ENTITY,
+          entityId: row!.id,
+          changes: { after: auditable(json) },
+        });
+        return json;
+      });
+    },
+
+    update(ctx: CallContext, id: string, body: UpdateCustomerBody) {
+      return update(ctx, id, columnsOf(body), 'customer.update');
+    },
+
+    /** DELETE: the customer is churned and archived, never removed (sales history points at it). */
+    async archive(ctx: CallContext, id: string): Promise<void> {
+      await update(ctx, id, { status: 'churned', archivedAt: new Date() }, 'customer.archive');
+    },
+
+    restore(ctx: CallContext, id: string) {
+      return update(ctx, id, { status: 'active', archivedAt: null }, 'customer.restore');
+    },
+
+    industries(ctx: CallContext): Promise<IndustryCounts> {
+      return tenantTx(ctx, async (tx) => {
+        const n = count();
+        const rows = await tx.db
+          .select({ industry: customers.industry, n })
+          .from(customers)
+          .where(
+            and(
+              eq(customers.tenantId, ctx.tenantId),
+              isNull(customers.archivedAt),
+              isNotNull(customers.industry),
+            ),
+          )
+          .groupBy(customers.industry)
+          .orderBy(desc(n), asc(customers.industry));
+        return { industries: rows.map((r) => ({ industry: r.industry!, count: Number(r.n) })) };
+      });
+    },
+
+    accountManagers(ctx: CallContext): Promise<AccountManagerCounts> {
+      return tenantTx(ctx, async (tx) => {
+        const n = count();
+        const rows = await tx.db
+          .select({
+            id: users.id,
+            firstName: users.firstName,
+            lastName: users.lastName,
+            email: users.email,
+            n,
+          })
+          .from(customers)
+          .innerJoin(users, and(eq(users.tenantId, customers.tenantId), eq(users.id, customers.ownerId)))
+          .where(and(eq(customers.tenantId, ctx.tenantId), isNull(customers.archivedAt)))
+          .groupBy(users.id, users.firstName, users.lastName, users.email)
+          .orderBy(desc(n), asc(users.lastName), asc(users.firstName), asc(users.id));
+        return {
+          account_managers: rows.map((r) => ({
+            user_id: r.id,
+            first_name: r.firstName,
+            last_name: r.lastName,
+            email: r.email,
+            count: Number(r.n),
+          })),
+        };
+      });
+    },
+  };
+}
+
+export type CustomersService = ReturnType<typeof createCustomersService>;

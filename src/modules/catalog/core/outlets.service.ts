@@ -1,0 +1,256 @@
+import {
+  and,
+  asc,
+  count,
+  eq,
+  getTableColumns,
+  gte,
+  ilike,
+  isNotNull,
+  isNull,
+  lte,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
+import { boundingBox, EARTH_RADIUS_M, parseLatLng, type LatLng } from '../../../lib/geo.js';
+import type { Database, Tx } from '../../../platform/db/types.js';
+import { notFound, validationFailed } from '../../../platform/http/errors.js';
+import { diff, writeAudit } from '../../identity/audit.js';
+import { inTenant, iso, likeEscape, parseSort, type CallContext } from '../../identity/directory/context.js';
+import { orgUnits } from '../../identity/tables/org.tables.js';
+import { customers, outlets } from '../tables/core.tables.js';
+import { externalRefsOf } from './external-refs.js';
+import type { CreateOutletBody, ExternalRef, Outlet, OutletListQuery, UpdateOutletBody } from './schemas.js';
+
+type OutletRow = typeof outlets.$inferSelect;
+type NewOutletRow = typeof outlets.$inferInsert;
+
+const ENTITY = 'outlet';
+
+export function toOutletJson(row: OutletRow, refs: ExternalRef[] = [], distanceM?: number): Outlet {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    address: row.address,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    geofence_radius_m: row.geofenceRadiusM,
+    type: row.type,
+    org_unit_id: row.orgUnitId,
+    customer_id: row.customerId,
+    archived_at: iso(row.archivedAt),
+    external_refs: refs,
+    ...(distanceM === undefined ? {} : { distance_m: Math.round(distanceM * 10) / 10 }),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+const auditable = (o: Outlet): Record<string, unknown> => {
+  const { created_at: _c, updated_at: _u, external_refs: _e, ...rest } = o;
+  return rest;
+};
+
+const SORT_COLUMNS = {
+  name: outlets.name,
+  code: outlets.code,
+  type: outlets.type,
+  created_at: outlets.createdAt,
+  updated_at: outlets.updatedAt,
+} as const;
+
+/** Haversine distance in metres from `p` to the outlet, in SQL (no PostGIS on PGlite). */
+function distanceSql(p: LatLng): SQL<number> {
+  const lat = sql`${p.latitude}::double precision`;
+  const lng = sql`${p.longitude}::double precision`;
+  return sql<number>`(2 * ${sql.raw(String(EARTH_RADIUS_M))} * asin(least(1, sqrt(
+    power(sin(radians(${outlets.latitude} - ${lat}) / 2), 2)
+    + cos(radians(${lat})) * cos(radians(${outlets.latitude}))
+      * power(sin(radians(${outlets.longitude} - ${lng}) / 2), 2)))))`;
+}
+
+function columnsOf(body: UpdateOutletBody): Partial<NewOutletRow> {
+  const v: Partial<NewOutletRow> = {};
+  if (body.code !== undefined) v.code = body.code;
+  if (body.name !== undefined) v.name = body.name;
+  if (body.address !== undefined) v.address = body.address;
+  if (body.latitude !== undefined) v.latitude = body.latitude;
+  if (body.longitude !== undefined) v.longitude = body.longitude;
+  if (body.geofence_radius_m !== undefined) v.geofenceRadiusM = body.geofence_radius_m;
+  if (body.type !== undefined) v.type = body.type;
+  if (body.org_unit_id !== undefined) v.orgUnitId = body.org_unit_id;
+  if (body.customer_id !== undefined) v.customerId = body.customer_id;
+  return v;
+}
+
+async function checkReferences(tx: Tx, tenantId: string, values: Partial<NewOutletRow>, before?: OutletRow) {
+  const lat = values.latitude !== undefined ? values.latitude : (before?.latitude ?? null);
+  const lng = values.longitude !== undefined ? values.longitude : (before?.longitude ?? null);
+  if ((lat === null) !== (lng === null))
+    throw validationFailed([
+      {
+        path: lat === null ? '/body/latitude' : '/body/longitude',
+        message: 'latitude and longitude go together',
+      },
+    ]);
+  if (values.orgUnitId) {
+    const [unit] = await tx.db
+      .select({ id: orgUnits.id })
+      .from(orgUnits)
+      .where(and(eq(orgUnits.tenantId, tenantId), eq(orgUnits.id, values.orgUnitId)));
+    if (!unit)
+      throw validationFailed(
+        [{ path: '/body/org_unit_id', message: 'no such org unit' }],
+        'Unknown org unit.',
+      );
+  }
+  if (values.customerId) {
+    const [customer] = await tx.db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(and(eq(customers.tenantId, tenantId), eq(customers.id, values.customerId)));
+    if (!customer)
+      throw validationFailed(
+        [{ path: '/body/customer_id', message: 'no such customer' }],
+        'Unknown customer.',
+      );
+  }
+}
+
+export function createOutletsService(deps: { db: Database }) {
+  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+
+  async function find(tx: Tx, tenantId: string, id: string, lock = false) {
+    const query = tx.db
+      .select()
+      .from(outlets)
+      .where(and(eq(outlets.tenantId, tenantId), eq(outlets.id, id)));
+    const [row] = lock ? await query.for('update') : await query;
+    if (!row) throw notFound('Outlet');
+    return row;
+  }
+
+  async function present(tx: Tx, tenantId: string, row: OutletRow): Promise<Outlet> {
+    const refs = await externalRefsOf(tx, tenantId, ENTITY, [row.id]);
+    return toOutletJson(row, refs.get(row.id));
+  }
+
+  async function update(ctx: CallContext, id: string, values: Partial<NewOutletRow>, action: string) {
+    return tenantTx(ctx, async (tx) => {
+      const before = await find(tx, ctx.tenantId, id, true);
+      await checkReferences(tx, ctx.tenantId, values, before);
+      const [row] = await tx.db
+        .update(outlets)
+        .set({ ...values, updatedAt: new Date() })
+        .where(and(eq(outlets.tenantId, ctx.tenantId), eq(outlets.id, id)))
+        .returning();
+      const json = await present(tx, ctx.tenantId, row!);
+      await writeAudit(tx, ctx.audit, {
+        tenantId: ctx.tenantId,
+        action,
+        entityType: ENTITY,
+        entityId: id,
+        changes: diff(auditable(toOutletJson(before)), auditable(json)),
+      });
+      return json;
+    });
+  }
+
+  return {
+    list(ctx: CallContext, query: OutletListQuery) {
+      let near: LatLng | undefined;
+      if (query.near !== undefined) {
+        near = parseLatLng(query.near);
+        if (!near)
+          throw validationFailed([{ path: '/query/near', message: 'latitude -90..90, longitude -180..180' }]);
+      }
+      return tenantTx(ctx, async (tx) => {
+        const conditions: (SQL | undefined)[] = [
+          eq(outlets.tenantId, ctx.tenantId),
+          query.archived ? isNotNull(outlets.archivedAt) : isNull(outlets.archivedAt),
+        ];
+        if (query.q) {
+          const pattern = `%${likeEscape(query.q)}%`;
+          conditions.push(
+            or(ilike(outlets.name, pattern), ilike(outlets.code, pattern), ilike(outlets.address, pattern)),
+          );
+        }
+        if (query.type) conditions.push(eq(outlets.type, query.type));
+        if (query.org_unit) conditions.push(eq(outlets.orgUnitId, query.org_unit));
+        if (query.customer) conditions.push(eq(outlets.customerId, query.customer));
+        const distance = near ? distanceSql(near) : undefined;
+        if (near && distance) {
+          const box = boundingBox(near, query.radius_m);
+          conditions.push(gte(outlets.latitude, box.minLat), lte(outlets.latitude, box.maxLat));
+          if (box.minLng !== undefined && box.maxLng !== undefined)
+            conditions.push(gte(outlets.longitude, box.minLng), lte(outlets.longitude, box.maxLng));
+          conditions.push(sql`${distance} <= ${query.radius_m}::double precision`);
+        }
+        const where = and(...conditions);
+        const { field, desc: descending } = parseSort(query.sort);
+        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? outlets.name;
+        const order = distance
+          ? [asc(distance), asc(outlets.id)]
+          : [descending ? sql`${column} desc` : asc(column), asc(outlets.id)];
+        const rows = await tx.db
+          .select({ ...getTableColumns(outlets), distanceM: distance ?? sql<null>`null` })
+          .from(outlets)
+          .where(where)
+          .orderBy(...order)
+          .limit(query.limit)
+          .offset(query.offset);
+        const [total] = await tx.db.select({ n: count() }).from(outlets).where(where);
+        const refs = await externalRefsOf(
+          tx,
+          ctx.tenantId,
+          ENTITY,
+          rows.map((r) => r.id),
+        );
+        return {
+          outlets: rows.map(({ distanceM, ...row }) =>
+            toOutletJson(row, refs.get(row.id), distanceM === null ? undefined : Number(distanceM)),
+          ),
+          total: Number(total?.n ?? 0),
+          limit: query.limit,
+          offset: query.offset,
+        };
+      });
+    },
+
+    get(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await find(tx, ctx.tenantId, id)));
+    },
+
+    create(ctx: CallContext, body: CreateOutletBody) {
+      return tenantTx(ctx, async (tx) => {
+        const values = columnsOf(body);
+        await checkReferences(tx, ctx.tenantId, values);
+        const [row] = await tx.db
+          .insert(outlets)
+          .values({ ...values, code: body.code, name: body.name, tenantId: ctx.tenantId })
+          .returning();
+        const json = toOutletJson(row!);
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'outlet.create',
+          entityType: ENTITY,
+          entityId: row!.id,
+          changes: { after: auditable(json) },
+        });
+        return json;
+      });
+    },
+
+    update(ctx: CallContext, id: string, body: UpdateOutletBody) {
+      return update(ctx, id, columnsOf(body), 'outlet.update');
+    },
+
+    async archive(ctx: CallContext, id: string): Promise<void> {
+      await update(ctx, id, { archivedAt: new Date() }, 'outlet.archive');
+    },
+  };
+}
+
+export type OutletsService = ReturnType<typeof createOutletsService>;

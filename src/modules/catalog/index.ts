@@ -1,0 +1,17 @@
+import type { SalesOpsModule } from '../../platform/module.js';
+import { CORE_PERMISSIONS, coreRoutes } from './core/index.js';
+import { PRODUCT_PERMISSIONS, productRoutes } from './products/index.js';
+
+/**
+ * Catalog: the master data every other module references — customers, outlets, warehouses,
+ * products with variants, folders, prices and barcodes, brands with infographics, and the external
+ * references that map ERP ids to them.
+ */
+export const catalogModule: SalesOpsModule = {
+  name: 'catalog',
+  permissions: [...CORE_PERMISSIONS, ...PRODUCT_PERMISSIONS],
+  async routes(app, platform) {
+    await coreRoutes(app, platform);
+    await productRoutes(app, platform);
+  },
+};

@@ -1,0 +1,272 @@
+import type { Readable } from 'node:stream';
+import { and, asc, count, desc, eq, ilike, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import type { Database, Tx } from '../../../platform/db/types.js';
+import { notFound } from '../../../platform/http/errors.js';
+import type { FileStorage } from '../../../platform/storage/index.js';
+import { safeKey, sniffStream } from '../../../platform/storage/index.js';
+import { uuidv7 } from '../../../lib/ids.js';
+import { diff, writeAudit } from '../../identity/audit.js';
+import { inTenant, iso, likeEscape, parseSort, type CallContext } from '../../identity/directory/context.js';
+import { brandInfographics, brands } from '../tables/products.tables.js';
+import type { Brand, BrandListQuery, CreateBrandBody, Infographic, UpdateBrandBody } from './schemas.js';
+
+type BrandRow = typeof brands.$inferSelect;
+type InfographicRow = typeof brandInfographics.$inferSelect;
+
+/** What an infographic may be, by its bytes, and the extension of its stored file. */
+export const INFOGRAPHIC_TYPES: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+};
+
+const toBrandJson = (row: BrandRow): Brand => ({
+  id: row.id,
+  name: row.name,
+  is_own: row.isOwn,
+  logo_key: row.logoKey,
+  archived_at: iso(row.archivedAt),
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+});
+
+const toInfographicJson = (row: InfographicRow): Infographic => ({
+  id: row.id,
+  brand_id: row.brandId,
+  file_name: row.fileName,
+  content_type: row.contentType,
+  size: row.size,
+  title: row.title,
+  created_at: row.createdAt.toISOString(),
+});
+
+const SORT_COLUMNS = { name: brands.name, created_at: brands.createdAt } as const;
+
+export interface InfographicUpload {
+  file: Readable;
+  fileName: string;
+  title: string | null;
+}
+
+export function createBrandsService(deps: { db: Database; storage: FileStorage; uploadLimitBytes: number }) {
+  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+
+  async function requireBrand(tx: Tx, tenantId: string, id: string, forUpdate = false) {
+    const query = tx.db
+      .select()
+      .from(brands)
+      .where(and(eq(brands.tenantId, tenantId), eq(brands.id, id)));
+    const [row] = forUpdate ? await query.for('update') : await query;
+    if (!row) throw notFound('Brand');
+    return row;
+  }
+
+  async function requireInfographic(tx: Tx, tenantId: string, brandId: string, id: string) {
+    const [row] = await tx.db
+      .select()
+      .from(brandInfographics)
+      .where(
+        and(
+          eq(brandInfographics.tenantId, tenantId),
+          eq(brandInfographics.brandId, brandId),
+          eq(brandInfographics.id, id),
+        ),
+      );
+    if (!row) throw notFound('Infographic');
+    return row;
+  }
+
+  return {
+    list(ctx: CallContext, query: BrandListQuery) {
+      return tenantTx(ctx, async (tx) => {
+        const conditions: (SQL | undefined)[] = [
+          eq(brands.tenantId, ctx.tenantId),
+          query.archived ? isNotNull(brands.archivedAt) : isNull(brands.archivedAt),
+          query.is_own !== undefined ? eq(brands.isOwn, query.is_own) : undefined,
+          query.q ? ilike(brands.name, `%${likeEscape(query.q)}%`) : undefined,
+        ];
+        const where = and(...conditions);
+        const { field, desc: descending } = parseSort(query.sort);
+        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? brands.name;
+        const rows = await tx.db
+          .select()
+          .from(brands)
+          .where(where)
+          .orderBy(descending ? desc(column) : asc(column), asc(brands.id))
+          .limit(query.limit)
+          .offset(query.offset);
+        const [total] = await tx.db.select({ n: count() }).from(brands).where(where);
+        return {
+          brands: rows.map(toBrandJson),
+          total: Number(total?.n ?? 0),
+          limit: query.limit,
+          offset: query.offset,
+        };
+      });
+    },
+
+    get(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => toBrandJson(await requireBrand(tx, ctx.tenantId, id)));
+    },
+
+    create(ctx: CallContext, body: CreateBrandBody) {
+      return tenantTx(ctx, async (tx) => {
+        const [row] = await tx.db
+          .insert(brands)
+          .values({ tenantId: ctx.tenantId, name: body.name, isOwn: body.is_own ?? true })
+          .returning();
+        const brand = toBrandJson(row!);
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'brand.create',
+          entityType: 'brand',
+          entityId: brand.id,
+          changes: diff(undefined, { name: brand.name, is_own: brand.is_own }),
+        });
+        return brand;
+      });
+    },
+
+    update(ctx: CallContext, id: string, body: UpdateBrandBody) {
+      return tenantTx(ctx, async (tx) => {
+        const current = toBrandJson(await requireBrand(tx, ctx.tenantId, id, true));
+        const [row] = await tx.db
+          .update(brands)
+          .set({ name: body.name, isOwn: body.is_own, updatedAt: new Date() })
+          .where(and(eq(brands.tenantId, ctx.tenantId), eq(brands.id, id)))
+          .returning();
+        const after = toBrandJson(row!);
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'brand.update',
+          entityType: 'brand',
+          entityId: id,
+          changes: diff(current, after),
+        });
+        return after;
+      });
+    },
+
+    archive(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => {
+        const current = await requireBrand(tx, ctx.tenantId, id, true);
+        if (current.archivedAt) return;
+        await tx.db
+          .update(brands)
+          .set({ archivedAt: new Date(), updatedAt: new Date() })
+          .where(and(eq(brands.tenantId, ctx.tenantId), eq(brands.id, id)));
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'brand.archive',
+          entityType: 'brand',
+          entityId: id,
+          changes: { before: { archived: false }, after: { archived: true } },
+        });
+      });
+    },
+
+    listInfographics(ctx: CallContext, brandId: string) {
+      return tenantTx(ctx, async (tx) => {
+        await requireBrand(tx, ctx.tenantId, brandId);
+        const rows = await tx.db
+          .select()
+          .from(brandInfographics)
+          .where(and(eq(brandInfographics.tenantId, ctx.tenantId), eq(brandInfographics.brandId, brandId)))
+          .orderBy(asc(brandInfographics.createdAt), asc(brandInfographics.id));
+        return { infographics: rows.map(toInfographicJson) };
+      });
+    },
+
+    /**
+     * The brand is checked first, the type is sniffed from the bytes (415 otherwise), the file is
+     * streamed into storage under the size limit (413), and only then is the row written; a failed
+     * row write removes the file again.
+     */
+    async uploadInfographic(
+      ctx: CallContext,
+      brandId: string,
+      upload: InfographicUpload,
+    ): Promise<Infographic> {
+      try {
+        await tenantTx(ctx, (tx) => requireBrand(tx, ctx.tenantId, brandId));
+      } catch (error) {
+        upload.file.resume();
+        throw error;
+      }
+      const { contentType, stream } = await sniffStream(upload.file, {
+        allowed: Object.keys(INFOGRAPHIC_TYPES),
+      });
+      const id = uuidv7();
+      const key = safeKey(
+        'tenants',
+        ctx.tenantId,
+        'brands',
+        brandId,
+        `${id}.${INFOGRAPHIC_TYPES[contentType]}`,
+      );
+      const stored = await deps.storage.put(key, stream, { contentType, maxBytes: deps.uploadLimitBytes });
+      try {
+        return await tenantTx(ctx, async (tx) => {
+          await requireBrand(tx, ctx.tenantId, brandId);
+          const [row] = await tx.db
+            .insert(brandInfographics)
+            .values({
+              tenantId: ctx.tenantId,
+              id,
+              brandId,
+              fileKey: key,
+              fileName: upload.fileName.slice(0, 255),
+              contentType,
+              size: stored.size,
+              title: upload.title,
+            })
+            .returning();
+          const infographic = toInfographicJson(row!);
+          await writeAudit(tx, ctx.audit, {
+            tenantId: ctx.tenantId,
+            action: 'brand_infographic.create',
+            entityType: 'brand_infographic',
+            entityId: id,
+            changes: diff(undefined, {
+              brand_id: brandId,
+              file_name: infographic.file_name,
+              content_type: contentType,
+              size: stored.size,
+            }),
+          });
+          return infographic;
+        });
+      } catch (error) {
+        await deps.storage.delete(key);
+        throw error;
+      }
+    },
+
+    async removeInfographic(ctx: CallContext, brandId: string, id: string): Promise<void> {
+      const key = await tenantTx(ctx, async (tx) => {
+        const row = await requireInfographic(tx, ctx.tenantId, brandId, id);
+        await tx.db
+          .delete(brandInfographics)
+          .where(and(eq(brandInfographics.tenantId, ctx.tenantId), eq(brandInfographics.id, id)));
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'brand_infographic.delete',
+          entityType: 'brand_infographic',
+          entityId: id,
+          changes: diff({ brand_id: brandId, file_name: row.fileName }, undefined),
+        });
+        return row.fileKey;
+      });
+      // After the commit: a failed transaction keeps its file.
+      await deps.storage.delete(key);
+    },
+
+    async openInfographic(ctx: CallContext, brandId: string, id: string) {
+      const row = await tenantTx(ctx, (tx) => requireInfographic(tx, ctx.tenantId, brandId, id));
+      return { info: toInfographicJson(row), stream: await deps.storage.get(row.fileKey) };
+    },
+  };
+}
+
+export type BrandsService = ReturnType<typeof createBrandsService>;

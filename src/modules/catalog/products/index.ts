@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { PermissionDefinition, Platform } from '../../../platform/module.js';
+import { createBrandsService } from './brands.service.js';
+import { createProductsService } from './products.service.js';
+import { brandApiRoutes, productApiRoutes } from './routes.js';
+
+const EVERYONE = [
+  'agent',
+  'viewer',
+  'team_leader',
+  'area_manager',
+  'regional_manager',
+  'national_manager',
+  'admin',
+] as const;
+
+export const PRODUCT_PERMISSIONS: readonly PermissionDefinition[] = [
+  {
+    name: 'products:read',
+    description: 'Read products, variants, folders and price types',
+    roles: EVERYONE,
+  },
+  {
+    name: 'products:write',
+    description: 'Create, update and archive products, variants, folders and price types',
+    roles: ['admin', 'national_manager'],
+  },
+  { name: 'brands:read', description: 'Read brands and download their infographics', roles: EVERYONE },
+  {
+    name: 'brands:write',
+    description: 'Create, update and archive brands; upload and delete infographics',
+    roles: ['admin', 'national_manager'],
+  },
+];
+
+/** Products (variants, folders, price types, prices, barcodes) and brands with infographics. */
+export async function productRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
+  const products = createProductsService({ db: platform.db });
+  const brands = createBrandsService({
+    db: platform.db,
+    storage: platform.storage,
+    uploadLimitBytes: platform.config.uploadLimitBytes,
+  });
+  productApiRoutes(app, products);
+  // An encapsulated scope, so multipart parsing applies to the brand routes only.
+  await app.register(async (scope) => brandApiRoutes(scope, brands, platform.config.uploadLimitBytes));
+}

@@ -1,0 +1,619 @@
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  ilike,
+  inArray,
+  isNotNull,
+  isNull,
+  like,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
+import type { Database, Tx } from '../../../platform/db/types.js';
+import { conflict, notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import { uuidv7 } from '../../../lib/ids.js';
+import { diff, writeAudit } from '../../identity/audit.js';
+import { inTenant, iso, likeEscape, parseSort, type CallContext } from '../../identity/directory/context.js';
+import {
+  brands,
+  priceTypes,
+  productBarcodes,
+  productFolders,
+  productPrices,
+  products,
+  productVariants,
+} from '../tables/products.tables.js';
+import type {
+  CreateFolderBody,
+  CreatePriceTypeBody,
+  CreateProductBody,
+  CreateVariantBody,
+  FolderListQuery,
+  PriceType,
+  Product,
+  ProductFolder,
+  ProductListQuery,
+  ProductVariant,
+  UpdateFolderBody,
+  UpdateProductBody,
+  UpdateVariantBody,
+} from './schemas.js';
+
+type ProductRow = typeof products.$inferSelect;
+type FolderRow = typeof productFolders.$inferSelect;
+type VariantRow = typeof productVariants.$inferSelect;
+
+const SORT_COLUMNS = {
+  name: products.name,
+  code: products.code,
+  article: products.article,
+  created_at: products.createdAt,
+  updated_at: products.updatedAt,
+} as const;
+
+export function toFolderJson(row: FolderRow): ProductFolder {
+  return {
+    id: row.id,
+    parent_id: row.parentId,
+    name: row.name,
+    path: row.path,
+    depth: row.depth,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/** Nests a flat list (ordered by path) under its roots. */
+function nest(folders: ProductFolder[]): ProductFolder[] {
+  const byId = new Map(folders.map((f) => [f.id, { ...f, children: [] as ProductFolder[] }]));
+  const roots: ProductFolder[] = [];
+  for (const folder of byId.values()) {
+    const parent = folder.parent_id ? byId.get(folder.parent_id) : undefined;
+    (parent ? parent.children : roots).push(folder);
+  }
+  return roots;
+}
+
+const toVariantJson = (row: VariantRow): ProductVariant => ({
+  id: row.id,
+  product_id: row.productId,
+  code: row.code,
+  name: row.name,
+  characteristics: row.characteristics,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+});
+
+const toPriceTypeJson = (row: typeof priceTypes.$inferSelect): PriceType => ({
+  id: row.id,
+  name: row.name,
+  currency: row.currency,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+});
+
+const auditableProduct = (p: Product): Record<string, unknown> => {
+  const { created_at: _c, updated_at: _u, ...rest } = p;
+  return rest;
+};
+
+/** Products with their prices (with the price type's currency) and barcodes, in the order given. */
+async function present(tx: Tx, tenantId: string, rows: ProductRow[]): Promise<Product[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const prices = await tx.db
+    .select({
+      productId: productPrices.productId,
+      priceTypeId: productPrices.priceTypeId,
+      amount: productPrices.amount,
+      currency: priceTypes.currency,
+    })
+    .from(productPrices)
+    .innerJoin(
+      priceTypes,
+      and(eq(priceTypes.tenantId, productPrices.tenantId), eq(priceTypes.id, productPrices.priceTypeId)),
+    )
+    .where(and(eq(productPrices.tenantId, tenantId), inArray(productPrices.productId, ids)))
+    .orderBy(asc(priceTypes.name));
+  const codes = await tx.db
+    .select({ productId: productBarcodes.productId, barcode: productBarcodes.barcode })
+    .from(productBarcodes)
+    .where(and(eq(productBarcodes.tenantId, tenantId), inArray(productBarcodes.productId, ids)))
+    .orderBy(asc(productBarcodes.barcode));
+  return rows.map((row) => ({
+    id: row.id,
+    code: row.code,
+    article: row.article,
+    name: row.name,
+    description: row.description,
+    brand_id: row.brandId,
+    folder_id: row.folderId,
+    uom: row.uom,
+    vat_rate: row.vatRate,
+    weight: row.weight,
+    volume: row.volume,
+    is_service: row.isService,
+    min_stock: row.minStock,
+    prices: prices
+      .filter((p) => p.productId === row.id)
+      .map((p) => ({ price_type_id: p.priceTypeId, amount: p.amount, currency: p.currency })),
+    barcodes: codes.filter((b) => b.productId === row.id).map((b) => b.barcode),
+    archived_at: iso(row.archivedAt),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  }));
+}
+
+async function findProduct(tx: Tx, tenantId: string, id: string, forUpdate = false) {
+  const query = tx.db
+    .select()
+    .from(products)
+    .where(and(eq(products.tenantId, tenantId), eq(products.id, id)));
+  const [row] = forUpdate ? await query.for('update') : await query;
+  return row;
+}
+
+async function findFolder(tx: Tx, tenantId: string, id: string, forUpdate = false) {
+  const query = tx.db
+    .select()
+    .from(productFolders)
+    .where(and(eq(productFolders.tenantId, tenantId), eq(productFolders.id, id)));
+  const [row] = forUpdate ? await query.for('update') : await query;
+  return row;
+}
+
+/** Unknown brand, folder or price types → 422 with a pointer per field; duplicates inside the body too. */
+async function checkProductReferences(tx: Tx, tenantId: string, body: UpdateProductBody): Promise<void> {
+  const errors: FieldError[] = [];
+  if (body.brand_id) {
+    const [row] = await tx.db
+      .select({ id: brands.id })
+      .from(brands)
+      .where(and(eq(brands.tenantId, tenantId), eq(brands.id, body.brand_id)));
+    if (!row) errors.push({ path: '/body/brand_id', message: 'no such brand' });
+  }
+  if (body.folder_id && !(await findFolder(tx, tenantId, body.folder_id)))
+    errors.push({ path: '/body/folder_id', message: 'no such folder' });
+  if (body.prices?.length) {
+    const typeIds = [...new Set(body.prices.map((p) => p.price_type_id))];
+    const known = await tx.db
+      .select({ id: priceTypes.id })
+      .from(priceTypes)
+      .where(and(eq(priceTypes.tenantId, tenantId), inArray(priceTypes.id, typeIds)));
+    const seen = new Set<string>();
+    body.prices.forEach((p, i) => {
+      if (!known.some((k) => k.id === p.price_type_id))
+        errors.push({ path: `/body/prices/${i}/price_type_id`, message: 'no such price type' });
+      else if (seen.has(p.price_type_id))
+        errors.push({ path: `/body/prices/${i}/price_type_id`, message: 'price type given twice' });
+      seen.add(p.price_type_id);
+    });
+  }
+  body.barcodes?.forEach((code, i) => {
+    if (body.barcodes!.indexOf(code) !== i)
+      errors.push({ path: `/body/barcodes/${i}`, message: 'barcode given twice' });
+  });
+  if (errors.length > 0) throw validationFailed(errors, 'Unknown or repeated reference.');
+}
+
+function productColumns(body: UpdateProductBody): Partial<typeof products.$inferInsert> {
+  const values: Partial<typeof products.$inferInsert> = {};
+  if (body.code !== undefined) values.code = body.code;
+  if (body.article !== undefined) values.article = body.article;
+  if (body.name !== undefined) values.name = body.name;
+  if (body.description !== undefined) values.description = body.description;
+  if (body.brand_id !== undefined) values.brandId = body.brand_id;
+  if (body.folder_id !== undefined) values.folderId = body.folder_id;
+  if (body.uom !== undefined) values.uom = body.uom;
+  if (body.vat_rate !== undefined) values.vatRate = body.vat_rate;
+  if (body.weight !== undefined) values.weight = body.weight;
+  if (body.volume !== undefined) values.volume = body.volume;
+  if (body.is_service !== undefined) values.isService = body.is_service;
+  if (body.min_stock !== undefined) values.minStock = body.min_stock;
+  return values;
+}
+
+async function replacePricesAndBarcodes(
+  tx: Tx,
+  tenantId: string,
+  productId: string,
+  body: UpdateProductBody,
+) {
+  if (body.prices !== undefined) {
+    await tx.db
+      .delete(productPrices)
+      .where(and(eq(productPrices.tenantId, tenantId), eq(productPrices.productId, productId)));
+    if (body.prices.length > 0)
+      await tx.db
+        .insert(productPrices)
+        .values(
+          body.prices.map((p) => ({ tenantId, productId, priceTypeId: p.price_type_id, amount: p.amount })),
+        );
+  }
+  if (body.barcodes !== undefined) {
+    await tx.db
+      .delete(productBarcodes)
+      .where(and(eq(productBarcodes.tenantId, tenantId), eq(productBarcodes.productId, productId)));
+    if (body.barcodes.length > 0)
+      await tx.db
+        .insert(productBarcodes)
+        .values(body.barcodes.map((barcode) => ({ tenantId, productId, barcode })));
+  }
+}
+
+function listConditions(tenantId: string, query: ProductListQuery): SQL[] {
+  const conditions: SQL[] = [eq(products.tenantId, tenantId)];
+  conditions.push(query.archived ? isNotNull(products.archivedAt) : isNull(products.archivedAt));
+  if (query.brand) conditions.push(eq(products.brandId, query.brand));
+  if (query.folder)
+    conditions.push(sql`${products.folderId} in (select f.id from ${productFolders} f
+      join ${productFolders} root on root.tenant_id = f.tenant_id and root.id = ${query.folder}
+      where f.tenant_id = ${tenantId} and f.path like root.path || '%')`);
+  if (query.q) {
+    const pattern = `%${likeEscape(query.q)}%`;
+    conditions.push(
+      or(
+        ilike(products.name, pattern),
+        ilike(products.code, pattern),
+        ilike(products.article, pattern),
+        sql`exists (select 1 from ${productBarcodes} b where b.tenant_id = products.tenant_id
+          and b.product_id = products.id and b.barcode ilike ${pattern})`,
+      )!,
+    );
+  }
+  if (query.price_type && (query.min_price !== undefined || query.max_price !== undefined)) {
+    const min = query.min_price !== undefined ? sql` and pp.amount >= ${query.min_price}::numeric` : sql``;
+    const max = query.max_price !== undefined ? sql` and pp.amount <= ${query.max_price}::numeric` : sql``;
+    conditions.push(sql`exists (select 1 from ${productPrices} pp where pp.tenant_id = products.tenant_id
+      and pp.product_id = products.id and pp.price_type_id = ${query.price_type}${min}${max})`);
+  }
+  return conditions;
+}
+
+export function createProductsService(deps: { db: Database }) {
+  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const audit = (
+    tx: Tx,
+    ctx: CallContext,
+    action: string,
+    entityType: string,
+    entityId: string,
+    changes: ReturnType<typeof diff>,
+  ) => writeAudit(tx, ctx.audit, { tenantId: ctx.tenantId, action, entityType, entityId, changes });
+
+  async function presentOne(tx: Tx, tenantId: string, row: ProductRow): Promise<Product> {
+    const [product] = await present(tx, tenantId, [row]);
+    return product!;
+  }
+
+  async function requireProduct(tx: Tx, tenantId: string, id: string, forUpdate = false) {
+    const row = await findProduct(tx, tenantId, id, forUpdate);
+    if (!row) throw notFound('Product');
+    return row;
+  }
+
+  return {
+    // ---------- products ----------
+    list(ctx: CallContext, query: ProductListQuery) {
+      if ((query.min_price !== undefined || query.max_price !== undefined) && !query.price_type)
+        throw validationFailed([
+          { path: '/query/price_type', message: 'required with min_price or max_price' },
+        ]);
+      return tenantTx(ctx, async (tx) => {
+        const where = and(...listConditions(ctx.tenantId, query));
+        const { field, desc: descending } = parseSort(query.sort);
+        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? products.name;
+        const rows = await tx.db
+          .select()
+          .from(products)
+          .where(where)
+          .orderBy(descending ? desc(column) : asc(column), asc(products.id))
+          .limit(query.limit)
+          .offset(query.offset);
+        const [total] = await tx.db.select({ n: count() }).from(products).where(where);
+        return {
+          products: await present(tx, ctx.tenantId, rows),
+          total: Number(total?.n ?? 0),
+          limit: query.limit,
+          offset: query.offset,
+        };
+      });
+    },
+
+    get(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) =>
+        presentOne(tx, ctx.tenantId, await requireProduct(tx, ctx.tenantId, id)),
+      );
+    },
+
+    create(ctx: CallContext, body: CreateProductBody) {
+      return tenantTx(ctx, async (tx) => {
+        await checkProductReferences(tx, ctx.tenantId, body);
+        const [row] = await tx.db
+          .insert(products)
+          .values({ tenantId: ctx.tenantId, ...(productColumns(body) as { code: string; name: string }) })
+          .returning();
+        await replacePricesAndBarcodes(tx, ctx.tenantId, row!.id, body);
+        const product = await presentOne(tx, ctx.tenantId, row!);
+        await audit(
+          tx,
+          ctx,
+          'product.create',
+          'product',
+          row!.id,
+          diff(undefined, auditableProduct(product)),
+        );
+        return product;
+      });
+    },
+
+    update(ctx: CallContext, id: string, body: UpdateProductBody) {
+      return tenantTx(ctx, async (tx) => {
+        const current = await requireProduct(tx, ctx.tenantId, id, true);
+        await checkProductReferences(tx, ctx.tenantId, body);
+        const before = await presentOne(tx, ctx.tenantId, current);
+        const [row] = await tx.db
+          .update(products)
+          .set({ ...productColumns(body), updatedAt: new Date() })
+          .where(and(eq(products.tenantId, ctx.tenantId), eq(products.id, id)))
+          .returning();
+        await replacePricesAndBarcodes(tx, ctx.tenantId, id, body);
+        const after = await presentOne(tx, ctx.tenantId, row!);
+        await audit(
+          tx,
+          ctx,
+          'product.update',
+          'product',
+          id,
+          diff(auditableProduct(before), auditableProduct(after)),
+        );
+        return after;
+      });
+    },
+
+    /** Archiving, never a hard delete (sales history and stock reference products). */
+    archive(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => {
+        const current = await requireProduct(tx, ctx.tenantId, id, true);
+        if (current.archivedAt) return;
+        await tx.db
+          .update(products)
+          .set({ archivedAt: new Date(), updatedAt: new Date() })
+          .where(and(eq(products.tenantId, ctx.tenantId), eq(products.id, id)));
+        await audit(tx, ctx, 'product.archive', 'product', id, {
+          before: { archived: false },
+          after: { archived: true },
+        });
+      });
+    },
+
+    // ---------- variants ----------
+    listVariants(ctx: CallContext, productId: string) {
+      return tenantTx(ctx, async (tx) => {
+        await requireProduct(tx, ctx.tenantId, productId);
+        const rows = await tx.db
+          .select()
+          .from(productVariants)
+          .where(and(eq(productVariants.tenantId, ctx.tenantId), eq(productVariants.productId, productId)))
+          .orderBy(asc(productVariants.code));
+        return { variants: rows.map(toVariantJson) };
+      });
+    },
+
+    createVariant(ctx: CallContext, productId: string, body: CreateVariantBody) {
+      return tenantTx(ctx, async (tx) => {
+        await requireProduct(tx, ctx.tenantId, productId);
+        const [row] = await tx.db
+          .insert(productVariants)
+          .values({
+            tenantId: ctx.tenantId,
+            productId,
+            code: body.code,
+            name: body.name,
+            characteristics: body.characteristics ?? {},
+          })
+          .returning();
+        const variant = toVariantJson(row!);
+        await audit(tx, ctx, 'product_variant.create', 'product_variant', row!.id, diff(undefined, variant));
+        return variant;
+      });
+    },
+
+    updateVariant(ctx: CallContext, productId: string, variantId: string, body: UpdateVariantBody) {
+      return tenantTx(ctx, async (tx) => {
+        const where = and(
+          eq(productVariants.tenantId, ctx.tenantId),
+          eq(productVariants.productId, productId),
+          eq(productVariants.id, variantId),
+        );
+        const [current] = await tx.db.select().from(productVariants).where(where).for('update');
+        if (!current) throw notFound('Variant');
+        const [row] = await tx.db
+          .update(productVariants)
+          .set({
+            code: body.code,
+            name: body.name,
+            characteristics: body.characteristics,
+            updatedAt: new Date(),
+          })
+          .where(where)
+          .returning();
+        const after = toVariantJson(row!);
+        await audit(
+          tx,
+          ctx,
+          'product_variant.update',
+          'product_variant',
+          variantId,
+          diff(toVariantJson(current), after),
+        );
+        return after;
+      });
+    },
+
+    removeVariant(ctx: CallContext, productId: string, variantId: string) {
+      return tenantTx(ctx, async (tx) => {
+        const [row] = await tx.db
+          .delete(productVariants)
+          .where(
+            and(
+              eq(productVariants.tenantId, ctx.tenantId),
+              eq(productVariants.productId, productId),
+              eq(productVariants.id, variantId),
+            ),
+          )
+          .returning();
+        if (!row) throw notFound('Variant');
+        await audit(
+          tx,
+          ctx,
+          'product_variant.delete',
+          'product_variant',
+          variantId,
+          diff(toVariantJson(row), undefined),
+        );
+      });
+    },
+
+    // ---------- folders ----------
+    listFolders(ctx: CallContext, query: FolderListQuery) {
+      return tenantTx(ctx, async (tx) => {
+        const rows = await tx.db
+          .select()
+          .from(productFolders)
+          .where(eq(productFolders.tenantId, ctx.tenantId))
+          .orderBy(asc(productFolders.path));
+        const folders = rows.map(toFolderJson);
+        return { folders: query.tree ? nest(folders) : folders };
+      });
+    },
+
+    createFolder(ctx: CallContext, body: CreateFolderBody) {
+      return tenantTx(ctx, async (tx) => {
+        const parent = body.parent_id ? await findFolder(tx, ctx.tenantId, body.parent_id) : undefined;
+        if (body.parent_id && !parent)
+          throw validationFailed([{ path: '/body/parent_id', message: 'no such folder' }]);
+        const id = uuidv7();
+        const [row] = await tx.db
+          .insert(productFolders)
+          .values({
+            tenantId: ctx.tenantId,
+            id,
+            parentId: parent?.id ?? null,
+            name: body.name,
+            path: `${parent?.path ?? '/'}${id}/`,
+            depth: parent ? parent.depth + 1 : 0,
+          })
+          .returning();
+        const folder = toFolderJson(row!);
+        await audit(tx, ctx, 'product_folder.create', 'product_folder', id, diff(undefined, folder));
+        return folder;
+      });
+    },
+
+    updateFolder(ctx: CallContext, id: string, body: UpdateFolderBody) {
+      return tenantTx(ctx, async (tx) => {
+        const current = await findFolder(tx, ctx.tenantId, id, true);
+        if (!current) throw notFound('Folder');
+        const moving = body.parent_id !== undefined && body.parent_id !== current.parentId;
+        if (moving) {
+          const parent = body.parent_id ? await findFolder(tx, ctx.tenantId, body.parent_id) : undefined;
+          if (body.parent_id && !parent)
+            throw validationFailed([{ path: '/body/parent_id', message: 'no such folder' }]);
+          if (parent && parent.path.startsWith(current.path))
+            throw conflict('FOLDER_CYCLE', 'A folder cannot move under itself or its own descendant.');
+          const newPath = `${parent?.path ?? '/'}${id}/`;
+          const delta = (parent ? parent.depth + 1 : 0) - current.depth;
+          // The folder and its whole subtree, in one statement.
+          await tx.db
+            .update(productFolders)
+            .set({
+              path: sql`${newPath} || substr(${productFolders.path}, ${current.path.length + 1})`,
+              depth: sql`${productFolders.depth} + ${delta}`,
+              updatedAt: new Date(),
+            })
+            .where(
+              and(eq(productFolders.tenantId, ctx.tenantId), like(productFolders.path, `${current.path}%`)),
+            );
+        }
+        const [row] = await tx.db
+          .update(productFolders)
+          .set({
+            name: body.name,
+            parentId: moving ? (body.parent_id ?? null) : undefined,
+            updatedAt: new Date(),
+          })
+          .where(and(eq(productFolders.tenantId, ctx.tenantId), eq(productFolders.id, id)))
+          .returning();
+        const after = toFolderJson(row!);
+        await audit(
+          tx,
+          ctx,
+          moving ? 'product_folder.move' : 'product_folder.update',
+          'product_folder',
+          id,
+          diff(toFolderJson(current), after),
+        );
+        return after;
+      });
+    },
+
+    removeFolder(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => {
+        const current = await findFolder(tx, ctx.tenantId, id, true);
+        if (!current) throw notFound('Folder');
+        const [children] = await tx.db
+          .select({ n: count() })
+          .from(productFolders)
+          .where(and(eq(productFolders.tenantId, ctx.tenantId), eq(productFolders.parentId, id)));
+        const [items] = await tx.db
+          .select({ n: count() })
+          .from(products)
+          .where(and(eq(products.tenantId, ctx.tenantId), eq(products.folderId, id)));
+        if (Number(children?.n) > 0 || Number(items?.n) > 0)
+          throw conflict('FOLDER_NOT_EMPTY', 'The folder still has sub-folders or products.');
+        await tx.db
+          .delete(productFolders)
+          .where(and(eq(productFolders.tenantId, ctx.tenantId), eq(productFolders.id, id)));
+        await audit(
+          tx,
+          ctx,
+          'product_folder.delete',
+          'product_folder',
+          id,
+          diff(toFolderJson(current), undefined),
+        );
+      });
+    },
+
+    // ---------- price types ----------
+    listPriceTypes(ctx: CallContext) {
+      return tenantTx(ctx, async (tx) => {
+        const rows = await tx.db
+          .select()
+          .from(priceTypes)
+          .where(eq(priceTypes.tenantId, ctx.tenantId))
+          .orderBy(asc(priceTypes.name));
+        return { price_types: rows.map(toPriceTypeJson) };
+      });
+    },
+
+    createPriceType(ctx: CallContext, body: CreatePriceTypeBody) {
+      return tenantTx(ctx, async (tx) => {
+        const [row] = await tx.db
+          .insert(priceTypes)
+          .values({ tenantId: ctx.tenantId, name: body.name, currency: body.currency })
+          .returning();
+        const priceType = toPriceTypeJson(row!);
+        await audit(tx, ctx, 'price_type.create', 'price_type', row!.id, diff(undefined, priceType));
+        return priceType;
+      });
+    },
+  };
+}
+
+export type ProductsService = ReturnType<typeof createProductsService>;

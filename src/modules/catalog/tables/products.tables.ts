@@ -1,0 +1,176 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
+
+/** Product folders: a tree with a materialised path of ids (`/root-id/…/id/`). */
+export const productFolders = pgTable(
+  'product_folders',
+  {
+    ...tenantColumns(),
+    parentId: uuid('parent_id'),
+    name: text('name').notNull(),
+    path: text('path').notNull(),
+    depth: integer('depth').notNull().default(0),
+    ...timestamps(),
+  },
+  (t) => [
+    ...tenantScoped(t),
+    foreignKey({ columns: [t.tenantId, t.parentId], foreignColumns: [t.tenantId, t.id] }),
+    index('product_folders_tenant_path_idx').on(t.tenantId, t.path),
+    index('product_folders_tenant_parent_idx').on(t.tenantId, t.parentId),
+  ],
+);
+
+/** Brands: own or competitor (shelf share compares them). */
+export const brands = pgTable(
+  'brands',
+  {
+    ...tenantColumns(),
+    name: text('name').notNull(),
+    isOwn: boolean('is_own').notNull().default(true),
+    logoKey: text('logo_key'),
+    archivedAt: timestamp('archived_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps(),
+  },
+  (t) => [...tenantScoped(t), uniqueIndex('brands_tenant_name_key').on(t.tenantId, t.name)],
+);
+
+/** Files (images or PDFs) attached to a brand, stored through platform storage. */
+export const brandInfographics = pgTable(
+  'brand_infographics',
+  {
+    ...tenantColumns(),
+    brandId: uuid('brand_id').notNull(),
+    fileKey: text('file_key').notNull(),
+    fileName: text('file_name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    title: text('title'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    ...tenantScoped(t),
+    foreignKey({ columns: [t.tenantId, t.brandId], foreignColumns: [brands.tenantId, brands.id] }).onDelete(
+      'cascade',
+    ),
+    index('brand_infographics_tenant_brand_idx').on(t.tenantId, t.brandId),
+  ],
+);
+
+export const products = pgTable(
+  'products',
+  {
+    ...tenantColumns(),
+    code: text('code').notNull(),
+    article: text('article'),
+    name: text('name').notNull(),
+    description: text('description'),
+    brandId: uuid('brand_id'),
+    folderId: uuid('folder_id'),
+    uom: text('uom').notNull().default('pcs'),
+    vatRate: numeric('vat_rate', { precision: 5, scale: 2 }),
+    weight: numeric('weight', { precision: 14, scale: 3 }),
+    volume: numeric('volume', { precision: 14, scale: 3 }),
+    isService: boolean('is_service').notNull().default(false),
+    minStock: numeric('min_stock', { precision: 14, scale: 3 }),
+    archivedAt: timestamp('archived_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps(),
+  },
+  (t) => [
+    ...tenantScoped(t),
+    foreignKey({ columns: [t.tenantId, t.brandId], foreignColumns: [brands.tenantId, brands.id] }),
+    foreignKey({
+      columns: [t.tenantId, t.folderId],
+      foreignColumns: [productFolders.tenantId, productFolders.id],
+    }),
+    uniqueIndex('products_tenant_code_key').on(t.tenantId, t.code),
+    index('products_tenant_brand_idx').on(t.tenantId, t.brandId),
+    index('products_tenant_folder_idx').on(t.tenantId, t.folderId),
+    index('products_tenant_name_idx').on(t.tenantId, t.name),
+  ],
+);
+
+export const productVariants = pgTable(
+  'product_variants',
+  {
+    ...tenantColumns(),
+    productId: uuid('product_id').notNull(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    characteristics: jsonb('characteristics')
+      .$type<Record<string, string>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    ...timestamps(),
+  },
+  (t) => [
+    ...tenantScoped(t),
+    foreignKey({ columns: [t.tenantId, t.productId], foreignColumns: [products.tenantId, products.id] }),
+    uniqueIndex('product_variants_tenant_code_key').on(t.tenantId, t.code),
+    index('product_variants_tenant_product_idx').on(t.tenantId, t.productId),
+  ],
+);
+
+export const priceTypes = pgTable(
+  'price_types',
+  {
+    ...tenantColumns(),
+    name: text('name').notNull(),
+    currency: text('currency').notNull(),
+    ...timestamps(),
+  },
+  (t) => [...tenantScoped(t), uniqueIndex('price_types_tenant_name_key').on(t.tenantId, t.name)],
+);
+
+export const productPrices = pgTable(
+  'product_prices',
+  {
+    ...tenantColumns(),
+    productId: uuid('product_id').notNull(),
+    priceTypeId: uuid('price_type_id').notNull(),
+    amount: numeric('amount', { precision: 18, scale: 2 }).notNull(),
+  },
+  (t) => [
+    ...tenantScoped(t),
+    foreignKey({
+      columns: [t.tenantId, t.productId],
+      foreignColumns: [products.tenantId, products.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.tenantId, t.priceTypeId],
+      foreignColumns: [priceTypes.tenantId, priceTypes.id],
+    }),
+    uniqueIndex('product_prices_tenant_product_type_key').on(t.tenantId, t.productId, t.priceTypeId),
+    index('product_prices_tenant_type_amount_idx').on(t.tenantId, t.priceTypeId, t.amount),
+  ],
+);
+
+export const productBarcodes = pgTable(
+  'product_barcodes',
+  {
+    ...tenantColumns(),
+    productId: uuid('product_id').notNull(),
+    barcode: text('barcode').notNull(),
+  },
+  (t) => [
+    ...tenantScoped(t),
+    foreignKey({
+      columns: [t.tenantId, t.productId],
+      foreignColumns: [products.tenantId, products.id],
+    }).onDelete('cascade'),
+    uniqueIndex('product_barcodes_tenant_barcode_key').on(t.tenantId, t.barcode),
+    index('product_barcodes_tenant_product_idx').on(t.tenantId, t.productId),
+  ],
+);
