@@ -1,6 +1,7 @@
 import type { SalesOpsModule } from '../../platform/module.js';
 import { CORE_PERMISSIONS, coreRoutes } from './core/index.js';
 import { PRODUCT_PERMISSIONS, productRoutes } from './products/index.js';
+import { seedCatalogDemo } from './seed.js';
 
 /**
  * Catalog: the master data every other module references — customers, outlets, warehouses,
@@ -14,4 +15,5 @@ export const catalogModule: SalesOpsModule = {
     await coreRoutes(app, platform);
     await productRoutes(app, platform);
   },
+  seedDemo: seedCatalogDemo,
 };
