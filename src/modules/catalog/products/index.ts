@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { PermissionDefinition, Platform } from '../../../platform/module.js';
 import { createBrandsService } from './brands.service.js';
+import { createFoldersService } from './folders.service.js';
 import { createProductsService } from './products.service.js';
-import { brandApiRoutes, productApiRoutes } from './routes.js';
+import { brandApiRoutes } from './brands.routes.js';
+import { productApiRoutes } from './products.routes.js';
 
 const EVERYONE = [
   'agent',
@@ -41,7 +43,7 @@ export async function productRoutes(app: FastifyInstance, platform: Platform): P
     storage: platform.storage,
     uploadLimitBytes: platform.config.uploadLimitBytes,
   });
-  productApiRoutes(app, products);
+  productApiRoutes(app, products, createFoldersService({ db: platform.db }));
   // An encapsulated scope, so multipart parsing applies to the brand routes only.
   await app.register(async (scope) => brandApiRoutes(scope, brands, platform.config.uploadLimitBytes));
 }

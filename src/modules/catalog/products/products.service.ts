@@ -1,22 +1,7 @@
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  ilike,
-  inArray,
-  isNotNull,
-  isNull,
-  like,
-  or,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
-import { conflict, notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import { uuidv7 } from '../../../lib/ids.js';
-import { diff, writeAudit } from '../../identity/audit.js';
+import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import { diff } from '../../identity/audit.js';
 import { inTenant, iso, likeEscape, parseSort, type CallContext } from '../../identity/directory/context.js';
 import {
   brands,
@@ -27,24 +12,18 @@ import {
   products,
   productVariants,
 } from '../tables/products.tables.js';
+import { auditChange, findFolder } from './folders.service.js';
 import type {
-  CreateFolderBody,
-  CreatePriceTypeBody,
   CreateProductBody,
   CreateVariantBody,
-  FolderListQuery,
-  PriceType,
   Product,
-  ProductFolder,
   ProductListQuery,
   ProductVariant,
-  UpdateFolderBody,
   UpdateProductBody,
   UpdateVariantBody,
 } from './schemas.js';
 
 type ProductRow = typeof products.$inferSelect;
-type FolderRow = typeof productFolders.$inferSelect;
 type VariantRow = typeof productVariants.$inferSelect;
 
 const SORT_COLUMNS = {
@@ -55,43 +34,12 @@ const SORT_COLUMNS = {
   updated_at: products.updatedAt,
 } as const;
 
-export function toFolderJson(row: FolderRow): ProductFolder {
-  return {
-    id: row.id,
-    parent_id: row.parentId,
-    name: row.name,
-    path: row.path,
-    depth: row.depth,
-    created_at: row.createdAt.toISOString(),
-    updated_at: row.updatedAt.toISOString(),
-  };
-}
-
-/** Nests a flat list (ordered by path) under its roots. */
-function nest(folders: ProductFolder[]): ProductFolder[] {
-  const byId = new Map(folders.map((f) => [f.id, { ...f, children: [] as ProductFolder[] }]));
-  const roots: ProductFolder[] = [];
-  for (const folder of byId.values()) {
-    const parent = folder.parent_id ? byId.get(folder.parent_id) : undefined;
-    (parent ? parent.children : roots).push(folder);
-  }
-  return roots;
-}
-
 const toVariantJson = (row: VariantRow): ProductVariant => ({
   id: row.id,
   product_id: row.productId,
   code: row.code,
   name: row.name,
   characteristics: row.characteristics,
-  created_at: row.createdAt.toISOString(),
-  updated_at: row.updatedAt.toISOString(),
-});
-
-const toPriceTypeJson = (row: typeof priceTypes.$inferSelect): PriceType => ({
-  id: row.id,
-  name: row.name,
-  currency: row.currency,
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
 });
@@ -153,15 +101,6 @@ async function findProduct(tx: Tx, tenantId: string, id: string, forUpdate = fal
     .select()
     .from(products)
     .where(and(eq(products.tenantId, tenantId), eq(products.id, id)));
-  const [row] = forUpdate ? await query.for('update') : await query;
-  return row;
-}
-
-async function findFolder(tx: Tx, tenantId: string, id: string, forUpdate = false) {
-  const query = tx.db
-    .select()
-    .from(productFolders)
-    .where(and(eq(productFolders.tenantId, tenantId), eq(productFolders.id, id)));
   const [row] = forUpdate ? await query.for('update') : await query;
   return row;
 }
@@ -276,14 +215,7 @@ function listConditions(tenantId: string, query: ProductListQuery): SQL[] {
 
 export function createProductsService(deps: { db: Database }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
-  const audit = (
-    tx: Tx,
-    ctx: CallContext,
-    action: string,
-    entityType: string,
-    entityId: string,
-    changes: ReturnType<typeof diff>,
-  ) => writeAudit(tx, ctx.audit, { tenantId: ctx.tenantId, action, entityType, entityId, changes });
+  const audit = auditChange;
 
   async function presentOne(tx: Tx, tenantId: string, row: ProductRow): Promise<Product> {
     const [product] = await present(tx, tenantId, [row]);
@@ -476,141 +408,6 @@ export function createProductsService(deps: { db: Database }) {
           variantId,
           diff(toVariantJson(row), undefined),
         );
-      });
-    },
-
-    // ---------- folders ----------
-    listFolders(ctx: CallContext, query: FolderListQuery) {
-      return tenantTx(ctx, async (tx) => {
-        const rows = await tx.db
-          .select()
-          .from(productFolders)
-          .where(eq(productFolders.tenantId, ctx.tenantId))
-          .orderBy(asc(productFolders.path));
-        const folders = rows.map(toFolderJson);
-        return { folders: query.tree ? nest(folders) : folders };
-      });
-    },
-
-    createFolder(ctx: CallContext, body: CreateFolderBody) {
-      return tenantTx(ctx, async (tx) => {
-        const parent = body.parent_id ? await findFolder(tx, ctx.tenantId, body.parent_id) : undefined;
-        if (body.parent_id && !parent)
-          throw validationFailed([{ path: '/body/parent_id', message: 'no such folder' }]);
-        const id = uuidv7();
-        const [row] = await tx.db
-          .insert(productFolders)
-          .values({
-            tenantId: ctx.tenantId,
-            id,
-            parentId: parent?.id ?? null,
-            name: body.name,
-            path: `${parent?.path ?? '/'}${id}/`,
-            depth: parent ? parent.depth + 1 : 0,
-          })
-          .returning();
-        const folder = toFolderJson(row!);
-        await audit(tx, ctx, 'product_folder.create', 'product_folder', id, diff(undefined, folder));
-        return folder;
-      });
-    },
-
-    updateFolder(ctx: CallContext, id: string, body: UpdateFolderBody) {
-      return tenantTx(ctx, async (tx) => {
-        const current = await findFolder(tx, ctx.tenantId, id, true);
-        if (!current) throw notFound('Folder');
-        const moving = body.parent_id !== undefined && body.parent_id !== current.parentId;
-        if (moving) {
-          const parent = body.parent_id ? await findFolder(tx, ctx.tenantId, body.parent_id) : undefined;
-          if (body.parent_id && !parent)
-            throw validationFailed([{ path: '/body/parent_id', message: 'no such folder' }]);
-          if (parent && parent.path.startsWith(current.path))
-            throw conflict('FOLDER_CYCLE', 'A folder cannot move under itself or its own descendant.');
-          const newPath = `${parent?.path ?? '/'}${id}/`;
-          const delta = (parent ? parent.depth + 1 : 0) - current.depth;
-          // The folder and its whole subtree, in one statement.
-          await tx.db
-            .update(productFolders)
-            .set({
-              path: sql`${newPath} || substr(${productFolders.path}, ${current.path.length + 1})`,
-              depth: sql`${productFolders.depth} + ${delta}`,
-              updatedAt: new Date(),
-            })
-            .where(
-              and(eq(productFolders.tenantId, ctx.tenantId), like(productFolders.path, `${current.path}%`)),
-            );
-        }
-        const [row] = await tx.db
-          .update(productFolders)
-          .set({
-            name: body.name,
-            parentId: moving ? (body.parent_id ?? null) : undefined,
-            updatedAt: new Date(),
-          })
-          .where(and(eq(productFolders.tenantId, ctx.tenantId), eq(productFolders.id, id)))
-          .returning();
-        const after = toFolderJson(row!);
-        await audit(
-          tx,
-          ctx,
-          moving ? 'product_folder.move' : 'product_folder.update',
-          'product_folder',
-          id,
-          diff(toFolderJson(current), after),
-        );
-        return after;
-      });
-    },
-
-    removeFolder(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => {
-        const current = await findFolder(tx, ctx.tenantId, id, true);
-        if (!current) throw notFound('Folder');
-        const [children] = await tx.db
-          .select({ n: count() })
-          .from(productFolders)
-          .where(and(eq(productFolders.tenantId, ctx.tenantId), eq(productFolders.parentId, id)));
-        const [items] = await tx.db
-          .select({ n: count() })
-          .from(products)
-          .where(and(eq(products.tenantId, ctx.tenantId), eq(products.folderId, id)));
-        if (Number(children?.n) > 0 || Number(items?.n) > 0)
-          throw conflict('FOLDER_NOT_EMPTY', 'The folder still has sub-folders or products.');
-        await tx.db
-          .delete(productFolders)
-          .where(and(eq(productFolders.tenantId, ctx.tenantId), eq(productFolders.id, id)));
-        await audit(
-          tx,
-          ctx,
-          'product_folder.delete',
-          'product_folder',
-          id,
-          diff(toFolderJson(current), undefined),
-        );
-      });
-    },
-
-    // ---------- price types ----------
-    listPriceTypes(ctx: CallContext) {
-      return tenantTx(ctx, async (tx) => {
-        const rows = await tx.db
-          .select()
-          .from(priceTypes)
-          .where(eq(priceTypes.tenantId, ctx.tenantId))
-          .orderBy(asc(priceTypes.name));
-        return { price_types: rows.map(toPriceTypeJson) };
-      });
-    },
-
-    createPriceType(ctx: CallContext, body: CreatePriceTypeBody) {
-      return tenantTx(ctx, async (tx) => {
-        const [row] = await tx.db
-          .insert(priceTypes)
-          .values({ tenantId: ctx.tenantId, name: body.name, currency: body.currency })
-          .returning();
-        const priceType = toPriceTypeJson(row!);
-        await audit(tx, ctx, 'price_type.create', 'price_type', row!.id, diff(undefined, priceType));
-        return priceType;
       });
     },
   };
