@@ -20,6 +20,8 @@ export const productFolders = pgTable(
   {
     ...tenantColumns(),
     parentId: uuid('parent_id'),
+    /** Optional, unique per tenant: how spreadsheets and integrations name the folder. */
+    code: text('code'),
     name: text('name').notNull(),
     path: text('path').notNull(),
     depth: integer('depth').notNull().default(0),
@@ -28,6 +30,7 @@ export const productFolders = pgTable(
   (t) => [
     ...tenantScoped(t),
     foreignKey({ columns: [t.tenantId, t.parentId], foreignColumns: [t.tenantId, t.id] }),
+    uniqueIndex('product_folders_tenant_code_key').on(t.tenantId, t.code),
     index('product_folders_tenant_path_idx').on(t.tenantId, t.path),
     index('product_folders_tenant_parent_idx').on(t.tenantId, t.parentId),
   ],
@@ -38,13 +41,19 @@ export const brands = pgTable(
   'brands',
   {
     ...tenantColumns(),
+    /** Optional, unique per tenant: how spreadsheets and integrations name the brand. */
+    code: text('code'),
     name: text('name').notNull(),
     isOwn: boolean('is_own').notNull().default(true),
     logoKey: text('logo_key'),
     archivedAt: timestamp('archived_at', { withTimezone: true, mode: 'date' }),
     ...timestamps(),
   },
-  (t) => [...tenantScoped(t), uniqueIndex('brands_tenant_name_key').on(t.tenantId, t.name)],
+  (t) => [
+    ...tenantScoped(t),
+    uniqueIndex('brands_tenant_name_key').on(t.tenantId, t.name),
+    uniqueIndex('brands_tenant_code_key').on(t.tenantId, t.code),
+  ],
 );
 
 /** Files (images or PDFs) attached to a brand, stored through platform storage. */
