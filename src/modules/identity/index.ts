@@ -23,3 +23,8 @@ export const identityModule: SalesOpsModule = {
 export { scopePredicate } from './scope.js';
 export { auditSourceOf, writeAudit, type AuditSource } from './audit.js';
 export { PLATFORM_TENANT_ID } from './tables/tenants.tables.js';
+export { diff } from './audit.js';
+export { callContext, inTenant, iso, likeEscape, parseSort, type CallContext } from './directory/context.js';
+export { orgUnits } from './tables/org.tables.js';
+export { tenants } from './tables/tenants.tables.js';
+export { users } from './tables/users.tables.js';

@@ -1,9 +1,16 @@
 import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed } from '../../../platform/http/errors.js';
-import { diff, writeAudit } from '../../identity/audit.js';
-import { inTenant, iso, likeEscape, parseSort, type CallContext } from '../../identity/directory/context.js';
-import { users } from '../../identity/tables/users.tables.js';
+import {
+  type CallContext,
+  diff,
+  inTenant,
+  iso,
+  likeEscape,
+  parseSort,
+  users,
+  writeAudit,
+} from '../../identity/index.js';
 import { customers } from '../tables/core.tables.js';
 import { externalRefsOf } from './external-refs.js';
 import type {

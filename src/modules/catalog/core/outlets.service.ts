@@ -16,9 +16,16 @@ import {
 import { boundingBox, EARTH_RADIUS_M, parseLatLng, type LatLng } from '../../../lib/geo.js';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed } from '../../../platform/http/errors.js';
-import { diff, writeAudit } from '../../identity/audit.js';
-import { inTenant, iso, likeEscape, parseSort, type CallContext } from '../../identity/directory/context.js';
-import { orgUnits } from '../../identity/tables/org.tables.js';
+import {
+  type CallContext,
+  diff,
+  inTenant,
+  iso,
+  likeEscape,
+  orgUnits,
+  parseSort,
+  writeAudit,
+} from '../../identity/index.js';
 import { customers, outlets } from '../tables/core.tables.js';
 import { externalRefsOf } from './external-refs.js';
 import type { CreateOutletBody, ExternalRef, Outlet, OutletListQuery, UpdateOutletBody } from './schemas.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
-import { callContext } from '../../identity/directory/context.js';
+import { callContext } from '../../identity/index.js';
 import type { CustomersService } from './customers.service.js';
 import type { OutletsService } from './outlets.service.js';
 import {

@@ -1,8 +1,15 @@
 import { and, asc, count, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { notFound } from '../../../platform/http/errors.js';
-import { diff, writeAudit } from '../../identity/audit.js';
-import { inTenant, iso, likeEscape, parseSort, type CallContext } from '../../identity/directory/context.js';
+import {
+  type CallContext,
+  diff,
+  inTenant,
+  iso,
+  likeEscape,
+  parseSort,
+  writeAudit,
+} from '../../identity/index.js';
 import { warehouses } from '../tables/core.tables.js';
 import { externalRefsOf } from './external-refs.js';
 import type {

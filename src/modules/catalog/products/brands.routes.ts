@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
 import { validationFailed } from '../../../platform/http/errors.js';
-import { callContext } from '../../identity/directory/context.js';
+import { callContext } from '../../identity/index.js';
 import type { BrandsService } from './brands.service.js';
 import {
   Brand,

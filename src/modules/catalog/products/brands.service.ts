@@ -5,8 +5,15 @@ import { notFound } from '../../../platform/http/errors.js';
 import type { FileStorage } from '../../../platform/storage/index.js';
 import { safeKey, sniffStream } from '../../../platform/storage/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
-import { diff, writeAudit } from '../../identity/audit.js';
-import { inTenant, iso, likeEscape, parseSort, type CallContext } from '../../identity/directory/context.js';
+import {
+  type CallContext,
+  diff,
+  inTenant,
+  iso,
+  likeEscape,
+  parseSort,
+  writeAudit,
+} from '../../identity/index.js';
 import { brandInfographics, brands } from '../tables/products.tables.js';
 import type { Brand, BrandListQuery, CreateBrandBody, Infographic, UpdateBrandBody } from './schemas.js';
 

@@ -2,8 +2,7 @@ import { and, asc, count, eq, like, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { conflict, notFound, validationFailed } from '../../../platform/http/errors.js';
 import { uuidv7 } from '../../../lib/ids.js';
-import { diff, writeAudit } from '../../identity/audit.js';
-import { inTenant, type CallContext } from '../../identity/directory/context.js';
+import { type CallContext, diff, inTenant, writeAudit } from '../../identity/index.js';
 import { priceTypes, productFolders, products } from '../tables/products.tables.js';
 import type {
   CreateFolderBody,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
-import { callContext } from '../../identity/directory/context.js';
+import { callContext } from '../../identity/index.js';
 import type { FoldersService } from './folders.service.js';
 import type { ProductsService } from './products.service.js';
 import {

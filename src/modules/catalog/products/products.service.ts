@@ -1,8 +1,7 @@
 import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import { diff } from '../../identity/audit.js';
-import { inTenant, iso, likeEscape, parseSort, type CallContext } from '../../identity/directory/context.js';
+import { type CallContext, diff, inTenant, iso, likeEscape, parseSort } from '../../identity/index.js';
 import {
   brands,
   priceTypes,

@@ -16,9 +16,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
-import { orgUnits } from '../../identity/tables/org.tables.js';
-import { tenants } from '../../identity/tables/tenants.tables.js';
-import { users } from '../../identity/tables/users.tables.js';
+import { orgUnits, tenants, users } from '../../identity/index.js';
 
 export const CUSTOMER_STATUSES = ['onboarding', 'active', 'at_risk', 'churned'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
