@@ -12,7 +12,7 @@ import { registerNotFound } from './platform/http/not-found.js';
 import { API_PREFIX, registerOpenApi } from './platform/http/openapi.js';
 import { registerProtections } from './platform/http/protections.js';
 import { requestIdFrom } from './platform/http/request-id.js';
-import type { Platform, SalesOpsModule } from './platform/module.js';
+import { contributionsOf, type Platform, type SalesOpsModule } from './platform/module.js';
 import { registerHealth } from './platform/observability/health.js';
 import { loggerOptions } from './platform/observability/logger.js';
 import { registerHttpMetrics } from './platform/observability/metrics.js';
@@ -74,7 +74,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   const modules = deps.modules ?? allModules;
   const runtime = createPlatform(config, db, app.log, {
     jobOptions: deps.jobOptions,
-    permissions: modules.flatMap((m) => m.permissions ?? []),
+    ...contributionsOf(modules),
   });
   for (const module of modules) module.registerJobs?.(runtime);
   const { start: _start, stopRealtime: _stopRealtime, stopJobs: _stopJobs, ...platform } = runtime;
@@ -107,6 +107,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       await api.register(async (scope) =>
         registerRealtimeRoutes(scope, platform.realtime, deps.realtimeRoutes),
       );
+      await api.register(async (scope) => platform.imports.routes(scope));
       for (const module of modules) {
         if (module.routes) await api.register(async (scope) => module.routes!(scope, platform));
       }

@@ -145,6 +145,12 @@ const settings = {
     default: 20_971_520,
     parse: int(1024, 10_737_418_240),
   },
+  importLimitBytes: {
+    env: 'IMPORT_LIMIT_BYTES',
+    description: 'Largest spreadsheet accepted by POST /imports',
+    default: 104_857_600,
+    parse: int(1024, 10_737_418_240),
+  },
   rateLimitMax: {
     env: 'RATE_LIMIT_MAX',
     description: 'Requests per client IP per window',

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { ensureJwtSecret, type Config } from '../config.js';
 import { modules } from '../modules/index.js';
 import { createPlatform } from '../platform/index.js';
+import { contributionsOf } from '../platform/module.js';
 import { loggerOptions } from '../platform/observability/logger.js';
 import { migrateWithProgress, openConfiguredDatabase } from './open.js';
 import { createProgress } from './progress.js';
@@ -15,7 +16,7 @@ export async function worker(rawConfig: Config): Promise<void> {
   const db = await openConfiguredDatabase(config);
   if (config.migrateOnStart) await migrateWithProgress(db, createProgress());
   const platform = createPlatform(config, db, log, {
-    permissions: modules.flatMap((m) => m.permissions ?? []),
+    ...contributionsOf(modules),
   });
   for (const module of modules) module.registerJobs?.(platform);
   await platform.start({ workers: true });

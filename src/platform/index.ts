@@ -1,4 +1,6 @@
 import type { Config } from '../config.js';
+import { createBulkImports } from './bulk/index.js';
+import type { ImportEntity } from './bulk/index.js';
 import type { Database } from './db/types.js';
 import { createTokenService } from './http/tokens.js';
 import { createJobQueue, type JobLogger, type JobQueueOptions } from './jobs/index.js';
@@ -28,7 +30,11 @@ export function createPlatform(
   config: Config & { jwtSecret: string },
   db: Database,
   log: PlatformLogger,
-  options: { jobOptions?: JobQueueOptions; permissions?: readonly PermissionDefinition[] } = {},
+  options: {
+    jobOptions?: JobQueueOptions;
+    permissions?: readonly PermissionDefinition[];
+    importers?: readonly ImportEntity[];
+  } = {},
 ): PlatformRuntime {
   const jobs = createJobQueue(db, log, options.jobOptions);
   const mailConfig = {
@@ -40,13 +46,20 @@ export function createPlatform(
   const metrics = createMetrics(db);
   metrics.sources.queueDepths = () => jobs.depths();
   const realtime = createRealtime(db, log);
+  const storage = createStorage(config);
+  const imports = createBulkImports(
+    { db, storage, jobs, realtime, maxBytes: config.importLimitBytes },
+    options.importers ?? [],
+  );
+  imports.registerJobs();
   return {
     config,
     db,
     tokens: createTokenService(config.jwtSecret),
     metrics,
     jobs,
-    storage: createStorage(config),
+    storage,
+    imports,
     mailer: createMailer({ db, jobs, config: mailConfig, log }),
     realtime,
     permissions: options.permissions ?? [],

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PrincipalResolver } from './http/auth.js';
 import type { Config } from '../config.js';
+import type { BulkImports, ImportEntity } from './bulk/index.js';
 import type { Database } from './db/types.js';
 import type { TokenService } from './http/tokens.js';
 import type { JobQueue } from './jobs/types.js';
@@ -19,6 +20,8 @@ export interface Platform {
   storage: FileStorage;
   mailer: Mailer;
   realtime: Realtime;
+  /** The bulk import engine over every module's importers (the CLI runs imports through it). */
+  imports: BulkImports;
   /** Every module's permissions (the catalogue behind `GET /permissions` and the built-in roles). */
   permissions: readonly PermissionDefinition[];
 }
@@ -51,5 +54,15 @@ export interface SalesOpsModule {
   /** Identity supplies the resolver that checks sessions and loads live roles for every request. */
   principalResolver?: (platform: Platform) => PrincipalResolver;
   registerJobs?: (platform: Platform) => void;
+  /** Entities this module lets users import from CSV/XLSX (POST /imports, import templates). */
+  importers?: readonly ImportEntity[];
   seedDemo?: (platform: Platform) => Promise<DemoLogin[]>;
+}
+
+/** What the modules contribute to the platform: the permission catalogue and the importers. */
+export function contributionsOf(modules: readonly SalesOpsModule[]) {
+  return {
+    permissions: modules.flatMap((m) => m.permissions ?? []),
+    importers: modules.flatMap((m) => m.importers ?? []),
+  };
 }

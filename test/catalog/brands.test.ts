@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogModule } from '../../src/modules/catalog/index.js';
 import { identityModule } from '../../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
+import { multipart } from '../harness/multipart.js';
 import {
   FIXTURE_ROLES,
   identityFixture,
@@ -69,24 +70,6 @@ const tinyPdf = () =>
       'trailer<</Root 1 0 R>>\n%%EOF\n',
     'latin1',
   );
-
-/** A multipart/form-data body with one file and optional text fields (fields first). */
-function multipart(file: { name: string; type: string; bytes: Buffer }, fields: Record<string, string> = {}) {
-  const boundary = `----salesops${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields))
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  parts.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
-    ),
-    file.bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  );
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 describe('catalog: brands and infographics', () => {
   let t: TestApp;

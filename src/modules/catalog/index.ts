@@ -1,12 +1,19 @@
 import type { SalesOpsModule } from '../../platform/module.js';
 import { CORE_PERMISSIONS, coreRoutes } from './core/index.js';
+import {
+  catalogExportRoutes,
+  customersImporter,
+  outletsImporter,
+  productsImporter,
+} from './imports/index.js';
 import { PRODUCT_PERMISSIONS, productRoutes } from './products/index.js';
 import { seedCatalogDemo } from './seed.js';
 
 /**
  * Catalog: the master data every other module references — customers, outlets, warehouses,
  * products with variants, folders, prices and barcodes, brands with infographics, and the external
- * references that map ERP ids to them.
+ * references that map ERP ids to them. Customers, outlets and products import from and export to
+ * CSV/XLSX through the platform's bulk engine.
  */
 export const catalogModule: SalesOpsModule = {
   name: 'catalog',
@@ -14,6 +21,8 @@ export const catalogModule: SalesOpsModule = {
   async routes(app, platform) {
     await coreRoutes(app, platform);
     await productRoutes(app, platform);
+    catalogExportRoutes(app, platform);
   },
+  importers: [customersImporter, outletsImporter, productsImporter],
   seedDemo: seedCatalogDemo,
 };

@@ -73,7 +73,7 @@ const SORT_COLUMNS = {
   updated_at: customers.updatedAt,
 } as const;
 
-function columnsOf(body: UpdateCustomerBody): Partial<NewCustomerRow> {
+export function customerValues(body: UpdateCustomerBody): Partial<NewCustomerRow> {
   const v: Partial<NewCustomerRow> = {};
   if (body.code !== undefined) v.code = body.code;
   if (body.name !== undefined) v.name = body.name;
@@ -218,7 +218,7 @@ export function createCustomersService(deps: { db: Database }) {
 
     create(ctx: CallContext, body: CreateCustomerBody) {
       return tenantTx(ctx, async (tx) => {
-        const values = columnsOf(body);
+        const values = customerValues(body);
         await checkReferences(tx, ctx.tenantId, values);
         const [row] = await tx.db
           .insert(customers)
@@ -237,7 +237,7 @@ export function createCustomersService(deps: { db: Database }) {
     },
 
     update(ctx: CallContext, id: string, body: UpdateCustomerBody) {
-      return update(ctx, id, columnsOf(body), 'customer.update');
+      return update(ctx, id, customerValues(body), 'customer.update');
     },
 
     /** DELETE: the customer is churned and archived, never removed (sales history points at it). */

@@ -78,7 +78,7 @@ function distanceSql(p: LatLng): SQL<number> {
       * power(sin(radians(${outlets.longitude} - ${lng}) / 2), 2)))))`;
 }
 
-function columnsOf(body: UpdateOutletBody): Partial<NewOutletRow> {
+export function outletValues(body: UpdateOutletBody): Partial<NewOutletRow> {
   const v: Partial<NewOutletRow> = {};
   if (body.code !== undefined) v.code = body.code;
   if (body.name !== undefined) v.name = body.name;
@@ -232,7 +232,7 @@ export function createOutletsService(deps: { db: Database }) {
 
     create(ctx: CallContext, body: CreateOutletBody) {
       return tenantTx(ctx, async (tx) => {
-        const values = columnsOf(body);
+        const values = outletValues(body);
         await checkReferences(tx, ctx.tenantId, values);
         const [row] = await tx.db
           .insert(outlets)
@@ -251,7 +251,7 @@ export function createOutletsService(deps: { db: Database }) {
     },
 
     update(ctx: CallContext, id: string, body: UpdateOutletBody) {
-      return update(ctx, id, columnsOf(body), 'outlet.update');
+      return update(ctx, id, outletValues(body), 'outlet.update');
     },
 
     async archive(ctx: CallContext, id: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { and, asc, count, desc, eq, ilike, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { notFound } from '../../../platform/http/errors.js';
 import type { FileStorage } from '../../../platform/storage/index.js';
@@ -30,6 +30,7 @@ export const INFOGRAPHIC_TYPES: Record<string, string> = {
 
 const toBrandJson = (row: BrandRow): Brand => ({
   id: row.id,
+  code: row.code,
   name: row.name,
   is_own: row.isOwn,
   logo_key: row.logoKey,
@@ -91,7 +92,12 @@ export function createBrandsService(deps: { db: Database; storage: FileStorage; 
           eq(brands.tenantId, ctx.tenantId),
           query.archived ? isNotNull(brands.archivedAt) : isNull(brands.archivedAt),
           query.is_own !== undefined ? eq(brands.isOwn, query.is_own) : undefined,
-          query.q ? ilike(brands.name, `%${likeEscape(query.q)}%`) : undefined,
+          query.q
+            ? or(
+                ilike(brands.name, `%${likeEscape(query.q)}%`),
+                ilike(brands.code, `%${likeEscape(query.q)}%`),
+              )
+            : undefined,
         ];
         const where = and(...conditions);
         const { field, desc: descending } = parseSort(query.sort);
@@ -121,7 +127,12 @@ export function createBrandsService(deps: { db: Database; storage: FileStorage; 
       return tenantTx(ctx, async (tx) => {
         const [row] = await tx.db
           .insert(brands)
-          .values({ tenantId: ctx.tenantId, name: body.name, isOwn: body.is_own ?? true })
+          .values({
+            tenantId: ctx.tenantId,
+            code: body.code ?? null,
+            name: body.name,
+            isOwn: body.is_own ?? true,
+          })
           .returning();
         const brand = toBrandJson(row!);
         await writeAudit(tx, ctx.audit, {
@@ -129,7 +140,7 @@ export function createBrandsService(deps: { db: Database; storage: FileStorage; 
           action: 'brand.create',
           entityType: 'brand',
           entityId: brand.id,
-          changes: diff(undefined, { name: brand.name, is_own: brand.is_own }),
+          changes: diff(undefined, { code: brand.code, name: brand.name, is_own: brand.is_own }),
         });
         return brand;
       });
@@ -140,7 +151,7 @@ export function createBrandsService(deps: { db: Database; storage: FileStorage; 
         const current = toBrandJson(await requireBrand(tx, ctx.tenantId, id, true));
         const [row] = await tx.db
           .update(brands)
-          .set({ name: body.name, isOwn: body.is_own, updatedAt: new Date() })
+          .set({ code: body.code, name: body.name, isOwn: body.is_own, updatedAt: new Date() })
           .where(and(eq(brands.tenantId, ctx.tenantId), eq(brands.id, id)))
           .returning();
         const after = toBrandJson(row!);

@@ -29,6 +29,7 @@ export function toFolderJson(row: FolderRow): ProductFolder {
   return {
     id: row.id,
     parent_id: row.parentId,
+    code: row.code,
     name: row.name,
     path: row.path,
     depth: row.depth,
@@ -96,6 +97,7 @@ export function createFoldersService(deps: { db: Database }) {
             tenantId: ctx.tenantId,
             id,
             parentId: parent?.id ?? null,
+            code: body.code ?? null,
             name: body.name,
             path: `${parent?.path ?? '/'}${id}/`,
             depth: parent ? parent.depth + 1 : 0,
@@ -136,6 +138,7 @@ export function createFoldersService(deps: { db: Database }) {
           .update(productFolders)
           .set({
             name: body.name,
+            code: body.code,
             parentId: moving ? (body.parent_id ?? null) : undefined,
             updatedAt: new Date(),
           })

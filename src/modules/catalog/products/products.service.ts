@@ -138,7 +138,7 @@ async function checkProductReferences(tx: Tx, tenantId: string, body: UpdateProd
   if (errors.length > 0) throw validationFailed(errors, 'Unknown or repeated reference.');
 }
 
-function productColumns(body: UpdateProductBody): Partial<typeof products.$inferInsert> {
+export function productValues(body: UpdateProductBody): Partial<typeof products.$inferInsert> {
   const values: Partial<typeof products.$inferInsert> = {};
   if (body.code !== undefined) values.code = body.code;
   if (body.article !== undefined) values.article = body.article;
@@ -266,7 +266,7 @@ export function createProductsService(deps: { db: Database }) {
         await checkProductReferences(tx, ctx.tenantId, body);
         const [row] = await tx.db
           .insert(products)
-          .values({ tenantId: ctx.tenantId, ...(productColumns(body) as { code: string; name: string }) })
+          .values({ tenantId: ctx.tenantId, ...(productValues(body) as { code: string; name: string }) })
           .returning();
         await replacePricesAndBarcodes(tx, ctx.tenantId, row!.id, body);
         const product = await presentOne(tx, ctx.tenantId, row!);
@@ -289,7 +289,7 @@ export function createProductsService(deps: { db: Database }) {
         const before = await presentOne(tx, ctx.tenantId, current);
         const [row] = await tx.db
           .update(products)
-          .set({ ...productColumns(body), updatedAt: new Date() })
+          .set({ ...productValues(body), updatedAt: new Date() })
           .where(and(eq(products.tenantId, ctx.tenantId), eq(products.id, id)))
           .returning();
         await replacePricesAndBarcodes(tx, ctx.tenantId, id, body);

@@ -1,8 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { IsoDateTime, Money, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
 
+/** `null` first: with Ajv's type coercion a string branch tried first would turn `null` into "". */
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
+  Type.Union([Type.Null(), schema]);
 
 /** Non-negative decimal quantity as a string (weights, volumes, stock levels). */
 const Quantity = Type.String({ pattern: '^\\d{1,11}(\\.\\d{1,3})?$', description: 'Decimal, e.g. "0.250"' });
@@ -18,6 +19,7 @@ export const ProductFolder = Type.Object(
   {
     id: Uuid,
     parent_id: Nullable(Uuid),
+    code: Nullable(Type.String({ description: 'Unique per tenant; how spreadsheets name the folder' })),
     name: Type.String(),
     path: Type.String({ description: 'Materialised path of ids: /root-id/…/id/' }),
     depth: Type.Integer({ minimum: 0 }),
@@ -30,7 +32,7 @@ export const ProductFolder = Type.Object(
 export type ProductFolder = Static<typeof ProductFolder>;
 
 export const CreateFolderBody = Type.Object(
-  { name: Name, parent_id: Type.Optional(Nullable(Uuid)) },
+  { name: Name, code: Type.Optional(Nullable(Code)), parent_id: Type.Optional(Nullable(Uuid)) },
   { additionalProperties: false },
 );
 export type CreateFolderBody = Static<typeof CreateFolderBody>;
@@ -38,6 +40,7 @@ export type CreateFolderBody = Static<typeof CreateFolderBody>;
 export const UpdateFolderBody = Type.Partial(
   Type.Object({
     name: Name,
+    code: Nullable(Code),
     parent_id: Type.Union([Uuid, Type.Null()], { description: 'Changing it moves the whole subtree' }),
   }),
   { additionalProperties: false, minProperties: 1 },
@@ -201,6 +204,7 @@ export const VariantParams = Type.Object({ id: Uuid, variant_id: Uuid });
 export const Brand = Type.Object(
   {
     id: Uuid,
+    code: Nullable(Type.String({ description: 'Unique per tenant; how spreadsheets name the brand' })),
     name: Type.String(),
     is_own: Type.Boolean({ description: 'Own brand (true) or a competitor (false)' }),
     logo_key: Nullable(Type.String()),
@@ -215,6 +219,7 @@ export type Brand = Static<typeof Brand>;
 export const CreateBrandBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
+    code: Type.Optional(Nullable(Code)),
     is_own: Type.Optional(Type.Boolean({ default: true })),
   },
   { additionalProperties: false },
@@ -222,7 +227,11 @@ export const CreateBrandBody = Type.Object(
 export type CreateBrandBody = Static<typeof CreateBrandBody>;
 
 export const UpdateBrandBody = Type.Partial(
-  Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), is_own: Type.Boolean() }),
+  Type.Object({
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    code: Nullable(Code),
+    is_own: Type.Boolean(),
+  }),
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateBrandBody = Static<typeof UpdateBrandBody>;

@@ -1,0 +1,140 @@
+import { and, asc, count, desc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import type { Tx } from '../db/types.js';
+import type { RowProblem } from './entity.js';
+import { importErrors, importRuns, type ImportStatus } from './imports.tables.js';
+
+export type ImportRunRow = typeof importRuns.$inferSelect;
+export type NewImportRun = typeof importRuns.$inferInsert;
+export type ImportErrorRow = typeof importErrors.$inferSelect;
+
+/** Error messages and cell values are cut to this length: a stray megabyte cell must not bloat the log. */
+const MAX_TEXT = 500;
+const clip = (text: string | null | undefined) => (text == null ? null : text.slice(0, MAX_TEXT));
+
+export async function insertRun(tx: Tx, values: NewImportRun): Promise<ImportRunRow> {
+  const [row] = await tx.db.insert(importRuns).values(values).returning();
+  return row!;
+}
+
+export async function findRun(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  lock = false,
+): Promise<ImportRunRow | undefined> {
+  const query = tx.db
+    .select()
+    .from(importRuns)
+    .where(and(eq(importRuns.tenantId, tenantId), eq(importRuns.id, id)));
+  const [row] = lock ? await query.for('update') : await query;
+  return row;
+}
+
+export async function updateRun(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  patch: Partial<NewImportRun>,
+): Promise<ImportRunRow | undefined> {
+  const [row] = await tx.db
+    .update(importRuns)
+    .set(patch)
+    .where(and(eq(importRuns.tenantId, tenantId), eq(importRuns.id, id)))
+    .returning();
+  return row;
+}
+
+export async function listRuns(
+  tx: Tx,
+  tenantId: string,
+  filter: { entities: string[]; status?: ImportStatus; limit: number; offset: number },
+): Promise<{ rows: ImportRunRow[]; total: number }> {
+  if (filter.entities.length === 0) return { rows: [], total: 0 };
+  const conditions: SQL[] = [eq(importRuns.tenantId, tenantId), inArray(importRuns.entity, filter.entities)];
+  if (filter.status) conditions.push(eq(importRuns.status, filter.status));
+  const where = and(...conditions);
+  const [rows, [counted]] = await Promise.all([
+    tx.db
+      .select()
+      .from(importRuns)
+      .where(where)
+      .orderBy(desc(importRuns.createdAt), desc(importRuns.id))
+      .limit(filter.limit)
+      .offset(filter.offset),
+    tx.db.select({ total: count() }).from(importRuns).where(where),
+  ]);
+  return { rows, total: counted?.total ?? 0 };
+}
+
+export async function insertErrors(tx: Tx, tenantId: string, importId: string, problems: RowProblem[]) {
+  // One statement per 1,000 rows keeps the bind parameters far below PostgreSQL's limit.
+  for (let start = 0; start < problems.length; start += 1000) {
+    await tx.db.insert(importErrors).values(
+      problems.slice(start, start + 1000).map((p) => ({
+        tenantId,
+        importId,
+        rowNumber: p.rowNumber,
+        column: p.column,
+        code: p.code,
+        message: clip(p.message)!,
+        value: clip(p.value),
+      })),
+    );
+  }
+}
+
+export async function deleteErrors(tx: Tx, tenantId: string, importId: string): Promise<void> {
+  await tx.db
+    .delete(importErrors)
+    .where(and(eq(importErrors.tenantId, tenantId), eq(importErrors.importId, importId)));
+}
+
+const errorOrder = [asc(importErrors.rowNumber), asc(importErrors.id)];
+
+export async function listErrors(
+  tx: Tx,
+  tenantId: string,
+  importId: string,
+  page: { limit: number; offset: number },
+): Promise<{ rows: ImportErrorRow[]; total: number }> {
+  const where = and(eq(importErrors.tenantId, tenantId), eq(importErrors.importId, importId));
+  const [rows, [counted]] = await Promise.all([
+    tx.db
+      .select()
+      .from(importErrors)
+      .where(where)
+      .orderBy(...errorOrder)
+      .limit(page.limit)
+      .offset(page.offset),
+    tx.db.select({ total: count() }).from(importErrors).where(where),
+  ]);
+  return { rows, total: counted?.total ?? 0 };
+}
+
+/** The next page after `after` (row number, id), for streaming every error without OFFSET. */
+export async function errorsAfter(
+  tx: Tx,
+  tenantId: string,
+  importId: string,
+  after: { rowNumber: number; id: string } | null,
+  limit: number,
+): Promise<ImportErrorRow[]> {
+  const conditions: (SQL | undefined)[] = [
+    eq(importErrors.tenantId, tenantId),
+    eq(importErrors.importId, importId),
+  ];
+  if (after) {
+    conditions.push(
+      or(
+        gt(importErrors.rowNumber, after.rowNumber),
+        and(eq(importErrors.rowNumber, after.rowNumber), gt(importErrors.id, after.id)),
+      ),
+    );
+  }
+  return tx.db
+    .select()
+    .from(importErrors)
+    .where(and(...conditions))
+    .orderBy(...errorOrder)
+    .limit(limit);
+}

@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/types.js';
+import type { JobQueue } from '../jobs/types.js';
+import type { Realtime } from '../realtime/types.js';
+import type { FileStorage } from '../storage/types.js';
+import type { ImportEntity } from './entity.js';
+import { importRoutes } from './imports.routes.js';
+import { createImportsService } from './imports.service.js';
+import { importJob } from './jobs.js';
+import { createProgressBoard } from './progress.js';
+import { createImportRunner } from './runner.js';
+
+export type {
+  CellKind,
+  CellValue,
+  ImportColumn,
+  ImportContext,
+  ImportEntity,
+  ParsedRow,
+  PrepareInput,
+  ReadyRow,
+  RowProblem,
+  RunMemory,
+  WriteCounts,
+} from './entity.js';
+export { LIST_SEPARATOR } from './cells.js';
+export { validateAgainstSchema } from './validate.js';
+export { readSheet, UnreadableSheetError, type SheetRow } from './sheet-reader.js';
+export { sheetContentType, writeSheet, type SheetCell } from './sheet-writer.js';
+export { sendDownload } from './imports.routes.js';
+export { SheetFormatQuery } from './imports.schemas.js';
+export { IMPORT_MODES, type ImportFormat, type ImportMode } from './imports.tables.js';
+
+/** Rows per batch in both passes: large enough to amortise round trips, small enough for bind limits. */
+export const IMPORT_BATCH_SIZE = 1000;
+
+/**
+ * The bulk import engine over the entities modules register: the `bulk.import` job, the
+ * /imports routes and one import-template route per entity.
+ */
+export function createBulkImports(
+  deps: { db: Database; storage: FileStorage; jobs: JobQueue; realtime: Realtime; maxBytes: number },
+  entities: readonly ImportEntity[],
+) {
+  const byName = new Map(entities.map((entity) => [entity.name, entity]));
+  if (byName.size !== entities.length)
+    throw new Error('Two modules register importers with the same entity name.');
+  const progress = createProgressBoard(deps.db);
+  const runner = createImportRunner({
+    db: deps.db,
+    storage: deps.storage,
+    entities: byName,
+    progress,
+    batchSize: IMPORT_BATCH_SIZE,
+    // The user who started the run hears when it ends (GET /api/v1/events, topic `imports`).
+    onFinished: async (run) => {
+      await deps.realtime.publish({
+        tenantId: run.tenantId,
+        topic: 'imports',
+        userId: run.createdBy ?? undefined,
+        data: { id: run.id, entity: run.entity, status: run.status },
+      });
+    },
+  });
+  const service = createImportsService({
+    db: deps.db,
+    storage: deps.storage,
+    jobs: deps.jobs,
+    entities: byName,
+    maxBytes: deps.maxBytes,
+    liveRowsWritten: (id) => progress.rowsWritten(id),
+  });
+  return {
+    service,
+    runner,
+    registerJobs(): void {
+      // A run that fails is reported on the run itself; a crashed worker's run is started over.
+      deps.jobs.register(importJob, (data) => runner.run(data), { retryLimit: 2, expireInSeconds: 3600 });
+    },
+    routes: (app: FastifyInstance) => importRoutes(app, service, entities, deps.maxBytes),
+  };
+}
+
+export type BulkImports = ReturnType<typeof createBulkImports>;

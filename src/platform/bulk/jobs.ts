@@ -1,0 +1,10 @@
+import { defineJob } from '../jobs/types.js';
+
+export interface ImportJobData {
+  tenantId: string;
+  importId: string;
+  userId: string | null;
+}
+
+/** Runs one import run; a retry after a crash starts the run over (see runner.ts). */
+export const importJob = defineJob<ImportJobData>('bulk.import');
