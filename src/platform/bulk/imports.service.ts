@@ -3,7 +3,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import type { Database, Tx } from '../db/types.js';
 import { AppError, forbidden, notFound, validationFailed } from '../http/errors.js';
 import type { JobQueue } from '../jobs/types.js';
-import { safeKey, sniffStream } from '../storage/index.js';
+import { OCTET_STREAM, safeKey, sniffStream, UnsupportedFileTypeError } from '../storage/index.js';
 import type { FileStorage } from '../storage/types.js';
 import type { ImportEntity } from './entity.js';
 import {
@@ -37,6 +37,11 @@ export interface ImportRequest {
 }
 
 const FIRST_ERRORS = 10;
+
+const fileEmpty = () =>
+  new AppError(422, 'IMPORT_FILE_EMPTY', 'The file is empty.', {
+    errors: [{ path: '/body/file', message: 'must not be empty' }],
+  });
 
 export function toImportErrorJson(row: ImportErrorRow): ImportErrorItem {
   return {
@@ -122,17 +127,22 @@ export function createImportsService(deps: {
      */
     async start(caller: BulkCaller, request: ImportRequest, file: Readable): Promise<ImportRun> {
       entityFor(caller, request.entity);
-      const { contentType, stream } = await sniffStream(file, { allowed: SPREADSHEET_TYPES });
-      const format = formatOfContentType(contentType)!;
+      const { contentType, stream } = await sniffStream(file, {
+        allowed: [...SPREADSHEET_TYPES, OCTET_STREAM],
+      });
+      const format = formatOfContentType(contentType);
+      if (!format) {
+        // Sniffing calls an empty file octet-stream too; only a non-empty one is the wrong type.
+        const empty = (await stream[Symbol.asyncIterator]().next()).done === true;
+        stream.destroy();
+        if (empty) throw fileEmpty();
+        throw new UnsupportedFileTypeError(contentType, SPREADSHEET_TYPES);
+      }
       const id = uuidv7();
       const key = safeKey('tenants', caller.tenantId, 'imports', `${id}.${format}`);
       const stored = await deps.storage.put(key, stream, { contentType, maxBytes: deps.maxBytes });
       try {
-        if (stored.size === 0) {
-          throw new AppError(422, 'IMPORT_FILE_EMPTY', 'The file is empty.', {
-            errors: [{ path: '/body/file', message: 'must not be empty' }],
-          });
-        }
+        if (stored.size === 0) throw fileEmpty();
         const row = await inTenant(caller, async (tx) => {
           const created = await insertRun(tx, {
             tenantId: caller.tenantId,
