@@ -14,6 +14,10 @@ Commands:
   config                List every setting with its default
   create-superadmin     Create a super administrator: --email E --password P [--name N]
                         (prompts for missing values on a terminal)
+  import <entity> <file>
+                        Import customers, outlets or products from CSV/XLSX with a progress bar:
+                        --tenant SLUG [--user EMAIL] [--mode insert|upsert-by-code] [--dry-run]
+                        [--all-or-nothing]
   create-tenant         Create a tenant and its admin: --name N [--slug S] --admin-email E
                         --admin-password P [--admin-name N] (prompts on a terminal)
 `;
@@ -33,6 +37,11 @@ async function main(argv: string[]): Promise<void> {
       'admin-email': { type: 'string' },
       'admin-password': { type: 'string' },
       'admin-name': { type: 'string' },
+      tenant: { type: 'string' },
+      user: { type: 'string' },
+      mode: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'all-or-nothing': { type: 'boolean' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -59,6 +68,16 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./cli/openapi.js')).openapiCommand(config, {
         out: values.out,
         check: values.check,
+      });
+    case 'import':
+      return (await import('./cli/import.js')).importCommand(config, {
+        entity: positionals[1],
+        file: positionals[2],
+        tenant: values.tenant,
+        user: values.user,
+        mode: values.mode,
+        dryRun: values['dry-run'],
+        allOrNothing: values['all-or-nothing'],
       });
     case 'create-superadmin':
       return (await import('./cli/create-superadmin.js')).createSuperAdminCommand(config, values);

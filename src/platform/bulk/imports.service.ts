@@ -24,7 +24,7 @@ import { writeSheet, type SheetCell } from './sheet-writer.js';
 /** Who calls: the tenant and user, and whether they hold a permission. */
 export interface BulkCaller {
   tenantId: string;
-  userId: string;
+  userId: string | null;
   may(permission: string): boolean;
 }
 
@@ -125,7 +125,12 @@ export function createImportsService(deps: {
      * Stores the upload (type sniffed from the bytes: CSV text or XLSX; size-limited), records the
      * run and queues its job in the same transaction.
      */
-    async start(caller: BulkCaller, request: ImportRequest, file: Readable): Promise<ImportRun> {
+    async start(
+      caller: BulkCaller,
+      request: ImportRequest,
+      file: Readable,
+      options: { enqueue?: boolean } = {},
+    ): Promise<ImportRun> {
       entityFor(caller, request.entity);
       const { contentType, stream } = await sniffStream(file, {
         allowed: [...SPREADSHEET_TYPES, OCTET_STREAM],
@@ -157,11 +162,11 @@ export function createImportsService(deps: {
             fileSize: stored.size,
             createdBy: caller.userId,
           });
-          await deps.jobs.send(
-            importJob,
-            { tenantId: caller.tenantId, importId: id, userId: caller.userId },
-            { tx },
-          );
+          // The CLI runs the job itself, in its own process, to show progress.
+          if (options.enqueue !== false) {
+            const job = { tenantId: caller.tenantId, importId: id, userId: caller.userId };
+            await deps.jobs.send(importJob, job, { tx });
+          }
           return created;
         });
         return toImportJson(row);

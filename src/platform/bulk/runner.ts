@@ -39,6 +39,16 @@ export interface RunnerDeps {
 
 type Batch = { rows: ParsedRow[]; problems: RowProblem[]; read: number };
 
+/** What an in-process caller (the CLI) hears after every batch. */
+export interface RunObserver {
+  onProgress?(progress: {
+    phase: 'validating' | 'importing';
+    rowsRead: number;
+    rowsValid: number;
+    rowsWritten: number;
+  }): void;
+}
+
 function newMemory(): RunMemory {
   const seen = new Map<string, number>();
   return {
@@ -92,7 +102,12 @@ export function createImportRunner(deps: RunnerDeps) {
     if (batch.read > 0) yield batch;
   }
 
-  async function validate(run: ImportRunRow, entity: ImportEntity, ctx: ImportContext) {
+  async function validate(
+    run: ImportRunRow,
+    entity: ImportEntity,
+    ctx: ImportContext,
+    observer: RunObserver,
+  ) {
     const columns = await deps.db.withTenant(ctx, (tx) => entity.columns(tx, ctx));
     const header = { map: null as HeaderMap | null };
     const memory = newMemory();
@@ -115,6 +130,7 @@ export function createImportRunner(deps: RunnerDeps) {
         await insertErrors(tx, ctx.tenantId, run.id, rejected);
         await updateRun(tx, ctx.tenantId, run.id, counts);
       });
+      observer.onProgress?.({ phase: 'validating', ...counts, rowsWritten: 0 });
     }
     return { columns, header: header.map!, invalid, counts };
   }
@@ -124,6 +140,7 @@ export function createImportRunner(deps: RunnerDeps) {
     entity: ImportEntity,
     ctx: ImportContext,
     validated: Awaited<ReturnType<typeof validate>>,
+    observer: RunObserver,
   ) {
     const memory = newMemory();
     const late: RowProblem[] = [];
@@ -160,6 +177,12 @@ export function createImportRunner(deps: RunnerDeps) {
         totals.updated += counts.updated;
         totals.unchanged += counts.unchanged;
         await deps.progress.report(ctx.tenantId, run.id, totals.created + totals.updated);
+        observer.onProgress?.({
+          phase: 'importing',
+          rowsRead: validated.counts.rowsRead,
+          rowsValid: validated.counts.rowsValid,
+          rowsWritten: totals.created + totals.updated + totals.unchanged,
+        });
       }
       if (run.dryRun) throw new DryRunRollback();
       await finish(tx, run, ctx, {
@@ -207,7 +230,10 @@ export function createImportRunner(deps: RunnerDeps) {
 
   return {
     /** Runs (or, after a crash, re-runs) the import; a finished run is left as it is. */
-    async run(data: { tenantId: string; importId: string; userId: string | null }): Promise<void> {
+    async run(
+      data: { tenantId: string; importId: string; userId: string | null },
+      observer: RunObserver = {},
+    ): Promise<void> {
       const ctx: ImportContext = { tenantId: data.tenantId, userId: data.userId };
       const run = await deps.db.withTenant(ctx, async (tx) => {
         const found = await findRun(tx, ctx.tenantId, data.importId, true);
@@ -226,7 +252,7 @@ export function createImportRunner(deps: RunnerDeps) {
       try {
         const entity = deps.entities.get(run.entity);
         if (!entity) throw new ImportFailure('ENTITY_UNKNOWN', `Nothing imports ${run.entity} any more.`);
-        const validated = await validate(run, entity, ctx);
+        const validated = await validate(run, entity, ctx, observer);
         if (validated.invalid.size > 0 && run.allOrNothing) {
           throw new ImportFailure(
             'ROWS_INVALID',
@@ -234,7 +260,7 @@ export function createImportRunner(deps: RunnerDeps) {
           );
         }
         await deps.db.withTenant(ctx, (tx) => updateRun(tx, ctx.tenantId, run.id, { status: 'importing' }));
-        await write(run, entity, ctx, validated);
+        await write(run, entity, ctx, validated, observer);
       } catch (error) {
         if (error instanceof ImportFailure) await fail(run, ctx, error.code, error.message);
         else if (error instanceof UnreadableSheetError)

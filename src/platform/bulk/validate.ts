@@ -47,7 +47,8 @@ export function validateAgainstSchema(
       rowNumber,
       column: field ? columnOf(field) : null,
       code: 'VALUE_INVALID',
-      message: error.message,
+      // An empty cell reaches the schema as null; "must be string" would puzzle a person.
+      message: value === null && error.keyword === 'type' ? 'must not be empty' : error.message,
       value:
         value === undefined || value === null
           ? null
