@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildApp } from '../app.js';
 import { ensureJwtSecret, type Config } from '../config.js';
 import { IMPORT_MODES, type ImportMode } from '../platform/bulk/index.js';
+import type { Database } from '../platform/db/types.js';
 import { CliError, migrateWithProgress, openConfiguredDatabase } from './open.js';
 import { createProgress } from './progress.js';
 
@@ -94,7 +95,7 @@ export async function importCommand(rawConfig: Config, options: ImportOptions): 
   }
 }
 
-async function who(db: import('../platform/db/types.js').Database, slug: string, email?: string) {
+async function who(db: Database, slug: string, email?: string) {
   return db.withSystem(async (tx) => {
     const tenant = (await tx.sql.query<{ id: string }>('select id from tenants where slug = $1', [slug]))
       .rows[0];

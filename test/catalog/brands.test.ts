@@ -12,7 +12,13 @@ import {
 } from '../identity/fixtures.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-type Res = { statusCode: number; body: string; json<T = Record<string, unknown>>(): T };
+type Res = {
+  statusCode: number;
+  body: string;
+  rawPayload: Buffer;
+  headers: Record<string, unknown>;
+  json<T = Record<string, unknown>>(): T;
+};
 type Infographic = {
   id: string;
   brand_id: string;
@@ -124,7 +130,7 @@ describe('catalog: brands and infographics', () => {
   it('creates, reads, updates, lists and archives brands (own and competitor)', async () => {
     const own = await createBrand({ name: `Own ${seq}` });
     const rival = await createBrand({ name: `Rival ${seq}`, is_own: false });
-    expect(own).toMatchObject({ is_own: true, archived_at: null, logo_key: null });
+    expect(own).toMatchObject({ is_own: true, archived_at: null, logo_url: null });
     expect(await ok('GET', `/brands/${rival.id}`)).toEqual(rival);
     const renamed = await ok<{ name: string; is_own: boolean }>('PUT', `/brands/${rival.id}`, {
       name: `Rival renamed ${seq}`,
@@ -311,5 +317,50 @@ describe('catalog: brands and infographics', () => {
     );
     expectCode(still, 200);
     expect(still.rawPayload.equals(tinyPng())).toBe(true);
+  });
+
+  it('uploads, replaces, serves and removes a brand logo; only images, only for readers of this tenant', async () => {
+    const code = `LOGO-${seq}`;
+    const brand = await createBrand({ code });
+    const putLogo = (bytes: Buffer, headers = admin(), brandId = brand.id) => {
+      const { payload, contentType } = multipart({ name: 'logo.png', type: 'image/png', bytes });
+      return t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/brands/${brandId}/logo`,
+        headers: { ...headers, 'content-type': contentType },
+        payload,
+      });
+    };
+    expectCode(await call('GET', `/brands/${brand.id}/logo`, admin()), 404, 'LOGO_NOT_FOUND');
+    expectCode(await putLogo(tinyPdf()), 415);
+    expectCode(await putLogo(tinyPng(), acme.users.agent.auth), 403);
+    expectCode(await putLogo(tinyPng()), 204);
+    const withLogo = await ok<{ logo_url: string; code: string }>('GET', `/brands/${brand.id}`);
+    expect(withLogo).toMatchObject({ logo_url: `/api/v1/brands/${brand.id}/logo`, code });
+    const served = expectCode(await call('GET', `/brands/${brand.id}/logo`, acme.users.agent.auth), 200);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.rawPayload.equals(tinyPng())).toBe(true);
+
+    const keyOf = () =>
+      t.app.platform.db.withSystem(
+        async (tx) =>
+          (await tx.sql.query<{ logo_key: string }>('select logo_key from brands where id = $1', [brand.id]))
+            .rows[0]!.logo_key,
+      );
+    const first = await keyOf();
+    expectCode(await putLogo(tinyPng()), 204);
+    const second = await keyOf();
+    expect(second).not.toBe(first);
+    expect(await t.app.platform.storage.exists(first)).toBe(false);
+    expect(await t.app.platform.storage.exists(second)).toBe(true);
+
+    const beta = await identityFixture(t, 'logo-beta');
+    expectCode(await call('GET', `/brands/${brand.id}/logo`, beta.users.admin.auth), 404);
+    expectCode(await putLogo(tinyPng(), beta.users.admin.auth), 404);
+    expectCode(await call('DELETE', `/brands/${brand.id}/logo`, beta.users.admin.auth), 404);
+
+    expectCode(await call('DELETE', `/brands/${brand.id}/logo`, admin()), 204);
+    expect(await t.app.platform.storage.exists(second)).toBe(false);
+    expect((await ok<{ logo_url: null }>('GET', `/brands/${brand.id}`)).logo_url).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { expect } from 'vitest';
 import type { TestApp } from '../harness/app.js';
@@ -29,31 +30,9 @@ export async function xlsx(rows: (string | number | boolean | Date | null)[][]):
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-/** Parses the CSV the API writes (BOM, quoted cells) into rows, enough for assertions. */
+/** Parses the CSV the API writes (BOM, quoted cells). */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const char = body[i]!;
-    if (quoted) {
-      if (char === '"' && body[i + 1] === '"') ((cell += '"'), i++);
-      else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') (row.push(cell), (cell = ''));
-    else if (char === '\n' || char === '\r') {
-      if (char === '\r' && body[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += char;
-  }
-  if (cell !== '' || row.length) rows.push([...row, cell]);
-  return rows;
+  return parse(text, { bom: true, relax_column_count: true }) as string[][];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { ImportColumn, RowProblem } from '../../../platform/bulk/index.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { uuidv7 } from '../../../lib/ids.js';

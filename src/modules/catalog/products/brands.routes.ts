@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
 import { validationFailed } from '../../../platform/http/errors.js';
 import { callContext } from '../../identity/index.js';
+import type { BrandLogosService } from './brand-logos.service.js';
 import type { BrandsService } from './brands.service.js';
 import {
   Brand,
@@ -24,6 +25,7 @@ const NoContent = { 204: Type.Null() };
 export async function brandApiRoutes(
   app: FastifyInstance,
   brands: BrandsService,
+  logos: BrandLogosService,
   uploadLimitBytes: number,
 ): Promise<void> {
   const tags = ['brands'];
@@ -174,6 +176,52 @@ export async function brandApiRoutes(
         .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(info.file_name)}`)
         .header('x-content-type-options', 'nosniff')
         .send(stream);
+    },
+  );
+
+  app.put<{ Params: Id }>(
+    '/brands/:id/logo',
+    {
+      config: write,
+      schema: {
+        summary: 'Upload or replace the brand logo (PNG, JPEG or WebP, sniffed from the bytes)',
+        tags,
+        params: IdParams,
+        consumes: ['multipart/form-data'],
+        response: NoContent,
+      },
+    },
+    async (request, reply) => {
+      const data = await request.file();
+      if (!data) throw validationFailed([{ path: '/body/file', message: 'a file is required' }]);
+      await logos.upload(callContext(request), request.params.id, data.file);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Params: Id }>(
+    '/brands/:id/logo',
+    { config: read, schema: { summary: 'Download the brand logo', tags, params: IdParams } },
+    async (request, reply) => {
+      const logo = await logos.open(callContext(request), request.params.id);
+      return reply
+        .type(logo.contentType)
+        .header('content-length', String(logo.size))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, max-age=300')
+        .send(logo.stream);
+    },
+  );
+
+  app.delete<{ Params: Id }>(
+    '/brands/:id/logo',
+    {
+      config: write,
+      schema: { summary: 'Remove the brand logo', tags, params: IdParams, response: NoContent },
+    },
+    async (request, reply) => {
+      await logos.remove(callContext(request), request.params.id);
+      return reply.code(204).send();
     },
   );
 }

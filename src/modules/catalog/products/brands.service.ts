@@ -33,7 +33,7 @@ const toBrandJson = (row: BrandRow): Brand => ({
   code: row.code,
   name: row.name,
   is_own: row.isOwn,
-  logo_key: row.logoKey,
+  logo_url: row.logoKey ? `/api/v1/brands/${row.id}/logo` : null,
   archived_at: iso(row.archivedAt),
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { PermissionDefinition, Platform } from '../../../platform/module.js';
+import { createBrandLogosService } from './brand-logos.service.js';
 import { createBrandsService } from './brands.service.js';
 import { createFoldersService } from './folders.service.js';
 import { createProductsService } from './products.service.js';
@@ -30,7 +31,7 @@ export const PRODUCT_PERMISSIONS: readonly PermissionDefinition[] = [
   { name: 'brands:read', description: 'Read brands and download their infographics', roles: EVERYONE },
   {
     name: 'brands:write',
-    description: 'Create, update and archive brands; upload and delete infographics',
+    description: 'Create, update and archive brands; upload logos and infographics',
     roles: ['admin', 'national_manager'],
   },
 ];
@@ -45,5 +46,10 @@ export async function productRoutes(app: FastifyInstance, platform: Platform): P
   });
   productApiRoutes(app, products, createFoldersService({ db: platform.db }));
   // An encapsulated scope, so multipart parsing applies to the brand routes only.
-  await app.register(async (scope) => brandApiRoutes(scope, brands, platform.config.uploadLimitBytes));
+  const logos = createBrandLogosService({
+    db: platform.db,
+    storage: platform.storage,
+    uploadLimitBytes: platform.config.uploadLimitBytes,
+  });
+  await app.register(async (scope) => brandApiRoutes(scope, brands, logos, platform.config.uploadLimitBytes));
 }

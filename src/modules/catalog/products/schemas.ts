@@ -207,7 +207,7 @@ export const Brand = Type.Object(
     code: Nullable(Type.String({ description: 'Unique per tenant; how spreadsheets name the brand' })),
     name: Type.String(),
     is_own: Type.Boolean({ description: 'Own brand (true) or a competitor (false)' }),
-    logo_key: Nullable(Type.String()),
+    logo_url: Nullable(Type.String({ description: 'Download route of the logo; null without one' })),
     archived_at: Nullable(IsoDateTime),
     created_at: IsoDateTime,
     updated_at: IsoDateTime,

@@ -1,0 +1,96 @@
+import type { Readable } from 'node:stream';
+import { and, eq } from 'drizzle-orm';
+import type { Database, Tx } from '../../../platform/db/types.js';
+import { notFound } from '../../../platform/http/errors.js';
+import { safeKey, sniffStream, type FileStorage } from '../../../platform/storage/index.js';
+import { uuidv7 } from '../../../lib/ids.js';
+import { type CallContext, inTenant, writeAudit } from '../../identity/index.js';
+import { brands } from '../tables/products.tables.js';
+
+/** Logo formats by their bytes (no SVG: a script inside it would run on our origin). */
+const LOGO_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
+const TYPE_OF_EXTENSION = Object.fromEntries(Object.entries(LOGO_TYPES).map(([type, ext]) => [ext, type]));
+
+/** A brand's logo: one image per brand, replaced by the next upload, served only to signed-in readers. */
+export function createBrandLogosService(deps: {
+  db: Database;
+  storage: FileStorage;
+  uploadLimitBytes: number;
+}) {
+  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+
+  async function brandRow(tx: Tx, tenantId: string, id: string, lock = false) {
+    const query = tx.db
+      .select()
+      .from(brands)
+      .where(and(eq(brands.tenantId, tenantId), eq(brands.id, id)));
+    const [row] = lock ? await query.for('update') : await query;
+    if (!row) throw notFound('Brand');
+    return row;
+  }
+
+  async function setLogo(ctx: CallContext, brandId: string, key: string | null): Promise<string | null> {
+    return tenantTx(ctx, async (tx) => {
+      const before = await brandRow(tx, ctx.tenantId, brandId, true);
+      await tx.db
+        .update(brands)
+        .set({ logoKey: key, updatedAt: new Date() })
+        .where(and(eq(brands.tenantId, ctx.tenantId), eq(brands.id, brandId)));
+      await writeAudit(tx, ctx.audit, {
+        tenantId: ctx.tenantId,
+        action: key ? 'brand.logo_set' : 'brand.logo_remove',
+        entityType: 'brand',
+        entityId: brandId,
+        changes: { before: { has_logo: before.logoKey !== null }, after: { has_logo: key !== null } },
+      });
+      return before.logoKey;
+    });
+  }
+
+  return {
+    /** Stores the image (type sniffed, size-limited), then points the brand at it; the old file goes. */
+    async upload(ctx: CallContext, brandId: string, file: Readable): Promise<void> {
+      try {
+        await tenantTx(ctx, (tx) => brandRow(tx, ctx.tenantId, brandId));
+      } catch (error) {
+        file.resume();
+        throw error;
+      }
+      const { contentType, stream } = await sniffStream(file, { allowed: Object.keys(LOGO_TYPES) });
+      const key = safeKey(
+        'tenants',
+        ctx.tenantId,
+        'brands',
+        brandId,
+        `logo-${uuidv7()}.${LOGO_TYPES[contentType]}`,
+      );
+      await deps.storage.put(key, stream, { contentType, maxBytes: deps.uploadLimitBytes });
+      let previous: string | null;
+      try {
+        previous = await setLogo(ctx, brandId, key);
+      } catch (error) {
+        await deps.storage.delete(key);
+        throw error;
+      }
+      if (previous) await deps.storage.delete(previous);
+    },
+
+    async remove(ctx: CallContext, brandId: string): Promise<void> {
+      const previous = await setLogo(ctx, brandId, null);
+      if (previous) await deps.storage.delete(previous);
+    },
+
+    async open(ctx: CallContext, brandId: string) {
+      const row = await tenantTx(ctx, (tx) => brandRow(tx, ctx.tenantId, brandId));
+      if (!row.logoKey) throw notFound('Logo', 'LOGO_NOT_FOUND');
+      const extension = row.logoKey.slice(row.logoKey.lastIndexOf('.') + 1);
+      return {
+        contentType: TYPE_OF_EXTENSION[extension] ?? 'application/octet-stream',
+        size: await deps.storage.size(row.logoKey),
+        stream: await deps.storage.get(row.logoKey),
+      };
+    },
+  };
+}
+
+export type BrandLogosService = ReturnType<typeof createBrandLogosService>;
