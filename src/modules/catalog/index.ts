@@ -26,3 +26,13 @@ export const catalogModule: SalesOpsModule = {
   importers: [customersImporter, outletsImporter, productsImporter],
   seedDemo: seedCatalogDemo,
 };
+
+export { customers, externalRefs, outlets, warehouses } from './tables/core.tables.js';
+export { brands, productFolders, products } from './tables/products.tables.js';
+export {
+  externalRefsOf,
+  findByExternalRef,
+  linkExternalRef,
+  type ExternalEntityType,
+  type ExternalRefLink,
+} from './core/external-refs.js';

@@ -1,0 +1,98 @@
+import type { Readable } from 'node:stream';
+import exifr from 'exifr';
+import sharp from 'sharp';
+import { FileTooLargeError, sniffStream } from '../../../platform/storage/index.js';
+
+/** Accepted photo formats, by their bytes, and the extension of the stored file. */
+export const PHOTO_TYPES: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/heic': 'heic',
+  'image/heif': 'heif',
+};
+
+const THUMBNAIL_EDGE = 320;
+
+export interface ImageUpload {
+  bytes: Buffer;
+  contentType: string;
+}
+
+/**
+ * Sniffs the type from the first bytes (415 for anything but a photo format) and reads the file
+ * into memory up to `limitBytes` (413 beyond). Thumbnails and EXIF need the whole image anyway,
+ * and the limit bounds what is held.
+ */
+export async function readImageUpload(source: Readable, limitBytes: number): Promise<ImageUpload> {
+  const { contentType, stream } = await sniffStream(source, { allowed: Object.keys(PHOTO_TYPES) });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > limitBytes) {
+      stream.destroy();
+      throw new FileTooLargeError(limitBytes);
+    }
+    chunks.push(buffer);
+  }
+  return { bytes: Buffer.concat(chunks), contentType };
+}
+
+export interface ImageFacts {
+  width: number | null;
+  height: number | null;
+  /** A JPEG at most 320 px on its longer edge; null when the format cannot be decoded (HEIC). */
+  thumbnail: Buffer | null;
+  takenAt: Date | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+const finite = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
+
+/**
+ * Dimensions (as displayed, EXIF orientation applied), a thumbnail, and time and GPS from EXIF.
+ * Every part is best effort: a photo is never refused because one of them cannot be read.
+ */
+export async function inspectImage(bytes: Buffer): Promise<ImageFacts> {
+  const facts: ImageFacts = {
+    width: null,
+    height: null,
+    thumbnail: null,
+    takenAt: null,
+    latitude: null,
+    longitude: null,
+  };
+  try {
+    const meta = await sharp(bytes).metadata();
+    const swap = (meta.orientation ?? 1) >= 5;
+    facts.width = (swap ? meta.height : meta.width) ?? null;
+    facts.height = (swap ? meta.width : meta.height) ?? null;
+    facts.thumbnail = await sharp(bytes)
+      .rotate()
+      .resize({ width: THUMBNAIL_EDGE, height: THUMBNAIL_EDGE, fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 80 })
+      .toBuffer();
+  } catch {
+    // This build of sharp cannot decode HEIC; the photo is kept without thumbnail or dimensions.
+  }
+  try {
+    const exif = (await exifr.parse(bytes, { gps: true })) as
+      | { DateTimeOriginal?: unknown; CreateDate?: unknown; latitude?: unknown; longitude?: unknown }
+      | undefined;
+    const taken = exif?.DateTimeOriginal ?? exif?.CreateDate;
+    if (taken instanceof Date && !Number.isNaN(taken.getTime())) facts.takenAt = taken;
+    const lat = finite(exif?.latitude);
+    const lng = finite(exif?.longitude);
+    if (lat !== null && lng !== null && Math.abs(lat) <= 90 && Math.abs(lng) <= 180) {
+      facts.latitude = lat;
+      facts.longitude = lng;
+    }
+  } catch {
+    // No or unreadable EXIF: the facts stay unknown.
+  }
+  return facts;
+}

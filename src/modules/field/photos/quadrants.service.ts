@@ -1,0 +1,128 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Database, Tx } from '../../../platform/db/types.js';
+import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import { brands } from '../../catalog/index.js';
+import { type CallContext, inTenant } from '../../identity/index.js';
+import { photoShelfShare } from '../formulas.js';
+import { shelfQuadrants, type GridCell } from '../tables/photos.tables.js';
+import { findVisitInScope } from '../visits/visits.repository.js';
+import type { PhotoRow } from './photos.repository.js';
+import { assertVisitEditable, findPhotoInScope } from './photos.service.js';
+import type { ShelfQuadrants, ShelfQuadrantsBody } from './schemas.js';
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** Cells once each, in reading order. */
+function normalisedCells(cells: readonly GridCell[]): GridCell[] {
+  const seen = new Map(cells.map((c) => [`${c.row}:${c.col}`, { row: c.row, col: c.col }]));
+  return [...seen.values()].sort((a, b) => a.row - b.row || a.col - b.col);
+}
+
+/** Every entry names a known brand once, marks cells inside the grid and/or a 0–100 area. */
+function checkMarks(photo: PhotoRow, body: ShelfQuadrantsBody, knownBrands: Set<string>): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  body.quadrants.forEach((q, i) => {
+    const path = `/body/quadrants/${i}`;
+    const brandId = q.brand_id.toLowerCase();
+    if (!knownBrands.has(brandId)) errors.push({ path: `${path}/brand_id`, message: 'no such brand' });
+    else if (seen.has(brandId)) errors.push({ path: `${path}/brand_id`, message: 'brand listed twice' });
+    seen.add(brandId);
+    (q.cells ?? []).forEach((cell, j) => {
+      if (cell.row >= photo.gridRows || cell.col >= photo.gridCols)
+        errors.push({
+          path: `${path}/cells/${j}`,
+          message: `outside the ${photo.gridRows}×${photo.gridCols} grid`,
+        });
+    });
+    const area = q.area_percent;
+    if (area !== undefined && area !== null && (area < 0 || area > 100))
+      errors.push({ path: `${path}/area_percent`, message: 'must be between 0 and 100' });
+    if ((q.cells ?? []).length === 0 && (area === undefined || area === null))
+      errors.push({ path, message: 'mark at least one cell or give an area %' });
+  });
+  return errors;
+}
+
+export function createQuadrantsService(deps: { db: Database }) {
+  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+
+  async function present(tx: Tx, tenantId: string, photo: PhotoRow): Promise<ShelfQuadrants> {
+    const rows = await tx.db
+      .select({
+        brandId: shelfQuadrants.brandId,
+        cells: shelfQuadrants.cells,
+        areaPercent: shelfQuadrants.areaPercent,
+        name: brands.name,
+        isOwn: brands.isOwn,
+      })
+      .from(shelfQuadrants)
+      .innerJoin(
+        brands,
+        and(eq(brands.tenantId, shelfQuadrants.tenantId), eq(brands.id, shelfQuadrants.brandId)),
+      )
+      .where(and(eq(shelfQuadrants.tenantId, tenantId), eq(shelfQuadrants.photoId, photo.id)))
+      .orderBy(asc(brands.name), asc(brands.id));
+    const grid = { rows: photo.gridRows, cols: photo.gridCols };
+    const quadrants = rows.map((r) => ({
+      brand_id: r.brandId,
+      brand_name: r.name,
+      is_own: r.isOwn,
+      cells: r.cells,
+      area_percent: r.areaPercent,
+      share_percent: photoShelfShare(grid, { cells: r.cells, areaPercent: r.areaPercent }),
+    }));
+    const sum = (own: boolean) =>
+      round2(quadrants.filter((q) => q.is_own === own).reduce((acc, q) => acc + q.share_percent, 0));
+    return {
+      photo_id: photo.id,
+      grid_rows: photo.gridRows,
+      grid_cols: photo.gridCols,
+      quadrants,
+      own_percent: sum(true),
+      competitor_percent: sum(false),
+    };
+  }
+
+  return {
+    get(ctx: CallContext, photoId: string) {
+      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await findPhotoInScope(tx, ctx, photoId)));
+    },
+
+    /** Replaces the photo's whole set of brand marks in one transaction (an empty list clears it). */
+    replace(ctx: CallContext, photoId: string, body: ShelfQuadrantsBody) {
+      return tenantTx(ctx, async (tx) => {
+        const photo = await findPhotoInScope(tx, ctx, photoId, true);
+        assertVisitEditable(
+          ctx.principal,
+          await findVisitInScope(tx, ctx.principal, ctx.tenantId, photo.visitId),
+        );
+        const ids = [...new Set(body.quadrants.map((q) => q.brand_id.toLowerCase()))];
+        const known = ids.length
+          ? await tx.db
+              .select({ id: brands.id })
+              .from(brands)
+              .where(and(eq(brands.tenantId, ctx.tenantId), inArray(brands.id, ids)))
+          : [];
+        const errors = checkMarks(photo, body, new Set(known.map((b) => b.id)));
+        if (errors.length) throw validationFailed(errors, 'The shelf marks are not valid.');
+        await tx.db
+          .delete(shelfQuadrants)
+          .where(and(eq(shelfQuadrants.tenantId, ctx.tenantId), eq(shelfQuadrants.photoId, photoId)));
+        if (body.quadrants.length)
+          await tx.db.insert(shelfQuadrants).values(
+            body.quadrants.map((q) => ({
+              tenantId: ctx.tenantId,
+              photoId,
+              brandId: q.brand_id.toLowerCase(),
+              cells: normalisedCells(q.cells ?? []),
+              areaPercent: q.area_percent ?? null,
+            })),
+          );
+        return present(tx, ctx.tenantId, photo);
+      });
+    },
+  };
+}
+
+export type QuadrantsService = ReturnType<typeof createQuadrantsService>;

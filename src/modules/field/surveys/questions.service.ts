@@ -1,0 +1,157 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Database, Tx } from '../../../platform/db/types.js';
+import { AppError, validationFailed } from '../../../platform/http/errors.js';
+import { type CallContext, inTenant } from '../../identity/index.js';
+import { surveyQuestions, surveys } from '../tables/surveys.tables.js';
+import { checkQuestionDefinition } from './question-rules.js';
+import {
+  answersOf,
+  findQuestion,
+  findSurvey,
+  nextQuestionPosition,
+  questionHasAnswers,
+  questionsOf,
+} from './surveys.repository.js';
+import type {
+  CreateQuestionBody,
+  QuestionListQuery,
+  QuestionOrderBody,
+  UpdateQuestionBody,
+} from './schemas.js';
+import { questionValues, toQuestionJson } from './surveys.service.js';
+
+const questionAnswered = (detail: string) => new AppError(409, 'QUESTION_ANSWERED', detail);
+
+/** Choice values an answer holds (a string for single choice, a list for multiple choice). */
+const chosen = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : typeof value === 'string'
+      ? [value]
+      : [];
+
+export function createQuestionsService(deps: { db: Database }) {
+  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+
+  /** Touches the survey so its updated_at reflects question changes (and serialises concurrent edits). */
+  async function touchSurvey(tx: Tx, tenantId: string, surveyId: string) {
+    await tx.db
+      .update(surveys)
+      .set({ updatedAt: new Date() })
+      .where(and(eq(surveys.tenantId, tenantId), eq(surveys.id, surveyId)));
+  }
+
+  return {
+    list(ctx: CallContext, surveyId: string, query: QuestionListQuery) {
+      return tenantTx(ctx, async (tx) => {
+        await findSurvey(tx, ctx.tenantId, surveyId);
+        const rows = await questionsOf(tx, ctx.tenantId, surveyId, query.include_archived);
+        return { questions: rows.map(toQuestionJson) };
+      });
+    },
+
+    add(ctx: CallContext, surveyId: string, body: CreateQuestionBody) {
+      return tenantTx(ctx, async (tx) => {
+        await findSurvey(tx, ctx.tenantId, surveyId, true);
+        const position = await nextQuestionPosition(tx, ctx.tenantId, surveyId);
+        const [values] = questionValues(ctx.tenantId, surveyId, [body], position, () => '/body');
+        const [row] = await tx.db.insert(surveyQuestions).values(values!).returning();
+        await touchSurvey(tx, ctx.tenantId, surveyId);
+        return toQuestionJson(row!);
+      });
+    },
+
+    /**
+     * An answered question keeps what its answers rely on: its type cannot change and its options
+     * can only grow, so no stored answer ever stops matching its question.
+     */
+    update(ctx: CallContext, id: string, body: UpdateQuestionBody) {
+      return tenantTx(ctx, async (tx) => {
+        const before = await findQuestion(tx, ctx.tenantId, id, true);
+        if (before.archivedAt)
+          throw new AppError(409, 'QUESTION_ARCHIVED', 'An archived question cannot be changed.');
+        const next = {
+          type: body.type ?? before.type,
+          options: body.options ?? (body.type && body.type !== before.type ? [] : before.options),
+          validation: body.validation ?? before.validation,
+        };
+        const errors = checkQuestionDefinition(next, '/body');
+        if (errors.length) throw validationFailed(errors);
+        if (next.type !== before.type || body.options) {
+          const answers = await answersOf(tx, ctx.tenantId, id);
+          if (answers.length > 0 && next.type !== before.type)
+            throw questionAnswered('The question has answers; its type cannot change.');
+          const dropped = answers.flatMap(chosen).filter((v) => !next.options.includes(v));
+          if (dropped.length > 0)
+            throw questionAnswered(
+              `Options already answered cannot be removed: ${[...new Set(dropped)].join(', ')}.`,
+            );
+        }
+        const [row] = await tx.db
+          .update(surveyQuestions)
+          .set({ text: body.text, required: body.required, ...next, updatedAt: new Date() })
+          .where(and(eq(surveyQuestions.tenantId, ctx.tenantId), eq(surveyQuestions.id, id)))
+          .returning();
+        await touchSurvey(tx, ctx.tenantId, before.surveyId);
+        return toQuestionJson(row!);
+      });
+    },
+
+    /** Deletes an unanswered question; an answered one is archived so its answers keep it. */
+    remove(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => {
+        const row = await findQuestion(tx, ctx.tenantId, id, true);
+        if (row.archivedAt) return;
+        const where = and(eq(surveyQuestions.tenantId, ctx.tenantId), eq(surveyQuestions.id, id));
+        if (await questionHasAnswers(tx, ctx.tenantId, id))
+          await tx.db
+            .update(surveyQuestions)
+            .set({ archivedAt: new Date(), updatedAt: new Date() })
+            .where(where);
+        else await tx.db.delete(surveyQuestions).where(where);
+        await touchSurvey(tx, ctx.tenantId, row.surveyId);
+      });
+    },
+
+    /** Sets the order of the active questions; the list must name each of them exactly once. */
+    reorder(ctx: CallContext, surveyId: string, body: QuestionOrderBody) {
+      return tenantTx(ctx, async (tx) => {
+        await findSurvey(tx, ctx.tenantId, surveyId, true);
+        const active = await questionsOf(tx, ctx.tenantId, surveyId);
+        const ids = body.question_ids.map((id) => id.toLowerCase());
+        const known = new Set(active.map((q) => q.id));
+        const errors = ids.flatMap((id, i) =>
+          !known.has(id)
+            ? [{ path: `/body/question_ids/${i}`, message: 'is not an active question of the survey' }]
+            : ids.indexOf(id) !== i
+              ? [{ path: `/body/question_ids/${i}`, message: 'appears twice' }]
+              : [],
+        );
+        const missing = active.filter((q) => !ids.includes(q.id));
+        if (missing.length)
+          errors.push({
+            path: '/body/question_ids',
+            message: `must list every active question; missing ${missing.map((q) => q.id).join(', ')}`,
+          });
+        if (errors.length) throw validationFailed(errors);
+        for (const [i, id] of ids.entries())
+          await tx.db
+            .update(surveyQuestions)
+            .set({ position: i + 1, updatedAt: new Date() })
+            .where(
+              and(
+                eq(surveyQuestions.tenantId, ctx.tenantId),
+                eq(surveyQuestions.id, id),
+                eq(surveyQuestions.surveyId, surveyId),
+                isNull(surveyQuestions.archivedAt),
+              ),
+            );
+        await touchSurvey(tx, ctx.tenantId, surveyId);
+        const rows = await questionsOf(tx, ctx.tenantId, surveyId);
+        return { questions: rows.map(toQuestionJson) };
+      });
+    },
+  };
+}
+
+export type QuestionsService = ReturnType<typeof createQuestionsService>;

@@ -1,0 +1,114 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/types.js';
+import type { Principal } from '../../../platform/http/auth.js';
+import { notFound } from '../../../platform/http/errors.js';
+import { outlets } from '../../catalog/index.js';
+import { scopePredicate, users } from '../../identity/index.js';
+import { surveyQuestions } from '../tables/surveys.tables.js';
+import { visitAnswers, visits } from '../tables/visits.tables.js';
+import type { Answer } from './schemas.js';
+
+export type VisitRow = typeof visits.$inferSelect;
+export type NewVisitRow = typeof visits.$inferInsert;
+
+/** A visit the caller may see (data scope on its agent); anything else reads as missing. */
+export async function findVisitInScope(
+  tx: Tx,
+  principal: Principal,
+  tenantId: string,
+  id: string,
+  forUpdate = false,
+): Promise<VisitRow> {
+  const query = tx.db
+    .select()
+    .from(visits)
+    .where(and(eq(visits.tenantId, tenantId), eq(visits.id, id), scopePredicate(principal, visits.agentId)));
+  const [row] = forUpdate ? await query.for('update') : await query;
+  if (!row) throw notFound('Visit');
+  return row;
+}
+
+export async function visitByClientUuid(tx: Tx, tenantId: string, clientUuid: string) {
+  const [row] = await tx.db
+    .select()
+    .from(visits)
+    .where(and(eq(visits.tenantId, tenantId), eq(visits.clientUuid, clientUuid)));
+  return row;
+}
+
+/** Inserts the visit unless its client_uuid is already taken (a concurrent retry); undefined then. */
+export async function insertVisit(tx: Tx, values: NewVisitRow): Promise<VisitRow | undefined> {
+  const [row] = await tx.db
+    .insert(visits)
+    .values(values)
+    .onConflictDoNothing({ target: [visits.tenantId, visits.clientUuid] })
+    .returning();
+  return row;
+}
+
+export async function updateVisit(tx: Tx, tenantId: string, id: string, values: Partial<NewVisitRow>) {
+  const [row] = await tx.db
+    .update(visits)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(visits.tenantId, tenantId), eq(visits.id, id)))
+    .returning();
+  return row!;
+}
+
+export async function outletOf(tx: Tx, tenantId: string, id: string) {
+  const [row] = await tx.db
+    .select({
+      id: outlets.id,
+      latitude: outlets.latitude,
+      longitude: outlets.longitude,
+      radiusM: outlets.geofenceRadiusM,
+      archivedAt: outlets.archivedAt,
+    })
+    .from(outlets)
+    .where(and(eq(outlets.tenantId, tenantId), eq(outlets.id, id)));
+  return row;
+}
+
+/** Whether `userId` is an active user of the tenant within the caller's data scope. */
+export async function userInScope(tx: Tx, principal: Principal, tenantId: string, userId: string) {
+  const [row] = await tx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, tenantId),
+        eq(users.id, userId),
+        eq(users.status, 'active'),
+        scopePredicate(principal, users.id),
+      ),
+    );
+  return row !== undefined;
+}
+
+export async function answersOfVisit(tx: Tx, tenantId: string, visitId: string): Promise<Answer[]> {
+  const rows = await tx.db
+    .select({
+      questionId: visitAnswers.questionId,
+      text: surveyQuestions.text,
+      type: surveyQuestions.type,
+      value: visitAnswers.value,
+      createdAt: visitAnswers.createdAt,
+    })
+    .from(visitAnswers)
+    .innerJoin(
+      surveyQuestions,
+      and(
+        eq(surveyQuestions.tenantId, visitAnswers.tenantId),
+        eq(surveyQuestions.id, visitAnswers.questionId),
+      ),
+    )
+    .where(and(eq(visitAnswers.tenantId, tenantId), eq(visitAnswers.visitId, visitId)))
+    .orderBy(asc(surveyQuestions.position), asc(surveyQuestions.id));
+  return rows.map((r) => ({
+    question_id: r.questionId,
+    question_text: r.text,
+    question_type: r.type,
+    value: r.value,
+    created_at: r.createdAt.toISOString(),
+  }));
+}

@@ -1,0 +1,202 @@
+import { and, asc, count, desc, eq, gte, isNull, lte, type SQL } from 'drizzle-orm';
+import type { Database, Tx } from '../../../platform/db/types.js';
+import { conflict, validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import { type CallContext, inTenant, iso, parseSort, scopePredicate } from '../../identity/index.js';
+import { photosOfVisit, toPhotoJson } from '../photos/photos.repository.js';
+import { surveys } from '../tables/surveys.tables.js';
+import { visits } from '../tables/visits.tables.js';
+import type { CreateVisitBody, Visit, VisitListQuery } from './schemas.js';
+import {
+  answersOfVisit,
+  findVisitInScope,
+  insertVisit,
+  outletOf,
+  userInScope,
+  visitByClientUuid,
+  type VisitRow,
+} from './visits.repository.js';
+
+export const toVisitJson = (row: VisitRow): Visit => ({
+  id: row.id,
+  agent_id: row.agentId,
+  outlet_id: row.outletId,
+  survey_id: row.surveyId,
+  call_cycle_id: row.callCycleId,
+  client_uuid: row.clientUuid,
+  status: row.status,
+  visit_type: row.visitType,
+  planned_date: row.plannedDate,
+  notes: row.notes,
+  check_in_at: iso(row.checkInAt),
+  check_in_latitude: row.checkInLatitude,
+  check_in_longitude: row.checkInLongitude,
+  check_in_accuracy_m: row.checkInAccuracyM,
+  check_in_distance_m: row.checkInDistanceM,
+  check_in_within_geofence: row.checkInWithinGeofence,
+  completed_at: iso(row.completedAt),
+  completion_latitude: row.completionLatitude,
+  completion_longitude: row.completionLongitude,
+  completion_accuracy_m: row.completionAccuracyM,
+  completion_distance_m: row.completionDistanceM,
+  completion_within_geofence: row.completionWithinGeofence,
+  cancelled_at: iso(row.cancelledAt),
+  cancel_reason: row.cancelReason,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+});
+
+const SORT_COLUMNS = {
+  planned_date: visits.plannedDate,
+  created_at: visits.createdAt,
+  completed_at: visits.completedAt,
+  status: visits.status,
+} as const;
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export interface CreatedVisit {
+  visit: Visit;
+  /** False when a retry with the same client_uuid found the visit already there. */
+  created: boolean;
+}
+
+export function createVisitsService(deps: { db: Database }) {
+  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+
+  /**
+   * The existing visit for a repeated client_uuid. A visit the caller may not see is a clash with
+   * someone else's device id, not a retry, so it is never returned.
+   */
+  async function existing(tx: Tx, ctx: CallContext, clientUuid: string): Promise<CreatedVisit | undefined> {
+    const row = await visitByClientUuid(tx, ctx.tenantId, clientUuid);
+    if (!row) return undefined;
+    const visible = await tx.db
+      .select({ id: visits.id })
+      .from(visits)
+      .where(
+        and(
+          eq(visits.tenantId, ctx.tenantId),
+          eq(visits.id, row.id),
+          scopePredicate(ctx.principal, visits.agentId),
+        ),
+      );
+    if (visible.length === 0)
+      throw conflict('CLIENT_UUID_IN_USE', 'Another visit already uses this client_uuid.');
+    return { visit: toVisitJson(row), created: false };
+  }
+
+  async function checkReferences(tx: Tx, ctx: CallContext, body: CreateVisitBody, agentId: string) {
+    const errors: FieldError[] = [];
+    if (agentId !== ctx.principal.userId && !(await userInScope(tx, ctx.principal, ctx.tenantId, agentId)))
+      errors.push({ path: '/body/agent_id', message: 'no such active user within your scope' });
+    const outlet = await outletOf(tx, ctx.tenantId, body.outlet_id);
+    if (!outlet || outlet.archivedAt) errors.push({ path: '/body/outlet_id', message: 'no such outlet' });
+    if (body.survey_id) {
+      const [survey] = await tx.db
+        .select({ id: surveys.id })
+        .from(surveys)
+        .where(
+          and(
+            eq(surveys.tenantId, ctx.tenantId),
+            eq(surveys.id, body.survey_id),
+            eq(surveys.isActive, true),
+            isNull(surveys.archivedAt),
+          ),
+        );
+      if (!survey) errors.push({ path: '/body/survey_id', message: 'no such active survey' });
+    }
+    if (errors.length) throw validationFailed(errors);
+  }
+
+  return {
+    /**
+     * Creates a planned visit. With a client_uuid the call is idempotent: a repeat returns the
+     * visit already stored (created = false) — also when two repeats race, through ON CONFLICT.
+     */
+    create(ctx: CallContext, body: CreateVisitBody): Promise<CreatedVisit> {
+      return tenantTx(ctx, async (tx) => {
+        if (body.client_uuid) {
+          const found = await existing(tx, ctx, body.client_uuid);
+          if (found) return found;
+        }
+        const agentId = body.agent_id ?? ctx.principal.userId;
+        await checkReferences(tx, ctx, body, agentId);
+        const row = await insertVisit(tx, {
+          tenantId: ctx.tenantId,
+          agentId,
+          outletId: body.outlet_id,
+          surveyId: body.survey_id ?? null,
+          callCycleId: body.call_cycle_id ?? null,
+          clientUuid: body.client_uuid ?? null,
+          visitType: body.visit_type ?? 'planned',
+          plannedDate: body.planned_date ?? today(),
+          notes: body.notes ?? null,
+        });
+        if (row) return { visit: toVisitJson(row), created: true };
+        // Lost a race with a concurrent retry: the other request's row is the answer.
+        return (await existing(tx, ctx, body.client_uuid!))!;
+      });
+    },
+
+    list(ctx: CallContext, query: VisitListQuery) {
+      return tenantTx(ctx, async (tx) => {
+        const conditions: (SQL | undefined)[] = [
+          eq(visits.tenantId, ctx.tenantId),
+          scopePredicate(ctx.principal, visits.agentId),
+          query.agent ? eq(visits.agentId, query.agent) : undefined,
+          query.outlet ? eq(visits.outletId, query.outlet) : undefined,
+          query.survey ? eq(visits.surveyId, query.survey) : undefined,
+          query.call_cycle ? eq(visits.callCycleId, query.call_cycle) : undefined,
+          query.status ? eq(visits.status, query.status) : undefined,
+          query.date_from ? gte(visits.plannedDate, query.date_from) : undefined,
+          query.date_to ? lte(visits.plannedDate, query.date_to) : undefined,
+        ];
+        const where = and(...conditions);
+        const { field, desc: descending } = parseSort(query.sort);
+        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? visits.plannedDate;
+        const rows = await tx.db
+          .select()
+          .from(visits)
+          .where(where)
+          .orderBy(descending ? desc(column) : asc(column), descending ? desc(visits.id) : asc(visits.id))
+          .limit(query.limit)
+          .offset(query.offset);
+        const [total] = await tx.db.select({ n: count() }).from(visits).where(where);
+        return {
+          visits: rows.map(toVisitJson),
+          total: Number(total?.n ?? 0),
+          limit: query.limit,
+          offset: query.offset,
+        };
+      });
+    },
+
+    /** The visit with its answers and photos. */
+    get(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => {
+        const row = await findVisitInScope(tx, ctx.principal, ctx.tenantId, id);
+        const [answers, photos] = [
+          await answersOfVisit(tx, ctx.tenantId, id),
+          await photosOfVisit(tx, ctx.tenantId, id),
+        ];
+        return { ...toVisitJson(row), answers, photos: photos.map(toPhotoJson) };
+      });
+    },
+
+    photos(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => {
+        await findVisitInScope(tx, ctx.principal, ctx.tenantId, id);
+        return { photos: (await photosOfVisit(tx, ctx.tenantId, id)).map(toPhotoJson) };
+      });
+    },
+
+    answers(ctx: CallContext, id: string) {
+      return tenantTx(ctx, async (tx) => {
+        await findVisitInScope(tx, ctx.principal, ctx.tenantId, id);
+        return { answers: await answersOfVisit(tx, ctx.tenantId, id) };
+      });
+    },
+  };
+}
+
+export type VisitsService = ReturnType<typeof createVisitsService>;
