@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogModule } from '../../src/modules/catalog/index.js';
+import { catalogModule, findByExternalRef, linkExternalRef } from '../../src/modules/catalog/index.js';
 import { identityModule } from '../../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import {
@@ -373,5 +373,35 @@ describe('catalog: products, variants, folders, price types', () => {
       ).json<Product>();
       expect(still).toMatchObject({ name: 'Beta product', archived_at: null, barcodes: ['5555555555555'] });
     });
+  });
+
+  it('shows external references read-only; integrations link them through the module interface', async () => {
+    const product = await createProduct();
+    expect(product).toMatchObject({ external_refs: [] });
+    await t.app.platform.db.withTenant({ tenantId: acme.tenantId }, (tx) =>
+      linkExternalRef(tx, acme.tenantId, {
+        provider: 'moysklad',
+        entityType: 'product',
+        externalId: 'ms-42',
+        entityId: product.id,
+      }),
+    );
+    const read = await ok<Product & { external_refs: unknown[] }>('GET', `/products/${product.id}`);
+    expect(read.external_refs).toEqual([
+      { provider: 'moysklad', entity_type: 'product', external_id: 'ms-42' },
+    ]);
+    const found = await t.app.platform.db.withTenant({ tenantId: acme.tenantId }, (tx) =>
+      findByExternalRef(tx, acme.tenantId, {
+        provider: 'moysklad',
+        entityType: 'product',
+        externalId: 'ms-42',
+      }),
+    );
+    expect(found).toBe(product.id);
+    // Writable only through the service interface: the API ignores the field.
+    const updated = await ok<{ external_refs: unknown[] }>('PUT', `/products/${product.id}`, {
+      name: 'Renamed',
+    });
+    expect(updated.external_refs).toHaveLength(1);
   });
 });

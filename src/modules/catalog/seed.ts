@@ -111,13 +111,13 @@ export async function seedCatalogDemo(platform: Platform): Promise<DemoLogin[]> 
     ]);
     const brandRows = await tx.db
       .insert(brands)
-      .values(BRANDS.map(([name, isOwn]) => ({ tenantId, name, isOwn })))
+      .values(BRANDS.map(([name, isOwn]) => ({ tenantId, code: codeOf(name), name, isOwn })))
       .returning({ id: brands.id });
     const folderIds = new Map<string, string>();
     for (const name of new Set(PRODUCTS.map((p) => p[2]))) {
       const [folder] = await tx.db
         .insert(productFolders)
-        .values({ tenantId, name, path: '/' })
+        .values({ tenantId, code: codeOf(name), name, path: '/' })
         .returning({ id: productFolders.id });
       await tx.sql.query('update product_folders set path = $1 where tenant_id = $2 and id = $3', [
         `/${folder!.id}/`,
@@ -153,4 +153,12 @@ export async function seedCatalogDemo(platform: Platform): Promise<DemoLogin[]> 
     );
   });
   return [];
+}
+
+/** The code a demo brand or folder is named by in spreadsheets: `Tea & coffee` → `TEA-COFFEE`. */
+function codeOf(name: string): string {
+  return name
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }

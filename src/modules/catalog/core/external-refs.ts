@@ -4,7 +4,7 @@ import { externalRefs } from '../tables/core.tables.js';
 import type { ExternalRef } from './schemas.js';
 
 /** The catalog entity types external references point at. */
-export type ExternalEntityType = 'customer' | 'outlet' | 'warehouse' | (string & {});
+export type ExternalEntityType = 'customer' | 'outlet' | 'warehouse' | 'product' | (string & {});
 
 export interface ExternalRefLink {
   provider: string;

@@ -11,6 +11,7 @@ import {
   products,
   productVariants,
 } from '../tables/products.tables.js';
+import { externalRefsOf } from '../core/external-refs.js';
 import { auditChange, findFolder } from './folders.service.js';
 import type {
   CreateProductBody,
@@ -48,6 +49,17 @@ const auditableProduct = (p: Product): Record<string, unknown> => {
   return rest;
 };
 
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 /** Products with their prices (with the price type's currency) and barcodes, in the order given. */
 async function present(tx: Tx, tenantId: string, rows: ProductRow[]): Promise<Product[]> {
   if (rows.length === 0) return [];
@@ -71,6 +83,9 @@ async function present(tx: Tx, tenantId: string, rows: ProductRow[]): Promise<Pr
     .from(productBarcodes)
     .where(and(eq(productBarcodes.tenantId, tenantId), inArray(productBarcodes.productId, ids)))
     .orderBy(asc(productBarcodes.barcode));
+  const refs = await externalRefsOf(tx, tenantId, 'product', ids);
+  const pricesOf = groupBy(prices, (p) => p.productId);
+  const barcodesOf = groupBy(codes, (b) => b.productId);
   return rows.map((row) => ({
     id: row.id,
     code: row.code,
@@ -85,10 +100,13 @@ async function present(tx: Tx, tenantId: string, rows: ProductRow[]): Promise<Pr
     volume: row.volume,
     is_service: row.isService,
     min_stock: row.minStock,
-    prices: prices
-      .filter((p) => p.productId === row.id)
-      .map((p) => ({ price_type_id: p.priceTypeId, amount: p.amount, currency: p.currency })),
-    barcodes: codes.filter((b) => b.productId === row.id).map((b) => b.barcode),
+    prices: (pricesOf.get(row.id) ?? []).map((p) => ({
+      price_type_id: p.priceTypeId,
+      amount: p.amount,
+      currency: p.currency,
+    })),
+    barcodes: (barcodesOf.get(row.id) ?? []).map((b) => b.barcode),
+    external_refs: refs.get(row.id) ?? [],
     archived_at: iso(row.archivedAt),
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),

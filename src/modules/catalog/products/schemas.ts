@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { IsoDateTime, Money, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
+import { ExternalRef } from '../core/schemas.js';
 
 /** `null` first: with Ajv's type coercion a string branch tried first would turn `null` into "". */
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -91,6 +92,9 @@ export const Product = Type.Object(
     min_stock: Nullable(Type.String()),
     prices: Type.Array(ProductPrice),
     barcodes: Type.Array(Type.String()),
+    external_refs: Type.Array(ExternalRef, {
+      description: 'Ids of this product in external systems (read-only)',
+    }),
     archived_at: Nullable(IsoDateTime),
     created_at: IsoDateTime,
     updated_at: IsoDateTime,
