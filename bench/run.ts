@@ -5,9 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { postgresDatabase } from './databases.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -42,13 +41,6 @@ interface Row {
   p99: number;
   errors: number;
 }
-
-const reachable = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 
 interface Server {
   port: number;
@@ -103,27 +95,10 @@ async function runDriver(driver: string, env: Record<string, string>): Promise<R
   });
 }
 
-async function postgresUrl(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
-  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, drop: async () => {} };
-  if (!(await reachable(5432))) return undefined;
-  const name = `salesops_bench_${process.pid}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await admin(`create database "${name}"`);
-  return {
-    url: `postgres://postgres@127.0.0.1:5432/${name}`,
-    drop: () => admin(`drop database if exists "${name}" with (force)`),
-  };
-}
-
 // BENCH_DRIVERS=postgres (or pglite) measures one driver only.
 const drivers = (process.env.BENCH_DRIVERS ?? 'pglite,postgres').split(',');
 const rows = drivers.includes('pglite') ? await runDriver('pglite', {}) : [];
-const postgres = drivers.includes('postgres') ? await postgresUrl() : undefined;
+const postgres = drivers.includes('postgres') ? await postgresDatabase('platform') : undefined;
 if (postgres) {
   try {
     rows.push(...(await runDriver('postgres', { BENCH_DATABASE_URL: postgres.url })));

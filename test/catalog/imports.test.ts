@@ -168,6 +168,22 @@ describe('catalog: bulk import engine (customers)', () => {
     expect(await customerByCode('XL-2')).toMatchObject({ is_customer: false });
   });
 
+  it('reads an XLSX written by a streaming writer (its ZIP entries sniff as a plain ZIP)', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const { PassThrough } = await import('node:stream');
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: true });
+    const sheet = book.addWorksheet('Customers');
+    sheet.addRow(['code', 'name']).commit();
+    sheet.addRow(['ZIP-1', 'Streamed']).commit();
+    sheet.commit();
+    await book.commit();
+    const { run } = await importAs({ bytes: Buffer.concat(chunks), name: 's.xlsx' }, { entity: 'customers' });
+    expect(run).toMatchObject({ status: 'completed', format: 'xlsx', progress: { rows_created: 1 } });
+  });
+
   it('fails a run whose header is missing, unknown or repeated, or whose rows are too long', async () => {
     const cases: [string, string][] = [
       ['name\nNo code\n', 'COLUMNS_MISSING'],
