@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openDatabase } from '../../src/platform/db/index.js';
+import { openDatabase, PGLITE_EXTENSIONS } from '../../src/platform/db/index.js';
 import { migrate } from '../../src/schema.js';
 
 export const TEST_DB_PREFIX = 'salesops_test_';
@@ -31,7 +31,7 @@ export type Template = { kind: 'pglite'; tarball: Buffer } | { kind: 'postgres';
 
 export async function buildTemplate(): Promise<Template> {
   if (!testDatabaseUrl()) {
-    const instance = await PGlite.create();
+    const instance = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
     const db = await openDatabase({ driver: 'pglite', instance });
     await migrate(db);
     const blob = await instance.dumpDataDir('gzip');

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { sqlState } from '../db/pg-errors.js';
 import type { Database, Tx } from '../db/types.js';
 import type { FileStorage } from '../storage/types.js';
 import { convertRow, mapHeader, type HeaderMap } from './cells.js';
@@ -16,6 +17,8 @@ export class ImportFailure extends Error {
     this.name = 'ImportFailure';
   }
 }
+
+const UNIQUE_VIOLATION = '23505';
 
 /** Thrown inside the write transaction of a dry run so that everything it wrote is rolled back. */
 class DryRunRollback extends Error {}
@@ -147,6 +150,9 @@ export function createImportRunner(deps: RunnerDeps) {
     const totals = { created: 0, updated: 0, unchanged: 0 };
     const header = { map: null as HeaderMap | null };
     const commit = async (tx: Tx) => {
+      // The tables grow inside this one transaction, so a plan cached for an early batch (when the
+      // statistics still said "empty") would scan; plan every statement for its own parameters.
+      await tx.sql.query('set local plan_cache_mode = force_custom_plan');
       for await (const batch of batches(run, header, validated.columns)) {
         const rows = batch.rows.filter((row) => !validated.invalid.has(row.rowNumber));
         if (rows.length === 0) continue;
@@ -265,7 +271,11 @@ export function createImportRunner(deps: RunnerDeps) {
         if (error instanceof ImportFailure) await fail(run, ctx, error.code, error.message);
         else if (error instanceof UnreadableSheetError)
           await fail(run, ctx, 'FILE_UNREADABLE', error.message);
-        else {
+        else if (sqlState(error) === UNIQUE_VIOLATION) {
+          // Validation saw the codes free; someone created one of them before the write committed.
+          const message = 'A row clashes with a record created while the import ran; nothing was written.';
+          await fail(run, ctx, 'CONFLICT', message);
+        } else {
           await fail(
             run,
             ctx,

@@ -27,4 +27,5 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 export { APP_ROLE } from './preamble.js';
 export { DirectoryLockedError } from './dir-lock.js';
 export { translateDbError } from './pg-errors.js';
+export { PGLITE_EXTENSIONS } from './pglite-driver.js';
 export type { AppDb, Database, SqlClient, TenantContext, Tx } from './types.js';

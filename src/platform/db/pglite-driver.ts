@@ -6,6 +6,13 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import { lockDirectory } from './dir-lock.js';
 import type { DriverCore } from './transactions.js';
 import type { AppDb, Tx } from './types.js';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+
+/**
+ * Extensions the migrations create, compiled into PGlite (PostgreSQL ships them as contrib):
+ * pg_trgm backs the trigram indexes of substring search (`q=` on products, customers, outlets).
+ */
+export const PGLITE_EXTENSIONS = { pg_trgm };
 
 export interface PgliteOptions {
   /** A data directory on disk (locked exclusively), or omitted for an in-memory database. */
@@ -51,13 +58,13 @@ export async function openPglite(options: PgliteOptions): Promise<DriverCore> {
     if (!existsSync(parent)) mkdirSync(parent, { recursive: true });
     release = lockDirectory(parent, `${dir}.lock`);
     try {
-      client = await PGlite.create(dir, { loadDataDir: options.loadDataDir });
+      client = await PGlite.create(dir, { loadDataDir: options.loadDataDir, extensions: PGLITE_EXTENSIONS });
     } catch (error) {
       release();
       throw error;
     }
   } else {
-    client = await PGlite.create({ loadDataDir: options.loadDataDir });
+    client = await PGlite.create({ loadDataDir: options.loadDataDir, extensions: PGLITE_EXTENSIONS });
   }
   const owned = !options.instance;
   const bindTx = transactionBinder();

@@ -210,13 +210,11 @@ export function codeImporter<Body extends { code: string }, Values extends Recor
       const created = returned.filter((r) => r.inserted).length;
       let updatedIds = new Set(returned.filter((r) => !r.inserted).map((r) => r.id));
       if (spec.afterWrite) {
-        // Rows left untouched above still need their related rows (prices, barcodes) compared.
-        const ids = await idsByCode(
-          tx,
-          spec.table,
-          ctx.tenantId,
-          rows.map((r) => r.code),
-        );
+        // Rows left untouched above still need their related rows (prices, barcodes) compared;
+        // only their ids are not known yet.
+        const ids = new Map(returned.map((r) => [r.code, r.id]));
+        const untouched = rows.map((r) => r.code).filter((code) => !ids.has(code));
+        for (const [code, id] of await idsByCode(tx, spec.table, ctx.tenantId, untouched)) ids.set(code, id);
         const related = await spec.afterWrite(
           tx,
           ctx,

@@ -211,15 +211,13 @@ function listConditions(tenantId: string, query: ProductListQuery): SQL[] {
       where f.tenant_id = ${tenantId} and f.path like root.path || '%')`);
   if (query.q) {
     const pattern = `%${likeEscape(query.q)}%`;
-    conditions.push(
-      or(
-        ilike(products.name, pattern),
-        ilike(products.code, pattern),
-        ilike(products.article, pattern),
-        sql`exists (select 1 from ${productBarcodes} b where b.tenant_id = products.tenant_id
-          and b.product_id = products.id and b.barcode ilike ${pattern})`,
-      )!,
-    );
+    // A union of id sets, so each branch can use its trigram index (an OR with a barcode
+    // subquery would make the planner scan every product of the tenant).
+    conditions.push(sql`${products.id} in (
+      select p.id from ${products} p where p.tenant_id = ${tenantId}
+        and (p.name ilike ${pattern} or p.code ilike ${pattern} or p.article ilike ${pattern})
+      union
+      select b.product_id from ${productBarcodes} b where b.tenant_id = ${tenantId} and b.barcode ilike ${pattern})`);
   }
   if (query.price_type && (query.min_price !== undefined || query.max_price !== undefined)) {
     const min = query.min_price !== undefined ? sql` and pp.amount >= ${query.min_price}::numeric` : sql``;
