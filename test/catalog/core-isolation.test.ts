@@ -5,6 +5,7 @@ import { customers, outlets, warehouses } from '../../src/modules/catalog/tables
 import { identityModule } from '../../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
+import { runImport } from './imports.helpers.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -140,6 +141,25 @@ describe('catalog core tenant isolation', () => {
     expect(JSON.stringify(industries)).not.toContain('BetaIndustry');
     const managers = (await call('GET', '/customers/account-managers', a.users.admin.auth)).json();
     expect(JSON.stringify(managers)).not.toContain(b.users.area_manager.id);
+  });
+
+  it("never exports B's rows, and an import cannot reference them", async () => {
+    for (const entity of ['customers', 'outlets']) {
+      const res = await call('GET', `/${entity}/export`, a.users.admin.auth);
+      expect(res.statusCode, entity).toBe(200);
+      expect(res.body, entity).not.toContain('Beta');
+    }
+    const csv = `code,name,customer_code\nA-REF,Ref,B-ARCH\n`;
+    const { run } = await runImport(t, a.users.admin, a.tenantId, { bytes: csv }, { entity: 'outlets' });
+    expect(run!.first_errors[0]).toMatchObject({ column: 'customer_code', code: 'REFERENCE_UNKNOWN' });
+    const owner = await runImport(
+      t,
+      a.users.admin,
+      a.tenantId,
+      { bytes: `code,name,owner_email\nA-OWN,Own,${b.users.agent.email}\n` },
+      { entity: 'customers' },
+    );
+    expect(owner.run!.first_errors[0]).toMatchObject({ column: 'owner_email', code: 'REFERENCE_UNKNOWN' });
   });
 
   it("keeps B's rows and external refs out through RLS even without a tenant filter", async () => {
