@@ -6,6 +6,7 @@ import { safeKey, sniffStream, type FileStorage } from '../../../platform/storag
 import { uuidv7 } from '../../../lib/ids.js';
 import { type CallContext, inTenant, writeAudit } from '../../identity/index.js';
 import { brands } from '../tables/products.tables.js';
+import { requireBrand } from './brands.service.js';
 
 /** Logo formats by their bytes (no SVG: a script inside it would run on our origin). */
 const LOGO_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
@@ -19,19 +20,9 @@ export function createBrandLogosService(deps: {
 }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
-  async function brandRow(tx: Tx, tenantId: string, id: string, lock = false) {
-    const query = tx.db
-      .select()
-      .from(brands)
-      .where(and(eq(brands.tenantId, tenantId), eq(brands.id, id)));
-    const [row] = lock ? await query.for('update') : await query;
-    if (!row) throw notFound('Brand');
-    return row;
-  }
-
   async function setLogo(ctx: CallContext, brandId: string, key: string | null): Promise<string | null> {
     return tenantTx(ctx, async (tx) => {
-      const before = await brandRow(tx, ctx.tenantId, brandId, true);
+      const before = await requireBrand(tx, ctx.tenantId, brandId, true);
       await tx.db
         .update(brands)
         .set({ logoKey: key, updatedAt: new Date() })
@@ -51,7 +42,7 @@ export function createBrandLogosService(deps: {
     /** Stores the image (type sniffed, size-limited), then points the brand at it; the old file goes. */
     async upload(ctx: CallContext, brandId: string, file: Readable): Promise<void> {
       try {
-        await tenantTx(ctx, (tx) => brandRow(tx, ctx.tenantId, brandId));
+        await tenantTx(ctx, (tx) => requireBrand(tx, ctx.tenantId, brandId));
       } catch (error) {
         file.resume();
         throw error;
@@ -81,7 +72,7 @@ export function createBrandLogosService(deps: {
     },
 
     async open(ctx: CallContext, brandId: string) {
-      const row = await tenantTx(ctx, (tx) => brandRow(tx, ctx.tenantId, brandId));
+      const row = await tenantTx(ctx, (tx) => requireBrand(tx, ctx.tenantId, brandId));
       if (!row.logoKey) throw notFound('Logo', 'LOGO_NOT_FOUND');
       const extension = row.logoKey.slice(row.logoKey.lastIndexOf('.') + 1);
       return {

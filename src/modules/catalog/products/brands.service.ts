@@ -57,18 +57,19 @@ export interface InfographicUpload {
   title: string | null;
 }
 
+/** The brand of this tenant, or 404 (locked for update when `forUpdate`). */
+export async function requireBrand(tx: Tx, tenantId: string, id: string, forUpdate = false) {
+  const query = tx.db
+    .select()
+    .from(brands)
+    .where(and(eq(brands.tenantId, tenantId), eq(brands.id, id)));
+  const [row] = forUpdate ? await query.for('update') : await query;
+  if (!row) throw notFound('Brand');
+  return row;
+}
+
 export function createBrandsService(deps: { db: Database; storage: FileStorage; uploadLimitBytes: number }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
-
-  async function requireBrand(tx: Tx, tenantId: string, id: string, forUpdate = false) {
-    const query = tx.db
-      .select()
-      .from(brands)
-      .where(and(eq(brands.tenantId, tenantId), eq(brands.id, id)));
-    const [row] = forUpdate ? await query.for('update') : await query;
-    if (!row) throw notFound('Brand');
-    return row;
-  }
 
   async function requireInfographic(tx: Tx, tenantId: string, brandId: string, id: string) {
     const [row] = await tx.db

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { type CallContext, diff, inTenant, iso, likeEscape, parseSort } from '../../identity/index.js';
