@@ -3,7 +3,12 @@ import { catalogModule } from '../../src/modules/catalog/index.js';
 import { identityModule } from '../../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import { multipart } from '../harness/multipart.js';
-import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
+import {
+  FIXTURE_ROLES,
+  identityFixture,
+  type FixtureRole,
+  type IdentityFixture,
+} from '../identity/fixtures.js';
 import { parseCsv, runImport, xlsx, type ImportError } from './imports.helpers.js';
 
 const IMPORT_LIMIT = 64 * 1024;
@@ -288,5 +293,24 @@ describe('catalog: bulk import engine (customers)', () => {
     // The template imports as it is.
     const { run } = await importAs({ bytes: csv.body }, { entity: 'customers', dry_run: 'true' });
     expect(run!.progress).toMatchObject({ rows_valid: 1, rows_invalid: 0 });
+  });
+
+  it('gives each role the import, template and export rights of its permissions', async () => {
+    const editors: Record<string, FixtureRole[]> = {
+      customers: ['admin', 'national_manager', 'regional_manager', 'area_manager'],
+      products: ['admin', 'national_manager'],
+    };
+    for (const role of FIXTURE_ROLES) {
+      const who = acme.users[role];
+      for (const entity of ['customers', 'products']) {
+        const may = editors[entity]!.includes(role);
+        expect((await get(`/${entity}/import-template`, who)).statusCode, `${role} ${entity} template`).toBe(
+          may ? 200 : 403,
+        );
+        expect((await get(`/${entity}/export`, who)).statusCode, `${role} ${entity} export`).toBe(200);
+        const { res } = await importAs({ bytes: 'code,name\n' }, { entity, dry_run: 'true' }, who);
+        expect(res.statusCode, `${role} ${entity} import`).toBe(may ? 202 : 403);
+      }
+    }
   });
 });
