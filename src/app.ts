@@ -117,7 +117,10 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   );
 
   if (deps.start !== false) {
-    app.addHook('onReady', async () => runtime.start({ workers: config.workers }));
+    app.addHook('onReady', async () => {
+      await runtime.start({ workers: config.workers });
+      for (const module of modules) await module.onStart?.(platform);
+    });
   }
   // Event streams end before the server waits for open connections; jobs finish before the database closes.
   app.addHook('preClose', async () => runtime.stopRealtime());

@@ -20,6 +20,7 @@ export async function worker(rawConfig: Config): Promise<void> {
   });
   for (const module of modules) module.registerJobs?.(platform);
   await platform.start({ workers: true });
+  for (const module of modules) await module.onStart?.(platform);
   log.info({ driver: db.driver }, 'workers started');
   process.stdout.write('SalesOps workers are running. Press Ctrl+C to stop.\n');
   onShutdownSignal(

@@ -54,6 +54,11 @@ export interface SalesOpsModule {
   /** Identity supplies the resolver that checks sessions and loads live roles for every request. */
   principalResolver?: (platform: Platform) => PrincipalResolver;
   registerJobs?: (platform: Platform) => void;
+  /**
+   * Runs once the job queue has started, in API and worker processes alike (not in the OpenAPI
+   * generator): the place for cron schedules, which need the queue's tables and queues to exist.
+   */
+  onStart?: (platform: Platform) => Promise<void>;
   /** Entities this module lets users import from CSV/XLSX (POST /imports, import templates). */
   importers?: readonly ImportEntity[];
   seedDemo?: (platform: Platform) => Promise<DemoLogin[]>;

@@ -6,13 +6,15 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import { lockDirectory } from './dir-lock.js';
 import type { DriverCore } from './transactions.js';
 import type { AppDb, Tx } from './types.js';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
 /**
  * Extensions the migrations create, compiled into PGlite (PostgreSQL ships them as contrib):
- * pg_trgm backs the trigram indexes of substring search (`q=` on products, customers, outlets).
+ * pg_trgm and btree_gin back the tenant-first trigram indexes of substring search (`q=` on
+ * products, customers, outlets).
  */
-export const PGLITE_EXTENSIONS = { pg_trgm };
+export const PGLITE_EXTENSIONS = { btree_gin, pg_trgm };
 
 export interface PgliteOptions {
   /** A data directory on disk (locked exclusively), or omitted for an in-memory database. */

@@ -108,10 +108,11 @@ export const products = pgTable(
     index('products_tenant_brand_idx').on(t.tenantId, t.brandId),
     index('products_tenant_folder_idx').on(t.tenantId, t.folderId),
     index('products_tenant_name_idx').on(t.tenantId, t.name),
-    // Trigram indexes serve `q=` substring search (ILIKE '%…%') without scanning the tenant's rows.
-    index('products_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
-    index('products_code_trgm_idx').using('gin', t.code.op('gin_trgm_ops')),
-    index('products_article_trgm_idx').using('gin', t.article.op('gin_trgm_ops')),
+    // Trigram indexes (tenant first, through btree_gin) serve `q=` substring search (ILIKE '%…%')
+    // without reading every row of the tenant.
+    index('products_tenant_name_trgm_idx').using('gin', t.tenantId, t.name.op('gin_trgm_ops')),
+    index('products_tenant_code_trgm_idx').using('gin', t.tenantId, t.code.op('gin_trgm_ops')),
+    index('products_tenant_article_trgm_idx').using('gin', t.tenantId, t.article.op('gin_trgm_ops')),
   ],
 );
 
@@ -184,7 +185,7 @@ export const productBarcodes = pgTable(
       foreignColumns: [products.tenantId, products.id],
     }).onDelete('cascade'),
     uniqueIndex('product_barcodes_tenant_barcode_key').on(t.tenantId, t.barcode),
-    index('product_barcodes_barcode_trgm_idx').using('gin', t.barcode.op('gin_trgm_ops')),
+    index('product_barcodes_tenant_barcode_trgm_idx').using('gin', t.tenantId, t.barcode.op('gin_trgm_ops')),
     index('product_barcodes_tenant_product_idx').on(t.tenantId, t.productId),
   ],
 );
