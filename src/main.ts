@@ -9,7 +9,8 @@ Commands:
   serve                 Run the API (default): migrates, seeds demo data, starts workers
   worker                Run job workers only (scale out beside API instances)
   migrate               Apply pending database migrations
-  seed                  Load demo data (idempotent)
+  seed [--scale N]      Load demo data (idempotent); --scale N also adds N synthetic visits with
+                        ~N/5 photos to the demo tenant (or --tenant SLUG) for benchmarks
   openapi [--out F]     Print or write the OpenAPI document; --check F fails when F differs
   config                List every setting with its default
   create-superadmin     Create a super administrator: --email E --password P [--name N]
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<void> {
       mode: { type: 'string' },
       'dry-run': { type: 'boolean' },
       'all-or-nothing': { type: 'boolean' },
+      scale: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -63,7 +65,10 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate':
       return (await import('./cli/migrate.js')).migrateCommand(config);
     case 'seed':
-      return (await import('./cli/seed.js')).seedCommand(config);
+      return (await import('./cli/seed.js')).seedCommand(config, {
+        scale: values.scale,
+        tenant: values.tenant,
+      });
     case 'openapi':
       return (await import('./cli/openapi.js')).openapiCommand(config, {
         out: values.out,

@@ -1,11 +1,28 @@
 import { buildApp } from '../app.js';
 import { ensureJwtSecret, type Config } from '../config.js';
+import { ScaleSeedError, seedFieldScale } from '../modules/field/index.js';
 import { modules } from '../modules/index.js';
 import { formatLogins, seedDemo } from '../seed.js';
-import { migrateWithProgress, openConfiguredDatabase } from './open.js';
+import { CliError, migrateWithProgress, openConfiguredDatabase } from './open.js';
 import { createProgress } from './progress.js';
 
-export async function seedCommand(rawConfig: Config): Promise<void> {
+export interface SeedOptions {
+  /** `--scale N`: after the demo data, add N synthetic visits (with ~N/5 photos) for benchmarks. */
+  scale?: string;
+  /** `--tenant SLUG`: the tenant that receives the scale data (default `demo`). */
+  tenant?: string;
+}
+
+function parseScale(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`--scale needs a positive whole number, not "${value}".`);
+  return n;
+}
+
+export async function seedCommand(rawConfig: Config, options: SeedOptions = {}): Promise<void> {
+  const scale = parseScale(options.scale);
   const config = ensureJwtSecret({ ...rawConfig, logLevel: 'warn' });
   const db = await openConfiguredDatabase(config);
   try {
@@ -15,6 +32,20 @@ export async function seedCommand(rawConfig: Config): Promise<void> {
     try {
       const logins = await seedDemo(app.platform, modules, progress);
       process.stdout.write(`Demo logins:\n${formatLogins(logins)}`);
+      if (scale !== undefined) {
+        progress.step(`Generating ${scale} visits`);
+        const result = await seedFieldScale(db, {
+          visits: scale,
+          tenant: options.tenant,
+          onProgress: (done, total) => progress.count('Scale data', done, total),
+        }).catch((error: unknown) => {
+          throw error instanceof ScaleSeedError ? new CliError(error.message) : error;
+        });
+        progress.done(
+          `Scale data ready: ${result.visits} visits, ${result.photos} photos, ${result.quadrants} shelf marks, ` +
+            `${result.agentsAdded} new synthetic agents`,
+        );
+      }
     } finally {
       await app.close();
     }

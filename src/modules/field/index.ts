@@ -1,5 +1,16 @@
 import type { SalesOpsModule } from '../../platform/module.js';
-import { FIELD_PERMISSIONS } from './permissions.js';
+import { fieldAdminRoutes } from './admin/routes.js';
+import { registerFieldActivityCounters } from './admin/activity.js';
+import { createSurveyCompletionService } from './admin/survey-completion.js';
+import { analyticsRoutes } from './analytics/routes.js';
+import { createCallCyclesService } from './call-cycles/call-cycles.service.js';
+import { registerCallCycleJobs, scheduleCallCycleJobs } from './call-cycles/jobs.js';
+import { callCycleRoutes } from './call-cycles/routes.js';
+import { createAnalyticsService } from './analytics/analytics.service.js';
+import { createGoalsService } from './goals/goals.service.js';
+import { goalRoutes } from './goals/routes.js';
+import { FIELD_PERMISSIONS, GOAL_AND_CYCLE_PERMISSIONS } from './permissions.js';
+import { seedFieldDemo } from './seed.js';
 import { createPhotosService } from './photos/photos.service.js';
 import { createQuadrantsService } from './photos/quadrants.service.js';
 import { photoRoutes } from './photos/routes.js';
@@ -16,17 +27,26 @@ import { createVisitsService } from './visits/visits.service.js';
  */
 export const fieldModule: SalesOpsModule = {
   name: 'field',
-  permissions: FIELD_PERMISSIONS,
+  permissions: [...FIELD_PERMISSIONS, ...GOAL_AND_CYCLE_PERMISSIONS],
   async routes(app, platform) {
     const deps = { db: platform.db };
     surveyRoutes(app, createSurveysService(deps), createQuestionsService(deps));
     visitRoutes(app, createVisitsService(deps), createVisitActionsService(deps));
+    callCycleRoutes(app, createCallCyclesService(deps));
+    goalRoutes(app, createGoalsService(deps));
     const photos = createPhotosService({ db: platform.db, storage: platform.storage });
     // An encapsulated scope, so multipart parsing applies to the photo routes only.
     await app.register(async (scope) =>
       photoRoutes(scope, photos, createQuadrantsService(deps), platform.config.uploadLimitBytes),
     );
+    analyticsRoutes(app, createAnalyticsService(deps));
+    fieldAdminRoutes(app, createSurveyCompletionService(deps));
+    registerFieldActivityCounters();
   },
+  registerJobs: registerCallCycleJobs,
+  onStart: (platform) => scheduleCallCycleJobs(platform.jobs),
+  seedDemo: seedFieldDemo,
 };
 
 export { FIELD_PERMISSIONS } from './permissions.js';
+export { ScaleSeedError, seedFieldScale, type ScaleOptions } from './seed-scale.js';

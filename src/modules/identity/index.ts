@@ -28,3 +28,6 @@ export { callContext, inTenant, iso, likeEscape, parseSort, type CallContext } f
 export { orgUnits } from './tables/org.tables.js';
 export { tenants } from './tables/tenants.tables.js';
 export { users } from './tables/users.tables.js';
+export { teamMembers, teams } from './tables/org.tables.js';
+export { registerActivityCounter, type ActivityCounter } from './org/index.js';
+export { hashPassword } from './passwords.js';

@@ -64,6 +64,8 @@ export const photos = pgTable(
     index('photos_tenant_visit_idx').on(t.tenantId, t.visitId),
     index('photos_tenant_agent_created_idx').on(t.tenantId, t.agentId, t.createdAt),
     index('photos_tenant_outlet_created_idx').on(t.tenantId, t.outletId, t.createdAt),
+    // Tenant-wide photo and shelf-share periods.
+    index('photos_tenant_created_idx').on(t.tenantId, t.createdAt),
     check('photos_purpose_check', sql`${t.purpose} in ('shelf', 'display', 'outside', 'board', 'id')`),
     check('photos_grid_check', sql`${t.gridRows} between 1 and 20 and ${t.gridCols} between 1 and 20`),
   ],

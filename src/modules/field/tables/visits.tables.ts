@@ -69,6 +69,8 @@ export const visits = pgTable(
     index('visits_tenant_survey_idx').on(t.tenantId, t.surveyId),
     index('visits_tenant_call_cycle_idx').on(t.tenantId, t.callCycleId),
     index('visits_tenant_status_date_idx').on(t.tenantId, t.status, t.plannedDate),
+    // Tenant-wide period reads (admin lists, analytics series) range over the date alone.
+    index('visits_tenant_date_idx').on(t.tenantId, t.plannedDate),
     check(
       'visits_status_check',
       sql`${t.status} in ('planned', 'in_progress', 'completed', 'cancelled', 'missed')`,

@@ -1,6 +1,7 @@
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed } from '../../../platform/http/errors.js';
 import { type CallContext, inTenant, writeAudit } from '../../identity/index.js';
+import { markSlotsVisitedByVisit } from '../call-cycles/slots.js';
 import { geofenceCheck } from '../formulas.js';
 import { photosOfVisit, toPhotoJson } from '../photos/photos.repository.js';
 import { checkAnswers } from '../surveys/question-rules.js';
@@ -136,6 +137,8 @@ export function createVisitActionsService(deps: { db: Database }) {
           completionWithinGeofence: gps.withinGeofence,
           ...(body.notes !== undefined ? { notes: body.notes } : {}),
         });
+        // Call-cycle adherence counts this visit from the moment it is completed.
+        await markSlotsVisitedByVisit(tx, ctx.tenantId, updated);
         await writeAudit(tx, ctx.audit, {
           tenantId: ctx.tenantId,
           action: 'visit.complete',

@@ -1,0 +1,2 @@
+CREATE INDEX "photos_tenant_created_idx" ON "photos" USING btree ("tenant_id","created_at");--> statement-breakpoint
+CREATE INDEX "visits_tenant_date_idx" ON "visits" USING btree ("tenant_id","planned_date");

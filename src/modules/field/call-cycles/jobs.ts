@@ -1,0 +1,41 @@
+import { defineJob } from '../../../platform/jobs/index.js';
+import type { Platform } from '../../../platform/module.js';
+import { markMissedSlots } from './slots.js';
+
+/** Marks yesterday's (and any older) unvisited planned slots as missed, in every tenant. */
+export const markMissedSlotsJob = defineJob<{ today?: string }>('field.call-cycles.mark-missed');
+
+/** Shortly after midnight UTC, when yesterday's slots can no longer be fulfilled on their day. */
+export const MARK_MISSED_CRON = '10 0 * * *';
+
+const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * The job handler as a plain function: `today` in the data pins the day (reruns and tests),
+ * otherwise the current UTC day. Idempotent: only still-planned slots change.
+ */
+export function createMarkMissedHandler(db: Platform['db']) {
+  return async (data: { today?: string } = {}): Promise<number> =>
+    markMissedSlots(db, data.today ?? todayUtc());
+}
+
+/** Registers the handler (API and worker processes alike, before the queue starts). */
+export function registerCallCycleJobs(platform: Pick<Platform, 'db' | 'jobs'>): void {
+  const handler = createMarkMissedHandler(platform.db);
+  platform.jobs.register(
+    markMissedSlotsJob,
+    async (data) => {
+      await handler(data);
+    },
+    { retryLimit: 3, retryDelaySeconds: 60, expireInSeconds: 15 * 60 },
+  );
+}
+
+/**
+ * Writes the daily schedule once the queue has started (the module's `onStart`, in API and worker
+ * processes alike). It is a database row shared by every process, so writing it on each start is
+ * harmless.
+ */
+export async function scheduleCallCycleJobs(jobs: Pick<Platform['jobs'], 'schedule'>): Promise<void> {
+  await jobs.schedule(markMissedSlotsJob, MARK_MISSED_CRON, {});
+}

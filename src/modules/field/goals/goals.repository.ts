@@ -1,0 +1,151 @@
+import { and, asc, count, eq, exists, inArray, or, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/types.js';
+import type { Principal } from '../../../platform/http/auth.js';
+import { notFound } from '../../../platform/http/errors.js';
+import { iso, scopePredicate, teamMembers, teams } from '../../identity/index.js';
+import { goalAssignments, goals } from '../tables/goals.tables.js';
+import type { Goal, GoalAssignment } from './schemas.js';
+
+export type GoalRow = typeof goals.$inferSelect;
+export type AssignmentRow = typeof goalAssignments.$inferSelect;
+
+/**
+ * Teams the caller's scope reaches: the teams they lead, and teams with a member inside their data
+ * scope (an agent: the teams they belong to). Undefined for tenant scope: every team.
+ */
+export function teamsInScope(tx: Tx, principal: Principal, tenantId: string) {
+  const memberScope = scopePredicate(principal, teamMembers.userId);
+  if (!memberScope) return undefined;
+  return tx.db
+    .select({ id: teamMembers.teamId })
+    .from(teamMembers)
+    .where(and(eq(teamMembers.tenantId, tenantId), memberScope))
+    .union(
+      tx.db
+        .select({ id: teams.id })
+        .from(teams)
+        .where(and(eq(teams.tenantId, tenantId), eq(teams.leaderId, principal.userId))),
+    );
+}
+
+/** An assignment the caller may see: its user is in their data scope, or its team is. */
+export function assignmentInScope(tx: Tx, principal: Principal, tenantId: string): SQL | undefined {
+  const scopedTeams = teamsInScope(tx, principal, tenantId);
+  if (!scopedTeams) return undefined;
+  return or(scopePredicate(principal, goalAssignments.userId), inArray(goalAssignments.teamId, scopedTeams));
+}
+
+/**
+ * The goal data scope: tenant-wide callers see every goal; everyone else the goals they created
+ * and the goals with an assignment in their scope (an agent: assigned to them or to their team).
+ */
+export function goalInScope(tx: Tx, principal: Principal, tenantId: string): SQL | undefined {
+  const assignment = assignmentInScope(tx, principal, tenantId);
+  if (!assignment) return undefined;
+  return or(
+    eq(goals.createdBy, principal.userId),
+    exists(
+      tx.db
+        .select({ one: goalAssignments.id })
+        .from(goalAssignments)
+        .where(
+          and(eq(goalAssignments.tenantId, goals.tenantId), eq(goalAssignments.goalId, goals.id), assignment),
+        ),
+    ),
+  );
+}
+
+export async function findGoalInScope(
+  tx: Tx,
+  principal: Principal,
+  tenantId: string,
+  id: string,
+  forUpdate = false,
+): Promise<GoalRow> {
+  const query = tx.db
+    .select()
+    .from(goals)
+    .where(and(eq(goals.tenantId, tenantId), eq(goals.id, id), goalInScope(tx, principal, tenantId)));
+  const [row] = forUpdate ? await query.for('update') : await query;
+  if (!row) throw notFound('Goal');
+  return row;
+}
+
+/** The goal's assignments the caller may see, users before teams. */
+export function visibleAssignments(tx: Tx, principal: Principal, tenantId: string, goalId: string) {
+  return tx.db
+    .select()
+    .from(goalAssignments)
+    .where(
+      and(
+        eq(goalAssignments.tenantId, tenantId),
+        eq(goalAssignments.goalId, goalId),
+        assignmentInScope(tx, principal, tenantId),
+      ),
+    )
+    .orderBy(asc(goalAssignments.assigneeType), asc(goalAssignments.createdAt), asc(goalAssignments.id));
+}
+
+export async function visibleAssignmentCounts(
+  tx: Tx,
+  principal: Principal,
+  tenantId: string,
+  goalIds: string[],
+) {
+  if (goalIds.length === 0) return new Map<string, number>();
+  const rows = await tx.db
+    .select({ goalId: goalAssignments.goalId, n: count() })
+    .from(goalAssignments)
+    .where(
+      and(
+        eq(goalAssignments.tenantId, tenantId),
+        inArray(goalAssignments.goalId, goalIds),
+        assignmentInScope(tx, principal, tenantId),
+      ),
+    )
+    .groupBy(goalAssignments.goalId);
+  return new Map(rows.map((r) => [r.goalId, Number(r.n)]));
+}
+
+/** Members of each team (current membership: a team's goal counts the people in it now). */
+export async function membersOfTeams(tx: Tx, tenantId: string, teamIds: string[]) {
+  const members = new Map<string, string[]>();
+  if (teamIds.length === 0) return members;
+  const rows = await tx.db
+    .select({ teamId: teamMembers.teamId, userId: teamMembers.userId })
+    .from(teamMembers)
+    .where(and(eq(teamMembers.tenantId, tenantId), inArray(teamMembers.teamId, teamIds)));
+  for (const row of rows) members.set(row.teamId, [...(members.get(row.teamId) ?? []), row.userId]);
+  return members;
+}
+
+export const toAssignmentJson = (row: AssignmentRow, goal: GoalRow): GoalAssignment => ({
+  id: row.id,
+  assignee_type: row.assigneeType,
+  user_id: row.userId,
+  team_id: row.teamId,
+  target: row.target,
+  effective_target: row.target ?? goal.target,
+  reported_value: row.reportedValue,
+  reported_at: iso(row.reportedAt),
+  created_at: row.createdAt.toISOString(),
+});
+
+export const toGoalJson = (row: GoalRow, assignmentCount: number, assignments?: AssignmentRow[]): Goal => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  metric: row.metric,
+  target: row.target,
+  period_start: row.periodStart,
+  period_end: row.periodEnd,
+  brand_id: row.brandId,
+  survey_id: row.surveyId,
+  is_active: row.isActive,
+  archived_at: iso(row.archivedAt),
+  created_by: row.createdBy,
+  assignment_count: assignmentCount,
+  ...(assignments ? { assignments: assignments.map((a) => toAssignmentJson(a, row)) } : {}),
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+});

@@ -1,0 +1,489 @@
+import { eq } from 'drizzle-orm';
+import sharp from 'sharp';
+import type { Tx } from '../../platform/db/types.js';
+import type { DemoLogin, Platform } from '../../platform/module.js';
+import { safeKey } from '../../platform/storage/index.js';
+import { uuidv7 } from '../../lib/ids.js';
+import { syncCycleSlots } from './call-cycles/slots.js';
+import { geofenceCheck } from './formulas.js';
+import { inspectImage } from './photos/image.js';
+import { callCycleLocations, callCycles } from './tables/call-cycles.tables.js';
+import { goalAssignments, goals } from './tables/goals.tables.js';
+import { photos, shelfQuadrants, type GridCell } from './tables/photos.tables.js';
+import { surveyQuestions, surveys } from './tables/surveys.tables.js';
+import { visitAnswers, visits, type VisitStatus, type VisitType } from './tables/visits.tables.js';
+
+/**
+ * Field demo data for the `demo` tenant: two surveys, a month of visits of every demo agent across
+ * the catalog's demo outlets (GPS near the outlet, some fixes outside the geofence, some visits
+ * cancelled or missed), survey answers, and shelf photos with thumbnails and shelf marks for own
+ * and competitor brands; weekly route call cycles that the visits follow (Monday, Wednesday and
+ * Friday routes per agent) and goals on visits, photos and own-brand shelf share. A fixed
+ * pseudo-random sequence makes every run produce the same shape. Skipped when the tenant already
+ * has surveys, so every start can run it.
+ */
+
+const DAYS = 30;
+const VISITS_PER_DAY = 3;
+/** Weekdays (UTC getDay) with a call-cycle route; visits on other days are outside any cycle. */
+const ROUTE_DAYS: [number, string][] = [
+  [1, 'Monday'],
+  [3, 'Wednesday'],
+  [5, 'Friday'],
+];
+const CANCEL_REASONS = ['Shop closed', 'Owner not available', 'Rescheduled by the manager', 'Road works'];
+const PROMO = ['None', 'Poster', 'Wobbler', 'Branded fridge'];
+const COMMENTS = ['Shelf restocked', 'Asked for more facings', 'Competitor promotion running', 'All good'];
+
+/** mulberry32: a tiny deterministic generator, so the demo looks the same on every machine. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface Outlet {
+  id: string;
+  latitude: number | null;
+  longitude: number | null;
+  radius: number;
+}
+interface Brand {
+  id: string;
+  isOwn: boolean;
+}
+
+/** A point `meters` away from `origin` in direction `bearing` (radians), flat-earth approximation. */
+function offset(origin: { latitude: number; longitude: number }, meters: number, bearing: number) {
+  const dLat = (meters * Math.cos(bearing)) / 111_320;
+  const dLng = (meters * Math.sin(bearing)) / (111_320 * Math.cos((origin.latitude * Math.PI) / 180));
+  return {
+    latitude: Math.round((origin.latitude + dLat) * 1e6) / 1e6,
+    longitude: Math.round((origin.longitude + dLng) * 1e6) / 1e6,
+  };
+}
+
+const BRAND_COLOURS = [
+  [230, 126, 34],
+  [41, 128, 185],
+  [192, 57, 43],
+  [39, 174, 96],
+  [142, 68, 173],
+];
+
+/** A small shelf picture: each grid cell painted in the colour of the brand marked on it. */
+async function shelfJpeg(cellBrands: number[]): Promise<Buffer> {
+  const width = 160;
+  const height = 120;
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const cell = (y < height / 2 ? 0 : 2) + (x < width / 2 ? 0 : 1);
+      const shelfLine = y % 30 < 3;
+      const colour = shelfLine ? [90, 90, 90] : BRAND_COLOURS[cellBrands[cell]! % BRAND_COLOURS.length]!;
+      pixels.set(colour, (y * width + x) * 3);
+    }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 70 })
+    .toBuffer();
+}
+
+/** The agent's weekly route: the same outlets on the same weekday, so call cycles can plan them. */
+const routeOutlet = (agentIndex: number, weekday: number, slot: number, outlets: number) =>
+  (agentIndex * 5 + weekday * VISITS_PER_DAY + slot) % outlets;
+
+const dayString = (date: Date) => date.toISOString().slice(0, 10);
+
+async function demoTenantId(platform: Platform): Promise<string | null> {
+  const { rows } = await platform.db.query<{ id: string }>("select id from tenants where slug = 'demo'");
+  return rows[0]?.id ?? null;
+}
+
+async function loadContext(tx: Tx, tenantId: string) {
+  const agents = await tx.sql.query<{ id: string }>(
+    `select u.id from users u
+       join user_roles ur on ur.tenant_id = u.tenant_id and ur.user_id = u.id
+       join roles r on r.tenant_id = ur.tenant_id and r.id = ur.role_id
+     where u.tenant_id = $1 and r.key = 'agent' and u.status = 'active' order by u.email`,
+    [tenantId],
+  );
+  const outlets = await tx.sql.query<Outlet>(
+    `select id, latitude, longitude, geofence_radius_m as radius from outlets
+     where tenant_id = $1 and archived_at is null order by code`,
+    [tenantId],
+  );
+  const brands = await tx.sql.query<{ id: string; is_own: boolean; name: string }>(
+    'select id, is_own, name from brands where tenant_id = $1 and archived_at is null order by name',
+    [tenantId],
+  );
+  return {
+    agents: agents.rows.map((r) => r.id),
+    outlets: outlets.rows.map((o) => ({ ...o, radius: Number(o.radius) })),
+    brands: brands.rows.map((b) => ({ id: b.id, isOwn: b.is_own })),
+    ownBrand: brands.rows.find((b) => b.is_own)?.id ?? null,
+    teams: (
+      await tx.sql.query<{ id: string }>('select id from teams where tenant_id = $1 order by name', [
+        tenantId,
+      ])
+    ).rows.map((r) => r.id),
+  };
+}
+
+interface Route {
+  id: string;
+  agentIndex: number;
+  weekday: number;
+}
+
+/**
+ * One weekly cycle per agent and route day, from the first such day of the demo month to four
+ * weeks ahead, with the outlets the agent's route visits that day.
+ */
+async function insertCallCycles(tx: Tx, tenantId: string, agents: string[], outlets: Outlet[], today: Date) {
+  const routes: Route[] = [];
+  const first = new Date(today.getTime() - (DAYS - 1) * 86_400_000);
+  for (const [agentIndex, agentId] of agents.entries())
+    for (const [weekday, name] of ROUTE_DAYS) {
+      const start = new Date(first.getTime() + ((weekday - first.getUTCDay() + 7) % 7) * 86_400_000);
+      const id = uuidv7();
+      await tx.db.insert(callCycles).values({
+        tenantId,
+        id,
+        name: `${name} route ${agentIndex + 1}`,
+        description: `Weekly ${name} outlets of agent ${agentIndex + 1}`,
+        agentId,
+        startDate: dayString(start),
+        endDate: dayString(new Date(today.getTime() + 28 * 86_400_000)),
+        frequency: 'weekly',
+      });
+      const outletIds = [
+        ...new Set(
+          Array.from(
+            { length: VISITS_PER_DAY },
+            (_, slot) => outlets[routeOutlet(agentIndex, weekday, slot, outlets.length)]!.id,
+          ),
+        ),
+      ];
+      await tx.db
+        .insert(callCycleLocations)
+        .values(outletIds.map((outletId, i) => ({ tenantId, cycleId: id, outletId, position: i + 1 })));
+      routes.push({ id, agentIndex, weekday });
+    }
+  return routes;
+}
+
+/** Goals of the demo month: completed visits and shelf photos per agent, own-brand share per team. */
+async function insertGoals(
+  tx: Tx,
+  tenantId: string,
+  agents: string[],
+  teamIds: string[],
+  ownBrand: string | null,
+  today: Date,
+) {
+  const periodStart = dayString(new Date(today.getTime() - (DAYS - 1) * 86_400_000));
+  const periodEnd = dayString(today);
+  const goal = async (
+    name: string,
+    metric: (typeof goals.$inferInsert)['metric'],
+    target: string,
+    assignees: { userId?: string; teamId?: string }[],
+    brandId: string | null = null,
+  ) => {
+    const id = uuidv7();
+    await tx.db.insert(goals).values({ tenantId, id, name, metric, target, periodStart, periodEnd, brandId });
+    await tx.db.insert(goalAssignments).values(
+      assignees.map((a) => ({
+        tenantId,
+        goalId: id,
+        assigneeType: a.userId ? ('user' as const) : ('team' as const),
+        userId: a.userId ?? null,
+        teamId: a.teamId ?? null,
+      })),
+    );
+  };
+  await goal(
+    'Completed visits this month',
+    'visits_completed',
+    '60',
+    agents.map((userId) => ({ userId })),
+  );
+  await goal(
+    'Shelf photos this month',
+    'photos',
+    '25',
+    agents.map((userId) => ({ userId })),
+  );
+  if (ownBrand && teamIds.length)
+    await goal(
+      'Own brand shelf share',
+      'shelf_share',
+      '50',
+      teamIds.map((teamId) => ({ teamId })),
+      ownBrand,
+    );
+}
+
+async function insertSurveys(tx: Tx, tenantId: string, ownBrand: string | null) {
+  const shelfId = uuidv7();
+  const reviewId = uuidv7();
+  await tx.db.insert(surveys).values([
+    {
+      tenantId,
+      id: shelfId,
+      title: 'Shelf check',
+      description: 'Availability, facings and promotion of our brands at the outlet',
+      type: 'outlet',
+      brandId: ownBrand,
+    },
+    {
+      tenantId,
+      id: reviewId,
+      title: 'Visit self-review',
+      description: 'How the visit went, from the agent',
+      type: 'individual',
+    },
+  ]);
+  const q = (surveyId: string, position: number, text: string, type: string, extra: object = {}) => ({
+    tenantId,
+    id: uuidv7(),
+    surveyId,
+    position,
+    text,
+    type: type as (typeof surveyQuestions.$inferInsert)['type'],
+    ...extra,
+  });
+  const shelf = [
+    q(shelfId, 1, 'Is the outlet open?', 'yes_no', { required: true }),
+    q(shelfId, 2, 'Facings of our brands', 'number', { required: true, validation: { min: 0, max: 50 } }),
+    q(shelfId, 3, 'Promotion material', 'single_choice', { options: PROMO }),
+    q(shelfId, 4, 'Shelf photo', 'photo'),
+  ];
+  const review = [
+    q(reviewId, 1, 'How did the visit go?', 'rating', { required: true, validation: { min: 1, max: 5 } }),
+    q(reviewId, 2, 'Comment', 'text', { validation: { max_length: 500 } }),
+  ];
+  await tx.db.insert(surveyQuestions).values([...shelf, ...review]);
+  return { shelfId, reviewId, shelf: shelf.map((s) => s.id), review: review.map((s) => s.id) };
+}
+
+/** Cells of a 2×2 shelf grid shared out among two or three brands, own brands first. */
+function shelfMarks(rand: () => number, brands: Brand[]): { brandIndex: number; cells: GridCell[] }[] {
+  const own = brands.map((b, i) => (b.isOwn ? i : -1)).filter((i) => i >= 0);
+  const rivals = brands.map((b, i) => (b.isOwn ? -1 : i)).filter((i) => i >= 0);
+  const pick = (list: number[]) => list[Math.floor(rand() * list.length)]!;
+  const chosen = [...new Set([pick(own.length ? own : rivals), pick(rivals.length ? rivals : own)])];
+  if (rand() < 0.4 && rivals.length > 1) chosen.push(pick(rivals));
+  const unique = [...new Set(chosen)];
+  const byCell = [0, 1, 2, 3].map((cell) => (cell < unique.length ? unique[cell]! : pick(unique)));
+  return unique.map((brandIndex) => ({
+    brandIndex,
+    cells: byCell.flatMap((b, cell) =>
+      b === brandIndex ? [{ row: Math.floor(cell / 2), col: cell % 2 }] : [],
+    ),
+  }));
+}
+
+export async function seedFieldDemo(platform: Platform): Promise<DemoLogin[]> {
+  const tenantId = await demoTenantId(platform);
+  if (!tenantId) return [];
+  const written: string[] = [];
+  try {
+    await platform.db.withTenant({ tenantId }, async (tx) => {
+      const { rows } = await tx.sql.query<{ n: number }>('select count(*)::int as n from surveys');
+      if (rows[0]!.n > 0) return;
+      const { agents, outlets, brands, ownBrand, teams } = await loadContext(tx, tenantId);
+      if (agents.length === 0 || outlets.length === 0) return;
+      const survey = await insertSurveys(tx, tenantId, ownBrand);
+      const rand = random(20_240_601);
+      const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+      const routes = await insertCallCycles(tx, tenantId, agents, outlets, today);
+
+      const visitRows: (typeof visits.$inferInsert)[] = [];
+      const answerRows: (typeof visitAnswers.$inferInsert)[] = [];
+      const photoRows: (typeof photos.$inferInsert)[] = [];
+      const quadrantRows: (typeof shelfQuadrants.$inferInsert)[] = [];
+
+      for (const [agentIndex, agentId] of agents.entries())
+        for (let d = -(DAYS - 1); d <= 2; d++) {
+          const date = new Date(today.getTime() + d * 86_400_000);
+          if (date.getUTCDay() === 0) continue; // no field work on Sundays
+          for (let slot = 0; slot < VISITS_PER_DAY; slot++) {
+            const weekday = date.getUTCDay();
+            const outlet = outlets[routeOutlet(agentIndex, weekday, slot, outlets.length)]!;
+            const route = routes.find((r) => r.agentIndex === agentIndex && r.weekday === weekday);
+            const roll = rand();
+            let status: VisitStatus;
+            if (d > 0) status = 'planned';
+            else if (d === 0) status = slot === 0 ? 'completed' : slot === 1 ? 'in_progress' : 'planned';
+            else status = roll < 0.76 ? 'completed' : roll < 0.88 ? 'cancelled' : 'missed';
+            const typeRoll = rand();
+            const visitType: VisitType =
+              typeRoll < 0.8 ? 'planned' : typeRoll < 0.95 ? 'unplanned' : 'follow_up';
+            const surveyRoll = rand();
+            const surveyId = surveyRoll < 0.7 ? survey.shelfId : surveyRoll < 0.85 ? survey.reviewId : null;
+            // Tashkent is UTC+5: the first visit starts around 09:00 local time.
+            const start = new Date(
+              date.getTime() + (4 + slot * 2) * 3_600_000 + Math.floor(rand() * 40) * 60_000,
+            );
+            const id = uuidv7(start.getTime());
+            const row: typeof visits.$inferInsert = {
+              tenantId,
+              id,
+              agentId,
+              outletId: outlet.id,
+              surveyId,
+              callCycleId: route && visitType === 'planned' ? route.id : null,
+              status,
+              visitType,
+              plannedDate: date.toISOString().slice(0, 10),
+              createdAt: new Date(date.getTime() - 86_400_000),
+              updatedAt: start,
+            };
+            visitRows.push(row);
+            if (status === 'cancelled') {
+              Object.assign(row, {
+                cancelledAt: start,
+                cancelReason: CANCEL_REASONS[Math.floor(rand() * CANCEL_REASONS.length)],
+              });
+              continue;
+            }
+            if (status !== 'completed' && status !== 'in_progress') continue;
+            // One fix in seven is taken away from the shop (parking, wrong building): outside the geofence.
+            const outside = rand() < 0.14;
+            const origin =
+              outlet.latitude !== null && outlet.longitude !== null
+                ? { latitude: outlet.latitude, longitude: outlet.longitude }
+                : { latitude: 41.3, longitude: 69.27 };
+            const meters = outside ? 150 + rand() * 450 : 5 + rand() * 55;
+            const checkIn = offset(origin, meters, rand() * 2 * Math.PI);
+            const inGeo = geofenceCheck(checkIn, { ...outlet, radiusM: outlet.radius });
+            Object.assign(row, {
+              checkInAt: start,
+              checkInLatitude: checkIn.latitude,
+              checkInLongitude: checkIn.longitude,
+              checkInAccuracyM: Math.round(4 + rand() * 20),
+              checkInDistanceM: inGeo.distanceM,
+              checkInWithinGeofence: inGeo.withinGeofence,
+            });
+            if (status !== 'completed') continue;
+            const completedAt = new Date(start.getTime() + (15 + Math.floor(rand() * 30)) * 60_000);
+            const done = offset(checkIn, rand() * 10, rand() * 2 * Math.PI);
+            const doneGeo = geofenceCheck(done, { ...outlet, radiusM: outlet.radius });
+            Object.assign(row, {
+              completedAt,
+              completionLatitude: done.latitude,
+              completionLongitude: done.longitude,
+              completionAccuracyM: Math.round(4 + rand() * 20),
+              completionDistanceM: doneGeo.distanceM,
+              completionWithinGeofence: doneGeo.withinGeofence,
+              updatedAt: completedAt,
+            });
+
+            let photoId: string | null = null;
+            if (surveyId === survey.shelfId && brands.length > 1 && rand() < 0.6) {
+              photoId = uuidv7(completedAt.getTime() - 60_000);
+              const marks = shelfMarks(rand, brands);
+              const cellBrands = [0, 1, 2, 3].map(
+                (cell) => marks.find((m) => m.cells.some((c) => c.row * 2 + c.col === cell))!.brandIndex,
+              );
+              const bytes = await shelfJpeg(cellBrands);
+              const facts = await inspectImage(bytes);
+              const folder = ['tenants', tenantId, 'photos', id] as const;
+              const fileKey = safeKey(...folder, `${photoId}.jpg`);
+              const thumbnailKey = safeKey(...folder, `${photoId}.thumb.jpg`);
+              await platform.storage.put(fileKey, bytes, { contentType: 'image/jpeg', maxBytes: Infinity });
+              written.push(fileKey);
+              await platform.storage.put(thumbnailKey, facts.thumbnail!, {
+                contentType: 'image/jpeg',
+                maxBytes: Infinity,
+              });
+              written.push(thumbnailKey);
+              photoRows.push({
+                tenantId,
+                id: photoId,
+                visitId: id,
+                agentId,
+                outletId: outlet.id,
+                uploadedBy: agentId,
+                purpose: 'shelf',
+                fileKey,
+                fileName: `shelf-${row.plannedDate}.jpg`,
+                contentType: 'image/jpeg',
+                size: bytes.length,
+                thumbnailKey,
+                width: facts.width,
+                height: facts.height,
+                takenAt: new Date(completedAt.getTime() - 60_000),
+                latitude: done.latitude,
+                longitude: done.longitude,
+                createdAt: new Date(completedAt.getTime() - 60_000),
+              });
+              for (const mark of marks)
+                quadrantRows.push({
+                  tenantId,
+                  photoId,
+                  brandId: brands[mark.brandIndex]!.id,
+                  cells: mark.cells,
+                });
+            }
+
+            if (surveyId === survey.shelfId) {
+              const open = rand() < 0.95;
+              const values: unknown[] = [
+                open,
+                Math.floor(rand() * 24),
+                PROMO[Math.floor(rand() * PROMO.length)],
+                photoId,
+              ];
+              values.forEach((value, i) => {
+                if (value !== null)
+                  answerRows.push({
+                    tenantId,
+                    visitId: id,
+                    questionId: survey.shelf[i]!,
+                    value,
+                    createdAt: completedAt,
+                  });
+              });
+            } else if (surveyId === survey.reviewId) {
+              answerRows.push({
+                tenantId,
+                visitId: id,
+                questionId: survey.review[0]!,
+                value: 2 + Math.floor(rand() * 4),
+                createdAt: completedAt,
+              });
+              if (rand() < 0.6)
+                answerRows.push({
+                  tenantId,
+                  visitId: id,
+                  questionId: survey.review[1]!,
+                  value: COMMENTS[Math.floor(rand() * COMMENTS.length)],
+                  createdAt: completedAt,
+                });
+            }
+          }
+        }
+
+      await tx.db.insert(visits).values(visitRows);
+      if (answerRows.length) await tx.db.insert(visitAnswers).values(answerRows);
+      if (photoRows.length) await tx.db.insert(photos).values(photoRows);
+      if (quadrantRows.length) await tx.db.insert(shelfQuadrants).values(quadrantRows);
+      // The call-cycle module plans the slots and marks those the completed visits fulfil.
+      const cycleRows = await tx.db.select().from(callCycles).where(eq(callCycles.tenantId, tenantId));
+      for (const cycle of cycleRows) await syncCycleSlots(tx, tenantId, cycle, dayString(today));
+      await insertGoals(tx, tenantId, agents, teams, ownBrand, today);
+    });
+  } catch (error) {
+    // The rows were rolled back: their files must not stay behind.
+    for (const key of written) await platform.storage.delete(key);
+    throw error;
+  }
+  return [];
+}
