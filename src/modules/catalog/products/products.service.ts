@@ -201,7 +201,26 @@ async function replacePricesAndBarcodes(
   }
 }
 
-function listConditions(tenantId: string, query: ProductListQuery): SQL[] {
+/**
+ * Ids of the products whose name, code, article or a barcode contains `q`, found first and on their
+ * own: each branch of the union uses its trigram index, and the page query then starts from these
+ * ids instead of walking the name index past every non-matching product. Planned for the actual
+ * pattern: a plan cached for some other pattern could not use the trigram indexes.
+ */
+async function searchProductIds(tx: Tx, tenantId: string, q: string): Promise<string[]> {
+  const pattern = `%${likeEscape(q)}%`;
+  await tx.sql.query('set local plan_cache_mode = force_custom_plan');
+  const { rows } = await tx.sql.query<{ id: string }>(
+    `select p.id from products p where p.tenant_id = $1
+        and (p.name ilike $2 or p.code ilike $2 or p.article ilike $2)
+     union
+     select b.product_id from product_barcodes b where b.tenant_id = $1 and b.barcode ilike $2`,
+    [tenantId, pattern],
+  );
+  return rows.map((row) => row.id);
+}
+
+function listConditions(tenantId: string, query: ProductListQuery, searchIds?: string[]): SQL[] {
   const conditions: SQL[] = [eq(products.tenantId, tenantId)];
   conditions.push(query.archived ? isNotNull(products.archivedAt) : isNull(products.archivedAt));
   if (query.brand) conditions.push(eq(products.brandId, query.brand));
@@ -209,16 +228,8 @@ function listConditions(tenantId: string, query: ProductListQuery): SQL[] {
     conditions.push(sql`${products.folderId} in (select f.id from ${productFolders} f
       join ${productFolders} root on root.tenant_id = f.tenant_id and root.id = ${query.folder}
       where f.tenant_id = ${tenantId} and f.path like root.path || '%')`);
-  if (query.q) {
-    const pattern = `%${likeEscape(query.q)}%`;
-    // A union of id sets, so each branch can use its trigram index (an OR with a barcode
-    // subquery would make the planner scan every product of the tenant).
-    conditions.push(sql`${products.id} in (
-      select p.id from ${products} p where p.tenant_id = ${tenantId}
-        and (p.name ilike ${pattern} or p.code ilike ${pattern} or p.article ilike ${pattern})
-      union
-      select b.product_id from ${productBarcodes} b where b.tenant_id = ${tenantId} and b.barcode ilike ${pattern})`);
-  }
+  // One array parameter, however many products match.
+  if (searchIds) conditions.push(sql`${products.id} = any(${sql.param(searchIds)}::uuid[])`);
   if (query.price_type && (query.min_price !== undefined || query.max_price !== undefined)) {
     const min = query.min_price !== undefined ? sql` and pp.amount >= ${query.min_price}::numeric` : sql``;
     const max = query.max_price !== undefined ? sql` and pp.amount <= ${query.max_price}::numeric` : sql``;
@@ -251,7 +262,8 @@ export function createProductsService(deps: { db: Database }) {
           { path: '/query/price_type', message: 'required with min_price or max_price' },
         ]);
       return tenantTx(ctx, async (tx) => {
-        const where = and(...listConditions(ctx.tenantId, query));
+        const searchIds = query.q ? await searchProductIds(tx, ctx.tenantId, query.q) : undefined;
+        const where = and(...listConditions(ctx.tenantId, query, searchIds));
         const { field, desc: descending } = parseSort(query.sort);
         const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? products.name;
         const rows = await tx.db
