@@ -11,8 +11,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
 /**
  * Extensions the migrations create, compiled into PGlite (PostgreSQL ships them as contrib):
- * pg_trgm and btree_gin back the tenant-first trigram indexes of substring search (`q=` on
- * products, customers, outlets).
+ * pg_trgm and btree_gin back the tenant-first trigram indexes of product search (`q=`).
  */
 export const PGLITE_EXTENSIONS = { btree_gin, pg_trgm };
 

@@ -203,21 +203,24 @@ async function replacePricesAndBarcodes(
 
 /**
  * Ids of the products whose name, code, article or a barcode contains `q`, found first and on their
- * own: each branch of the union uses its trigram index, and the page query then starts from these
- * ids instead of walking the name index past every non-matching product. Planned for the actual
- * pattern: a plan cached for some other pattern could not use the trigram indexes.
+ * own so the page query starts from them instead of walking the name index past every other product.
+ * This one query runs as the owner with an explicit tenant filter: under row-level security
+ * PostgreSQL never uses an index for a non-leakproof operator such as ILIKE, so the trigram indexes
+ * would be ignored and every product of the tenant read. It only yields candidate ids; the rows
+ * themselves are then read in the caller's tenant transaction, under RLS.
  */
-async function searchProductIds(tx: Tx, tenantId: string, q: string): Promise<string[]> {
+async function searchProductIds(db: Database, tenantId: string, q: string): Promise<string[]> {
   const pattern = `%${likeEscape(q)}%`;
-  await tx.sql.query('set local plan_cache_mode = force_custom_plan');
-  const { rows } = await tx.sql.query<{ id: string }>(
-    `select p.id from products p where p.tenant_id = $1
-        and (p.name ilike $2 or p.code ilike $2 or p.article ilike $2)
-     union
-     select b.product_id from product_barcodes b where b.tenant_id = $1 and b.barcode ilike $2`,
-    [tenantId, pattern],
-  );
-  return rows.map((row) => row.id);
+  return db.withSystem(async (tx) => {
+    const { rows } = await tx.sql.query<{ id: string }>(
+      `select p.id from products p where p.tenant_id = $1
+          and (p.name ilike $2 or p.code ilike $2 or p.article ilike $2)
+       union
+       select b.product_id from product_barcodes b where b.tenant_id = $1 and b.barcode ilike $2`,
+      [tenantId, pattern],
+    );
+    return rows.map((row) => row.id);
+  });
 }
 
 function listConditions(tenantId: string, query: ProductListQuery, searchIds?: string[]): SQL[] {
@@ -256,13 +259,13 @@ export function createProductsService(deps: { db: Database }) {
 
   return {
     // ---------- products ----------
-    list(ctx: CallContext, query: ProductListQuery) {
+    async list(ctx: CallContext, query: ProductListQuery) {
       if ((query.min_price !== undefined || query.max_price !== undefined) && !query.price_type)
         throw validationFailed([
           { path: '/query/price_type', message: 'required with min_price or max_price' },
         ]);
+      const searchIds = query.q ? await searchProductIds(deps.db, ctx.tenantId, query.q) : undefined;
       return tenantTx(ctx, async (tx) => {
-        const searchIds = query.q ? await searchProductIds(tx, ctx.tenantId, query.q) : undefined;
         const where = and(...listConditions(ctx.tenantId, query, searchIds));
         const { field, desc: descending } = parseSort(query.sort);
         const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? products.name;

@@ -73,9 +73,6 @@ export const customers = pgTable(
     uniqueIndex('customers_tenant_code_key').on(t.tenantId, t.code),
     index('customers_tenant_owner_idx').on(t.tenantId, t.ownerId),
     index('customers_tenant_industry_idx').on(t.tenantId, t.industry),
-    // Trigram indexes (tenant first, through btree_gin) serve `q=` substring search.
-    index('customers_tenant_name_trgm_idx').using('gin', t.tenantId, t.name.op('gin_trgm_ops')),
-    index('customers_tenant_code_trgm_idx').using('gin', t.tenantId, t.code.op('gin_trgm_ops')),
     check('customers_status_check', sql`${t.status} in ('onboarding', 'active', 'at_risk', 'churned')`),
     check(
       'customers_contract_dates_check',
@@ -110,8 +107,6 @@ export const outlets = pgTable(
     index('outlets_tenant_lat_lng_idx').on(t.tenantId, t.latitude, t.longitude),
     index('outlets_tenant_org_unit_idx').on(t.tenantId, t.orgUnitId),
     index('outlets_tenant_customer_idx').on(t.tenantId, t.customerId),
-    index('outlets_tenant_name_trgm_idx').using('gin', t.tenantId, t.name.op('gin_trgm_ops')),
-    index('outlets_tenant_code_trgm_idx').using('gin', t.tenantId, t.code.op('gin_trgm_ops')),
     check('outlets_latitude_check', sql`${t.latitude} is null or ${t.latitude} between -90 and 90`),
     check('outlets_longitude_check', sql`${t.longitude} is null or ${t.longitude} between -180 and 180`),
     check('outlets_lat_lng_pair_check', sql`(${t.latitude} is null) = (${t.longitude} is null)`),
