@@ -7,11 +7,20 @@ import { uuidv7 } from '../../lib/ids.js';
 import { syncCycleSlots } from './call-cycles/slots.js';
 import { geofenceCheck } from './formulas.js';
 import { inspectImage } from './photos/image.js';
-import { callCycleLocations, callCycles } from './tables/call-cycles.tables.js';
-import { goalAssignments, goals } from './tables/goals.tables.js';
+import { callCycles } from './tables/call-cycles.tables.js';
 import { photos, shelfQuadrants, type GridCell } from './tables/photos.tables.js';
-import { surveyQuestions, surveys } from './tables/surveys.tables.js';
 import { visitAnswers, visits, type VisitStatus, type VisitType } from './tables/visits.tables.js';
+import {
+  DAYS,
+  dayString,
+  insertCallCycles,
+  insertGoals,
+  insertSurveys,
+  PROMO,
+  routeOutlet,
+  VISITS_PER_DAY,
+  type Outlet,
+} from './seed-plans.js';
 
 /**
  * Field demo data for the `demo` tenant: two surveys, a month of visits of every demo agent across
@@ -23,16 +32,7 @@ import { visitAnswers, visits, type VisitStatus, type VisitType } from './tables
  * has surveys, so every start can run it.
  */
 
-const DAYS = 30;
-const VISITS_PER_DAY = 3;
-/** Weekdays (UTC getDay) with a call-cycle route; visits on other days are outside any cycle. */
-const ROUTE_DAYS: [number, string][] = [
-  [1, 'Monday'],
-  [3, 'Wednesday'],
-  [5, 'Friday'],
-];
 const CANCEL_REASONS = ['Shop closed', 'Owner not available', 'Rescheduled by the manager', 'Road works'];
-const PROMO = ['None', 'Poster', 'Wobbler', 'Branded fridge'];
 const COMMENTS = ['Shelf restocked', 'Asked for more facings', 'Competitor promotion running', 'All good'];
 
 /** mulberry32: a tiny deterministic generator, so the demo looks the same on every machine. */
@@ -47,12 +47,6 @@ function random(seed: number) {
   };
 }
 
-interface Outlet {
-  id: string;
-  latitude: number | null;
-  longitude: number | null;
-  radius: number;
-}
 interface Brand {
   id: string;
   isOwn: boolean;
@@ -94,11 +88,6 @@ async function shelfJpeg(cellBrands: number[]): Promise<Buffer> {
 }
 
 /** The agent's weekly route: the same outlets on the same weekday, so call cycles can plan them. */
-const routeOutlet = (agentIndex: number, weekday: number, slot: number, outlets: number) =>
-  (agentIndex * 5 + weekday * VISITS_PER_DAY + slot) % outlets;
-
-const dayString = (date: Date) => date.toISOString().slice(0, 10);
-
 async function demoTenantId(platform: Platform): Promise<string | null> {
   const { rows } = await platform.db.query<{ id: string }>("select id from tenants where slug = 'demo'");
   return rows[0]?.id ?? null;
@@ -132,144 +121,6 @@ async function loadContext(tx: Tx, tenantId: string) {
       ])
     ).rows.map((r) => r.id),
   };
-}
-
-interface Route {
-  id: string;
-  agentIndex: number;
-  weekday: number;
-}
-
-/**
- * One weekly cycle per agent and route day, from the first such day of the demo month to four
- * weeks ahead, with the outlets the agent's route visits that day.
- */
-async function insertCallCycles(tx: Tx, tenantId: string, agents: string[], outlets: Outlet[], today: Date) {
-  const routes: Route[] = [];
-  const first = new Date(today.getTime() - (DAYS - 1) * 86_400_000);
-  for (const [agentIndex, agentId] of agents.entries())
-    for (const [weekday, name] of ROUTE_DAYS) {
-      const start = new Date(first.getTime() + ((weekday - first.getUTCDay() + 7) % 7) * 86_400_000);
-      const id = uuidv7();
-      await tx.db.insert(callCycles).values({
-        tenantId,
-        id,
-        name: `${name} route ${agentIndex + 1}`,
-        description: `Weekly ${name} outlets of agent ${agentIndex + 1}`,
-        agentId,
-        startDate: dayString(start),
-        endDate: dayString(new Date(today.getTime() + 28 * 86_400_000)),
-        frequency: 'weekly',
-      });
-      const outletIds = [
-        ...new Set(
-          Array.from(
-            { length: VISITS_PER_DAY },
-            (_, slot) => outlets[routeOutlet(agentIndex, weekday, slot, outlets.length)]!.id,
-          ),
-        ),
-      ];
-      await tx.db
-        .insert(callCycleLocations)
-        .values(outletIds.map((outletId, i) => ({ tenantId, cycleId: id, outletId, position: i + 1 })));
-      routes.push({ id, agentIndex, weekday });
-    }
-  return routes;
-}
-
-/** Goals of the demo month: completed visits and shelf photos per agent, own-brand share per team. */
-async function insertGoals(
-  tx: Tx,
-  tenantId: string,
-  agents: string[],
-  teamIds: string[],
-  ownBrand: string | null,
-  today: Date,
-) {
-  const periodStart = dayString(new Date(today.getTime() - (DAYS - 1) * 86_400_000));
-  const periodEnd = dayString(today);
-  const goal = async (
-    name: string,
-    metric: (typeof goals.$inferInsert)['metric'],
-    target: string,
-    assignees: { userId?: string; teamId?: string }[],
-    brandId: string | null = null,
-  ) => {
-    const id = uuidv7();
-    await tx.db.insert(goals).values({ tenantId, id, name, metric, target, periodStart, periodEnd, brandId });
-    await tx.db.insert(goalAssignments).values(
-      assignees.map((a) => ({
-        tenantId,
-        goalId: id,
-        assigneeType: a.userId ? ('user' as const) : ('team' as const),
-        userId: a.userId ?? null,
-        teamId: a.teamId ?? null,
-      })),
-    );
-  };
-  await goal(
-    'Completed visits this month',
-    'visits_completed',
-    '60',
-    agents.map((userId) => ({ userId })),
-  );
-  await goal(
-    'Shelf photos this month',
-    'photos',
-    '25',
-    agents.map((userId) => ({ userId })),
-  );
-  if (ownBrand && teamIds.length)
-    await goal(
-      'Own brand shelf share',
-      'shelf_share',
-      '50',
-      teamIds.map((teamId) => ({ teamId })),
-      ownBrand,
-    );
-}
-
-async function insertSurveys(tx: Tx, tenantId: string, ownBrand: string | null) {
-  const shelfId = uuidv7();
-  const reviewId = uuidv7();
-  await tx.db.insert(surveys).values([
-    {
-      tenantId,
-      id: shelfId,
-      title: 'Shelf check',
-      description: 'Availability, facings and promotion of our brands at the outlet',
-      type: 'outlet',
-      brandId: ownBrand,
-    },
-    {
-      tenantId,
-      id: reviewId,
-      title: 'Visit self-review',
-      description: 'How the visit went, from the agent',
-      type: 'individual',
-    },
-  ]);
-  const q = (surveyId: string, position: number, text: string, type: string, extra: object = {}) => ({
-    tenantId,
-    id: uuidv7(),
-    surveyId,
-    position,
-    text,
-    type: type as (typeof surveyQuestions.$inferInsert)['type'],
-    ...extra,
-  });
-  const shelf = [
-    q(shelfId, 1, 'Is the outlet open?', 'yes_no', { required: true }),
-    q(shelfId, 2, 'Facings of our brands', 'number', { required: true, validation: { min: 0, max: 50 } }),
-    q(shelfId, 3, 'Promotion material', 'single_choice', { options: PROMO }),
-    q(shelfId, 4, 'Shelf photo', 'photo'),
-  ];
-  const review = [
-    q(reviewId, 1, 'How did the visit go?', 'rating', { required: true, validation: { min: 1, max: 5 } }),
-    q(reviewId, 2, 'Comment', 'text', { validation: { max_length: 500 } }),
-  ];
-  await tx.db.insert(surveyQuestions).values([...shelf, ...review]);
-  return { shelfId, reviewId, shelf: shelf.map((s) => s.id), review: review.map((s) => s.id) };
 }
 
 /** Cells of a 2×2 shelf grid shared out among two or three brands, own brands first. */

@@ -8,26 +8,23 @@ import {
   inTenant,
   parseSort,
   teamMembers,
-  teams,
   writeAudit,
 } from '../../identity/index.js';
 import { goalAssignments, goals } from '../tables/goals.tables.js';
 import { surveys } from '../tables/surveys.tables.js';
-import { userInScope } from '../visits/visits.repository.js';
 import {
   assignmentInScope,
   findGoalInScope,
   goalInScope,
-  teamsInScope,
   toGoalJson,
   visibleAssignmentCounts,
   visibleAssignments,
   type GoalRow,
 } from './goals.repository.js';
+import { assignGoal } from './assignments.js';
 import { goalProgressOf } from './progress.js';
 import type {
   AssignBody,
-  AssigneeInput,
   CreateGoalBody,
   Goal,
   GoalListQuery,
@@ -101,62 +98,6 @@ export function createGoalsService(deps: { db: Database }) {
       );
     if (row.archivedAt) throw goalArchived();
     return row;
-  }
-
-  /** Upserts assignments: users must be active and in scope, teams reachable by the caller. */
-  async function assign(tx: Tx, ctx: CallContext, goal: GoalRow, assignees: AssigneeInput[], path: string) {
-    const errors: FieldError[] = [];
-    const seen = new Set<string>();
-    const teamIds = assignees.filter((a) => a.type === 'team').map((a) => a.id);
-    const scoped = teamsInScope(tx, ctx.principal, ctx.tenantId);
-    const knownTeams = teamIds.length
-      ? await tx.db
-          .select({ id: teams.id })
-          .from(teams)
-          .where(
-            and(
-              eq(teams.tenantId, ctx.tenantId),
-              inArray(teams.id, teamIds),
-              scoped ? inArray(teams.id, scoped) : undefined,
-            ),
-          )
-      : [];
-    const teamOk = new Set(knownTeams.map((t) => t.id));
-    for (const [i, a] of assignees.entries()) {
-      const key = `${a.type}:${a.id}`;
-      if (seen.has(key)) errors.push({ path: `${path}/${i}/id`, message: 'listed twice' });
-      seen.add(key);
-      if (a.type === 'user' && !(await userInScope(tx, ctx.principal, ctx.tenantId, a.id)))
-        errors.push({ path: `${path}/${i}/id`, message: 'no such active user within your scope' });
-      if (a.type === 'team' && !teamOk.has(a.id))
-        errors.push({ path: `${path}/${i}/id`, message: 'no such team within your scope' });
-      if (goal.metric === 'shelf_share' && a.target && Number(a.target) > 100)
-        errors.push({
-          path: `${path}/${i}/target`,
-          message: 'a shelf share target is a percentage (at most 100)',
-        });
-      if (a.target !== undefined && a.target !== null && Number(a.target) <= 0)
-        errors.push({ path: `${path}/${i}/target`, message: 'must be greater than 0' });
-    }
-    if (errors.length) throw validationFailed(errors);
-    for (const a of assignees) {
-      const values = {
-        tenantId: ctx.tenantId,
-        goalId: goal.id,
-        assigneeType: a.type,
-        userId: a.type === 'user' ? a.id : null,
-        teamId: a.type === 'team' ? a.id : null,
-        target: a.target ?? null,
-      };
-      const target = a.type === 'user' ? goalAssignments.userId : goalAssignments.teamId;
-      await tx.db
-        .insert(goalAssignments)
-        .values(values)
-        .onConflictDoUpdate({
-          target: [goalAssignments.tenantId, goalAssignments.goalId, target],
-          set: { target: values.target, updatedAt: new Date() },
-        });
-    }
   }
 
   async function audit(
@@ -272,7 +213,7 @@ export function createGoalsService(deps: { db: Database }) {
             ...fields,
           })
           .returning();
-        if (body.assignees?.length) await assign(tx, ctx, row!, body.assignees, '/body/assignees');
+        if (body.assignees?.length) await assignGoal(tx, ctx, row!, body.assignees, '/body/assignees');
         const json = await present(tx, ctx, row!);
         await audit(tx, ctx, 'goal.create', row!.id, {
           after: { ...auditable(json), assignees: body.assignees ?? [] },
@@ -349,7 +290,7 @@ export function createGoalsService(deps: { db: Database }) {
     assign(ctx: CallContext, id: string, body: AssignBody) {
       return tenantTx(ctx, async (tx) => {
         const row = await changeable(tx, ctx, id);
-        await assign(tx, ctx, row, body.assignees, '/body/assignees');
+        await assignGoal(tx, ctx, row, body.assignees, '/body/assignees');
         await audit(tx, ctx, 'goal.assign', id, { after: { assignees: body.assignees } });
         return present(tx, ctx, row);
       });
