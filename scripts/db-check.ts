@@ -1,6 +1,6 @@
 /**
- * Fails when the Drizzle tables and the committed migrations disagree: regenerates into a copy of
- * migrations/ and compares. Run `npm run db:generate` to fix.
+ * Fails when the Drizzle tables (or their declared access) and the committed migrations disagree:
+ * regenerates into a copy of migrations/ and compares. Run `npm run db:generate` to fix.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -18,13 +18,19 @@ const committed = path.resolve('migrations');
 const scratch = path.relative(process.cwd(), mkdtempSync(path.resolve('.db-check-')));
 try {
   cpSync(committed, scratch, { recursive: true });
-  const output = execFileSync('npx', ['drizzle-kit', 'generate'], {
+  let output = execFileSync('npx', ['drizzle-kit', 'generate'], {
     env: { ...process.env, MIGRATIONS_OUT: scratch },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Table names such as import_errors appear in the listing, so only an error line counts.
   if (/^\s*(error|\[✗\])/im.test(output)) throw new Error(`drizzle-kit failed:\n${output}`);
+  // Table access declared next to the tables must be in a migration too (scripts/db-access.ts).
+  output += execFileSync('npx', ['tsx', 'scripts/db-access.ts'], {
+    env: { ...process.env, MIGRATIONS_OUT: scratch },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const before = new Set(listFiles(committed));
   const changed = listFiles(scratch).filter(
     (file) =>

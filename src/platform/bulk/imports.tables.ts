@@ -11,6 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped } from '../db/tenant-table.js';
+import { appAccess, READ_WRITE } from '../db/access.js';
 
 export const IMPORT_STATUSES = ['pending', 'validating', 'importing', 'completed', 'failed'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
@@ -64,6 +65,7 @@ export const importRuns = pgTable(
     check('import_runs_mode_check', sql`${t.mode} in ('insert', 'upsert-by-code')`),
   ],
 );
+appAccess(importRuns, READ_WRITE);
 
 /** Every rejected row of an import: its 1-based row number in the file, the column and why. */
 export const importErrors = pgTable(
@@ -86,3 +88,4 @@ export const importErrors = pgTable(
     index('import_errors_tenant_import_row_idx').on(t.tenantId, t.importId, t.rowNumber),
   ],
 );
+appAccess(importErrors, READ_WRITE);

@@ -13,6 +13,12 @@ export const JOB_SCHEMA = 'pgboss';
  * queue) need no grants: privileges are checked on the partitioned parent the INSERT names.
  * GRANT is idempotent, so this runs on every migrate.
  */
+/** The job tables the application role may touch, and how; the table-access test holds the database to it. */
+export const JOB_TABLE_ACCESS = {
+  queue: { table: ['SELECT'], columns: [] },
+  job: { table: ['INSERT'], columns: ['id'] },
+} as const;
+
 const GRANTS = `
   GRANT USAGE ON SCHEMA ${JOB_SCHEMA} TO ${APP_ROLE};
   GRANT SELECT ON ${JOB_SCHEMA}.queue TO ${APP_ROLE};

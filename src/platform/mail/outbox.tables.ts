@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from '../../lib/ids.js';
 import { tenantPolicy } from '../db/tenant-table.js';
+import { appAccess, APPEND_ONLY } from '../db/access.js';
 
 export const MAIL_STATUSES = ['queued', 'sent', 'failed', 'logged'] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
@@ -38,5 +39,6 @@ export const mailOutbox = pgTable(
     tenantPolicy(t.tenantId),
   ],
 );
+appAccess(mailOutbox, APPEND_ONLY);
 
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;

@@ -17,6 +17,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
 import { orgUnits, tenants, users } from '../../identity/index.js';
+import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 
 export const CUSTOMER_STATUSES = ['onboarding', 'active', 'at_risk', 'churned'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
@@ -80,6 +81,7 @@ export const customers = pgTable(
     ),
   ],
 );
+appAccess(customers, READ_WRITE);
 
 /** Points of sale: shops, campuses, pop-ups, partner outlets; optionally part of a customer chain. */
 export const outlets = pgTable(
@@ -113,6 +115,7 @@ export const outlets = pgTable(
     check('outlets_geofence_check', sql`${t.geofenceRadiusM} > 0`),
   ],
 );
+appAccess(outlets, READ_WRITE);
 
 export const warehouses = pgTable(
   'warehouses',
@@ -130,6 +133,7 @@ export const warehouses = pgTable(
     uniqueIndex('warehouses_tenant_code_key').on(t.tenantId, t.code),
   ],
 );
+appAccess(warehouses, READ_WRITE);
 
 /** Maps an id in an external system (ERP, POS, CRM) to a catalog entity of this tenant. */
 export const externalRefs = pgTable(
@@ -149,3 +153,4 @@ export const externalRefs = pgTable(
     index('external_refs_tenant_entity_idx').on(t.tenantId, t.entityType, t.entityId),
   ],
 );
+appAccess(externalRefs, READ_WRITE);

@@ -13,6 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
+import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 
 /** Product folders: a tree with a materialised path of ids (`/root-id/…/id/`). */
 export const productFolders = pgTable(
@@ -35,6 +36,7 @@ export const productFolders = pgTable(
     index('product_folders_tenant_parent_idx').on(t.tenantId, t.parentId),
   ],
 );
+appAccess(productFolders, READ_WRITE);
 
 /** Brands: own or competitor (shelf share compares them). */
 export const brands = pgTable(
@@ -55,6 +57,7 @@ export const brands = pgTable(
     uniqueIndex('brands_tenant_code_key').on(t.tenantId, t.code),
   ],
 );
+appAccess(brands, READ_WRITE);
 
 /** Files (images or PDFs) attached to a brand, stored through platform storage. */
 export const brandInfographics = pgTable(
@@ -77,6 +80,7 @@ export const brandInfographics = pgTable(
     index('brand_infographics_tenant_brand_idx').on(t.tenantId, t.brandId),
   ],
 );
+appAccess(brandInfographics, READ_WRITE);
 
 export const products = pgTable(
   'products',
@@ -115,6 +119,7 @@ export const products = pgTable(
     index('products_tenant_article_trgm_idx').using('gin', t.tenantId, t.article.op('gin_trgm_ops')),
   ],
 );
+appAccess(products, READ_WRITE);
 
 export const productVariants = pgTable(
   'product_variants',
@@ -136,6 +141,7 @@ export const productVariants = pgTable(
     index('product_variants_tenant_product_idx').on(t.tenantId, t.productId),
   ],
 );
+appAccess(productVariants, READ_WRITE);
 
 export const priceTypes = pgTable(
   'price_types',
@@ -147,6 +153,7 @@ export const priceTypes = pgTable(
   },
   (t) => [...tenantScoped(t), uniqueIndex('price_types_tenant_name_key').on(t.tenantId, t.name)],
 );
+appAccess(priceTypes, READ_WRITE);
 
 export const productPrices = pgTable(
   'product_prices',
@@ -170,6 +177,7 @@ export const productPrices = pgTable(
     index('product_prices_tenant_type_amount_idx').on(t.tenantId, t.priceTypeId, t.amount),
   ],
 );
+appAccess(productPrices, READ_WRITE);
 
 export const productBarcodes = pgTable(
   'product_barcodes',
@@ -189,3 +197,4 @@ export const productBarcodes = pgTable(
     index('product_barcodes_tenant_product_idx').on(t.tenantId, t.productId),
   ],
 );
+appAccess(productBarcodes, READ_WRITE);

@@ -16,6 +16,7 @@ import { outlets } from '../../catalog/index.js';
 import { tenants, users } from '../../identity/index.js';
 import { CALL_CYCLE_FREQUENCIES } from '../formulas.js';
 import { visits } from './visits.tables.js';
+import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 
 /** active → completed | cancelled; closed cycles keep their history but plan nothing new. */
 export const CALL_CYCLE_STATUSES = ['active', 'completed', 'cancelled'] as const;
@@ -52,6 +53,7 @@ export const callCycles = pgTable(
     check('call_cycles_dates_check', sql`${t.endDate} >= ${t.startDate}`),
   ],
 );
+appAccess(callCycles, READ_WRITE);
 
 /** The ordered outlets of a cycle; `frequency` overrides the cycle's for this outlet. */
 export const callCycleLocations = pgTable(
@@ -81,6 +83,7 @@ export const callCycleLocations = pgTable(
     ),
   ],
 );
+appAccess(callCycleLocations, READ_WRITE);
 
 /**
  * The planned visits of a cycle: one row per outlet and date. They go with their location (removing
@@ -113,3 +116,4 @@ export const callCycleSlots = pgTable(
     check('call_cycle_slots_visit_check', sql`(${t.status} = 'visited') = (${t.visitId} is not null)`),
   ],
 );
+appAccess(callCycleSlots, READ_WRITE);

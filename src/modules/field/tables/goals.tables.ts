@@ -16,6 +16,7 @@ import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/te
 import { brands } from '../../catalog/index.js';
 import { teams, tenants, users } from '../../identity/index.js';
 import { surveys } from './surveys.tables.js';
+import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 
 export const GOAL_METRICS = [
   'visits_completed',
@@ -68,6 +69,7 @@ export const goals = pgTable(
     check('goals_shelf_share_brand_check', sql`${t.metric} <> 'shelf_share' or ${t.brandId} is not null`),
   ],
 );
+appAccess(goals, READ_WRITE);
 
 /**
  * Who works towards a goal: a user or a team, with its own target (null: the goal's). `reported_*`
@@ -110,3 +112,4 @@ export const goalAssignments = pgTable(
     check('goal_assignments_reported_check', sql`${t.reportedValue} is null or ${t.reportedValue} >= 0`),
   ],
 );
+appAccess(goalAssignments, READ_WRITE);

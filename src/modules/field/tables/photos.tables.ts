@@ -16,6 +16,7 @@ import { tenantColumns, tenantScoped } from '../../../platform/db/tenant-table.j
 import { brands, outlets } from '../../catalog/index.js';
 import { users } from '../../identity/index.js';
 import { visits } from './visits.tables.js';
+import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 
 export const PHOTO_PURPOSES = ['shelf', 'display', 'outside', 'board', 'id'] as const;
 export type PhotoPurpose = (typeof PHOTO_PURPOSES)[number];
@@ -70,6 +71,7 @@ export const photos = pgTable(
     check('photos_grid_check', sql`${t.gridRows} between 1 and 20 and ${t.gridCols} between 1 and 20`),
   ],
 );
+appAccess(photos, READ_WRITE);
 
 /** The grid cells (and optionally the area %) a brand occupies on one shelf photo. */
 export const shelfQuadrants = pgTable(
@@ -96,3 +98,4 @@ export const shelfQuadrants = pgTable(
     check('shelf_quadrants_area_check', sql`${t.areaPercent} is null or ${t.areaPercent} between 0 and 100`),
   ],
 );
+appAccess(shelfQuadrants, READ_WRITE);

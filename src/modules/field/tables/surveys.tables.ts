@@ -14,6 +14,7 @@ import {
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
 import { brands } from '../../catalog/index.js';
 import { tenants } from '../../identity/index.js';
+import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 
 export const SURVEY_TYPES = ['individual', 'outlet'] as const;
 export type SurveyType = (typeof SURVEY_TYPES)[number];
@@ -59,6 +60,7 @@ export const surveys = pgTable(
     check('surveys_type_check', sql`${t.type} in ('individual', 'outlet')`),
   ],
 );
+appAccess(surveys, READ_WRITE);
 
 /**
  * Ordered questions of a survey. An answered question is archived instead of deleted, so the
@@ -97,3 +99,4 @@ export const surveyQuestions = pgTable(
     ),
   ],
 );
+appAccess(surveyQuestions, READ_WRITE);

@@ -17,6 +17,7 @@ import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/te
 import { outlets } from '../../catalog/index.js';
 import { tenants, users } from '../../identity/index.js';
 import { surveyQuestions, surveys } from './surveys.tables.js';
+import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 
 /** planned → in_progress → completed | cancelled | missed (missed is set by call-cycle planning). */
 export const VISIT_STATUSES = ['planned', 'in_progress', 'completed', 'cancelled', 'missed'] as const;
@@ -78,6 +79,7 @@ export const visits = pgTable(
     check('visits_type_check', sql`${t.visitType} in ('planned', 'unplanned', 'follow_up')`),
   ],
 );
+appAccess(visits, READ_WRITE);
 
 /** One answer per question of a completed visit; `value` holds the JSON the question type allows. */
 export const visitAnswers = pgTable(
@@ -100,3 +102,4 @@ export const visitAnswers = pgTable(
     index('visit_answers_tenant_question_idx').on(t.tenantId, t.questionId),
   ],
 );
+appAccess(visitAnswers, READ_WRITE);

@@ -1,5 +1,6 @@
 import { boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped } from '../../../platform/db/tenant-table.js';
+import { appAccess, APPEND_ONLY } from '../../../platform/db/access.js';
 
 export interface AuditChanges {
   before?: Record<string, unknown>;
@@ -33,3 +34,4 @@ export const auditLog = pgTable(
     index('audit_log_tenant_actor_idx').on(t.tenantId, t.actorUserId, t.at),
   ],
 );
+appAccess(auditLog, APPEND_ONLY);

@@ -11,6 +11,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantPolicy, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
 import { users } from './users.tables.js';
+import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 
 /**
  * The org tree (region → area → territory, any depth). `path` is the materialised path of ids
@@ -35,6 +36,7 @@ export const orgUnits = pgTable(
     index('org_units_tenant_path_idx').on(t.tenantId, t.path),
   ],
 );
+appAccess(orgUnits, READ_WRITE);
 
 export const teams = pgTable(
   'teams',
@@ -54,6 +56,7 @@ export const teams = pgTable(
     index('teams_tenant_leader_idx').on(t.tenantId, t.leaderId),
   ],
 );
+appAccess(teams, READ_WRITE);
 
 export const teamMembers = pgTable(
   'team_members',
@@ -75,3 +78,4 @@ export const teamMembers = pgTable(
     tenantPolicy(t.tenantId),
   ],
 );
+appAccess(teamMembers, READ_WRITE);

@@ -11,6 +11,7 @@ import {
 import { tenantColumns, tenantPolicy, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
 import { tenants } from './tenants.tables.js';
 import { users } from './users.tables.js';
+import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 
 /** Built-in roles (created with every tenant) and the tenant's custom roles. */
 export const roles = pgTable(
@@ -30,6 +31,7 @@ export const roles = pgTable(
     uniqueIndex('roles_tenant_key_key').on(t.tenantId, t.key),
   ],
 );
+appAccess(roles, READ_WRITE);
 
 export const userRoles = pgTable(
   'user_roles',
@@ -49,3 +51,4 @@ export const userRoles = pgTable(
     tenantPolicy(t.tenantId),
   ],
 );
+appAccess(userRoles, READ_WRITE);

@@ -1,6 +1,7 @@
 import { foreignKey, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped } from '../../../platform/db/tenant-table.js';
 import { users } from './users.tables.js';
+import { appAccess, NO_DELETE } from '../../../platform/db/access.js';
 
 /**
  * A signed-in device. Its refresh tokens form one family: each refresh rotates the token, and a
@@ -27,6 +28,7 @@ export const sessions = pgTable(
     index('sessions_tenant_user_idx').on(t.tenantId, t.userId),
   ],
 );
+appAccess(sessions, NO_DELETE);
 
 export const refreshTokens = pgTable(
   'refresh_tokens',
@@ -48,6 +50,7 @@ export const refreshTokens = pgTable(
     uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
   ],
 );
+appAccess(refreshTokens, NO_DELETE);
 
 export const passwordResetTokens = pgTable(
   'password_reset_tokens',
@@ -67,3 +70,4 @@ export const passwordResetTokens = pgTable(
     uniqueIndex('password_reset_tokens_hash_key').on(t.tokenHash),
   ],
 );
+appAccess(passwordResetTokens, NO_DELETE);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { jsonb, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from '../../../lib/ids.js';
 import { appRole, currentTenantId, timestamps } from '../../../platform/db/tenant-table.js';
+import { appAccess } from '../../../platform/db/access.js';
 
 /** Tenant settings with their defaults; stored as JSON so new settings need no migration. */
 export interface TenantSettings {
@@ -47,3 +48,4 @@ export const tenants = pgTable(
     }),
   ],
 );
+appAccess(tenants, ['select', 'update']);

@@ -12,6 +12,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
 import { tenants } from './tenants.tables.js';
+import { appAccess, NO_DELETE } from '../../../platform/db/access.js';
 
 export const USER_STATUSES = ['active', 'inactive'] as const;
 
@@ -57,3 +58,4 @@ export const users = pgTable(
     index('users_tenant_manager_idx').on(t.tenantId, t.managerId),
   ],
 );
+appAccess(users, NO_DELETE);
