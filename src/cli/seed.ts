@@ -34,7 +34,7 @@ export async function seedCommand(rawConfig: Config, options: SeedOptions = {}):
       process.stdout.write(`Demo logins:\n${formatLogins(logins)}`);
       if (scale !== undefined) {
         progress.step(`Generating ${scale} visits`);
-        const result = await seedFieldScale(db, {
+        const result = await seedFieldScale(app.platform.system, {
           visits: scale,
           tenant: options.tenant,
           onProgress: (done, total) => progress.count('Scale data', done, total),

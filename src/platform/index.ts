@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { createBulkImports } from './bulk/index.js';
 import type { ImportEntity } from './bulk/index.js';
+import { createSystemAccess } from './db/system.js';
 import type { Database } from './db/types.js';
 import { createTokenService } from './http/tokens.js';
 import { createJobQueue, type JobLogger, type JobQueueOptions } from './jobs/index.js';
@@ -55,6 +56,7 @@ export function createPlatform(
   return {
     config,
     db,
+    system: createSystemAccess(db, log),
     tokens: createTokenService(config.jwtSecret),
     metrics,
     jobs,

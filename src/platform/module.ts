@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PrincipalResolver } from './http/auth.js';
 import type { Config } from '../config.js';
 import type { BulkImports, ImportEntity } from './bulk/index.js';
+import type { SystemAccess } from './db/system.js';
 import type { Database } from './db/types.js';
 import type { TokenService } from './http/tokens.js';
 import type { JobQueue } from './jobs/types.js';
@@ -13,7 +14,10 @@ import type { FileStorage } from './storage/types.js';
 /** The machinery every module receives; modules take only the parts they need into their services. */
 export interface Platform {
   config: Config;
+  /** Tenant transactions; the owner role only through `system`. */
   db: Database;
+  /** The named ways to run as the database owner: cross-tenant jobs, super-admin work, seeding. */
+  system: SystemAccess;
   tokens: TokenService;
   metrics: Metrics;
   jobs: JobQueue;

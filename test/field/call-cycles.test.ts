@@ -210,7 +210,7 @@ describe('field: call cycles', () => {
       [D(-3), 'planned'],
       [D(4), 'planned'],
     ]);
-    const markMissed = createMarkMissedHandler(t.app.platform.db);
+    const markMissed = createMarkMissedHandler(t.app.platform.system);
     expect(await markMissed({ today: D(5) })).toBeGreaterThanOrEqual(2);
     expect(await slotStatuses()).toEqual([
       [D(-3), 'missed'],

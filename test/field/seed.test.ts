@@ -104,7 +104,7 @@ describe('field demo and scale data', () => {
   it('scale seed adds N visits with about N/5 photos and their shelf marks, set-based', async () => {
     const before = await counts();
     const progress: number[] = [];
-    const result = await seedFieldScale(t.app.platform.db, {
+    const result = await seedFieldScale(t.app.platform.system, {
       visits: 2_500,
       batchSize: 1_500,
       onProgress: (done) => progress.push(done),
@@ -130,7 +130,7 @@ describe('field demo and scale data', () => {
       `/analytics/shelf-share?from=${new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10)}`,
     );
     expect(share.photos).toBeGreaterThanOrEqual(500);
-    const again = await seedFieldScale(t.app.platform.db, { visits: 100 });
+    const again = await seedFieldScale(t.app.platform.system, { visits: 100 });
     expect([again.visits, again.photos, again.agentsAdded]).toEqual([100, 20, 0]);
     const scaleAgent = await t.app.inject({
       method: 'POST',
@@ -138,7 +138,7 @@ describe('field demo and scale data', () => {
       payload: { email: 'scale-agent-00001@demo.scale.local', password: 'Demo1234!' },
     });
     expect(scaleAgent.statusCode).toBe(401);
-    await expect(seedFieldScale(t.app.platform.db, { visits: 10, tenant: 'no-such-tenant' })).rejects.toThrow(
+    await expect(seedFieldScale(t.app.platform.system, { visits: 10, tenant: 'no-such-tenant' })).rejects.toThrow(
       /No tenant/,
     );
   });

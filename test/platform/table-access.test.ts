@@ -3,6 +3,8 @@ import { uuidv7 } from '../../src/lib/ids.js';
 import { declaredTables } from '../../src/platform/db/declared-tables.js';
 import { APP_ROLE, type Database } from '../../src/platform/db/index.js';
 import { sqlState } from '../../src/platform/db/pg-errors.js';
+import { createSystemAccess } from '../../src/platform/db/system.js';
+import { AppError } from '../../src/platform/http/errors.js';
 import { JOB_SCHEMA, JOB_TABLE_ACCESS } from '../../src/platform/jobs/schema.js';
 import { bareProbe } from '../fixtures/probe.tables.js';
 import { createTestDatabase, driverUnderTest, type TestDatabase } from '../harness/database.js';
@@ -120,5 +122,22 @@ describe(`table access (${driverUnderTest})`, () => {
       return rows[0]!.privileges;
     });
     expect(privileges).toEqual([]);
+  });
+
+  it('lets module code run as the owner only through named doors, and super-admin work only for super admins', async () => {
+    const seen: unknown[] = [];
+    const system = createSystemAccess(db, { debug: (obj) => seen.push(obj) });
+    const count = (tx: Parameters<Parameters<typeof system.seed>[0]>[0]) =>
+      tx.sql.query<{ n: number }>('select count(*)::int as n from tenants').then((r) => r.rows[0]!.n);
+    await expect(system.crossTenantJob('test.job', count)).resolves.toBeGreaterThanOrEqual(0);
+    await expect(
+      system.asSuperAdmin({ isSuperAdmin: true, userId: uuidv7() }, count),
+    ).resolves.toBeGreaterThanOrEqual(0);
+    const refused = system.asSuperAdmin({ isSuperAdmin: false, userId: uuidv7() }, count);
+    await expect(refused).rejects.toSatisfy((e) => e instanceof AppError && e.status === 403);
+    expect(seen).toEqual([
+      { system: { kind: 'cross-tenant-job', job: 'test.job' } },
+      { system: { kind: 'super-admin', userId: expect.any(String) } },
+    ]);
   });
 });

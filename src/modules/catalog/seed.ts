@@ -47,7 +47,7 @@ const PRODUCTS: [string, string, string, number, string][] = [
 ];
 
 async function demoTenant(platform: Platform): Promise<{ tenantId: string; ownerId: string | null } | null> {
-  return platform.db.withSystem(async (tx) => {
+  return platform.system.seed(async (tx) => {
     const { rows } = await tx.sql.query<{ id: string; owner: string | null }>(
       `select t.id, (select u.id from users u where u.tenant_id = t.id and lower(u.email) like 'agent@%' limit 1) as owner
        from tenants t where t.slug = 'demo'`,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Database, Tx } from '../../platform/db/types.js';
+import type { SystemAccess } from '../../platform/db/system.js';
+import type { Tx } from '../../platform/db/types.js';
 import { hashPassword } from '../identity/index.js';
 
 /**
@@ -164,8 +165,10 @@ q as (
 select (select count(*) from v)::int as visits, (select count(*) from p)::int as photos,
   (select count(*) from q)::int as quadrants`;
 
-async function analyze(db: Database) {
-  for (const table of ['visits', 'photos', 'shelf_quadrants']) await db.query(`analyze ${table}`);
+async function analyze(system: SystemAccess) {
+  await system.seed(async (tx) => {
+    for (const table of ['visits', 'photos', 'shelf_quadrants']) await tx.sql.query(`analyze ${table}`);
+  });
 }
 
 async function tenantOf(tx: Tx, slug: string) {
@@ -179,18 +182,18 @@ async function tenantOf(tx: Tx, slug: string) {
   return rows[0];
 }
 
-export async function seedFieldScale(db: Database, options: ScaleOptions): Promise<ScaleResult> {
+export async function seedFieldScale(system: SystemAccess, options: ScaleOptions): Promise<ScaleResult> {
   const slug = options.tenant ?? 'demo';
   const total = Math.floor(options.visits);
   if (!Number.isFinite(total) || total < 1)
     throw new ScaleSeedError('--scale needs a positive number of visits');
-  const tenant = await db.withSystem((tx) => tenantOf(tx, slug));
+  const tenant = await system.seed((tx) => tenantOf(tx, slug));
   if (!tenant) throw new ScaleSeedError(`No tenant "${slug}"; run the demo seed first.`);
   if (tenant.outlets === 0 || tenant.brands === 0)
     throw new ScaleSeedError(`Tenant "${slug}" needs outlets and brands for scale data.`);
   const agentCount = Math.min(MAX_SCALE_AGENTS, Math.ceil(total / VISITS_PER_AGENT));
   const passwordHash = await hashPassword(randomBytes(24).toString('base64url'));
-  const agentsAdded = await db.withSystem(async (tx) => {
+  const agentsAdded = await system.seed(async (tx) => {
     const { rows } = await tx.sql.query(AGENTS_SQL, [tenant.id, slug, passwordHash, agentCount]);
     return rows.length;
   });
@@ -205,7 +208,7 @@ export async function seedFieldScale(db: Database, options: ScaleOptions): Promi
   let size = Math.min(batch, FIRST_BATCH);
   for (let start = 0; start < total; start += size, size = Math.min(batch, size * 2)) {
     const end = Math.min(total, start + size);
-    const counts = await db.withSystem(async (tx) => {
+    const counts = await system.seed(async (tx) => {
       const { rows } = await tx.sql.query<{ visits: number; photos: number; quadrants: number }>(BATCH_SQL, [
         tenant.id,
         offset + start + 1,
@@ -215,7 +218,7 @@ export async function seedFieldScale(db: Database, options: ScaleOptions): Promi
       ]);
       return rows[0]!;
     });
-    await analyze(db);
+    await analyze(system);
     result.visits += Number(counts.visits);
     result.photos += Number(counts.photos);
     result.quadrants += Number(counts.quadrants);

@@ -1,9 +1,9 @@
 import { defineJob } from '../../../platform/jobs/index.js';
 import type { Platform } from '../../../platform/module.js';
-import { markMissedSlots } from './slots.js';
+import { MARK_MISSED_JOB, markMissedSlots } from './slots.js';
 
 /** Marks yesterday's (and any older) unvisited planned slots as missed, in every tenant. */
-export const markMissedSlotsJob = defineJob<{ today?: string }>('field.call-cycles.mark-missed');
+export const markMissedSlotsJob = defineJob<{ today?: string }>(MARK_MISSED_JOB);
 
 /** Shortly after midnight UTC, when yesterday's slots can no longer be fulfilled on their day. */
 export const MARK_MISSED_CRON = '10 0 * * *';
@@ -14,14 +14,14 @@ const todayUtc = () => new Date().toISOString().slice(0, 10);
  * The job handler as a plain function: `today` in the data pins the day (reruns and tests),
  * otherwise the current UTC day. Idempotent: only still-planned slots change.
  */
-export function createMarkMissedHandler(db: Platform['db']) {
+export function createMarkMissedHandler(system: Platform['system']) {
   return async (data: { today?: string } = {}): Promise<number> =>
-    markMissedSlots(db, data.today ?? todayUtc());
+    markMissedSlots(system, data.today ?? todayUtc());
 }
 
 /** Registers the handler (API and worker processes alike, before the queue starts). */
-export function registerCallCycleJobs(platform: Pick<Platform, 'db' | 'jobs'>): void {
-  const handler = createMarkMissedHandler(platform.db);
+export function registerCallCycleJobs(platform: Pick<Platform, 'system' | 'jobs'>): void {
+  const handler = createMarkMissedHandler(platform.system);
   platform.jobs.register(
     markMissedSlotsJob,
     async (data) => {

@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, inArray, lt, ne, notInArray, or } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { SystemAccess } from '../../../platform/db/system.js';
+import type { Tx } from '../../../platform/db/types.js';
 import { addDays, scheduleDates, slotsFulfilledBy, type OpenSlot } from '../formulas.js';
 import { callCycleLocations, callCycles, callCycleSlots } from '../tables/call-cycles.tables.js';
 import { visits } from '../tables/visits.tables.js';
@@ -183,12 +184,15 @@ export async function markSlotsVisitedByVisit(tx: Tx, tenantId: string, visit: V
     await fulfil(tx, tenantId, slot.id, visit.id);
 }
 
+/** The daily job that marks missed slots (its name is also why it may work across tenants). */
+export const MARK_MISSED_JOB = 'field.call-cycles.mark-missed';
+
 /**
  * The daily job's work: planned slots dated before `today` become missed, in every tenant (a system
  * transaction, so RLS does not narrow it to one). Running it again changes nothing.
  */
-export async function markMissedSlots(db: Pick<Database, 'withSystem'>, today: string): Promise<number> {
-  return db.withSystem(async (tx) => {
+export async function markMissedSlots(system: SystemAccess, today: string): Promise<number> {
+  return system.crossTenantJob(MARK_MISSED_JOB, async (tx) => {
     const rows = await tx.db
       .update(callCycleSlots)
       .set({ status: 'missed', updatedAt: new Date() })

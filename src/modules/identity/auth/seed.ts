@@ -36,7 +36,7 @@ async function insertUnit(
  */
 export async function seedIdentityDemo(platform: Platform): Promise<DemoLogin[]> {
   const logins: DemoLogin[] = [];
-  await platform.db.withSystem(async (tx) => {
+  await platform.system.seed(async (tx) => {
     const [root] = await tx.db
       .select({ id: users.id })
       .from(users)

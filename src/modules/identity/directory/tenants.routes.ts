@@ -37,7 +37,7 @@ export function tenantRoutes(app: FastifyInstance, tenants: TenantsService): voi
         response: { 200: ListEnvelope('tenants', Tenant) },
       },
     },
-    async (request) => tenants.list(request.query),
+    async (request) => tenants.list(caller(request), request.query),
   );
 
   app.post<{ Body: CreateTenantBodyT }>(

@@ -1,4 +1,5 @@
 import { isSupportedCountry } from 'libphonenumber-js';
+import type { SystemAccess } from '../../../platform/db/system.js';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
@@ -70,19 +71,20 @@ export interface TenantCaller {
  */
 export function createTenantsService(deps: {
   db: Database;
+  system: SystemAccess;
   permissions: readonly PermissionDefinition[];
   sessionCache?: SessionCache;
 }) {
   const cache = deps.sessionCache ?? noSessionCache;
   /** Super admin: system transaction. Admin: own tenant only (anything else reads as missing). */
   function run<T>(caller: TenantCaller, id: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    if (caller.principal.isSuperAdmin) return deps.db.withSystem(fn);
+    if (caller.principal.isSuperAdmin) return deps.system.asSuperAdmin(caller.principal, fn);
     if (caller.principal.tenantId !== id) throw notFound('Tenant');
     return deps.db.withTenant({ tenantId: id, userId: caller.principal.userId }, fn);
   }
 
   async function setStatus(caller: TenantCaller, id: string, status: 'active' | 'suspended') {
-    const tenant = await deps.db.withSystem(async (tx) => {
+    const tenant = await deps.system.asSuperAdmin(caller.principal, async (tx) => {
       const current = await repo.findTenant(tx, id, { forUpdate: true });
       if (!current) throw notFound('Tenant');
       if (current.status === status) return toTenantJson(current);
@@ -105,8 +107,8 @@ export function createTenantsService(deps: {
   }
 
   return {
-    list(query: TenantListQuery) {
-      return deps.db.withSystem(async (tx) => {
+    list(caller: TenantCaller, query: TenantListQuery) {
+      return deps.system.asSuperAdmin(caller.principal, async (tx) => {
         const { rows, total } = await repo.listTenants(tx, query);
         return { tenants: rows.map(toTenantJson), total, limit: query.limit, offset: query.offset };
       });
@@ -129,7 +131,7 @@ export function createTenantsService(deps: {
         '/body/admin/password',
       );
       const phone = normalisePhone(body.admin.phone, settings.default_phone_region, '/body/admin/phone');
-      return deps.db.withSystem(async (tx) => {
+      return deps.system.asSuperAdmin(caller.principal, async (tx) => {
         const { tenantId, adminId } = await provisionTenant(
           tx,
           deps.permissions,

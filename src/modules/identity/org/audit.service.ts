@@ -1,6 +1,8 @@
 import { and, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
+import type { SystemAccess } from '../../../platform/db/system.js';
 import type { Database, Tx } from '../../../platform/db/types.js';
+import type { Principal } from '../../../platform/http/auth.js';
 import { IsoDateTime, PaginationQuery, Uuid } from '../../../platform/http/schemas.js';
 import { auditLog } from '../tables/audit.tables.js';
 import { inTenant, iso, type CallContext } from '../directory/context.js';
@@ -79,11 +81,12 @@ async function search(tx: Tx, query: AuditAllQuery, tenantId: string | undefined
 }
 
 /** The append-only audit log: a tenant's own rows, or (super_admin) every tenant's. */
-export function createAuditService(deps: { db: Database }) {
+export function createAuditService(deps: { db: Database; system: SystemAccess }) {
   return {
     list: (ctx: CallContext, query: AuditQuery) =>
       inTenant(deps, ctx, (tx) => search(tx, query, ctx.tenantId)),
-    listAll: (query: AuditAllQuery) => deps.db.withSystem((tx) => search(tx, query, query.tenant_id)),
+    listAll: (caller: Principal, query: AuditAllQuery) =>
+      deps.system.asSuperAdmin(caller, (tx) => search(tx, query, query.tenant_id)),
   };
 }
 

@@ -8,7 +8,7 @@ import { createTeamsService } from './teams.service.js';
 
 /** Org units, teams, the audit log and admin activity. */
 export async function orgRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
-  const deps = { db: platform.db };
+  const deps = { db: platform.db, system: platform.system };
   orgUnitRoutes(app, createOrgUnitsService(deps));
   teamRoutes(app, createTeamsService(deps));
   auditRoutes(app, createAuditService(deps), createActivityService(deps));

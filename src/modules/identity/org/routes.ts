@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { requirePrincipal } from '../../../platform/http/auth.js';
 import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
 import { callContext } from '../directory/context.js';
 import {
@@ -222,7 +223,7 @@ export function auditRoutes(app: FastifyInstance, audit: AuditService, activity:
         response: { 200: ListEnvelope('audit', AuditEntry) },
       },
     },
-    async (request) => audit.listAll(request.query),
+    async (request) => audit.listAll(requirePrincipal(request), request.query),
   );
   app.get<{ Querystring: ActivityQueryT }>(
     '/admin/users/activity',
