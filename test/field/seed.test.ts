@@ -138,8 +138,8 @@ describe('field demo and scale data', () => {
       payload: { email: 'scale-agent-00001@demo.scale.local', password: 'Demo1234!' },
     });
     expect(scaleAgent.statusCode).toBe(401);
-    await expect(seedFieldScale(t.app.platform.system, { visits: 10, tenant: 'no-such-tenant' })).rejects.toThrow(
-      /No tenant/,
-    );
+    await expect(
+      seedFieldScale(t.app.platform.system, { visits: 10, tenant: 'no-such-tenant' }),
+    ).rejects.toThrow(/No tenant/);
   });
 });

@@ -10,7 +10,12 @@ import { createUsersService } from './users.service.js';
 
 /** Users, roles and permissions, tenants. */
 export async function directoryRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
-  const deps = { db: platform.db, system: platform.system, permissions: platform.permissions, sessionCache: principalCache };
+  const deps = {
+    db: platform.db,
+    system: platform.system,
+    permissions: platform.permissions,
+    sessionCache: principalCache,
+  };
   userRoutes(app, createUsersService(deps));
   roleRoutes(app, createRolesService(deps));
   tenantRoutes(app, createTenantsService(deps));
