@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/lib/ids.js';
 import { declaredTables } from '../../src/platform/db/declared-tables.js';
-import { APP_ROLE, type Database } from '../../src/platform/db/index.js';
+import { APP_ROLE, openDatabase, type Database } from '../../src/platform/db/index.js';
 import { sqlState } from '../../src/platform/db/pg-errors.js';
+import { migrateDatabase } from '../../src/platform/db/migrate.js';
 import { createSystemAccess } from '../../src/platform/db/system.js';
 import { AppError } from '../../src/platform/http/errors.js';
 import { JOB_SCHEMA, JOB_TABLE_ACCESS } from '../../src/platform/jobs/schema.js';
@@ -140,4 +141,21 @@ describe(`table access (${driverUnderTest})`, () => {
       { system: { kind: 'super-admin', userId: expect.any(String) } },
     ]);
   });
+
+  it.skipIf(driverUnderTest !== 'postgres')(
+    'refuses to migrate as an owner that cannot bypass RLS',
+    async () => {
+      const role = `salesops_weak_${uuidv7().slice(-8)}`;
+      await db.withSystem((tx) => tx.sql.query(`create role "${role}" login`));
+      const url = new URL(database.url!);
+      url.username = role;
+      const weak = await openDatabase({ driver: 'postgres', url: url.toString(), poolSize: 1 });
+      try {
+        await expect(migrateDatabase(weak)).rejects.toThrow(/BYPASSRLS/);
+      } finally {
+        await weak.close();
+        await db.withSystem((tx) => tx.sql.query(`drop role "${role}"`));
+      }
+    },
+  );
 });
