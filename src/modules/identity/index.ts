@@ -3,6 +3,7 @@ import { authRoutes, identityPrincipalResolver, seedIdentityDemo } from './auth/
 import { directoryRoutes } from './directory/index.js';
 import { orgRoutes } from './org/index.js';
 import { IDENTITY_PERMISSIONS } from './permissions.js';
+import { identityUsersInScope } from './scope.js';
 
 /**
  * Identity: tenants, users, roles and permissions, org units and teams, auth flows and sessions,
@@ -12,6 +13,7 @@ export const identityModule: SalesOpsModule = {
   name: 'identity',
   permissions: IDENTITY_PERMISSIONS,
   principalResolver: identityPrincipalResolver,
+  usersInScope: identityUsersInScope,
   async routes(app, platform) {
     await authRoutes(app, platform);
     await directoryRoutes(app, platform);
@@ -29,5 +31,4 @@ export { orgUnits } from './tables/org.tables.js';
 export { tenants } from './tables/tenants.tables.js';
 export { users } from './tables/users.tables.js';
 export { teamMembers, teams } from './tables/org.tables.js';
-export { registerActivityCounter, type ActivityCounter } from './org/index.js';
 export { hashPassword } from './passwords.js';
