@@ -24,11 +24,24 @@ export const identityModule: SalesOpsModule = {
 
 export { scopePredicate } from './scope.js';
 export { auditSourceOf, writeAudit, type AuditSource } from './audit.js';
-export { PLATFORM_TENANT_ID } from './tables/tenants.tables.js';
 export { diff } from './audit.js';
 export { callContext, inTenant, iso, likeEscape, parseSort, type CallContext } from './directory/context.js';
-export { orgUnits } from './tables/org.tables.js';
-export { tenants } from './tables/tenants.tables.js';
-export { users } from './tables/users.tables.js';
-export { teamMembers, teams } from './tables/org.tables.js';
 export { hashPassword } from './passwords.js';
+export {
+  isActiveUserInScope,
+  membersOfTeams,
+  orgUnitCodesByIds,
+  orgUnitIdsAmong,
+  orgUnitIdsByCode,
+  teamIdsInScope,
+  teamInScopePredicate,
+  teamOfMemberPredicate,
+  userFacts,
+  userIdsByEmails,
+  type UserFacts,
+} from './lookups.js';
+export { checkPasswordPolicy } from './passwords.js';
+export { IDENTITY_PERMISSIONS } from './permissions.js';
+export { createSuperAdmin } from './auth/repository.js';
+export { slugify } from './auth/service.js';
+export { provisionTenant } from './tenants/provision.js';
