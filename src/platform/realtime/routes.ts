@@ -88,18 +88,20 @@ export async function registerRealtimeRoutes(
     async (request, reply) => {
       // Everything that can fail answers with a problem document before the response is taken over.
       const { tenantId, userId } = requireTenant(request);
+      const topics = request.query.topics ? [...new Set(request.query.topics.split(','))] : undefined;
+      const principal = requirePrincipal(request);
+      checkRequestedTopics(realtime, principal, topics);
+      // The data scope is resolved once, here: each event is then a set lookup (see the README).
+      const access: SubscriberAccess = {
+        hasPermission: (permission) => hasPermission(principal, permission),
+        owners: lowerCased(await usersInScope(principal, tenantId)),
+      };
+      // Checked after the await: shutdown may have begun while the scope was being resolved.
       if (closing) {
         throw new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; reconnect shortly.', {
           retryAfterSeconds: 1,
         });
       }
-      const topics = request.query.topics ? [...new Set(request.query.topics.split(','))] : undefined;
-      const principal = requirePrincipal(request);
-      checkRequestedTopics(realtime, principal, topics);
-      const access: SubscriberAccess = {
-        hasPermission: (permission) => hasPermission(principal, permission),
-        owners: lowerCased(await usersInScope(principal, tenantId)),
-      };
 
       // Subscribe first: an invalid filter must still fail as a normal error response. Events are only
       // ever delivered from a later tick (the NOTIFY callback), so `stream` is set by then.
