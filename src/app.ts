@@ -62,6 +62,9 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const modules = deps.modules ?? allModules;
+  // Checked before anything opens: two principal resolvers or a duplicate topic refuse to boot.
+  const { principalResolver, usersInScope, ...contributions } = contributionsOf(modules);
   const ownsDb = !deps.db;
   const db =
     deps.db ??
@@ -71,11 +74,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 })
     : undefined;
-  const modules = deps.modules ?? allModules;
-  const runtime = createPlatform(config, db, app.log, {
-    jobOptions: deps.jobOptions,
-    ...contributionsOf(modules),
-  });
+  const runtime = createPlatform(config, db, app.log, { jobOptions: deps.jobOptions, ...contributions });
   for (const module of modules) module.registerJobs?.(runtime);
   const { start: _start, stopRealtime: _stopRealtime, stopJobs: _stopJobs, ...platform } = runtime;
   app.decorate('platform', platform satisfies Platform);
@@ -92,10 +91,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   });
   registerErrorHandling(app);
   registerNotFound(app);
-  const moduleResolver = modules.find((m) => m.principalResolver)?.principalResolver?.(platform);
-  registerAuth(app, platform.tokens, deps.resolvePrincipal ?? moduleResolver ?? defaultPrincipalResolver, {
-    publicPrefixes: ['/docs', '*'],
-  });
+  const resolvePrincipal = deps.resolvePrincipal ?? principalResolver?.(platform) ?? defaultPrincipalResolver;
+  registerAuth(app, platform.tokens, resolvePrincipal, { publicPrefixes: ['/docs', '*'] });
   registerHttpMetrics(app, platform.metrics);
   await registerProtections(app, config, redis);
   await registerOpenApi(app, VERSION);
@@ -105,7 +102,10 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   await app.register(
     async (api) => {
       await api.register(async (scope) =>
-        registerRealtimeRoutes(scope, platform.realtime, deps.realtimeRoutes),
+        registerRealtimeRoutes(scope, platform.realtime, {
+          usersInScope: usersInScope?.(platform),
+          ...deps.realtimeRoutes,
+        }),
       );
       await api.register(async (scope) => platform.imports.routes(scope));
       for (const module of modules) {

@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { Config } from '../config.js';
-import { createSuperAdmin } from '../modules/identity/auth/repository.js';
-import { checkPasswordPolicy } from '../modules/identity/passwords.js';
+import { checkPasswordPolicy, createSuperAdmin } from '../modules/identity/index.js';
 import { AppError } from '../platform/http/errors.js';
 import { CliError, migrateWithProgress, openConfiguredDatabase } from './open.js';
 import { createProgress } from './progress.js';

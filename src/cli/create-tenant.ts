@@ -1,7 +1,5 @@
 import type { Config } from '../config.js';
-import { slugify } from '../modules/identity/auth/service.js';
-import { IDENTITY_PERMISSIONS } from '../modules/identity/permissions.js';
-import { provisionTenant } from '../modules/identity/tenants/provision.js';
+import { IDENTITY_PERMISSIONS, provisionTenant, slugify } from '../modules/identity/index.js';
 import { modules } from '../modules/index.js';
 import type { PermissionDefinition } from '../platform/module.js';
 import { ask, policyOrExit } from './create-superadmin.js';

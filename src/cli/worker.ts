@@ -15,9 +15,8 @@ export async function worker(rawConfig: Config): Promise<void> {
   const log = options === false ? pino({ enabled: false }) : pino(options as pino.LoggerOptions);
   const db = await openConfiguredDatabase(config);
   if (config.migrateOnStart) await migrateWithProgress(db, createProgress());
-  const platform = createPlatform(config, db, log, {
-    ...contributionsOf(modules),
-  });
+  const { principalResolver: _resolver, usersInScope: _scope, ...contributions } = contributionsOf(modules);
+  const platform = createPlatform(config, db, log, contributions);
   for (const module of modules) module.registerJobs?.(platform);
   await platform.start({ workers: true });
   for (const module of modules) await module.onStart?.(platform);

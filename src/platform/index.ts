@@ -1,14 +1,14 @@
 import type { Config } from '../config.js';
-import { createBulkImports } from './bulk/index.js';
+import { BULK_REALTIME_TOPICS, createBulkImports } from './bulk/index.js';
 import type { ImportEntity } from './bulk/index.js';
 import { createSystemAccess } from './db/system.js';
 import type { Database } from './db/types.js';
 import { createTokenService } from './http/tokens.js';
 import { createJobQueue, type JobLogger, type JobQueueOptions } from './jobs/index.js';
 import { createMailer, registerMailJobs, type MailLog } from './mail/index.js';
-import type { PermissionDefinition, Platform } from './module.js';
+import type { ActivityCounter, PermissionDefinition, Platform } from './module.js';
 import { createMetrics } from './observability/metrics.js';
-import { createRealtime, type RealtimeLogger } from './realtime/index.js';
+import { createRealtime, type RealtimeLogger, type RealtimeTopic } from './realtime/index.js';
 import { createStorage } from './storage/index.js';
 
 export interface PlatformRuntime extends Platform {
@@ -35,6 +35,9 @@ export function createPlatform(
     jobOptions?: JobQueueOptions;
     permissions?: readonly PermissionDefinition[];
     importers?: readonly ImportEntity[];
+    activityCounters?: readonly ActivityCounter[];
+    /** The modules' topics; the platform adds its own (bulk `imports`). */
+    realtimeTopics?: readonly RealtimeTopic[];
   } = {},
 ): PlatformRuntime {
   const jobs = createJobQueue(db, log, options.jobOptions);
@@ -46,7 +49,9 @@ export function createPlatform(
   registerMailJobs(jobs, { db, config: mailConfig, log });
   const metrics = createMetrics(db);
   metrics.sources.queueDepths = () => jobs.depths();
-  const realtime = createRealtime(db, log);
+  const realtime = createRealtime(db, log, {
+    topics: [...BULK_REALTIME_TOPICS, ...(options.realtimeTopics ?? [])],
+  });
   const storage = createStorage(config);
   const imports = createBulkImports(
     { db, storage, jobs, realtime, maxBytes: config.importLimitBytes },
@@ -65,6 +70,7 @@ export function createPlatform(
     mailer: createMailer({ db, jobs, config: mailConfig, log }),
     realtime,
     permissions: options.permissions ?? [],
+    activityCounters: options.activityCounters ?? [],
     async start({ workers }) {
       await realtime.start();
       await jobs.start({ workers });

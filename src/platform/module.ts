@@ -1,5 +1,6 @@
+import type { SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import type { PrincipalResolver } from './http/auth.js';
+import type { PrincipalResolver, UsersInScopeResolver } from './http/auth.js';
 import type { Config } from '../config.js';
 import type { BulkImports, ImportEntity } from './bulk/index.js';
 import type { SystemAccess } from './db/system.js';
@@ -8,7 +9,7 @@ import type { TokenService } from './http/tokens.js';
 import type { JobQueue } from './jobs/types.js';
 import type { Mailer } from './mail/types.js';
 import type { Metrics } from './observability/metrics.js';
-import type { Realtime } from './realtime/types.js';
+import type { Realtime, RealtimeTopic } from './realtime/types.js';
 import type { FileStorage } from './storage/types.js';
 
 /** The machinery every module receives; modules take only the parts they need into their services. */
@@ -28,6 +29,18 @@ export interface Platform {
   imports: BulkImports;
   /** Every module's permissions (the catalogue behind `GET /permissions` and the built-in roles). */
   permissions: readonly PermissionDefinition[];
+  /** Every module's counters for `GET /admin/users/activity` (identity runs them). */
+  activityCounters: readonly ActivityCounter[];
+}
+
+/**
+ * A count a module adds to `GET /admin/users/activity` (visits, leads…): `query` returns SQL
+ * selecting `user_id` and `n` (a count) for the tenant and the period `[from, to)`. It runs inside
+ * the caller's tenant transaction, so RLS applies. `key` is the name in the report's `counts`.
+ */
+export interface ActivityCounter {
+  key: string;
+  query: (range: { tenantId: string; from: Date; to: Date }) => SQL;
 }
 
 /** A permission a module defines, and the built-in roles that have it by default. */
@@ -46,17 +59,36 @@ export interface DemoLogin {
 }
 
 /**
- * A business module as app.ts and the worker see it. `routes` is registered under /api/v1;
- * `registerJobs` runs in API and worker processes alike (before the queue starts); `seedDemo` adds
- * the module's demo data (modules run in list order, so later ones can use earlier ones' rows).
+ * A business module as app.ts and the worker see it: everything a module contributes is declared
+ * here, and nothing else reaches the platform (no global registries). `routes` is registered under
+ * /api/v1; `registerJobs` runs in API and worker processes alike (before the queue starts);
+ * `seedDemo` adds the module's demo data (modules run in list order, so later ones can use earlier
+ * ones' rows).
  */
 export interface SalesOpsModule {
   name: string;
   /** The permissions this module's routes check; identity turns them into the role catalogue. */
   permissions?: readonly PermissionDefinition[];
   routes?: (app: FastifyInstance, platform: Platform) => Promise<void>;
-  /** Identity supplies the resolver that checks sessions and loads live roles for every request. */
+  /**
+   * Checks sessions and loads live roles for every request. At most one module may declare it (the
+   * app refuses to start otherwise); with none, the platform trusts the access token's claims.
+   */
   principalResolver?: (platform: Platform) => PrincipalResolver;
+  /**
+   * The ids of the users whose records a principal's data scope covers (realtime uses it to deliver
+   * owner-scoped events). At most one module may declare it; with none, a principal with a `team` or
+   * `org_unit` scope is treated as `own` (the narrowest answer).
+   */
+  usersInScope?: (platform: Platform) => UsersInScopeResolver;
+  /** Counts this module adds to `GET /admin/users/activity`; keys are unique across modules. */
+  activityCounters?: readonly ActivityCounter[];
+  /**
+   * The real-time topics this module publishes, with the permission (and, for events about a
+   * user-owned record, the data scope) a subscriber needs to receive them. Publishing to a topic no
+   * module or platform part declared throws.
+   */
+  realtimeTopics?: readonly RealtimeTopic[];
   registerJobs?: (platform: Platform) => void;
   /**
    * Runs once the job queue has started, in API and worker processes alike (not in the OpenAPI
@@ -68,10 +100,61 @@ export interface SalesOpsModule {
   seedDemo?: (platform: Platform) => Promise<DemoLogin[]>;
 }
 
-/** What the modules contribute to the platform: the permission catalogue and the importers. */
+/** A module declaration the platform cannot accept; the app refuses to start. */
+export class ModuleContractError extends Error {
+  constructor(detail: string) {
+    super(`Module contract violated: ${detail}`);
+    this.name = 'ModuleContractError';
+  }
+}
+
+/** The one module that declares `key`, if any; two declaring it is a contract violation. */
+function single<K extends 'principalResolver' | 'usersInScope'>(
+  modules: readonly SalesOpsModule[],
+  key: K,
+): SalesOpsModule[K] {
+  const declaring = modules.filter((m) => m[key]);
+  if (declaring.length > 1)
+    throw new ModuleContractError(
+      `only one module may declare ${key}; ${declaring.map((m) => m.name).join(' and ')} both do.`,
+    );
+  return declaring[0]?.[key];
+}
+
+/** Names must be unique across modules: a duplicate would silently replace another module's entry. */
+function unique<T>(items: readonly { item: T; module: string }[], nameOf: (item: T) => string, what: string) {
+  const owner = new Map<string, string>();
+  for (const { item, module } of items) {
+    const name = nameOf(item);
+    const previous = owner.get(name);
+    if (previous !== undefined)
+      throw new ModuleContractError(`${what} "${name}" is declared by both ${previous} and ${module}.`);
+    owner.set(name, module);
+  }
+  return items.map(({ item }) => item);
+}
+
+/**
+ * What the modules contribute to the platform, checked: the permission catalogue, importers,
+ * activity counters, real-time topics and the (single) principal and scope resolvers.
+ */
 export function contributionsOf(modules: readonly SalesOpsModule[]) {
+  const each = <T>(pick: (m: SalesOpsModule) => readonly T[] | undefined) =>
+    modules.flatMap((m) => (pick(m) ?? []).map((item) => ({ item, module: m.name })));
   return {
     permissions: modules.flatMap((m) => m.permissions ?? []),
     importers: modules.flatMap((m) => m.importers ?? []),
+    activityCounters: unique(
+      each((m) => m.activityCounters),
+      (c) => c.key,
+      'activity counter',
+    ),
+    realtimeTopics: unique(
+      each((m) => m.realtimeTopics),
+      (t) => t.topic,
+      'realtime topic',
+    ),
+    principalResolver: single(modules, 'principalResolver'),
+    usersInScope: single(modules, 'usersInScope'),
   };
 }

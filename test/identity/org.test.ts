@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../../src/modules/identity/index.js';
-import { activityCounters, registerActivityCounter } from '../../src/modules/identity/org/index.js';
+import type { SalesOpsModule } from '../../src/platform/module.js';
 import { sqlState } from '../../src/platform/db/pg-errors.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import { identityFixture, superAdminFixture, type FixtureUser, type IdentityFixture } from './fixtures.js';
@@ -34,7 +34,19 @@ describe('org units, teams, audit, admin activity', () => {
     expectCode(await call('GET', `/org-units/${id}`, admin()), 200).json<Unit>();
 
   beforeAll(async () => {
-    t = await createTestApp({ deps: { modules: [identityModule] } });
+    // Another module's counter, contributed the way every module declares one.
+    const counting: SalesOpsModule = {
+      name: 'counting',
+      activityCounters: [
+        {
+          key: 'org_units_created',
+          query: ({ tenantId, from, to }) => sql`select actor_user_id as user_id, count(*) as n from audit_log
+            where tenant_id = ${tenantId} and action = 'org_unit.create' and at >= ${from} and at < ${to}
+            group by actor_user_id`,
+        },
+      ],
+    };
+    t = await createTestApp({ deps: { modules: [identityModule, counting] } });
     acme = await identityFixture(t, 'acme');
     root = await superAdminFixture(t);
   });
@@ -283,51 +295,33 @@ describe('org units, teams, audit, admin activity', () => {
 
   describe('admin activity', () => {
     it('reports last login, logins and actions per user, with module counters', async () => {
-      registerActivityCounter({
-        key: 'org_units_created',
-        query: ({ tenantId, from, to }) => sql`select actor_user_id as user_id, count(*) as n from audit_log
-          where tenant_id = ${tenantId} and action = 'org_unit.create' and at >= ${from} and at < ${to}
-          group by actor_user_id`,
-      });
-      try {
-        const res = expectCode(await call('GET', '/admin/users/activity?limit=500', admin()), 200).json<{
-          users: {
-            user_id: string;
-            logins: number;
-            actions: number;
-            last_login_at: string | null;
-            counts: Record<string, number>;
-          }[];
-        }>();
-        const me = res.users.find((u) => u.user_id === acme.users.admin.id)!;
-        expect(me.logins).toBeGreaterThanOrEqual(1);
-        expect(me.actions).toBeGreaterThan(0);
-        expect(me.last_login_at).toEqual(expect.any(String));
-        expect(me.counts.org_units_created).toBeGreaterThan(0);
-        const agent = res.users.find((u) => u.user_id === acme.users.agent.id)!;
-        expect(agent).toMatchObject({ actions: 0, counts: { org_units_created: 0 } });
-        const empty = expectCode(
-          await call(
-            'GET',
-            `/admin/users/activity?to=2000-01-02T00:00:00Z&from=2000-01-01T00:00:00Z`,
-            admin(),
-          ),
-          200,
-        ).json<{ users: { logins: number }[] }>();
-        expect(empty.users.every((u) => u.logins === 0)).toBe(true);
-        expectCode(
-          await call(
-            'GET',
-            '/admin/users/activity?from=2001-01-01T00:00:00Z&to=2000-01-01T00:00:00Z',
-            admin(),
-          ),
-          422,
-        );
-        expectCode(await call('GET', '/admin/users/activity', acme.users.national_manager.auth), 200);
-        expectCode(await call('GET', '/admin/users/activity', acme.users.area_manager.auth), 403);
-      } finally {
-        activityCounters.delete('org_units_created');
-      }
+      const res = expectCode(await call('GET', '/admin/users/activity?limit=500', admin()), 200).json<{
+        users: {
+          user_id: string;
+          logins: number;
+          actions: number;
+          last_login_at: string | null;
+          counts: Record<string, number>;
+        }[];
+      }>();
+      const me = res.users.find((u) => u.user_id === acme.users.admin.id)!;
+      expect(me.logins).toBeGreaterThanOrEqual(1);
+      expect(me.actions).toBeGreaterThan(0);
+      expect(me.last_login_at).toEqual(expect.any(String));
+      expect(me.counts.org_units_created).toBeGreaterThan(0);
+      const agent = res.users.find((u) => u.user_id === acme.users.agent.id)!;
+      expect(agent).toMatchObject({ actions: 0, counts: { org_units_created: 0 } });
+      const empty = expectCode(
+        await call('GET', `/admin/users/activity?to=2000-01-02T00:00:00Z&from=2000-01-01T00:00:00Z`, admin()),
+        200,
+      ).json<{ users: { logins: number }[] }>();
+      expect(empty.users.every((u) => u.logins === 0)).toBe(true);
+      expectCode(
+        await call('GET', '/admin/users/activity?from=2001-01-01T00:00:00Z&to=2000-01-01T00:00:00Z', admin()),
+        422,
+      );
+      expectCode(await call('GET', '/admin/users/activity', acme.users.national_manager.auth), 200);
+      expectCode(await call('GET', '/admin/users/activity', acme.users.area_manager.auth), 403);
     });
   });
 });

@@ -14,9 +14,14 @@ import {
   type Realtime,
   type RealtimeLogger,
   type RealtimeRouteOptions,
+  type RealtimeTopic,
+  type SubscriberAccess,
+  UndeclaredRealtimeTopicError,
 } from '../../src/platform/realtime/index.js';
+import type { SalesOpsModule } from '../../src/platform/module.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import { createTestDatabase, driverUnderTest, type TestDatabase } from '../harness/database.js';
+import { connect, eventually, isData, type SseClient } from '../harness/sse.js';
 
 const tenantA = '01900000-0000-7000-8000-00000000a000';
 const tenantB = '01900000-0000-7000-8000-00000000b000';
@@ -31,6 +36,16 @@ const log = {
   error: (obj: unknown) => void warnings.push(obj),
 } as unknown as RealtimeLogger;
 
+/** The topics these tests publish on, open to any signed-in user of the tenant. */
+const topics: RealtimeTopic[] = ['notifications', 'alerts', 'reports', 'orders', 'big'].map((topic) => ({
+  topic,
+  permission: 'authenticated',
+  description: `test topic ${topic}`,
+}));
+const topicsModule: SalesOpsModule = { name: 'probe', realtimeTopics: topics };
+/** An in-process subscriber that may receive everything. */
+const everything: SubscriberAccess = { hasPermission: () => true, owners: 'all' };
+
 interface Instance {
   t: TestApp;
   realtime: Realtime;
@@ -40,7 +55,7 @@ interface Instance {
 
 /** One API instance: its own app, realtime and listening socket, on `database`. */
 async function startInstance(database: TestDatabase, routes: RealtimeRouteOptions = {}): Promise<Instance> {
-  const t = await createTestApp({ database, deps: { realtimeRoutes: routes } });
+  const t = await createTestApp({ database, deps: { realtimeRoutes: routes, modules: [topicsModule] } });
   const realtime = t.app.platform.realtime;
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = t.app.server.address() as AddressInfo;
@@ -52,108 +67,6 @@ async function secondDatabase(database: TestDatabase): Promise<TestDatabase> {
   if (driverUnderTest === 'pglite') return { ...database, close: async () => undefined };
   const db = await openDatabase({ driver: 'postgres', url: database.url!, poolSize: 3 });
   return { db, url: database.url, close: () => db.close() };
-}
-
-interface SseFrame {
-  id?: string;
-  event?: string;
-  data?: string;
-  retry?: string;
-  comments: string[];
-}
-
-interface SseClient {
-  response: http.IncomingMessage;
-  frames: SseFrame[];
-  /** Events only (frames with data), parsed. */
-  events(): { id?: string; event?: string; data: unknown }[];
-  waitFor(predicate: (frame: SseFrame) => boolean, what: string, timeoutMs?: number): Promise<SseFrame>;
-  ended: Promise<void>;
-  close(): void;
-}
-
-function parseFrame(block: string): SseFrame {
-  const frame: SseFrame = { comments: [] };
-  const data: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line.startsWith(':')) {
-      frame.comments.push(line.slice(1).trim());
-      continue;
-    }
-    const colon = line.indexOf(':');
-    const name = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (name === 'data') data.push(value);
-    else if (name === 'id' || name === 'event' || name === 'retry') frame[name] = value;
-  }
-  if (data.length) frame.data = data.join('\n');
-  return frame;
-}
-
-/** A real HTTP client reading the stream frame by frame. Resolves once the response headers arrive. */
-function connect(baseUrl: string, token: string | undefined, query = ''): Promise<SseClient> {
-  return new Promise((resolve, reject) => {
-    const headers: http.OutgoingHttpHeaders = { accept: 'text/event-stream', 'accept-encoding': 'gzip, br' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    const request = http.get(`${baseUrl}/api/v1/events${query}`, { headers }, (response) => {
-      const frames: SseFrame[] = [];
-      const waiters = new Set<() => void>();
-      let buffer = '';
-      let endedResolve: () => void;
-      const ended = new Promise<void>((r) => (endedResolve = r));
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        buffer += chunk;
-        let at: number;
-        while ((at = buffer.indexOf('\n\n')) >= 0) {
-          frames.push(parseFrame(buffer.slice(0, at)));
-          buffer = buffer.slice(at + 2);
-        }
-        for (const waiter of [...waiters]) waiter();
-      });
-      response.on('close', () => endedResolve());
-      response.on('error', () => endedResolve());
-      resolve({
-        response,
-        frames,
-        ended,
-        events: () =>
-          frames
-            .filter((f) => f.data !== undefined)
-            .map((f) => ({ id: f.id, event: f.event, data: JSON.parse(f.data!) as unknown })),
-        waitFor(predicate, what, timeoutMs = 5_000) {
-          return new Promise((found, fail) => {
-            const check = () => {
-              const frame = frames.find(predicate);
-              if (!frame) return;
-              clearTimeout(timer);
-              waiters.delete(check);
-              found(frame);
-            };
-            const timer = setTimeout(() => {
-              waiters.delete(check);
-              fail(new Error(`timed out waiting for ${what}; got ${JSON.stringify(frames)}`));
-            }, timeoutMs);
-            waiters.add(check);
-            check();
-          });
-        },
-        close: () => request.destroy(),
-      });
-    });
-    request.on('error', reject);
-  });
-}
-
-const isData = (value: unknown) => (frame: SseFrame) =>
-  frame.data !== undefined && JSON.stringify(JSON.parse(frame.data)) === JSON.stringify(value);
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe(`realtime across two API instances (${driverUnderTest})`, () => {
@@ -289,6 +202,15 @@ describe(`realtime across two API instances (${driverUnderTest})`, () => {
       expect(bad.statusCode, topics).toBe(422);
       expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
     }
+    const unknown = await b.t.app.inject({
+      url: '/api/v1/events?topics=alerts,undeclared',
+      headers: { authorization: `Bearer ${user}` },
+    });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json()).toMatchObject({
+      code: 'UNKNOWN_TOPIC',
+      errors: [{ path: '/query/topics', message: 'unknown topic undeclared' }],
+    });
   });
 
   it('lets a super_admin follow the tenant chosen with X-Tenant-ID', async () => {
@@ -360,18 +282,25 @@ describe(`realtime across two API instances (${driverUnderTest})`, () => {
     for (const event of bad) {
       await expect(a.realtime.publish(event)).rejects.toBeInstanceOf(InvalidRealtimeEventError);
     }
-    expect(() => a.realtime.subscribe({ tenantId: '', userId: null }, () => undefined)).toThrow(
-      InvalidRealtimeEventError,
-    );
+    // A topic is closed until declared: publishing to one nobody declared throws, before sending.
+    const undeclared = a.realtime.publish({ tenantId: tenantA, topic: 'undeclared', data: null });
+    await expect(undeclared).rejects.toBeInstanceOf(UndeclaredRealtimeTopicError);
+    await expect(undeclared).rejects.toThrow(/"undeclared" is not declared/);
     expect(() =>
-      a.realtime.subscribe({ tenantId: tenantA, userId: null, topics: ['no spaces'] }, () => undefined),
+      a.realtime.subscribe({ tenantId: '', userId: null, access: everything }, () => undefined),
+    ).toThrow(InvalidRealtimeEventError);
+    expect(() =>
+      a.realtime.subscribe(
+        { tenantId: tenantA, userId: null, topics: ['no spaces'], access: everything },
+        () => undefined,
+      ),
     ).toThrow(InvalidRealtimeEventError);
   });
 
   it('ignores malformed and forged notifications on the channel', async () => {
     const client = await connect(b.baseUrl, await token(tenantA, userA1), '?topics=alerts');
     // A listener with a recording logger, to see that every bad notification is reported.
-    const observer = createRealtime(database.db, log);
+    const observer = createRealtime(database.db, log, { topics });
     await observer.start();
     try {
       warnings.length = 0;
@@ -435,12 +364,16 @@ describe(`realtime lifecycle (${driverUnderTest})`, () => {
   });
 
   it('stop() ends every subscription and later ones at once; start() after stop() fails', async () => {
-    const realtime = createRealtime(database.db, log);
+    const realtime = createRealtime(database.db, log, { topics });
     const received: unknown[] = [];
     let ended = 0;
-    realtime.subscribe({ tenantId: tenantA, userId: null }, (e) => received.push(e.data), {
-      onEnd: () => ended++,
-    });
+    realtime.subscribe(
+      { tenantId: tenantA, userId: null, access: everything },
+      (e) => received.push(e.data),
+      {
+        onEnd: () => ended++,
+      },
+    );
     await realtime.start();
     await realtime.start(); // idempotent
     expect(realtime.stats()).toEqual({ state: 'running', subscribers: 1 });
@@ -451,7 +384,9 @@ describe(`realtime lifecycle (${driverUnderTest})`, () => {
     expect(ended).toBe(1);
     expect(realtime.stats()).toEqual({ state: 'stopped', subscribers: 0 });
     await realtime.publish({ tenantId: tenantA, topic: 'alerts', data: 2 }); // still sends; nobody here listens
-    realtime.subscribe({ tenantId: tenantA, userId: null }, () => undefined, { onEnd: () => ended++ });
+    realtime.subscribe({ tenantId: tenantA, userId: null, access: everything }, () => undefined, {
+      onEnd: () => ended++,
+    });
     await eventually(() => ended === 2, 'the late subscription to end');
     await expect(realtime.start()).rejects.toThrow(/stopped/);
     await new Promise((r) => setTimeout(r, 50));
@@ -459,14 +394,16 @@ describe(`realtime lifecycle (${driverUnderTest})`, () => {
   });
 
   it('isolates a failing subscriber from the others', async () => {
-    const realtime = createRealtime(database.db, log);
+    const realtime = createRealtime(database.db, log, { topics });
     await realtime.start();
     try {
       const received: unknown[] = [];
-      realtime.subscribe({ tenantId: tenantA, userId: null }, () => {
+      realtime.subscribe({ tenantId: tenantA, userId: null, access: everything }, () => {
         throw new Error('subscriber bug');
       });
-      realtime.subscribe({ tenantId: tenantA, userId: null }, (e) => received.push(e.data));
+      realtime.subscribe({ tenantId: tenantA, userId: null, access: everything }, (e) =>
+        received.push(e.data),
+      );
       await realtime.publish({ tenantId: tenantA, topic: 'alerts', data: 'ok' });
       await eventually(() => received.length === 1, 'the event');
     } finally {

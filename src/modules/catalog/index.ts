@@ -27,8 +27,7 @@ export const catalogModule: SalesOpsModule = {
   seedDemo: seedCatalogDemo,
 };
 
-export { customers, externalRefs, outlets, warehouses } from './tables/core.tables.js';
-export { brands, productFolders, products } from './tables/products.tables.js';
+export { activeOutletIds, brandFacts, brandIdsAmong, outletGeofence } from './core/lookups.js';
 export {
   externalRefsOf,
   findByExternalRef,

@@ -1,6 +1,6 @@
 import type { SalesOpsModule } from '../../platform/module.js';
 import { fieldAdminRoutes } from './admin/routes.js';
-import { registerFieldActivityCounters } from './admin/activity.js';
+import { FIELD_ACTIVITY_COUNTERS } from './admin/activity.js';
 import { createSurveyCompletionService } from './admin/survey-completion.js';
 import { analyticsRoutes } from './analytics/routes.js';
 import { createCallCyclesService } from './call-cycles/call-cycles.service.js';
@@ -41,8 +41,8 @@ export const fieldModule: SalesOpsModule = {
     );
     analyticsRoutes(app, createAnalyticsService(deps));
     fieldAdminRoutes(app, createSurveyCompletionService(deps));
-    registerFieldActivityCounters();
   },
+  activityCounters: FIELD_ACTIVITY_COUNTERS,
   registerJobs: registerCallCycleJobs,
   onStart: (platform) => scheduleCallCycleJobs(platform.jobs),
   seedDemo: seedFieldDemo,

@@ -3,6 +3,7 @@ import { authRoutes, identityPrincipalResolver, seedIdentityDemo } from './auth/
 import { directoryRoutes } from './directory/index.js';
 import { orgRoutes } from './org/index.js';
 import { IDENTITY_PERMISSIONS } from './permissions.js';
+import { identityUsersInScope } from './scope.js';
 
 /**
  * Identity: tenants, users, roles and permissions, org units and teams, auth flows and sessions,
@@ -12,6 +13,7 @@ export const identityModule: SalesOpsModule = {
   name: 'identity',
   permissions: IDENTITY_PERMISSIONS,
   principalResolver: identityPrincipalResolver,
+  usersInScope: identityUsersInScope,
   async routes(app, platform) {
     await authRoutes(app, platform);
     await directoryRoutes(app, platform);
@@ -22,12 +24,24 @@ export const identityModule: SalesOpsModule = {
 
 export { scopePredicate } from './scope.js';
 export { auditSourceOf, writeAudit, type AuditSource } from './audit.js';
-export { PLATFORM_TENANT_ID } from './tables/tenants.tables.js';
 export { diff } from './audit.js';
 export { callContext, inTenant, iso, likeEscape, parseSort, type CallContext } from './directory/context.js';
-export { orgUnits } from './tables/org.tables.js';
-export { tenants } from './tables/tenants.tables.js';
-export { users } from './tables/users.tables.js';
-export { teamMembers, teams } from './tables/org.tables.js';
-export { registerActivityCounter, type ActivityCounter } from './org/index.js';
 export { hashPassword } from './passwords.js';
+export {
+  isActiveUserInScope,
+  membersOfTeams,
+  orgUnitCodesByIds,
+  orgUnitIdsAmong,
+  orgUnitIdsByCode,
+  teamIdsInScope,
+  teamInScopePredicate,
+  teamOfMemberPredicate,
+  userFacts,
+  userIdsByEmails,
+  type UserFacts,
+} from './lookups.js';
+export { checkPasswordPolicy } from './passwords.js';
+export { IDENTITY_PERMISSIONS } from './permissions.js';
+export { createSuperAdmin } from './auth/repository.js';
+export { slugify } from './auth/service.js';
+export { provisionTenant } from './tenants/provision.js';

@@ -1,6 +1,8 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Principal } from '../../platform/http/auth.js';
+import type { Principal, UsersInScopeResolver } from '../../platform/http/auth.js';
+import type { Platform } from '../../platform/module.js';
+import { users } from './tables/users.tables.js';
 
 /**
  * The data-scope helper every module applies to records owned by a user (visits, leads, forecasts,
@@ -48,4 +50,22 @@ function usersUnderOrgUnitOf(managerId: string): SQL {
     union select tm.user_id from team_members tm
     join teams t on t.tenant_id = tm.tenant_id and t.id = tm.team_id
     where (t.tenant_id, t.org_unit_id) in (${subtree})`;
+}
+
+/**
+ * The users a principal's scope covers, for realtime's owner-scoped topics: one query when an event
+ * stream opens (so each event is a set lookup). `'all'` for tenant scope and super admins.
+ */
+export function identityUsersInScope(platform: Pick<Platform, 'db'>): UsersInScopeResolver {
+  return async (principal, tenantId) => {
+    const predicate = scopePredicate(principal, users.id);
+    if (principal.isSuperAdmin || !predicate) return 'all';
+    const rows = await platform.db.withTenant({ tenantId, userId: principal.userId }, (tx) =>
+      tx.db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.tenantId, tenantId), predicate)),
+    );
+    return new Set([principal.userId, ...rows.map((row) => row.id)]);
+  };
 }

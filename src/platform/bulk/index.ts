@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/types.js';
 import type { JobQueue } from '../jobs/types.js';
-import type { Realtime } from '../realtime/types.js';
+import type { Realtime, RealtimeTopic } from '../realtime/types.js';
 import type { FileStorage } from '../storage/types.js';
 import type { ImportEntity } from './entity.js';
 import { importRoutes } from './imports.routes.js';
@@ -30,6 +30,16 @@ export { sheetContentType, writeSheet, type SheetCell } from './sheet-writer.js'
 export { sendDownload } from './imports.routes.js';
 export { SheetFormatQuery } from './imports.schemas.js';
 export { IMPORT_MODES, type ImportFormat, type ImportMode } from './imports.tables.js';
+
+/** The topics the bulk engine publishes; the platform declares them for it. */
+export const BULK_REALTIME_TOPICS: readonly RealtimeTopic[] = [
+  {
+    topic: 'imports',
+    // Addressed to the run's creator only (`userId`), who could start it; no further permission.
+    permission: 'authenticated',
+    description: 'An import run the subscriber started finished or failed: `{id, entity, status}`.',
+  },
+];
 
 /** Rows per batch in both passes: large enough to amortise round trips, small enough for bind limits. */
 export const IMPORT_BATCH_SIZE = 1000;

@@ -29,6 +29,19 @@ export interface Principal {
 /** Turns verified token claims into a principal; identity replaces it to check sessions and users. */
 export type PrincipalResolver = (claims: AccessClaims, request: FastifyRequest) => Promise<Principal>;
 
+/**
+ * The ids of the users (in `tenantId`) whose records the principal's data scope covers, or `'all'`
+ * for the whole tenant. Identity supplies the real one (it knows teams and org units).
+ */
+export type UsersInScopeResolver = (
+  principal: Principal,
+  tenantId: string,
+) => Promise<ReadonlySet<string> | 'all'>;
+
+/** Without a module that knows the org structure, `team` and `org_unit` shrink to `own`. */
+export const ownUsersInScope: UsersInScopeResolver = async (principal) =>
+  principal.isSuperAdmin || principal.scope === 'tenant' ? 'all' : new Set([principal.userId.toLowerCase()]);
+
 export const SUPER_ADMIN = 'super_admin';
 
 declare module 'fastify' {

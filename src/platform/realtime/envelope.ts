@@ -30,12 +30,24 @@ export class RealtimeEventTooLargeError extends Error {
   }
 }
 
+/** Publishing to a topic that no module or platform part declared (a programming error). */
+export class UndeclaredRealtimeTopicError extends Error {
+  constructor(readonly topic: string) {
+    super(
+      `Realtime topic "${topic}" is not declared. Declare it in the publishing module's realtimeTopics ` +
+        '(with the permission a subscriber needs) before publishing to it.',
+    );
+    this.name = 'UndeclaredRealtimeTopicError';
+  }
+}
+
 /** The wire format on the NOTIFY channel. `v` lets a later format coexist during a rolling deploy. */
 interface Envelope {
   v: 1;
   id: string;
   tenant_id: string;
   user_id?: string;
+  owner_id?: string;
   topic: string;
   at: string;
   data: unknown;
@@ -65,6 +77,7 @@ export function encodeEvent(input: RealtimeEventInput): { event: RealtimeEvent; 
     tenantId: canonicalId(input.tenantId, 'tenantId'),
     topic: input.topic,
     ...(input.userId !== undefined ? { userId: canonicalId(input.userId, 'userId') } : {}),
+    ...(input.ownerId !== undefined ? { ownerId: canonicalId(input.ownerId, 'ownerId') } : {}),
     data: input.data === undefined ? null : input.data,
     publishedAt: new Date().toISOString(),
   };
@@ -73,6 +86,7 @@ export function encodeEvent(input: RealtimeEventInput): { event: RealtimeEvent; 
     id: event.id,
     tenant_id: event.tenantId,
     ...(event.userId ? { user_id: event.userId } : {}),
+    ...(event.ownerId ? { owner_id: event.ownerId } : {}),
     topic: event.topic,
     at: event.publishedAt,
     data: event.data,
@@ -107,11 +121,14 @@ export function decodeEvent(payload: string): RealtimeEvent | null {
   if (!isString(envelope.topic) || !TOPIC_PATTERN.test(envelope.topic)) return null;
   if (envelope.user_id !== undefined && (!isString(envelope.user_id) || !isUuid(envelope.user_id)))
     return null;
+  if (envelope.owner_id !== undefined && (!isString(envelope.owner_id) || !isUuid(envelope.owner_id)))
+    return null;
   return {
     id: envelope.id,
     tenantId: envelope.tenant_id.toLowerCase(),
     topic: envelope.topic,
     ...(envelope.user_id !== undefined ? { userId: envelope.user_id.toLowerCase() } : {}),
+    ...(envelope.owner_id !== undefined ? { ownerId: envelope.owner_id.toLowerCase() } : {}),
     data: envelope.data ?? null,
     publishedAt: envelope.at,
   };

@@ -6,7 +6,9 @@ export type {
   RealtimeListener,
   RealtimeLogger,
   RealtimeStats,
+  RealtimeTopic,
   SubscribeOptions,
+  SubscriberAccess,
   SubscriptionFilter,
 } from './types.js';
 export { createRealtime, REALTIME_CHANNEL, type RealtimeOptions } from './realtime.js';
@@ -15,6 +17,7 @@ export {
   MAX_NOTIFY_PAYLOAD_BYTES,
   RealtimeEventTooLargeError,
   TOPIC_PATTERN,
+  UndeclaredRealtimeTopicError,
 } from './envelope.js';
 export {
   DEFAULT_SSE_OPTIONS,

@@ -1,12 +1,21 @@
 import type { Database } from '../db/types.js';
-import { assertTopic, canonicalId, decodeEvent, encodeEvent } from './envelope.js';
+import {
+  assertTopic,
+  canonicalId,
+  decodeEvent,
+  encodeEvent,
+  InvalidRealtimeEventError,
+  UndeclaredRealtimeTopicError,
+} from './envelope.js';
 import type {
   Realtime,
   RealtimeEvent,
   RealtimeListener,
   RealtimeLogger,
   RealtimeStats,
+  RealtimeTopic,
   SubscribeOptions,
+  SubscriberAccess,
   SubscriptionFilter,
 } from './types.js';
 
@@ -16,12 +25,15 @@ export const REALTIME_CHANNEL = 'salesops_events';
 export interface RealtimeOptions {
   /** Another channel (separate deployments sharing one database). */
   channel?: string;
+  /** Every topic that may be published and delivered (the platform's and the modules'). */
+  topics?: readonly RealtimeTopic[];
 }
 
 interface Subscription {
   tenantId: string;
   userId: string | null;
   topics: ReadonlySet<string> | null;
+  access: SubscriberAccess;
   listener: RealtimeListener;
   onEnd?: () => void;
 }
@@ -36,6 +48,7 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
   const channel = options.channel ?? REALTIME_CHANNEL;
   // PGlite interpolates the name into LISTEN unquoted; a plain lower-case identifier is safe on both drivers.
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`Invalid realtime channel name: ${channel}`);
+  const declared = declareTopics(options.topics ?? []);
   const byTenant = new Map<string, Set<Subscription>>();
   let state: RealtimeStats['state'] = 'idle';
   // A function, not the variable: TypeScript would keep a narrowing across the awaits in start().
@@ -43,9 +56,20 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
   let starting: Promise<void> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
 
+  /**
+   * Closed by default: an event reaches a subscriber only on a declared topic whose permission the
+   * subscriber holds, addressed to it or to the whole tenant, and — when it names an owner — only if
+   * the subscriber's data scope covers that owner.
+   */
   function matches(subscription: Subscription, event: RealtimeEvent): boolean {
+    const topic = declared.get(event.topic);
+    if (!topic) return false;
+    if (subscription.topics !== null && !subscription.topics.has(event.topic)) return false;
     if (event.userId !== undefined && event.userId !== subscription.userId) return false;
-    return subscription.topics === null || subscription.topics.has(event.topic);
+    if (!subscription.access.hasPermission(topic.permission)) return false;
+    const { owners } = subscription.access;
+    if (topic.scope === 'owner' && event.ownerId === undefined) return false;
+    return event.ownerId === undefined || owners === 'all' || owners.has(event.ownerId);
   }
 
   function deliver(payload: string): void {
@@ -115,6 +139,10 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
 
     async publish(input, options = {}) {
       const { event, payload } = encodeEvent(input);
+      const topic = declared.get(event.topic);
+      if (!topic) throw new UndeclaredRealtimeTopicError(event.topic);
+      if (topic.scope === 'owner' && event.ownerId === undefined)
+        throw new InvalidRealtimeEventError(`topic "${event.topic}" is owner-scoped; set ownerId`);
       const client = options.tx?.sql ?? db;
       await client.query('select pg_notify($1, $2)', [channel, payload]);
       return event;
@@ -126,6 +154,7 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
         tenantId: canonicalId(filter.tenantId, 'tenantId'),
         userId: filter.userId === null ? null : canonicalId(filter.userId, 'userId'),
         topics: filter.topics?.length ? new Set(filter.topics) : null,
+        access: filter.access,
         listener,
         onEnd: options.onEnd,
       };
@@ -145,5 +174,21 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
       for (const set of byTenant.values()) subscribers += set.size;
       return { state, subscribers };
     },
+
+    topics: () => declared,
   };
+}
+
+/** Checks every declaration once, at start-up: a malformed or twice-declared topic stops the app. */
+function declareTopics(topics: readonly RealtimeTopic[]): ReadonlyMap<string, RealtimeTopic> {
+  const declared = new Map<string, RealtimeTopic>();
+  for (const topic of topics) {
+    assertTopic(topic.topic);
+    if (declared.has(topic.topic)) throw new Error(`Realtime topic "${topic.topic}" is declared twice.`);
+    const permissions = [topic.permission].flat();
+    if (permissions.length === 0 || permissions.some((p) => typeof p !== 'string' || p === ''))
+      throw new Error(`Realtime topic "${topic.topic}" must declare the permission that receives it.`);
+    declared.set(topic.topic, topic);
+  }
+  return declared;
 }

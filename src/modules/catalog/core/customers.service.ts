@@ -8,7 +8,7 @@ import {
   iso,
   likeEscape,
   parseSort,
-  users,
+  userFacts,
   writeAudit,
 } from '../../identity/index.js';
 import { customers } from '../tables/core.tables.js';
@@ -106,11 +106,8 @@ async function checkReferences(
   before?: CustomerRow,
 ) {
   if (values.ownerId) {
-    const [owner] = await tx.db
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.tenantId, tenantId), eq(users.id, values.ownerId)));
-    if (!owner)
+    const owner = await userFacts(tx, tenantId, [values.ownerId]);
+    if (!owner.has(values.ownerId))
       throw validationFailed([{ path: '/body/owner_id', message: 'no such user' }], 'Unknown owner.');
   }
   const start = values.contractStart !== undefined ? values.contractStart : before?.contractStart;
@@ -271,26 +268,42 @@ export function createCustomersService(deps: { db: Database }) {
     accountManagers(ctx: CallContext): Promise<AccountManagerCounts> {
       return tenantTx(ctx, async (tx) => {
         const n = count();
-        const rows = await tx.db
-          .select({
-            id: users.id,
-            firstName: users.firstName,
-            lastName: users.lastName,
-            email: users.email,
-            n,
-          })
+        const counts = await tx.db
+          .select({ ownerId: customers.ownerId, n })
           .from(customers)
-          .innerJoin(users, and(eq(users.tenantId, customers.tenantId), eq(users.id, customers.ownerId)))
-          .where(and(eq(customers.tenantId, ctx.tenantId), isNull(customers.archivedAt)))
-          .groupBy(users.id, users.firstName, users.lastName, users.email)
-          .orderBy(desc(n), asc(users.lastName), asc(users.firstName), asc(users.id));
+          .where(
+            and(
+              eq(customers.tenantId, ctx.tenantId),
+              isNull(customers.archivedAt),
+              isNotNull(customers.ownerId),
+            ),
+          )
+          .groupBy(customers.ownerId);
+        // Names come from identity (its tables are its own); one more query, not one per owner.
+        const owners = await userFacts(
+          tx,
+          ctx.tenantId,
+          counts.map((c) => c.ownerId),
+        );
+        const rows = counts.flatMap(({ ownerId, n }) => {
+          const owner = owners.get(ownerId!);
+          return owner ? [{ id: ownerId!, ...owner, n: Number(n) }] : [];
+        });
+        const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+        rows.sort(
+          (a, b) =>
+            b.n - a.n ||
+            byName(a.lastName, b.lastName) ||
+            byName(a.firstName, b.firstName) ||
+            byName(a.id, b.id),
+        );
         return {
           account_managers: rows.map((r) => ({
             user_id: r.id,
             first_name: r.firstName,
             last_name: r.lastName,
             email: r.email,
-            count: Number(r.n),
+            count: r.n,
           })),
         };
       });

@@ -22,7 +22,7 @@ import {
   inTenant,
   iso,
   likeEscape,
-  orgUnits,
+  orgUnitIdsAmong,
   parseSort,
   writeAudit,
 } from '../../identity/index.js';
@@ -103,11 +103,8 @@ async function checkReferences(tx: Tx, tenantId: string, values: Partial<NewOutl
       },
     ]);
   if (values.orgUnitId) {
-    const [unit] = await tx.db
-      .select({ id: orgUnits.id })
-      .from(orgUnits)
-      .where(and(eq(orgUnits.tenantId, tenantId), eq(orgUnits.id, values.orgUnitId)));
-    if (!unit)
+    const units = await orgUnitIdsAmong(tx, tenantId, [values.orgUnitId]);
+    if (!units.has(values.orgUnitId))
       throw validationFailed(
         [{ path: '/body/org_unit_id', message: 'no such org unit' }],
         'Unknown org unit.',

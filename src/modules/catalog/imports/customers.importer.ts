@@ -1,6 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ImportColumn } from '../../../platform/bulk/index.js';
-import { users } from '../../identity/index.js';
+import { userIdsByEmails } from '../../identity/index.js';
 import { customerValues } from '../core/customers.service.js';
 import { CreateCustomerBody } from '../core/schemas.js';
 import { customers } from '../tables/core.tables.js';
@@ -49,13 +48,7 @@ const ownerByEmail: Reference = {
   column: 'owner_email',
   field: 'owner_id',
   async resolve(tx, tenantId, emails) {
-    const wanted = [...new Set(emails.map((e) => e.toLowerCase()))];
-    if (wanted.length === 0) return new Map();
-    const rows = await tx.db
-      .select({ email: users.email, id: users.id })
-      .from(users)
-      .where(and(eq(users.tenantId, tenantId), inArray(sql`lower(${users.email})`, wanted)));
-    const byLower = new Map(rows.map((row) => [row.email.toLowerCase(), row.id]));
+    const byLower = await userIdsByEmails(tx, tenantId, emails);
     return new Map(
       emails.flatMap((email) => {
         const id = byLower.get(email.toLowerCase());

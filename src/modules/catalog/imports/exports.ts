@@ -4,7 +4,13 @@ import { sendDownload, sheetContentType, writeSheet, type SheetCell } from '../.
 import { inArray } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import type { Platform } from '../../../platform/module.js';
-import { callContext, inTenant, orgUnits, users, type CallContext } from '../../identity/index.js';
+import {
+  callContext,
+  inTenant,
+  orgUnitCodesByIds,
+  userFacts,
+  type CallContext,
+} from '../../identity/index.js';
 import { createCustomersService } from '../core/customers.service.js';
 import { createOutletsService } from '../core/outlets.service.js';
 import { CustomerListQuery, OutletListQuery, type Customer, type Outlet } from '../core/schemas.js';
@@ -34,7 +40,7 @@ function exportQuery<T extends TProperties>(list: TObject<T>) {
 /** id → code (or e-mail) of the records a page refers to. */
 async function codesOf(
   tx: Tx,
-  table: typeof orgUnits | typeof customers | typeof brands | typeof productFolders,
+  table: typeof customers | typeof brands | typeof productFolders,
   tenantId: string,
   ids: (string | null)[],
 ): Promise<Map<string, string>> {
@@ -158,9 +164,8 @@ export function catalogExportRoutes(app: FastifyInstance, platform: Platform): v
     },
     header: async () => names(OUTLET_COLUMNS),
     async cells(tx, tenantId, items: Outlet[]) {
-      const units = await codesOf(
+      const units = await orgUnitCodesByIds(
         tx,
-        orgUnits,
         tenantId,
         items.map((o) => o.org_unit_id),
       );
@@ -243,11 +248,6 @@ export function catalogExportRoutes(app: FastifyInstance, platform: Platform): v
 }
 
 async function emailsOf(tx: Tx, tenantId: string, ids: (string | null)[]) {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (!wanted.length) return new Map<string, string>();
-  const rows = await tx.db
-    .select({ id: users.id, email: users.email })
-    .from(users)
-    .where(and(eq(users.tenantId, tenantId), inArray(users.id, wanted)));
-  return new Map(rows.map((r) => [r.id, r.email]));
+  const users = await userFacts(tx, tenantId, ids);
+  return new Map([...users].map(([id, user]) => [id, user.email]));
 }

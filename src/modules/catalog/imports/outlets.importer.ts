@@ -1,5 +1,5 @@
 import type { ImportColumn } from '../../../platform/bulk/index.js';
-import { orgUnits } from '../../identity/index.js';
+import { orgUnitIdsByCode } from '../../identity/index.js';
 import { outletValues } from '../core/outlets.service.js';
 import { CreateOutletBody } from '../core/schemas.js';
 import { customers, outlets } from '../tables/core.tables.js';
@@ -41,7 +41,7 @@ export const outletsImporter = codeImporter<CreateOutletBody, ReturnType<typeof 
     {
       column: 'org_unit_code',
       field: 'org_unit_id',
-      resolve: (tx, tenantId, codes) => idsByCode(tx, orgUnits, tenantId, codes),
+      resolve: (tx, tenantId, codes) => orgUnitIdsByCode(tx, tenantId, codes),
     },
     {
       column: 'customer_code',

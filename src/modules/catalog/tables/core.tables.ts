@@ -16,7 +16,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
-import { orgUnits, tenants, users } from '../../identity/index.js';
+import { orgUnits, tenants, users } from '../../identity/tables.js';
 import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 
 export const CUSTOMER_STATUSES = ['onboarding', 'active', 'at_risk', 'churned'] as const;

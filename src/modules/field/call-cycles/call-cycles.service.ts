@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, lte, max, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lte, max, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import { outlets } from '../../catalog/index.js';
+import { activeOutletIds } from '../../catalog/index.js';
 import {
   type CallContext,
   diff,
@@ -96,11 +96,7 @@ export function createCallCyclesService(deps: { db: Database; today?: () => stri
   ) {
     const errors: FieldError[] = [];
     const ids = locations.map((l) => l.outlet_id);
-    const live = await tx.db
-      .select({ id: outlets.id })
-      .from(outlets)
-      .where(and(eq(outlets.tenantId, ctx.tenantId), inArray(outlets.id, ids), isNull(outlets.archivedAt)));
-    const liveIds = new Set(live.map((o) => o.id));
+    const liveIds = await activeOutletIds(tx, ctx.tenantId, ids);
     const seen = new Set<string>();
     ids.forEach((id, i) => {
       if (!liveIds.has(id)) errors.push({ path: `${path}/${i}/outlet_id`, message: 'no such outlet' });

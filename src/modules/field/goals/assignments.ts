@@ -1,10 +1,9 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import { type CallContext, teams } from '../../identity/index.js';
+import { type CallContext, teamIdsInScope } from '../../identity/index.js';
 import { goalAssignments } from '../tables/goals.tables.js';
 import { userInScope } from '../visits/visits.repository.js';
-import { teamsInScope, type GoalRow } from './goals.repository.js';
+import type { GoalRow } from './goals.repository.js';
 import type { AssigneeInput } from './schemas.js';
 
 /** Upserts assignments: users must be active and in scope, teams reachable by the caller. */
@@ -18,20 +17,7 @@ export async function assignGoal(
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   const teamIds = assignees.filter((a) => a.type === 'team').map((a) => a.id);
-  const scoped = teamsInScope(tx, ctx.principal, ctx.tenantId);
-  const knownTeams = teamIds.length
-    ? await tx.db
-        .select({ id: teams.id })
-        .from(teams)
-        .where(
-          and(
-            eq(teams.tenantId, ctx.tenantId),
-            inArray(teams.id, teamIds),
-            scoped ? inArray(teams.id, scoped) : undefined,
-          ),
-        )
-    : [];
-  const teamOk = new Set(knownTeams.map((t) => t.id));
+  const teamOk = await teamIdsInScope(tx, ctx.principal, ctx.tenantId, teamIds);
   for (const [i, a] of assignees.entries()) {
     const key = `${a.type}:${a.id}`;
     if (seen.has(key)) errors.push({ path: `${path}/${i}/id`, message: 'listed twice' });

@@ -2,37 +2,18 @@ import { and, asc, count, eq, exists, inArray, or, type SQL } from 'drizzle-orm'
 import type { Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { notFound } from '../../../platform/http/errors.js';
-import { iso, scopePredicate, teamMembers, teams } from '../../identity/index.js';
+import { iso, scopePredicate, teamInScopePredicate } from '../../identity/index.js';
 import { goalAssignments, goals } from '../tables/goals.tables.js';
 import type { Goal, GoalAssignment } from './schemas.js';
 
 export type GoalRow = typeof goals.$inferSelect;
 export type AssignmentRow = typeof goalAssignments.$inferSelect;
 
-/**
- * Teams the caller's scope reaches: the teams they lead, and teams with a member inside their data
- * scope (an agent: the teams they belong to). Undefined for tenant scope: every team.
- */
-export function teamsInScope(tx: Tx, principal: Principal, tenantId: string) {
-  const memberScope = scopePredicate(principal, teamMembers.userId);
-  if (!memberScope) return undefined;
-  return tx.db
-    .select({ id: teamMembers.teamId })
-    .from(teamMembers)
-    .where(and(eq(teamMembers.tenantId, tenantId), memberScope))
-    .union(
-      tx.db
-        .select({ id: teams.id })
-        .from(teams)
-        .where(and(eq(teams.tenantId, tenantId), eq(teams.leaderId, principal.userId))),
-    );
-}
-
 /** An assignment the caller may see: its user is in their data scope, or its team is. */
-export function assignmentInScope(tx: Tx, principal: Principal, tenantId: string): SQL | undefined {
-  const scopedTeams = teamsInScope(tx, principal, tenantId);
+export function assignmentInScope(_tx: Tx, principal: Principal, tenantId: string): SQL | undefined {
+  const scopedTeams = teamInScopePredicate(principal, tenantId, goalAssignments.teamId);
   if (!scopedTeams) return undefined;
-  return or(scopePredicate(principal, goalAssignments.userId), inArray(goalAssignments.teamId, scopedTeams));
+  return or(scopePredicate(principal, goalAssignments.userId), scopedTeams);
 }
 
 /**
@@ -108,16 +89,7 @@ export async function visibleAssignmentCounts(
 }
 
 /** Members of each team (current membership: a team's goal counts the people in it now). */
-export async function membersOfTeams(tx: Tx, tenantId: string, teamIds: string[]) {
-  const members = new Map<string, string[]>();
-  if (teamIds.length === 0) return members;
-  const rows = await tx.db
-    .select({ teamId: teamMembers.teamId, userId: teamMembers.userId })
-    .from(teamMembers)
-    .where(and(eq(teamMembers.tenantId, tenantId), inArray(teamMembers.teamId, teamIds)));
-  for (const row of rows) members.set(row.teamId, [...(members.get(row.teamId) ?? []), row.userId]);
-  return members;
-}
+export { membersOfTeams } from '../../identity/index.js';
 
 export const toAssignmentJson = (row: AssignmentRow, goal: GoalRow): GoalAssignment => ({
   id: row.id,

@@ -1,13 +1,13 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import { brands } from '../../catalog/index.js';
+import { brandIdsAmong } from '../../catalog/index.js';
 import {
   type CallContext,
   diff,
   inTenant,
   parseSort,
-  teamMembers,
+  teamOfMemberPredicate,
   writeAudit,
 } from '../../identity/index.js';
 import { goalAssignments, goals } from '../tables/goals.tables.js';
@@ -61,11 +61,8 @@ async function checkGoal(tx: Tx, tenantId: string, goal: GoalFields, errors: Fie
       errors.push({ path: '/body/target', message: 'a shelf share target is a percentage (at most 100)' });
   }
   if (goal.brandId) {
-    const [brand] = await tx.db
-      .select({ id: brands.id })
-      .from(brands)
-      .where(and(eq(brands.tenantId, tenantId), eq(brands.id, goal.brandId), isNull(brands.archivedAt)));
-    if (!brand) errors.push({ path: '/body/brand_id', message: 'no such brand' });
+    const brand = await brandIdsAmong(tx, tenantId, [goal.brandId], true);
+    if (!brand.has(goal.brandId)) errors.push({ path: '/body/brand_id', message: 'no such brand' });
   }
   if (goal.surveyId) {
     const [survey] = await tx.db
@@ -130,18 +127,7 @@ export function createGoalsService(deps: { db: Database }) {
                     eq(goalAssignments.tenantId, ctx.tenantId),
                     or(
                       eq(goalAssignments.userId, query.assignee),
-                      inArray(
-                        goalAssignments.teamId,
-                        tx.db
-                          .select({ id: teamMembers.teamId })
-                          .from(teamMembers)
-                          .where(
-                            and(
-                              eq(teamMembers.tenantId, ctx.tenantId),
-                              eq(teamMembers.userId, query.assignee),
-                            ),
-                          ),
-                      ),
+                      teamOfMemberPredicate(ctx.tenantId, query.assignee, goalAssignments.teamId),
                     ),
                   ),
                 ),

@@ -1,6 +1,6 @@
 import { and, count, eq, exists, gte, inArray, isNotNull, lt, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
-import { brands } from '../../catalog/index.js';
+import { brandFacts } from '../../catalog/index.js';
 import {
   addDays,
   aggregateShelfShare,
@@ -122,7 +122,6 @@ async function shelfMarks(tx: Tx, goal: GoalRow, userIds: string[]) {
       rows: photos.gridRows,
       cols: photos.gridCols,
       brandId: shelfQuadrants.brandId,
-      isOwn: brands.isOwn,
       cells: shelfQuadrants.cells,
       areaPercent: shelfQuadrants.areaPercent,
     })
@@ -131,13 +130,18 @@ async function shelfMarks(tx: Tx, goal: GoalRow, userIds: string[]) {
       photos,
       and(eq(photos.tenantId, shelfQuadrants.tenantId), eq(photos.id, shelfQuadrants.photoId)),
     )
-    .innerJoin(
-      brands,
-      and(eq(brands.tenantId, shelfQuadrants.tenantId), eq(brands.id, shelfQuadrants.brandId)),
-    )
     .where(and(...photoFilters(tx, goal, userIds)));
+  // Own or competitor is the catalogue's fact about each brand: one lookup for all of them.
+  const brands = await brandFacts(
+    tx,
+    goal.tenantId,
+    rows.map((r) => r.brandId),
+  );
   const perUser = new Map<string, BrandShareInput[]>();
-  for (const r of rows) {
+  for (const row of rows) {
+    const brand = brands.get(row.brandId);
+    if (!brand) continue;
+    const r = { ...row, isOwn: brand.isOwn };
     const share = photoShelfShare(
       { rows: r.rows, cols: r.cols },
       { cells: r.cells, areaPercent: r.areaPercent },

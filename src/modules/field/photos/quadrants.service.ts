@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import { brands } from '../../catalog/index.js';
+import { brandFacts, brandIdsAmong } from '../../catalog/index.js';
 import { type CallContext, inTenant } from '../../identity/index.js';
 import { photoShelfShare } from '../formulas.js';
 import { shelfQuadrants, type GridCell } from '../tables/photos.tables.js';
@@ -44,25 +44,33 @@ function checkMarks(photo: PhotoRow, body: ShelfQuadrantsBody, knownBrands: Set<
   return errors;
 }
 
+/** Code-point order, as the database's `C` collation sorts. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export function createQuadrantsService(deps: { db: Database }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
   async function present(tx: Tx, tenantId: string, photo: PhotoRow): Promise<ShelfQuadrants> {
-    const rows = await tx.db
+    const marks = await tx.db
       .select({
         brandId: shelfQuadrants.brandId,
         cells: shelfQuadrants.cells,
         areaPercent: shelfQuadrants.areaPercent,
-        name: brands.name,
-        isOwn: brands.isOwn,
       })
       .from(shelfQuadrants)
-      .innerJoin(
-        brands,
-        and(eq(brands.tenantId, shelfQuadrants.tenantId), eq(brands.id, shelfQuadrants.brandId)),
-      )
-      .where(and(eq(shelfQuadrants.tenantId, tenantId), eq(shelfQuadrants.photoId, photo.id)))
-      .orderBy(asc(brands.name), asc(brands.id));
+      .where(and(eq(shelfQuadrants.tenantId, tenantId), eq(shelfQuadrants.photoId, photo.id)));
+    // Brand names come from the catalogue; a photo has a handful of marks, sorted here by name.
+    const facts = await brandFacts(
+      tx,
+      tenantId,
+      marks.map((m) => m.brandId),
+    );
+    const rows = marks
+      .flatMap((m) => {
+        const brand = facts.get(m.brandId);
+        return brand ? [{ ...m, ...brand }] : [];
+      })
+      .sort((a, b) => compare(a.name, b.name) || compare(a.brandId, b.brandId));
     const grid = { rows: photo.gridRows, cols: photo.gridCols };
     const quadrants = rows.map((r) => ({
       brand_id: r.brandId,
@@ -98,13 +106,8 @@ export function createQuadrantsService(deps: { db: Database }) {
           await findVisitInScope(tx, ctx.principal, ctx.tenantId, photo.visitId),
         );
         const ids = [...new Set(body.quadrants.map((q) => q.brand_id.toLowerCase()))];
-        const known = ids.length
-          ? await tx.db
-              .select({ id: brands.id })
-              .from(brands)
-              .where(and(eq(brands.tenantId, ctx.tenantId), inArray(brands.id, ids)))
-          : [];
-        const errors = checkMarks(photo, body, new Set(known.map((b) => b.id)));
+        const known = await brandIdsAmong(tx, ctx.tenantId, ids);
+        const errors = checkMarks(photo, body, known);
         if (errors.length) throw validationFailed(errors, 'The shelf marks are not valid.');
         await tx.db
           .delete(shelfQuadrants)

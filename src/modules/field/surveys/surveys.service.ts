@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, ilike, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import { brands } from '../../catalog/index.js';
+import { brandIdsAmong } from '../../catalog/index.js';
 import {
   type CallContext,
   diff,
@@ -74,11 +74,8 @@ const SORT_COLUMNS = {
 /** The brand must be one of the tenant's (archived brands keep their old surveys, new ones may not pick them). */
 async function checkBrand(tx: Tx, tenantId: string, brandId: string | null | undefined) {
   if (!brandId) return;
-  const [brand] = await tx.db
-    .select({ id: brands.id })
-    .from(brands)
-    .where(and(eq(brands.tenantId, tenantId), eq(brands.id, brandId), isNull(brands.archivedAt)));
-  if (!brand)
+  const brand = await brandIdsAmong(tx, tenantId, [brandId], true);
+  if (!brand.has(brandId))
     throw validationFailed([{ path: '/body/brand_id', message: 'no such brand' }], 'Unknown brand.');
 }
 

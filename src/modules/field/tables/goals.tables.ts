@@ -13,8 +13,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
-import { brands } from '../../catalog/index.js';
-import { teams, tenants, users } from '../../identity/index.js';
+import { brands } from '../../catalog/tables.js';
+import { teams, tenants, users } from '../../identity/tables.js';
 import { surveys } from './surveys.tables.js';
 import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 

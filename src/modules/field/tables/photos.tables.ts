@@ -13,8 +13,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped } from '../../../platform/db/tenant-table.js';
-import { brands, outlets } from '../../catalog/index.js';
-import { users } from '../../identity/index.js';
+import { brands, outlets } from '../../catalog/tables.js';
+import { users } from '../../identity/tables.js';
 import { visits } from './visits.tables.js';
 import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 

@@ -12,8 +12,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
-import { brands } from '../../catalog/index.js';
-import { tenants } from '../../identity/index.js';
+import { brands } from '../../catalog/tables.js';
+import { tenants } from '../../identity/tables.js';
 import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 
 export const SURVEY_TYPES = ['individual', 'outlet'] as const;

@@ -14,8 +14,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
-import { outlets } from '../../catalog/index.js';
-import { tenants, users } from '../../identity/index.js';
+import { outlets } from '../../catalog/tables.js';
+import { tenants, users } from '../../identity/tables.js';
 import { surveyQuestions, surveys } from './surveys.tables.js';
 import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 

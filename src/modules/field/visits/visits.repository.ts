@@ -2,8 +2,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { notFound } from '../../../platform/http/errors.js';
-import { outlets } from '../../catalog/index.js';
-import { scopePredicate, users } from '../../identity/index.js';
+import { outletGeofence } from '../../catalog/index.js';
+import { isActiveUserInScope, scopePredicate } from '../../identity/index.js';
 import { surveyQuestions } from '../tables/surveys.tables.js';
 import { visitAnswers, visits } from '../tables/visits.tables.js';
 import type { Answer } from './schemas.js';
@@ -55,35 +55,11 @@ export async function updateVisit(tx: Tx, tenantId: string, id: string, values: 
   return row!;
 }
 
-export async function outletOf(tx: Tx, tenantId: string, id: string) {
-  const [row] = await tx.db
-    .select({
-      id: outlets.id,
-      latitude: outlets.latitude,
-      longitude: outlets.longitude,
-      radiusM: outlets.geofenceRadiusM,
-      archivedAt: outlets.archivedAt,
-    })
-    .from(outlets)
-    .where(and(eq(outlets.tenantId, tenantId), eq(outlets.id, id)));
-  return row;
-}
+/** The outlet's position and geofence (the catalogue's), for check-in and completion. */
+export const outletOf = outletGeofence;
 
-/** Whether `userId` is an active user of the tenant within the caller's data scope. */
-export async function userInScope(tx: Tx, principal: Principal, tenantId: string, userId: string) {
-  const [row] = await tx.db
-    .select({ id: users.id })
-    .from(users)
-    .where(
-      and(
-        eq(users.tenantId, tenantId),
-        eq(users.id, userId),
-        eq(users.status, 'active'),
-        scopePredicate(principal, users.id),
-      ),
-    );
-  return row !== undefined;
-}
+/** Whether `userId` is an active user of the tenant within the caller's data scope (identity's). */
+export const userInScope = isActiveUserInScope;
 
 export async function answersOfVisit(tx: Tx, tenantId: string, visitId: string): Promise<Answer[]> {
   const rows = await tx.db

@@ -1,6 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
 import type { Database } from '../../../platform/db/types.js';
+import type { ActivityCounter } from '../../../platform/module.js';
 import { IsoDateTime, PaginationQuery, Uuid } from '../../../platform/http/schemas.js';
 import { validationFailed } from '../../../platform/http/errors.js';
 import { scopePredicate } from '../scope.js';
@@ -11,25 +12,11 @@ import { inTenant, iso, type CallContext } from '../directory/context.js';
 export const LOGIN_ACTIONS = ['auth.login'] as const;
 
 /**
- * A count other modules add to `GET /admin/users/activity` (visits, leads…): `query` returns SQL
- * selecting `user_id` and `n` (a count) for the tenant and period, e.g.
- *
- *   registerActivityCounter({ key: 'visits', query: ({ tenantId, from, to }) => sql`select agent_id
- *     as user_id, count(*) as n from visits where tenant_id = ${tenantId} and completed_at >= ${from}
- *     and completed_at < ${to} group by agent_id` });
- *
- * It runs inside the caller's tenant transaction, so RLS applies.
+ * Modules declare their counts in `SalesOpsModule.activityCounters` (see `ActivityCounter` in
+ * platform/module.ts); the platform collects them into `platform.activityCounters`, and the report
+ * runs each inside the caller's tenant transaction (RLS applies).
  */
-export interface ActivityCounter {
-  key: string;
-  query: (range: { tenantId: string; from: Date; to: Date }) => SQL;
-}
-
-export const activityCounters = new Map<string, ActivityCounter>();
-
-export function registerActivityCounter(counter: ActivityCounter): void {
-  activityCounters.set(counter.key, counter);
-}
+export type { ActivityCounter };
 
 export const ActivityQuery = Type.Object({
   ...PaginationQuery.properties,
@@ -71,7 +58,7 @@ interface Row extends Record<string, unknown> {
   total: number | string;
 }
 
-export function createActivityService(deps: { db: Database }) {
+export function createActivityService(deps: { db: Database; counters: readonly ActivityCounter[] }) {
   return {
     report(ctx: CallContext, query: ActivityQuery) {
       const to = query.to ? new Date(query.to) : new Date();
@@ -99,7 +86,7 @@ export function createActivityService(deps: { db: Database }) {
         const rows = (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
         const counts = new Map<string, Record<string, number>>();
         const ids = rows.map((r) => r.id);
-        for (const counter of activityCounters.values()) {
+        for (const counter of deps.counters) {
           if (ids.length === 0) break;
           const res = await tx.db.execute(counter.query({ tenantId: ctx.tenantId, from, to }));
           const countRows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as {
@@ -109,7 +96,7 @@ export function createActivityService(deps: { db: Database }) {
           for (const c of countRows)
             counts.set(c.user_id, { ...(counts.get(c.user_id) ?? {}), [counter.key]: Number(c.n) });
         }
-        const keys = [...activityCounters.keys()];
+        const keys = deps.counters.map((counter) => counter.key);
         return {
           from: from.toISOString(),
           to: to.toISOString(),

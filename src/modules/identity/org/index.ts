@@ -11,7 +11,11 @@ export async function orgRoutes(app: FastifyInstance, platform: Platform): Promi
   const deps = { db: platform.db, system: platform.system };
   orgUnitRoutes(app, createOrgUnitsService(deps));
   teamRoutes(app, createTeamsService(deps));
-  auditRoutes(app, createAuditService(deps), createActivityService(deps));
+  auditRoutes(
+    app,
+    createAuditService(deps),
+    createActivityService({ ...deps, counters: platform.activityCounters }),
+  );
 }
 
-export { activityCounters, registerActivityCounter, type ActivityCounter } from './activity.js';
+export type { ActivityCounter } from './activity.js';

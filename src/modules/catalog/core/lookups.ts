@@ -1,0 +1,62 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/types.js';
+import { outlets } from '../tables/core.tables.js';
+import { brands } from '../tables/products.tables.js';
+
+/*
+ * What other modules may ask the catalogue inside their own transaction. The catalogue's tables
+ * stay private (other modules' table definitions reference them only for foreign keys, through
+ * tables.ts): callers get ids and the few facts they need.
+ */
+
+/** The ids among `ids` of the tenant's outlets that are not archived. */
+export async function activeOutletIds(tx: Tx, tenantId: string, ids: readonly string[]) {
+  if (!ids.length) return new Set<string>();
+  const rows = await tx.db
+    .select({ id: outlets.id })
+    .from(outlets)
+    .where(and(eq(outlets.tenantId, tenantId), inArray(outlets.id, [...ids]), isNull(outlets.archivedAt)));
+  return new Set(rows.map((o) => o.id));
+}
+
+/** An outlet's position and geofence (for check-ins), archived ones included; undefined if none. */
+export async function outletGeofence(tx: Tx, tenantId: string, id: string) {
+  const [row] = await tx.db
+    .select({
+      id: outlets.id,
+      latitude: outlets.latitude,
+      longitude: outlets.longitude,
+      radiusM: outlets.geofenceRadiusM,
+      archivedAt: outlets.archivedAt,
+    })
+    .from(outlets)
+    .where(and(eq(outlets.tenantId, tenantId), eq(outlets.id, id)));
+  return row;
+}
+
+/** The ids among `ids` of the tenant's brands; `activeOnly` leaves archived brands out. */
+export async function brandIdsAmong(tx: Tx, tenantId: string, ids: readonly string[], activeOnly = false) {
+  if (!ids.length) return new Set<string>();
+  const rows = await tx.db
+    .select({ id: brands.id })
+    .from(brands)
+    .where(
+      and(
+        eq(brands.tenantId, tenantId),
+        inArray(brands.id, [...ids]),
+        activeOnly ? isNull(brands.archivedAt) : undefined,
+      ),
+    );
+  return new Set(rows.map((b) => b.id));
+}
+
+/** id → name and own/competitor flag of the tenant's brands among `ids` (archived included). */
+export async function brandFacts(tx: Tx, tenantId: string, ids: Iterable<string>) {
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return new Map<string, { name: string; isOwn: boolean }>();
+  const rows = await tx.db
+    .select({ id: brands.id, name: brands.name, isOwn: brands.isOwn })
+    .from(brands)
+    .where(and(eq(brands.tenantId, tenantId), inArray(brands.id, wanted)));
+  return new Map(rows.map((b) => [b.id, { name: b.name, isOwn: b.isOwn }]));
+}
