@@ -92,12 +92,13 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   });
   registerErrorHandling(app);
   registerNotFound(app);
+  registerHttpMetrics(app, platform.metrics);
+  // Rate limits before authentication, so that failed authentications are counted and throttled.
+  await registerProtections(app, config, redis);
   const moduleResolver = modules.find((m) => m.principalResolver)?.principalResolver?.(platform);
   registerAuth(app, platform.tokens, deps.resolvePrincipal ?? moduleResolver ?? defaultPrincipalResolver, {
     publicPrefixes: ['/docs', '*'],
   });
-  registerHttpMetrics(app, platform.metrics);
-  await registerProtections(app, config, redis);
   await registerOpenApi(app, VERSION);
   registerHealth(app, db);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

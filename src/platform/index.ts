@@ -40,7 +40,7 @@ export function createPlatform(
   const mailConfig = {
     smtpUrl: config.smtpUrl,
     mailFrom: config.mailFrom,
-    logBodies: config.nodeEnv !== 'production',
+    logBodies: config.mailLogBodies,
   };
   registerMailJobs(jobs, { db, config: mailConfig, log });
   const metrics = createMetrics(db);
@@ -55,7 +55,7 @@ export function createPlatform(
   return {
     config,
     db,
-    tokens: createTokenService(config.jwtSecret),
+    tokens: createTokenService(config.jwtSecret, config.jwtPreviousSecrets),
     metrics,
     jobs,
     storage,

@@ -8,6 +8,7 @@ export type {
   RealtimeStats,
   SubscribeOptions,
   SubscriptionFilter,
+  SubscriptionMatch,
 } from './types.js';
 export { createRealtime, REALTIME_CHANNEL, type RealtimeOptions } from './realtime.js';
 export {

@@ -8,6 +8,7 @@ import type {
   RealtimeStats,
   SubscribeOptions,
   SubscriptionFilter,
+  SubscriptionMatch,
 } from './types.js';
 
 /** The one NOTIFY channel every SalesOps process shares (lower case: LISTEN folds unquoted names). */
@@ -22,6 +23,7 @@ interface Subscription {
   tenantId: string;
   userId: string | null;
   topics: ReadonlySet<string> | null;
+  sessionId: string | null;
   listener: RealtimeListener;
   onEnd?: () => void;
 }
@@ -126,6 +128,7 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
         tenantId: canonicalId(filter.tenantId, 'tenantId'),
         userId: filter.userId === null ? null : canonicalId(filter.userId, 'userId'),
         topics: filter.topics?.length ? new Set(filter.topics) : null,
+        sessionId: filter.sessionId ? canonicalId(filter.sessionId, 'sessionId') : null,
         listener,
         onEnd: options.onEnd,
       };
@@ -138,6 +141,31 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
       if (!set) byTenant.set(subscription.tenantId, (set = new Set()));
       set.add(subscription);
       return () => void remove(subscription);
+    },
+
+    end(match: SubscriptionMatch) {
+      const sessionIds = match.sessionIds ? new Set(match.sessionIds.map((id) => id.toLowerCase())) : null;
+      const userId = match.userId?.toLowerCase();
+      const tenantId = match.tenantId?.toLowerCase();
+      if (!sessionIds && !userId && !tenantId) return 0;
+      const ended: Subscription[] = [];
+      for (const set of byTenant.values()) {
+        for (const s of set) {
+          if (sessionIds && !(s.sessionId && sessionIds.has(s.sessionId))) continue;
+          if (userId && s.userId !== userId) continue;
+          if (tenantId && s.tenantId !== tenantId) continue;
+          ended.push(s);
+        }
+      }
+      for (const subscription of ended) {
+        remove(subscription);
+        try {
+          subscription.onEnd?.();
+        } catch (error) {
+          log.error({ err: error }, 'realtime: a subscription end handler failed');
+        }
+      }
+      return ended.length;
     },
 
     stats() {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { requireTenant } from '../http/auth.js';
+import { requirePrincipal, requireTenant } from '../http/auth.js';
 import { AppError } from '../http/errors.js';
 import { openSseStream, type SseOptions, type SseStream } from './sse.js';
 import type { Realtime } from './types.js';
@@ -84,7 +84,7 @@ export async function registerRealtimeRoutes(
       // ever delivered from a later tick (the NOTIFY callback), so `stream` is set by then.
       let stream: SseStream | undefined;
       const unsubscribe = realtime.subscribe(
-        { tenantId, userId, topics },
+        { tenantId, userId, topics, sessionId: requirePrincipal(request).sessionId },
         (event) => stream?.send({ id: event.id, event: event.topic, data: JSON.stringify(event.data) }),
         { onEnd: () => stream?.end() },
       );
