@@ -39,6 +39,8 @@ export interface AppDeps {
   realtimeRoutes?: RealtimeRouteOptions;
   /** Job polling and cron intervals (tests shorten them). */
   jobOptions?: JobQueueOptions;
+  /** Where log lines go instead of stdout (tests read them); honoured unless LOG_LEVEL is silent. */
+  logStream?: { write(line: string): void };
   /** Extra routes mounted under /api/v1 after the modules (tests use it to probe the platform). */
   extraRoutes?: (app: FastifyInstance, platform: Platform) => Promise<void>;
 }
@@ -51,10 +53,13 @@ declare module 'fastify' {
 
 export type App = FastifyInstance;
 
+const withStream = (options: ReturnType<typeof loggerOptions>, stream: AppDeps['logStream']) =>
+  stream && options && typeof options === 'object' ? { ...options, transport: undefined, stream } : options;
+
 /** Composes the platform plugins, then every module's plugin. Tests build the app the same way. */
 export async function buildApp(config: Config & { jwtSecret: string }, deps: AppDeps = {}): Promise<App> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: withStream(loggerOptions(config), deps.logStream),
     genReqId: requestIdFrom,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
