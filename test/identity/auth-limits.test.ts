@@ -55,9 +55,9 @@ describe('rate limits run before authentication', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(JSON.parse(limited.body)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
     // Requests without any token are counted the same way; another client is unaffected.
-    expect((await t.app.inject({ url: '/api/v1/auth/me', headers: { 'x-forwarded-for': ip } })).statusCode).toBe(
-      429,
-    );
+    expect(
+      (await t.app.inject({ url: '/api/v1/auth/me', headers: { 'x-forwarded-for': ip } })).statusCode,
+    ).toBe(429);
     const other = await t.app.inject({ url: '/api/v1/auth/me', headers: { 'x-forwarded-for': nextIp() } });
     expect(other.statusCode).toBe(401);
   });
@@ -110,10 +110,15 @@ describe('per-route limits of the auth routes, by IP and by account', () => {
     const ip = nextIp();
     const answers: Res[] = [];
     for (let i = 0; i < 6; i++)
-      answers.push(await post('/auth/login', { email: `spray${i}.${Date.now()}@x.test`, password: 'Wrong1234' }, ip));
+      answers.push(
+        await post('/auth/login', { email: `spray${i}.${Date.now()}@x.test`, password: 'Wrong1234' }, ip),
+      );
     expect(statuses(answers)).toEqual([401, 401, 401, 401, 401, 429]);
     // A real user from elsewhere still signs in.
-    expect((await post('/auth/login', { email: acme.users.agent.email, password: FIXTURE_PASSWORD }, nextIp())).statusCode).toBe(200);
+    expect(
+      (await post('/auth/login', { email: acme.users.agent.email, password: FIXTURE_PASSWORD }, nextIp()))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('register: per e-mail address and per client address', async () => {
@@ -132,7 +137,9 @@ describe('per-route limits of the auth routes, by IP and by account', () => {
     const ip = nextIp();
     const answers: Res[] = [];
     for (let i = 0; i < 5; i++)
-      answers.push(await post('/auth/register', body(`r${i}.${Date.now()}@limited.test`, `lim-${i}-${Date.now()}`), ip));
+      answers.push(
+        await post('/auth/register', body(`r${i}.${Date.now()}@limited.test`, `lim-${i}-${Date.now()}`), ip),
+      );
     expect(statuses(answers)).toEqual([202, 202, 202, 202, 429]);
   });
 
@@ -154,7 +161,13 @@ describe('per-route limits of the auth routes, by IP and by account', () => {
     const ip = nextIp();
     const byIp: Res[] = [];
     for (let i = 0; i < 5; i++)
-      byIp.push(await post('/auth/reset-password', { token: `guess-${i}-${Date.now()}`, password: 'Another2026' }, ip));
+      byIp.push(
+        await post(
+          '/auth/reset-password',
+          { token: `guess-${i}-${Date.now()}`, password: 'Another2026' },
+          ip,
+        ),
+      );
     expect(statuses(byIp)).toEqual([422, 422, 422, 422, 429]);
   });
 });
@@ -170,7 +183,10 @@ const redisAnswers = await new Promise<boolean>((resolve) => {
 
 describe.skipIf(!redisAnswers)('per-route limits shared through Redis', () => {
   it('counts one account across two API instances', async () => {
-    const a = await createTestApp({ config: { ...limits, redisUrl: REDIS_URL }, deps: { modules: [authModule] } });
+    const a = await createTestApp({
+      config: { ...limits, redisUrl: REDIS_URL },
+      deps: { modules: [authModule] },
+    });
     const b = await createTestApp({
       config: { ...limits, redisUrl: REDIS_URL },
       deps: { modules: [authModule] },
@@ -185,7 +201,9 @@ describe.skipIf(!redisAnswers)('per-route limits shared through Redis', () => {
           payload: { email: account, password: 'Wrong1234' },
           headers: { 'x-forwarded-for': nextIp() },
         });
-      expect(statuses([await hit(a), await hit(b), await hit(a), await hit(b)])).toEqual([401, 401, 429, 429]);
+      expect(statuses([await hit(a), await hit(b), await hit(a), await hit(b)])).toEqual([
+        401, 401, 429, 429,
+      ]);
     } finally {
       await b.close();
       await a.close();

@@ -74,7 +74,12 @@ describe('revocation closes event streams at once', () => {
     const two = await openStream(t, second.auth.authorization);
     await waitForSubscribers(t, before + 2);
 
-    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: first.auth, payload: {} });
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: first.auth,
+      payload: {},
+    });
     expect(out.statusCode).toBe(204);
     const ended = await one.ended();
     expect(ended).toMatchObject({ closed: true, status: 200 });
@@ -148,7 +153,12 @@ describe(`revocation across two instances (${driverUnderTest})`, () => {
     const user = await login(a, acme.users.agent.email, FIXTURE_PASSWORD);
     expect((await me(b, user.auth)).statusCode).toBe(200); // B now holds a verdict for 30 s
     expect((await me(b, user.auth)).statusCode).toBe(200);
-    const out = await a.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: user.auth, payload: {} });
+    const out = await a.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: user.auth,
+      payload: {},
+    });
     expect(out.statusCode).toBe(204);
     const started = Date.now();
     const after = await eventually(() => me(b, user.auth), 401);

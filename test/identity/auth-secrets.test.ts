@@ -108,7 +108,11 @@ describe('reset links in logs', () => {
   });
 
   async function requestReset(t: TestApp, email: string): Promise<string> {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/forgot-password', payload: { email } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/forgot-password',
+      payload: { email },
+    });
     expect(res.statusCode).toBe(202);
     const [mail] = await t.app.platform.mailer.outbox({ to: email, template: 'identity.password_reset' });
     return /token=([^\s"&]+)/.exec(mail!.text)![1]!;

@@ -154,7 +154,10 @@ describe('auth', () => {
         first_name: 'B',
       };
       expectCode(await post('/auth/register', { ...base, slug: acme.slug }), 409, 'DUPLICATE');
-      expectCode(await post('/auth/register', { ...base, email: acme.users.admin.email, slug: acme.slug }), 409);
+      expectCode(
+        await post('/auth/register', { ...base, email: acme.users.admin.email, slug: acme.slug }),
+        409,
+      );
       expectCode(await post('/auth/register', { ...base, password: 'short1' }), 422, 'PASSWORD_POLICY');
       expectCode(await post('/auth/register', { ...base, password: 'onlyletters' }), 422, 'PASSWORD_POLICY');
     });

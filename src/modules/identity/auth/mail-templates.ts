@@ -14,18 +14,19 @@ export const passwordResetMail = defineMailTemplate<{ name: string; link: string
 );
 
 /** To a new address: the link that creates the organisation (nothing exists until it is opened). */
-export const registrationConfirmMail = defineMailTemplate<{ name: string; organisation: string; link: string }>(
-  'identity.registration_confirm',
-  {
-    subject: 'Confirm your SalesOps sign-up',
-    text:
-      'Hello {{name}},\n\nOpen {{link}} to create {{organisation}} on SalesOps and sign in. The link expires in 24 hours.\n\n' +
-      'If you did not sign up, ignore this message; nothing has been created.',
-    html:
-      '<p>Hello {{name}},</p><p><a href="{{link}}">Create {{organisation}} and sign in</a> (the link expires in 24 hours).</p>' +
-      '<p>If you did not sign up, ignore this message; nothing has been created.</p>',
-  },
-);
+export const registrationConfirmMail = defineMailTemplate<{
+  name: string;
+  organisation: string;
+  link: string;
+}>('identity.registration_confirm', {
+  subject: 'Confirm your SalesOps sign-up',
+  text:
+    'Hello {{name}},\n\nOpen {{link}} to create {{organisation}} on SalesOps and sign in. The link expires in 24 hours.\n\n' +
+    'If you did not sign up, ignore this message; nothing has been created.',
+  html:
+    '<p>Hello {{name}},</p><p><a href="{{link}}">Create {{organisation}} and sign in</a> (the link expires in 24 hours).</p>' +
+    '<p>If you did not sign up, ignore this message; nothing has been created.</p>',
+});
 
 /** To an address that already has an account: someone (probably its owner) tried to sign up again. */
 export const registrationExistingMail = defineMailTemplate<{ name: string; signIn: string; reset: string }>(

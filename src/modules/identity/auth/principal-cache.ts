@@ -7,10 +7,7 @@ const MAX_ENTRIES = 50_000;
 
 /** Sessions to forget: by id, every session of a user, of a tenant, or all of them. */
 export type Revocation =
-  | { sessionIds: readonly string[] }
-  | { userId: string }
-  | { tenantId: string }
-  | { all: true };
+  { sessionIds: readonly string[] } | { userId: string } | { tenantId: string } | { all: true };
 
 export interface PrincipalCache {
   ttlMs: number;

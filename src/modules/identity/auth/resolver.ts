@@ -42,7 +42,10 @@ export function identityPrincipalResolver(platform: Platform): PrincipalResolver
     if (!verdict) {
       const generation = cache.generation();
       verdict = await judge(platform, claims, sid);
-      const owner = { userId: claims.sub.toLowerCase(), tenantId: (claims.tid ?? PLATFORM_TENANT_ID).toLowerCase() };
+      const owner = {
+        userId: claims.sub.toLowerCase(),
+        tenantId: (claims.tid ?? PLATFORM_TENANT_ID).toLowerCase(),
+      };
       cache.set(sid, owner, verdict, generation);
     }
     if (!verdict.ok) {

@@ -71,7 +71,12 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
     accountOf: (body: Record<string, unknown>) => unknown,
   ) =>
     routeLimits(app.limitCounter, [
-      { name: `${name}.ip`, max: pair.perIp, windowMs: platform.config.rateLimitAuthWindowMs, key: (r) => r.ip },
+      {
+        name: `${name}.ip`,
+        max: pair.perIp,
+        windowMs: platform.config.rateLimitAuthWindowMs,
+        key: (r) => r.ip,
+      },
       {
         name: `${name}.account`,
         max: pair.perAccount,
