@@ -103,3 +103,7 @@ export function sessionRevocationsOf(platform: { db: Database; realtime: Realtim
   }
   return found;
 }
+
+/** The revocation machinery an API app created for this platform, if any (a worker has none). */
+export const existingSessionRevocationsOf = (platform: object): SessionRevocations | undefined =>
+  byPlatform.get(platform);

@@ -46,8 +46,8 @@ const REGISTER_ACCEPTED =
 
 export async function authRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
   const revocations = sessionRevocationsOf(platform);
-  // One LISTEN per instance for revocations made on the others; ends with the app.
-  app.addHook('onReady', async () => revocations.start());
+  // The LISTEN for revocations made on other instances starts with the app (identity's onStart)
+  // and ends with it.
   app.addHook('onClose', async () => revocations.stop());
   const auth = createAuthService({
     db: platform.db,
