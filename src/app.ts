@@ -39,6 +39,8 @@ export interface AppDeps {
   realtimeRoutes?: RealtimeRouteOptions;
   /** Job polling and cron intervals (tests shorten them). */
   jobOptions?: JobQueueOptions;
+  /** Where log lines go instead of stdout (tests read them); honoured unless LOG_LEVEL is silent. */
+  logStream?: { write(line: string): void };
   /** Extra routes mounted under /api/v1 after the modules (tests use it to probe the platform). */
   extraRoutes?: (app: FastifyInstance, platform: Platform) => Promise<void>;
 }
@@ -51,10 +53,13 @@ declare module 'fastify' {
 
 export type App = FastifyInstance;
 
+const withStream = (options: ReturnType<typeof loggerOptions>, stream: AppDeps['logStream']) =>
+  stream && options && typeof options === 'object' ? { ...options, transport: undefined, stream } : options;
+
 /** Composes the platform plugins, then every module's plugin. Tests build the app the same way. */
 export async function buildApp(config: Config & { jwtSecret: string }, deps: AppDeps = {}): Promise<App> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: withStream(loggerOptions(config), deps.logStream),
     genReqId: requestIdFrom,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
@@ -91,10 +96,11 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   });
   registerErrorHandling(app);
   registerNotFound(app);
+  registerHttpMetrics(app, platform.metrics);
+  // Rate limits before authentication, so that failed authentications are counted and throttled.
+  await registerProtections(app, config, redis);
   const resolvePrincipal = deps.resolvePrincipal ?? principalResolver?.(platform) ?? defaultPrincipalResolver;
   registerAuth(app, platform.tokens, resolvePrincipal, { publicPrefixes: ['/docs', '*'] });
-  registerHttpMetrics(app, platform.metrics);
-  await registerProtections(app, config, redis);
   await registerOpenApi(app, VERSION);
   registerHealth(app, db);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

@@ -70,6 +70,18 @@ const secret: Parser<string> = (raw) => {
   if (raw.length < 32) throw new Error(`must be at least 32 characters`);
   return raw;
 };
+const secretList: Parser<string[]> = (raw) => {
+  const secrets = list(raw);
+  if (secrets.some((s) => s.length < 32)) throw new Error(`must list secrets of at least 32 characters`);
+  return secrets;
+};
+/** `per IP/per account`, e.g. `20/5`: two limits of one route within RATE_LIMIT_AUTH_WINDOW_MS. */
+const limitPair: Parser<{ perIp: number; perAccount: number }> = (raw) => {
+  const match = /^(\d{1,7})\s*\/\s*(\d{1,7})$/.exec(raw);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1)
+    throw new Error(`must be <per IP>/<per account>, both at least 1 (e.g. 20/5)`);
+  return { perIp: Number(match[1]), perAccount: Number(match[2]) };
+};
 
 const settings = {
   nodeEnv: {
@@ -108,6 +120,13 @@ const settings = {
     description:
       'HS256 signing secret (≥ 32 chars). Required in production; otherwise generated once into DATA_DIR',
     parse: secret,
+  },
+  jwtPreviousSecrets: {
+    env: 'JWT_PREVIOUS_SECRETS',
+    description:
+      'Comma-separated earlier JWT_SECRET values: tokens they signed still verify until they expire; new ones use JWT_SECRET',
+    default: [] as string[],
+    parse: secretList,
   },
   logLevel: {
     env: 'LOG_LEVEL',
@@ -163,6 +182,36 @@ const settings = {
     default: 60_000,
     parse: int(1000, 86_400_000),
   },
+  rateLimitAuthWindowMs: {
+    env: 'RATE_LIMIT_AUTH_WINDOW_MS',
+    description: 'Window of the sign-in, registration and password-reset limits below',
+    default: 900_000,
+    parse: int(1000, 86_400_000),
+  },
+  rateLimitLogin: {
+    env: 'RATE_LIMIT_LOGIN',
+    description: 'POST /auth/login attempts per window: <per client IP>/<per login>',
+    default: { perIp: 100, perAccount: 20 },
+    parse: limitPair,
+  },
+  rateLimitRegister: {
+    env: 'RATE_LIMIT_REGISTER',
+    description: 'POST /auth/register requests per window: <per client IP>/<per e-mail address>',
+    default: { perIp: 10, perAccount: 3 },
+    parse: limitPair,
+  },
+  rateLimitForgotPassword: {
+    env: 'RATE_LIMIT_FORGOT_PASSWORD',
+    description: 'POST /auth/forgot-password requests per window: <per client IP>/<per e-mail address>',
+    default: { perIp: 20, perAccount: 3 },
+    parse: limitPair,
+  },
+  rateLimitResetPassword: {
+    env: 'RATE_LIMIT_RESET_PASSWORD',
+    description: 'POST /auth/reset-password attempts per window: <per client IP>/<per reset token>',
+    default: { perIp: 20, perAccount: 5 },
+    parse: limitPair,
+  },
   redisUrl: {
     env: 'REDIS_URL',
     description: 'Redis for shared rate limits across instances; unset = in memory',
@@ -178,6 +227,13 @@ const settings = {
     description: 'Sender of outgoing mail',
     default: 'SalesOps <no-reply@salesops.local>',
     parse: str,
+  },
+  mailLogBodies: {
+    env: 'MAIL_LOG_BODIES',
+    description:
+      'Write the text of unsent mail (no SMTP_URL) to the log. Off by default: bodies carry reset and sign-up links',
+    default: false,
+    parse: bool,
   },
   storageDir: {
     env: 'STORAGE_DIR',
@@ -282,6 +338,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   return parsed;
 }
 
+const limitPairText = (pair: { perIp: number; perAccount: number }) => `${pair.perIp}/${pair.perAccount}`;
+
 /** The settings table as rows (for `salesops config` and the README). */
 export function describeSettings(): { env: string; default: string; description: string }[] {
   return Object.values(settings as Record<string, Setting<unknown>>).map((s) => ({
@@ -293,7 +351,9 @@ export function describeSettings(): { env: string; default: string; description:
           ? ''
           : Array.isArray(s.default)
             ? s.default.join(',')
-            : String(s.default),
+            : typeof s.default === 'object' && s.default !== null && 'perIp' in s.default
+              ? limitPairText(s.default as unknown as { perIp: number; perAccount: number })
+              : String(s.default),
     description: s.description,
   }));
 }

@@ -44,7 +44,7 @@ export function createPlatform(
   const mailConfig = {
     smtpUrl: config.smtpUrl,
     mailFrom: config.mailFrom,
-    logBodies: config.nodeEnv !== 'production',
+    logBodies: config.mailLogBodies,
   };
   registerMailJobs(jobs, { db, config: mailConfig, log });
   const metrics = createMetrics(db);
@@ -62,7 +62,7 @@ export function createPlatform(
     config,
     db,
     system: createSystemAccess(db, log),
-    tokens: createTokenService(config.jwtSecret),
+    tokens: createTokenService(config.jwtSecret, config.jwtPreviousSecrets),
     metrics,
     jobs,
     storage,

@@ -308,10 +308,23 @@ describe(`mailer without SMTP (${driverUnderTest})`, () => {
           to: ['ann@example.test'],
           template: 'test.password_reset',
           subject: 'Reset your password',
-          text: 'Hi Ann, reset at https://app.test/reset?t=abc',
         },
       },
     ]);
+    // The body holds the link; it reaches the log only when asked for (MAIL_LOG_BODIES).
+    expect(JSON.stringify(log.lines)).not.toContain('t=abc');
+    const verbose = createMailer({ db, config: { mailFrom: 'x@salesops.test', logBodies: true }, log });
+    // (in a transaction rolled back, so that no row stays behind for the tests below to count)
+    await db
+      .withSystem(async (tx) => {
+        await verbose.send(
+          { to: 'ann@example.test', template: reset, vars: { name: 'Ann', link: 'L2' } },
+          { tx },
+        );
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    expect(log.lines[1]!.obj).toMatchObject({ text: 'Hi Ann, reset at L2' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(smtp.received).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import type { SalesOpsModule } from '../../platform/module.js';
 import { authRoutes, identityPrincipalResolver, seedIdentityDemo } from './auth/index.js';
+import { existingSessionRevocationsOf } from './auth/revocation.js';
 import { directoryRoutes } from './directory/index.js';
 import { orgRoutes } from './org/index.js';
 import { IDENTITY_PERMISSIONS } from './permissions.js';
@@ -19,6 +20,8 @@ export const identityModule: SalesOpsModule = {
     await directoryRoutes(app, platform);
     await orgRoutes(app, platform);
   },
+  // API instances LISTEN for session revocations made on the others (not the OpenAPI generator).
+  onStart: async (platform) => existingSessionRevocationsOf(platform)?.start(),
   seedDemo: seedIdentityDemo,
 };
 

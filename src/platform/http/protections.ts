@@ -6,8 +6,20 @@ import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 import { AppError } from './errors.js';
+import { memoryCounter, redisCounter, type KeyedCounter } from './route-limits.js';
 
-/** CORS, security headers, compression and rate limiting, configured from settings. */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Counters for per-route limits (`routeLimits`), shared through Redis when it is configured. */
+    limitCounter: KeyedCounter;
+  }
+}
+
+/**
+ * CORS, security headers, compression and rate limiting, configured from settings. Register it
+ * before authentication: the global limit is an application-level onRequest hook, so it runs before
+ * the authentication hook added after it, and requests with bad tokens are counted too.
+ */
 export async function registerProtections(
   app: FastifyInstance,
   config: Config,
@@ -39,7 +51,9 @@ export async function registerProtections(
   });
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   await app.register(rateLimit, {
-    global: true,
+    // Not per route (route-level hooks run after every application-level one, authentication
+    // included); the hook is added below at application level instead.
+    global: false,
     max: config.rateLimitMax,
     timeWindow: config.rateLimitWindowMs,
     ...(redis ? { redis, nameSpace: 'salesops:ratelimit:' } : {}),
@@ -50,4 +64,6 @@ export async function registerProtections(
         retryAfterSeconds: context.ttl / 1000,
       }),
   });
+  app.addHook('onRequest', app.rateLimit());
+  app.decorate('limitCounter', redis ? redisCounter(redis) : memoryCounter());
 }

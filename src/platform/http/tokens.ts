@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { EncryptJWT, SignJWT, jwtDecrypt, jwtVerify, errors as joseErrors } from 'jose';
 import { unauthenticated } from './errors.js';
 
 /** Claims of a SalesOps access token. `tid` is null for super_admin, who belongs to no tenant. */
@@ -21,6 +21,13 @@ const keyId = (secret: string) => createHash('sha256').update(secret).digest('he
 export interface TokenService {
   signAccess(claims: AccessClaims, ttlSeconds: number): Promise<string>;
   verifyAccess(token: string): Promise<AccessClaims>;
+  /**
+   * An encrypted, expiring token carrying `payload` for one `purpose` (a sign-up confirmation link):
+   * unreadable and unforgeable without the secret, so it can hold what must not be shown.
+   */
+  seal(purpose: string, payload: Record<string, unknown>, ttlSeconds: number): Promise<string>;
+  /** The payload of a sealed token of that purpose; undefined when it is forged, expired or another purpose's. */
+  unseal(purpose: string, token: string): Promise<Record<string, unknown> | undefined>;
 }
 
 /**
@@ -39,7 +46,42 @@ export function createTokenService(secret: string, previousSecrets: string[] = [
     ]),
   );
 
+  // A separate key for sealed tokens (derived from the same secrets), so no token of one kind
+  // can ever be taken for the other.
+  const sealKey = (s: string) => createHash('sha256').update(`salesops-seal:${s}`).digest();
+  const sealing = { kid: current.kid, key: sealKey(secret) };
+  const sealRing = new Map([
+    [current.kid, sealing.key],
+    ...previousSecrets.map((s) => [keyId(s), sealKey(s)] as const),
+  ]);
+
   return {
+    async seal(purpose, payload, ttlSeconds) {
+      return new EncryptJWT({ ...payload, pur: purpose })
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: sealing.kid })
+        .setIssuer(ISSUER)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+        .encrypt(sealing.key);
+    },
+    async unseal(purpose, token) {
+      try {
+        const { payload } = await jwtDecrypt(
+          token,
+          async (header) => {
+            const key = header.kid ? sealRing.get(header.kid) : undefined;
+            if (!key) throw new Error('unknown key id');
+            return key;
+          },
+          { issuer: ISSUER, keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] },
+        );
+        if (payload.pur !== purpose) return undefined;
+        const { pur: _p, iss: _i, iat: _a, exp: _e, ...rest } = payload;
+        return rest;
+      } catch {
+        return undefined;
+      }
+    },
     async signAccess(claims, ttlSeconds) {
       return new SignJWT({
         tid: claims.tid,

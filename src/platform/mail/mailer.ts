@@ -17,7 +17,7 @@ export interface MailerConfig {
   /** Unset: mail is written to the outbox as `logged` and to the log, never sent. */
   smtpUrl?: string;
   mailFrom: string;
-  /** Include the text body in the log line of a `logged` mail (default true: developers read links there). */
+  /** Include the text body in the log line of a `logged` mail (default false: bodies carry reset links). */
   logBodies?: boolean;
 }
 
@@ -106,7 +106,7 @@ export function createMailer(deps: MailerDeps): Mailer {
       if (mode === 'log') {
         // The row may still roll back with the caller's transaction; the outbox table is the truth.
         log.info(
-          { ...context, subject: row.subject, ...(config.logBodies === false ? {} : { text: row.text }) },
+          { ...context, subject: row.subject, ...(config.logBodies === true ? { text: row.text } : {}) },
           'mail not sent (SMTP_URL is unset); kept in the outbox',
         );
       } else {

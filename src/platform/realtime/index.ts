@@ -10,6 +10,7 @@ export type {
   SubscribeOptions,
   SubscriberAccess,
   SubscriptionFilter,
+  SubscriptionMatch,
 } from './types.js';
 export { createRealtime, REALTIME_CHANNEL, type RealtimeOptions } from './realtime.js';
 export {

@@ -17,6 +17,7 @@ import type {
   SubscribeOptions,
   SubscriberAccess,
   SubscriptionFilter,
+  SubscriptionMatch,
 } from './types.js';
 
 /** The one NOTIFY channel every SalesOps process shares (lower case: LISTEN folds unquoted names). */
@@ -34,6 +35,7 @@ interface Subscription {
   userId: string | null;
   topics: ReadonlySet<string> | null;
   access: SubscriberAccess;
+  sessionId: string | null;
   listener: RealtimeListener;
   onEnd?: () => void;
 }
@@ -155,6 +157,7 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
         userId: filter.userId === null ? null : canonicalId(filter.userId, 'userId'),
         topics: filter.topics?.length ? new Set(filter.topics) : null,
         access: filter.access,
+        sessionId: filter.sessionId ? canonicalId(filter.sessionId, 'sessionId') : null,
         listener,
         onEnd: options.onEnd,
       };
@@ -167,6 +170,31 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
       if (!set) byTenant.set(subscription.tenantId, (set = new Set()));
       set.add(subscription);
       return () => void remove(subscription);
+    },
+
+    end(match: SubscriptionMatch) {
+      const sessionIds = match.sessionIds ? new Set(match.sessionIds.map((id) => id.toLowerCase())) : null;
+      const userId = match.userId?.toLowerCase();
+      const tenantId = match.tenantId?.toLowerCase();
+      if (!sessionIds && !userId && !tenantId) return 0;
+      const ended: Subscription[] = [];
+      for (const set of byTenant.values()) {
+        for (const s of set) {
+          if (sessionIds && !(s.sessionId && sessionIds.has(s.sessionId))) continue;
+          if (userId && s.userId !== userId) continue;
+          if (tenantId && s.tenantId !== tenantId) continue;
+          ended.push(s);
+        }
+      }
+      for (const subscription of ended) {
+        remove(subscription);
+        try {
+          subscription.onEnd?.();
+        } catch (error) {
+          log.error({ err: error }, 'realtime: a subscription end handler failed');
+        }
+      }
+      return ended.length;
     },
 
     stats() {

@@ -107,7 +107,7 @@ export async function registerRealtimeRoutes(
       // ever delivered from a later tick (the NOTIFY callback), so `stream` is set by then.
       let stream: SseStream | undefined;
       const unsubscribe = realtime.subscribe(
-        { tenantId, userId, topics, access },
+        { tenantId, userId, topics, access, sessionId: requirePrincipal(request).sessionId },
         (event) => stream?.send({ id: event.id, event: event.topic, data: JSON.stringify(event.data) }),
         { onEnd: () => stream?.end() },
       );

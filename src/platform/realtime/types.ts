@@ -75,12 +75,21 @@ export interface SubscriptionFilter {
   topics?: readonly string[];
   /** The subscriber's permissions and data scope; each event is checked against its topic's declaration. */
   access: SubscriberAccess;
+  /** The sign-in session the subscriber authenticated with, so `end` can close it when it is revoked. */
+  sessionId?: string;
+}
+
+/** Which subscriptions `end` closes: those matching every field given (at least one). */
+export interface SubscriptionMatch {
+  sessionIds?: readonly string[];
+  userId?: string;
+  tenantId?: string;
 }
 
 export type RealtimeListener = (event: RealtimeEvent) => void;
 
 export interface SubscribeOptions {
-  /** Called once when the subscription is ended by `stop()` (not when you unsubscribe yourself). */
+  /** Called once when the subscription is ended by `stop()` or `end()` (not when you unsubscribe yourself). */
   onEnd?: () => void;
 }
 
@@ -105,6 +114,11 @@ export interface Realtime {
   publish(event: RealtimeEventInput, options?: PublishOptions): Promise<RealtimeEvent>;
   /** Returns the function that unsubscribes (idempotent). */
   subscribe(filter: SubscriptionFilter, listener: RealtimeListener, options?: SubscribeOptions): () => void;
+  /**
+   * Ends the local subscriptions that match (calling their `onEnd`, which closes an SSE stream) and
+   * returns how many: a revoked session or a deactivated user must stop receiving events at once.
+   */
+  end(match: SubscriptionMatch): number;
   stats(): RealtimeStats;
   /** The declared topics (platform's and modules'), by name. */
   topics(): ReadonlyMap<string, RealtimeTopic>;

@@ -9,7 +9,7 @@ import { randomToken, sha256 } from './crypto.js';
 import { invalidResetToken, sessionRevoked } from './errors.js';
 import { passwordResetMail } from './mail-templates.js';
 import * as repo from './repository.js';
-import { principalCache } from './resolver.js';
+import type { SessionRevocations } from './revocation.js';
 import { RESET_TOKEN_TTL_MS } from './service.js';
 import { auditUserEvent as audit, meView, type MeView } from './views.js';
 
@@ -17,7 +17,12 @@ import { auditUserEvent as audit, meView, type MeView } from './views.js';
  * Self-service on one's own account: profile, password change and reset, sessions. Tokens are
  * issued and rotated by the auth service.
  */
-export function createAccountService(deps: { db: Database; mailer: Mailer; publicUrl: string }) {
+export function createAccountService(deps: {
+  db: Database;
+  mailer: Mailer;
+  publicUrl: string;
+  revocations: Pick<SessionRevocations, 'announce' | 'apply'>;
+}) {
   const { db } = deps;
   return {
     /**
@@ -87,19 +92,21 @@ export function createAccountService(deps: { db: Database; mailer: Mailer; publi
         '/body/new_password',
       );
       const passwordHash = await hashPassword(next);
-      await db.withTenant({ tenantId, userId }, async (tx) => {
+      const revoked = await db.withTenant({ tenantId, userId }, async (tx) => {
         await repo.setPassword(tx, tenantId, userId, passwordHash);
-        const revoked = await repo.revokeSessions(
+        const ids = await repo.revokeSessions(
           tx,
           tenantId,
           { userId, exceptSessionId: sessionId },
           'password_changed',
         );
-        principalCache.evict(revoked);
+        await deps.revocations.announce(tx, { sessionIds: ids });
         await audit(tx, source, tenantId, userId, 'auth.password_changed', {
-          after: { sessions_revoked: revoked.length },
+          after: { sessions_revoked: ids.length },
         });
+        return ids;
       });
+      deps.revocations.apply({ sessionIds: revoked });
     },
 
     async forgotPassword(email: string, source: AuditSource): Promise<void> {
@@ -137,17 +144,18 @@ export function createAccountService(deps: { db: Database; mailer: Mailer; publi
       const settings = effectiveSettings(found.tenantSettings);
       checkPasswordPolicy(password, { minLength: settings.password_min_length, email: user.email });
       const passwordHash = await hashPassword(password);
-      const ok = await db.withTenant({ tenantId: user.tenantId, userId: user.id }, async (tx) => {
-        if (!(await repo.consumeResetToken(tx, user.tenantId, found.token.id))) return false;
+      const revoked = await db.withTenant({ tenantId: user.tenantId, userId: user.id }, async (tx) => {
+        if (!(await repo.consumeResetToken(tx, user.tenantId, found.token.id))) return undefined;
         await repo.setPassword(tx, user.tenantId, user.id, passwordHash);
-        const revoked = await repo.revokeSessions(tx, user.tenantId, { userId: user.id }, 'password_reset');
-        principalCache.evict(revoked);
+        const ids = await repo.revokeSessions(tx, user.tenantId, { userId: user.id }, 'password_reset');
+        await deps.revocations.announce(tx, { sessionIds: ids });
         await audit(tx, source, user.tenantId, user.id, 'auth.password_reset', {
-          after: { sessions_revoked: revoked.length },
+          after: { sessions_revoked: ids.length },
         });
-        return true;
+        return ids;
       });
-      if (!ok) throw invalidResetToken();
+      if (!revoked) throw invalidResetToken();
+      deps.revocations.apply({ sessionIds: revoked });
     },
 
     async sessions(tenantId: string, userId: string, currentSessionId: string | undefined) {
@@ -171,16 +179,17 @@ export function createAccountService(deps: { db: Database; mailer: Mailer; publi
       sessionId: string,
       source: AuditSource,
     ): Promise<void> {
-      const found = await db.withTenant({ tenantId, userId }, async (tx) => {
-        const revoked = await repo.revokeSessions(tx, tenantId, { userId, sessionId }, 'revoked_by_user');
-        principalCache.evict(revoked);
-        if (revoked.length > 0)
+      const revoked = await db.withTenant({ tenantId, userId }, async (tx) => {
+        const ids = await repo.revokeSessions(tx, tenantId, { userId, sessionId }, 'revoked_by_user');
+        await deps.revocations.announce(tx, { sessionIds: ids });
+        if (ids.length > 0)
           await audit(tx, source, tenantId, userId, 'auth.session_revoked', {
             after: { session_id: sessionId },
           });
-        return revoked.length > 0;
+        return ids;
       });
-      if (!found) throw new AppError(404, 'NOT_FOUND', 'Session not found.');
+      if (revoked.length === 0) throw new AppError(404, 'NOT_FOUND', 'Session not found.');
+      deps.revocations.apply({ sessionIds: revoked });
     },
   };
 }

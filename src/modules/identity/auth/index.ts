@@ -1,4 +1,6 @@
 export { authRoutes } from './routes.js';
-export { identityPrincipalResolver, clearPrincipalCache, principalCache } from './resolver.js';
+export { identityPrincipalResolver } from './resolver.js';
+export { clearPrincipalCache } from './principal-cache.js';
+export { sessionRevocationsOf, REVOCATION_CHANNEL } from './revocation.js';
 export { seedIdentityDemo } from './seed.js';
 export { createSuperAdmin, insertUserWithRoles } from './repository.js';

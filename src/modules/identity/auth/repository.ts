@@ -28,6 +28,21 @@ export async function findLoginCandidate(tx: Tx, login: string): Promise<LoginCa
   return row;
 }
 
+/** The user with this e-mail address in any tenant (addresses are unique across tenants). */
+export async function findUserByEmail(tx: Tx, email: string): Promise<UserRow | undefined> {
+  const [row] = await tx.db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`)
+    .limit(1);
+  return row;
+}
+
+export async function slugTaken(tx: Tx, slug: string): Promise<boolean> {
+  const rows = await tx.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug)).limit(1);
+  return rows.length > 0;
+}
+
 export async function findUser(tx: Tx, tenantId: string, userId: string): Promise<UserRow | undefined> {
   const [row] = await tx.db
     .select()
@@ -297,6 +312,8 @@ export interface NewUser {
   tenantId: string;
   email: string;
   password: string;
+  /** Hashed before the transaction; `password` is then ignored. */
+  passwordHash?: string;
   firstName: string;
   lastName?: string;
   username?: string | null;
@@ -317,7 +334,7 @@ export async function insertUserWithRoles(tx: Tx, user: NewUser): Promise<string
       lastName: user.lastName ?? '',
       orgUnitId: user.orgUnitId ?? null,
       managerId: user.managerId ?? null,
-      passwordHash: await hashPassword(user.password),
+      passwordHash: user.passwordHash ?? (await hashPassword(user.password)),
     })
     .returning({ id: users.id });
   if (user.roleKeys.length > 0) {

@@ -10,50 +10,9 @@ import type { Platform } from '../../../platform/module.js';
 import { auditSourceOf, writeAudit } from '../audit.js';
 import { PLATFORM_TENANT_ID } from '../tables/tenants.tables.js';
 import { sessionRevoked } from './errors.js';
+import type { Verdict } from './principal-cache.js';
 import * as repo from './repository.js';
-
-type Verdict =
-  | { ok: true; roles: string[]; permissions: string[]; scope: string }
-  | { ok: false; code: 'SESSION_REVOKED' | 'USER_INACTIVE' | 'TENANT_SUSPENDED' };
-
-const MAX_ENTRIES = 50_000;
-
-/**
- * What the resolver learnt about each session, for at most `ttlMs` (30 s): a revoked session, a
- * deactivated user, a suspended tenant or changed roles take effect within that time on every
- * instance, and at once on the instance that made the change (it evicts the session).
- */
-export const principalCache = {
-  ttlMs: 30_000,
-  entries: new Map<string, { at: number; verdict: Verdict }>(),
-  get(sid: string): Verdict | undefined {
-    const entry = this.entries.get(sid);
-    if (!entry) return undefined;
-    if (Date.now() - entry.at >= this.ttlMs) {
-      this.entries.delete(sid);
-      return undefined;
-    }
-    return entry.verdict;
-  },
-  set(sid: string, verdict: Verdict): void {
-    if (this.entries.size >= MAX_ENTRIES) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(sid, { at: Date.now(), verdict });
-  },
-  evict(sids: readonly string[]): void {
-    for (const sid of sids) this.entries.delete(sid);
-  },
-  clear(): void {
-    this.entries.clear();
-  },
-};
-
-/** Forgets every cached session verdict (tests; after bulk changes made outside the API). */
-export function clearPrincipalCache(): void {
-  principalCache.clear();
-}
+import { sessionRevocationsOf } from './revocation.js';
 
 async function judge(platform: Platform, claims: AccessClaims, sid: string): Promise<Verdict> {
   const tenantId = claims.tid ?? PLATFORM_TENANT_ID;
@@ -71,16 +30,23 @@ async function judge(platform: Platform, claims: AccessClaims, sid: string): Pro
 
 /**
  * Identity's principal resolver: the token's session must be live, its user active and its tenant
- * active; roles, permissions and scope are the user's current ones (not the token's copy).
+ * active; roles, permissions and scope are the user's current ones (not the token's copy). Verdicts
+ * are cached per instance for 30 s; revocations evict them on every instance as they commit.
  */
 export function identityPrincipalResolver(platform: Platform): PrincipalResolver {
+  const cache = sessionRevocationsOf(platform).cache;
   return async (claims: AccessClaims, request: FastifyRequest) => {
     const sid = claims.sid;
     if (!sid) throw sessionRevoked();
-    let verdict = principalCache.get(sid);
+    let verdict = cache.get(sid);
     if (!verdict) {
+      const generation = cache.generation();
       verdict = await judge(platform, claims, sid);
-      principalCache.set(sid, verdict);
+      const owner = {
+        userId: claims.sub.toLowerCase(),
+        tenantId: (claims.tid ?? PLATFORM_TENANT_ID).toLowerCase(),
+      };
+      cache.set(sid, owner, verdict, generation);
     }
     if (!verdict.ok) {
       if (verdict.code === 'USER_INACTIVE')

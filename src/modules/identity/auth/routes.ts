@@ -3,12 +3,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { requirePrincipal } from '../../../platform/http/auth.js';
 import { validationFailed } from '../../../platform/http/errors.js';
+import { routeLimits } from '../../../platform/http/route-limits.js';
 import { IdParams } from '../../../platform/http/schemas.js';
 import type { Platform } from '../../../platform/module.js';
 import { auditSourceOf } from '../audit.js';
 import {
   Accepted,
   ChangePasswordBody,
+  ConfirmRegistrationBody,
   ForgotBody,
   LoginBody,
   LogoutBody,
@@ -20,8 +22,8 @@ import {
   TokenResponse,
   UpdateMeBody,
 } from './schemas.js';
-import { createKeyedLimiter } from './limiter.js';
 import { createAccountService } from './account.service.js';
+import { sessionRevocationsOf } from './revocation.js';
 import { createAuthService, ownTenantOf, type Client } from './service.js';
 
 type Body<T> = FastifyRequest<{ Body: T }>;
@@ -39,20 +41,54 @@ function self(request: FastifyRequest) {
   return { tenantId: ownTenantOf(principal), userId: principal.userId, sessionId: principal.sessionId };
 }
 
-/** Per-account login limit (on top of the global per-IP one): 10 attempts a minute per login. */
-export const loginLimiter = createKeyedLimiter({ max: 10, windowMs: 60_000 });
+const REGISTER_ACCEPTED =
+  'Check your inbox: we sent a message to this address with the next step. If it does not arrive, check the address and try again.';
 
 export async function authRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
+  const revocations = sessionRevocationsOf(platform);
+  // The LISTEN for revocations made on other instances starts with the app (identity's onStart)
+  // and ends with it.
+  app.addHook('onClose', async () => revocations.stop());
   const auth = createAuthService({
     db: platform.db,
     tokens: platform.tokens,
     catalogue: platform.permissions,
+    mailer: platform.mailer,
+    publicUrl: platform.config.publicUrl,
+    revocations,
   });
   const account = createAccountService({
     db: platform.db,
     mailer: platform.mailer,
     publicUrl: platform.config.publicUrl,
+    revocations,
   });
+
+  /** Per-route limits by client IP and by the account, address or token in the body (settings). */
+  const limited = (
+    name: string,
+    pair: { perIp: number; perAccount: number },
+    accountOf: (body: Record<string, unknown>) => unknown,
+  ) =>
+    routeLimits(app.limitCounter, [
+      {
+        name: `${name}.ip`,
+        max: pair.perIp,
+        windowMs: platform.config.rateLimitAuthWindowMs,
+        key: (r) => r.ip,
+      },
+      {
+        name: `${name}.account`,
+        max: pair.perAccount,
+        windowMs: platform.config.rateLimitAuthWindowMs,
+        key: (r) => {
+          const value = accountOf((r.body ?? {}) as Record<string, unknown>);
+          return typeof value === 'string' && value !== '' ? value.trim().toLowerCase() : undefined;
+        },
+      },
+    ]);
+  const { rateLimitLogin, rateLimitRegister, rateLimitForgotPassword, rateLimitResetPassword } =
+    platform.config;
 
   await app.register(async (api) => {
     await api.register(formbody);
@@ -61,16 +97,22 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       '/auth/register',
       {
         config: { public: true },
+        preHandler: limited('register', rateLimitRegister, (b) => b.email),
         schema: {
-          summary: 'Register a new tenant and its first administrator',
+          summary: 'Start registering a new tenant and its first administrator (confirmed by e-mail)',
+          description:
+            'Always 202 with the same message, whether or not the address already has an account, so the ' +
+            'answer reveals nothing. A new address receives a link (`/confirm-registration?token=…`, 24 h) ' +
+            'whose token `POST /auth/register/confirm` exchanges for the tenant, its admin and a token pair; ' +
+            'the owner of an existing address is told that someone tried to sign up with it.',
           tags,
           body: RegisterBody,
-          response: { 201: TokenResponse },
+          response: { 202: Accepted },
         },
       },
       async (request: Body<Static<typeof RegisterBody>>, reply) => {
         const b = request.body;
-        const pair = await auth.register(
+        await auth.register(
           {
             tenantName: b.tenant_name,
             slug: b.slug,
@@ -79,6 +121,27 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
             firstName: b.first_name,
             lastName: b.last_name,
           },
+          auditSourceOf(request),
+        );
+        return reply.code(202).send({ message: REGISTER_ACCEPTED });
+      },
+    );
+
+    api.post(
+      '/auth/register/confirm',
+      {
+        config: { public: true },
+        preHandler: limited('register-confirm', rateLimitResetPassword, (b) => b.token),
+        schema: {
+          summary: 'Create the tenant and its administrator from the e-mailed sign-up link; signs in',
+          tags,
+          body: ConfirmRegistrationBody,
+          response: { 201: TokenResponse },
+        },
+      },
+      async (request: Body<Static<typeof ConfirmRegistrationBody>>, reply) => {
+        const pair = await auth.confirmRegistration(
+          request.body.token,
           clientOf(request),
           auditSourceOf(request),
         );
@@ -90,6 +153,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       '/auth/login',
       {
         config: { public: true },
+        preHandler: limited('login', rateLimitLogin, (b) => b.email ?? b.username),
         schema: {
           summary: 'Sign in with e-mail or username and password (JSON or OAuth2 password form)',
           description:
@@ -104,7 +168,6 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
         const login = request.body.email ?? request.body.username;
         if (!login)
           throw validationFailed([{ path: '/body/email', message: 'email or username is required' }]);
-        loginLimiter.hit(login.trim().toLowerCase());
         return auth.login(login, request.body.password, clientOf(request), auditSourceOf(request));
       },
     );
@@ -216,6 +279,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       '/auth/forgot-password',
       {
         config: { public: true },
+        preHandler: limited('forgot-password', rateLimitForgotPassword, (b) => b.email),
         schema: {
           summary: 'Mail a password reset link (always 202)',
           tags,
@@ -235,6 +299,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       '/auth/reset-password',
       {
         config: { public: true },
+        preHandler: limited('reset-password', rateLimitResetPassword, (b) => b.token),
         schema: {
           summary: 'Choose a new password with a reset token (ends every session)',
           tags,

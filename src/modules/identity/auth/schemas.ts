@@ -17,6 +17,11 @@ export const RegisterBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const ConfirmRegistrationBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 4096 }) },
+  { additionalProperties: false },
+);
+
 /** JSON `{email|username, password}` or an OAuth2 password-grant form (`username` may be an e-mail). */
 export const LoginBody = Type.Object({
   email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),

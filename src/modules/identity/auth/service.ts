@@ -1,9 +1,10 @@
 import type { Database, Tx } from '../../../platform/db/types.js';
-import { unauthenticated, validationFailed, type AppError } from '../../../platform/http/errors.js';
+import { AppError, unauthenticated, validationFailed } from '../../../platform/http/errors.js';
 import type { TokenService } from '../../../platform/http/tokens.js';
+import type { Mailer } from '../../../platform/mail/types.js';
 import type { PermissionDefinition } from '../../../platform/module.js';
 import { writeAudit, type AuditSource } from '../audit.js';
-import { checkPasswordPolicy, decoyHash, verifyPassword } from '../passwords.js';
+import { checkPasswordPolicy, decoyHash, hashPassword, verifyPassword } from '../passwords.js';
 import { PLATFORM_TENANT_ID } from '../tables/tenants.tables.js';
 import { provisionTenant } from '../tenants/provision.js';
 import { effectiveSettings } from '../tenants/settings.js';
@@ -17,15 +18,28 @@ import {
   tenantSuspended,
   userInactive,
 } from './errors.js';
+import { registrationConfirmMail, registrationExistingMail } from './mail-templates.js';
 import * as repo from './repository.js';
+import type { SessionRevocations } from './revocation.js';
 import { auditUserEvent, meView, type MeView } from './views.js';
-import { principalCache } from './resolver.js';
 
 export interface AuthDeps {
   db: Database;
   tokens: TokenService;
   catalogue: readonly PermissionDefinition[];
+  mailer: Mailer;
+  publicUrl: string;
+  revocations: Pick<SessionRevocations, 'announce' | 'apply'>;
 }
+
+/** A sign-up waits this long for its confirmation link to be opened. */
+export const REGISTRATION_TTL_SECONDS = 24 * 3600;
+const REGISTRATION_PURPOSE = 'registration';
+
+const invalidRegistrationToken = () =>
+  new AppError(422, 'INVALID_REGISTRATION_TOKEN', 'The sign-up link is invalid or expired.', {
+    errors: [{ path: '/body/token', message: 'is invalid or expired' }],
+  });
 
 export interface Client {
   ip: string | null;
@@ -53,9 +67,9 @@ export function slugify(name: string): string {
     .slice(0, 63);
 }
 
-/** E.164 from what a user typed, with the tenant's default region for national numbers. */
 export function createAuthService(deps: AuthDeps) {
   const { db, tokens } = deps;
+  const base = deps.publicUrl.replace(/\/+$/, '');
 
   /** Opens a session and issues its first token pair (inside the caller's transaction). */
   async function openSession(
@@ -115,6 +129,11 @@ export function createAuthService(deps: AuthDeps) {
   const audit = auditUserEvent;
 
   return {
+    /**
+     * Starts a sign-up without saying whether the address is taken: a new address gets a link that
+     * creates the tenant (`confirmRegistration`), an address that has an account gets a note to its
+     * owner. Both cost one argon2 hash and one mail, so the answer and its timing are the same.
+     */
     async register(
       input: {
         tenantName: string;
@@ -124,9 +143,8 @@ export function createAuthService(deps: AuthDeps) {
         firstName: string;
         lastName?: string;
       },
-      client: Client,
       source: AuditSource,
-    ): Promise<TokenPair> {
+    ): Promise<void> {
       const slug = input.slug ?? slugify(input.tenantName);
       if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug))
         throw validationFailed([
@@ -139,17 +157,80 @@ export function createAuthService(deps: AuthDeps) {
         minLength: effectiveSettings({}).password_min_length,
         email: input.email,
       });
+      const email = input.email.trim();
+      const passwordHash = await hashPassword(input.password);
+      const { existing, slugInUse } = await db.withSystem(async (tx) => ({
+        existing: await repo.findUserByEmail(tx, email),
+        slugInUse: await repo.slugTaken(tx, slug),
+      }));
+      // A tenant slug is a public name, not personal data; checked for both kinds of address alike.
+      if (slugInUse)
+        throw new AppError(409, 'DUPLICATE', 'This slug is taken.', {
+          errors: [{ path: input.slug ? '/body/slug' : '/body/tenant_name', message: 'slug is taken' }],
+        });
+      if (existing) {
+        await db.withTenant({ tenantId: existing.tenantId, userId: existing.id }, async (tx) => {
+          await deps.mailer.send(
+            {
+              to: existing.email,
+              template: registrationExistingMail,
+              vars: {
+                name: existing.firstName,
+                signIn: `${base}/login`,
+                reset: `${base}/forgot-password`,
+              },
+            },
+            { tx, tenantId: existing.tenantId },
+          );
+          await audit(tx, source, existing.tenantId, null, 'auth.register_existing_email', {
+            after: { user_id: existing.id },
+          });
+        });
+        return;
+      }
+      const token = await tokens.seal(
+        REGISTRATION_PURPOSE,
+        {
+          tenant_name: input.tenantName,
+          slug,
+          email,
+          password_hash: passwordHash,
+          first_name: input.firstName,
+          last_name: input.lastName ?? '',
+        },
+        REGISTRATION_TTL_SECONDS,
+      );
+      await deps.mailer.send({
+        to: email,
+        template: registrationConfirmMail,
+        vars: {
+          name: input.firstName,
+          organisation: input.tenantName,
+          link: `${base}/confirm-registration?token=${encodeURIComponent(token)}`,
+        },
+      });
+    },
+
+    /** Creates the tenant and its first admin from a sign-up link and signs the admin in. */
+    async confirmRegistration(token: string, client: Client, source: AuditSource): Promise<TokenPair> {
+      const sealed = await tokens.unseal(REGISTRATION_PURPOSE, token);
+      const text = (key: string) => (typeof sealed?.[key] === 'string' ? (sealed[key] as string) : undefined);
+      const [tenantName, slug, email, passwordHash, firstName] = [
+        text('tenant_name'),
+        text('slug'),
+        text('email'),
+        text('password_hash'),
+        text('first_name'),
+      ];
+      if (!tenantName || !slug || !email || !passwordHash || !firstName) throw invalidRegistrationToken();
       return db.withSystem(async (tx) => {
+        // Opened twice, or the address got an account meanwhile: the link has done its work.
+        if (await repo.findUserByEmail(tx, email)) throw invalidRegistrationToken();
         const { tenantId, adminId } = await provisionTenant(
           tx,
           deps.catalogue,
-          { name: input.tenantName, slug },
-          {
-            email: input.email.trim(),
-            password: input.password,
-            firstName: input.firstName,
-            lastName: input.lastName,
-          },
+          { name: tenantName, slug },
+          { email, passwordHash, firstName, lastName: text('last_name') },
         );
         const user = (await repo.findUser(tx, tenantId, adminId))!;
         await repo.recordSuccessfulLogin(tx, user);
@@ -160,7 +241,7 @@ export function createAuthService(deps: AuthDeps) {
           entityType: 'tenant',
           entityId: tenantId,
           actorUserId: adminId,
-          changes: { after: { name: input.tenantName, slug } },
+          changes: { after: { name: tenantName, slug } },
         });
         return openSession(tx, { ...user, lastLoginAt: new Date() }, access, client);
       });
@@ -231,7 +312,7 @@ export function createAuthService(deps: AuthDeps) {
       if (!found) throw invalidRefreshToken();
       const { token, session } = found;
       const tenantId = session.tenantId;
-      type Outcome = { error: AppError } | { pair: TokenPair };
+      type Outcome = { error: AppError; revoked?: string[] } | { pair: TokenPair };
       const outcome: Outcome = await db.withTenant({ tenantId, userId: session.userId }, async (tx) => {
         if (session.revokedAt) return { error: sessionRevoked() };
         if (token.rotatedAt || !(await repo.markRotated(tx, tenantId, token.id))) {
@@ -241,11 +322,11 @@ export function createAuthService(deps: AuthDeps) {
             { userId: session.userId, sessionId: session.id },
             'refresh_reuse',
           );
-          principalCache.evict(revoked);
+          await deps.revocations.announce(tx, { sessionIds: revoked });
           await audit(tx, source, tenantId, session.userId, 'auth.refresh_reuse', {
             after: { session_id: session.id },
           });
-          return { error: refreshTokenReused() };
+          return { error: refreshTokenReused(), revoked };
         }
         if (token.expiresAt <= new Date() || session.expiresAt <= new Date())
           return { error: sessionRevoked() };
@@ -262,7 +343,11 @@ export function createAuthService(deps: AuthDeps) {
           pair: await issuePair(tx, user, access, session.id, settings.access_token_ttl_seconds, expiresAt),
         };
       });
-      if ('error' in outcome) throw outcome.error;
+      if ('error' in outcome) {
+        // After the commit: a request that read the session before it cannot re-cache it now.
+        if (outcome.revoked) deps.revocations.apply({ sessionIds: outcome.revoked });
+        throw outcome.error;
+      }
       return outcome.pair;
     },
 
@@ -273,18 +358,20 @@ export function createAuthService(deps: AuthDeps) {
       all: boolean,
       source: AuditSource,
     ): Promise<void> {
-      await db.withTenant({ tenantId, userId }, async (tx) => {
-        const revoked = await repo.revokeSessions(
+      const revoked = await db.withTenant({ tenantId, userId }, async (tx) => {
+        const ids = await repo.revokeSessions(
           tx,
           tenantId,
           all ? { userId } : { userId, sessionId: sessionId ?? '00000000-0000-0000-0000-000000000000' },
           all ? 'logout_all' : 'logout',
         );
-        principalCache.evict(revoked);
+        await deps.revocations.announce(tx, { sessionIds: ids });
         await audit(tx, source, tenantId, userId, all ? 'auth.logout_all' : 'auth.logout', {
-          after: { sessions: revoked.length },
+          after: { sessions: ids.length },
         });
+        return ids;
       });
+      deps.revocations.apply({ sessionIds: revoked });
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../../platform/module.js';
-import { principalCache } from '../auth/resolver.js';
+import { sessionRevocationsOf } from '../auth/revocation.js';
 import { roleRoutes } from './roles.routes.js';
 import { createRolesService } from './roles.service.js';
 import { tenantRoutes } from './tenants.routes.js';
@@ -10,11 +10,13 @@ import { createUsersService } from './users.service.js';
 
 /** Users, roles and permissions, tenants. */
 export async function directoryRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
+  const revocations = sessionRevocationsOf(platform);
   const deps = {
     db: platform.db,
     system: platform.system,
     permissions: platform.permissions,
-    sessionCache: principalCache,
+    sessionCache: revocations.cache,
+    revocations,
   };
   userRoutes(app, createUsersService(deps));
   roleRoutes(app, createRolesService(deps));

@@ -5,7 +5,8 @@ import type { Principal } from '../../../platform/http/auth.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import type { PermissionDefinition } from '../../../platform/module.js';
 import { diff, writeAudit, type AuditSource } from '../audit.js';
-import { checkPasswordPolicy } from '../passwords.js';
+import type { SessionRevocations } from '../auth/revocation.js';
+import { checkPasswordPolicy, hashPassword } from '../passwords.js';
 import type { TenantSettings } from '../tables/tenants.tables.js';
 import { provisionTenant } from '../tenants/provision.js';
 import { effectiveSettings } from '../tenants/settings.js';
@@ -74,6 +75,8 @@ export function createTenantsService(deps: {
   system: SystemAccess;
   permissions: readonly PermissionDefinition[];
   sessionCache?: SessionCache;
+  /** Suspension tells every instance (evicting verdicts, closing event streams) as it commits. */
+  revocations?: Pick<SessionRevocations, 'announce' | 'apply'>;
 }) {
   const cache = deps.sessionCache ?? noSessionCache;
   /** Super admin: system transaction. Admin: own tenant only (anything else reads as missing). */
@@ -92,7 +95,10 @@ export function createTenantsService(deps: {
         status,
         suspendedAt: status === 'suspended' ? new Date() : null,
       });
-      if (status === 'suspended') await repo.revokeTenantSessions(tx, id, 'tenant_suspended');
+      if (status === 'suspended') {
+        await repo.revokeTenantSessions(tx, id, 'tenant_suspended');
+        await deps.revocations?.announce(tx, { tenantId: id });
+      }
       await writeAudit(tx, caller.audit, {
         tenantId: id,
         action: status === 'suspended' ? 'tenant.suspend' : 'tenant.reactivate',
@@ -103,6 +109,7 @@ export function createTenantsService(deps: {
       return toTenantJson(row);
     });
     cache.clear();
+    if (status === 'suspended') deps.revocations?.apply({ tenantId: id });
     return tenant;
   }
 
@@ -122,7 +129,7 @@ export function createTenantsService(deps: {
       });
     },
 
-    create(caller: TenantCaller, body: CreateTenantBody) {
+    async create(caller: TenantCaller, body: CreateTenantBody) {
       checkSettings(body.settings);
       const settings: TenantSettings = effectiveSettings(body.settings);
       checkPasswordPolicy(
@@ -131,6 +138,8 @@ export function createTenantsService(deps: {
         '/body/admin/password',
       );
       const phone = normalisePhone(body.admin.phone, settings.default_phone_region, '/body/admin/phone');
+      // argon2 outside the transaction: it must not hold the connection nor repeat on a retry.
+      const passwordHash = await hashPassword(body.admin.password);
       return deps.system.asSuperAdmin(caller.principal, async (tx) => {
         const { tenantId, adminId } = await provisionTenant(
           tx,
@@ -138,7 +147,7 @@ export function createTenantsService(deps: {
           { name: body.name, slug: body.slug, settings: body.settings ?? {} },
           {
             email: body.admin.email.trim().toLowerCase(),
-            password: body.admin.password,
+            passwordHash,
             firstName: body.admin.first_name,
             lastName: body.admin.last_name,
             username: body.admin.username ?? null,

@@ -8,6 +8,7 @@ import { users } from '../tables/users.tables.js';
 import { inTenant, iso, noSessionCache, type CallContext, type SessionCache } from './context.js';
 import { normalisePhone } from '../phone.js';
 import { tenantSettings } from './tenants.repository.js';
+import type { SessionRevocations } from '../auth/revocation.js';
 import * as repo from './users.repository.js';
 import type { CreateUserBody, RolesBody, UpdateUserBody, User, UserListQuery } from './users.schemas.js';
 
@@ -57,7 +58,12 @@ function readScope(ctx: CallContext) {
   return scopePredicate(ctx.principal, users.id);
 }
 
-export function createUsersService(deps: { db: Database; sessionCache?: SessionCache }) {
+export function createUsersService(deps: {
+  db: Database;
+  sessionCache?: SessionCache;
+  /** Deactivation tells every instance (evicting verdicts, closing event streams) as it commits. */
+  revocations?: Pick<SessionRevocations, 'announce' | 'apply'>;
+}) {
   const cache = deps.sessionCache ?? noSessionCache;
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
@@ -143,7 +149,9 @@ export function createUsersService(deps: { db: Database; sessionCache?: SessionC
       });
     },
 
-    create(ctx: CallContext, body: CreateUserBody) {
+    async create(ctx: CallContext, body: CreateUserBody) {
+      // argon2 before the transaction: it must not hold a connection (PGlite has one) nor repeat on retry.
+      const passwordHash = await hashPassword(body.password);
       return tenantTx(ctx, async (tx) => {
         const settings = await tenantSettings(tx, ctx.tenantId);
         checkPasswordPolicy(body.password, { minLength: settings.password_min_length, email: body.email });
@@ -157,7 +165,7 @@ export function createUsersService(deps: { db: Database; sessionCache?: SessionC
         const row = await repo.insertUser(tx, {
           tenantId: ctx.tenantId,
           ...(columnsOf(body, settings.default_phone_region) as { email: string; firstName: string }),
-          passwordHash: await hashPassword(body.password),
+          passwordHash,
         });
         await repo.replaceUserRoles(
           tx,
@@ -221,6 +229,7 @@ export function createUsersService(deps: { db: Database; sessionCache?: SessionC
         if (current.status === 'inactive') return [];
         await repo.updateUser(tx, ctx.tenantId, id, { status: 'inactive', deactivatedAt: new Date() });
         const sessionIds = await repo.revokeUserSessions(tx, ctx.tenantId, id, 'user_deactivated');
+        await deps.revocations?.announce(tx, { userId: id });
         await writeAudit(tx, ctx.audit, {
           tenantId: ctx.tenantId,
           action: 'user.deactivate',
@@ -230,7 +239,9 @@ export function createUsersService(deps: { db: Database; sessionCache?: SessionC
         });
         return sessionIds;
       });
+      // After the commit, so a request that read the user before it cannot re-cache the old verdict.
       cache.evict(revoked);
+      deps.revocations?.apply({ userId: id });
     },
 
     activate(ctx: CallContext, id: string) {

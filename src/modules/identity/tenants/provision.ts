@@ -12,18 +12,19 @@ export interface NewTenant {
   settings?: Partial<TenantSettings>;
 }
 
-export interface NewAdmin {
+/** The first admin, with the password as typed or already hashed (hash before the transaction). */
+export type NewAdmin = {
   email: string;
-  password: string;
   firstName: string;
   lastName?: string;
   username?: string | null;
   phone?: string | null;
-}
+} & ({ password: string } | { passwordHash: string });
 
 /**
  * Creates a tenant with its built-in roles (permissions from the catalogue) and its first admin, in
- * the caller's system transaction. The password must already satisfy the policy.
+ * the caller's system transaction. The password must already satisfy the policy; pass `passwordHash`
+ * (hashed before the transaction) so that argon2 does not hold the connection.
  */
 export async function provisionTenant(
   tx: Tx,
@@ -58,7 +59,7 @@ export async function provisionTenant(
       phone: admin.phone ?? null,
       firstName: admin.firstName,
       lastName: admin.lastName ?? '',
-      passwordHash: await hashPassword(admin.password),
+      passwordHash: 'passwordHash' in admin ? admin.passwordHash : await hashPassword(admin.password),
     })
     .returning({ id: users.id });
   const adminRole = roleRows.find((r) => r.key === 'admin')!;
