@@ -151,6 +151,30 @@ const settings = {
     default: 104_857_600,
     parse: int(1024, 10_737_418_240),
   },
+  importMaxRecordChars: {
+    env: 'IMPORT_MAX_RECORD_CHARS',
+    description: 'Longest CSV record (one row, in characters) an import reads; longer fails the run',
+    default: 1_048_576,
+    parse: int(1024, 536_870_000),
+  },
+  importMaxSharedStrings: {
+    env: 'IMPORT_MAX_SHARED_STRINGS',
+    description: 'Most entries in an imported XLSX shared-strings table; more fails the run',
+    default: 1_000_000,
+    parse: int(1, 100_000_000),
+  },
+  importMaxSharedStringChars: {
+    env: 'IMPORT_MAX_SHARED_STRING_CHARS',
+    description: 'Most characters in an imported XLSX shared-strings table; more fails the run',
+    default: 50_000_000,
+    parse: int(1024, 536_870_000),
+  },
+  imageMaxPixels: {
+    env: 'IMAGE_MAX_PIXELS',
+    description: 'Largest image (width × height, read from its header before decoding) an upload accepts',
+    default: 200_000_000,
+    parse: int(1, 10_000_000_000),
+  },
   rateLimitMax: {
     env: 'RATE_LIMIT_MAX',
     description: 'Requests per client IP per window',

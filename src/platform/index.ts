@@ -48,7 +48,18 @@ export function createPlatform(
   const realtime = createRealtime(db, log);
   const storage = createStorage(config);
   const imports = createBulkImports(
-    { db, storage, jobs, realtime, maxBytes: config.importLimitBytes },
+    {
+      db,
+      storage,
+      jobs,
+      realtime,
+      maxBytes: config.importLimitBytes,
+      sheetLimits: {
+        maxRecordChars: config.importMaxRecordChars,
+        maxSharedStrings: config.importMaxSharedStrings,
+        maxSharedStringChars: config.importMaxSharedStringChars,
+      },
+    },
     options.importers ?? [],
   );
   imports.registerJobs();
