@@ -248,6 +248,25 @@ const settings = {
     default: true,
     parse: bool,
   },
+  retentionSessionsDays: {
+    env: 'RETENTION_SESSIONS_DAYS',
+    description:
+      'Days sessions, refresh tokens and password-reset tokens are kept after they expire, are revoked or used',
+    default: 30,
+    parse: int(1, 36_500),
+  },
+  retentionOutboxDays: {
+    env: 'RETENTION_OUTBOX_DAYS',
+    description: 'Days sent (or logged) mail stays in the outbox table',
+    default: 30,
+    parse: int(1, 36_500),
+  },
+  retentionImportErrorsDays: {
+    env: 'RETENTION_IMPORT_ERRORS_DAYS',
+    description: 'Days the rejected rows of an import are kept after the run finished (the run itself stays)',
+    default: 90,
+    parse: int(1, 36_500),
+  },
   shutdownTimeoutMs: {
     env: 'SHUTDOWN_TIMEOUT_MS',
     description: 'How long shutdown waits for in-flight requests and jobs',

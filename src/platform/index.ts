@@ -8,6 +8,13 @@ import { createMailer, registerMailJobs, type MailLog } from './mail/index.js';
 import type { PermissionDefinition, Platform } from './module.js';
 import { createMetrics } from './observability/metrics.js';
 import { createRealtime, type RealtimeLogger } from './realtime/index.js';
+import {
+  createRetention,
+  PLATFORM_RETENTION_RULES,
+  registerRetentionJob,
+  scheduleRetentionJob,
+  type RetentionRule,
+} from './retention/index.js';
 import { createStorage } from './storage/index.js';
 
 export interface PlatformRuntime extends Platform {
@@ -34,6 +41,8 @@ export function createPlatform(
     jobOptions?: JobQueueOptions;
     permissions?: readonly PermissionDefinition[];
     importers?: readonly ImportEntity[];
+    /** The modules' retention rules; the platform adds its own. */
+    retention?: readonly RetentionRule[];
   } = {},
 ): PlatformRuntime {
   const jobs = createJobQueue(db, log, options.jobOptions);
@@ -63,6 +72,13 @@ export function createPlatform(
     options.importers ?? [],
   );
   imports.registerJobs();
+  const retention = createRetention({
+    db,
+    config,
+    log,
+    rules: [...PLATFORM_RETENTION_RULES, ...(options.retention ?? [])],
+  });
+  registerRetentionJob(jobs, retention);
   return {
     config,
     db,
@@ -77,6 +93,7 @@ export function createPlatform(
     async start({ workers }) {
       await realtime.start();
       await jobs.start({ workers });
+      await scheduleRetentionJob(jobs);
     },
     stopRealtime: () => realtime.stop(),
     stopJobs: () => jobs.stop({ graceful: true, timeoutMs: config.shutdownTimeoutMs }),

@@ -8,6 +8,7 @@ import type { JobQueue } from './jobs/types.js';
 import type { Mailer } from './mail/types.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Realtime } from './realtime/types.js';
+import type { RetentionRule } from './retention/types.js';
 import type { FileStorage } from './storage/types.js';
 
 /** The machinery every module receives; modules take only the parts they need into their services. */
@@ -61,13 +62,16 @@ export interface SalesOpsModule {
   onStart?: (platform: Platform) => Promise<void>;
   /** Entities this module lets users import from CSV/XLSX (POST /imports, import templates). */
   importers?: readonly ImportEntity[];
+  /** Rows of this module's tables the daily retention job deletes once they are past their time. */
+  retention?: readonly RetentionRule[];
   seedDemo?: (platform: Platform) => Promise<DemoLogin[]>;
 }
 
-/** What the modules contribute to the platform: the permission catalogue and the importers. */
+/** What the modules contribute to the platform: permissions, importers and retention rules. */
 export function contributionsOf(modules: readonly SalesOpsModule[]) {
   return {
     permissions: modules.flatMap((m) => m.permissions ?? []),
     importers: modules.flatMap((m) => m.importers ?? []),
+    retention: modules.flatMap((m) => m.retention ?? []),
   };
 }

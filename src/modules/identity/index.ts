@@ -3,6 +3,7 @@ import { authRoutes, identityPrincipalResolver, seedIdentityDemo } from './auth/
 import { directoryRoutes } from './directory/index.js';
 import { orgRoutes } from './org/index.js';
 import { IDENTITY_PERMISSIONS } from './permissions.js';
+import { IDENTITY_RETENTION_RULES } from './retention.js';
 
 /**
  * Identity: tenants, users, roles and permissions, org units and teams, auth flows and sessions,
@@ -18,6 +19,7 @@ export const identityModule: SalesOpsModule = {
     await orgRoutes(app, platform);
   },
   seedDemo: seedIdentityDemo,
+  retention: IDENTITY_RETENTION_RULES,
 };
 
 export { scopePredicate } from './scope.js';
