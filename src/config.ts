@@ -170,6 +170,30 @@ const settings = {
     default: 104_857_600,
     parse: int(1024, 10_737_418_240),
   },
+  importMaxRecordChars: {
+    env: 'IMPORT_MAX_RECORD_CHARS',
+    description: 'Longest CSV record (one row, in characters) an import reads; longer fails the run',
+    default: 1_048_576,
+    parse: int(1024, 536_870_000),
+  },
+  importMaxSharedStrings: {
+    env: 'IMPORT_MAX_SHARED_STRINGS',
+    description: 'Most entries in an imported XLSX shared-strings table; more fails the run',
+    default: 1_000_000,
+    parse: int(1, 100_000_000),
+  },
+  importMaxSharedStringChars: {
+    env: 'IMPORT_MAX_SHARED_STRING_CHARS',
+    description: 'Most characters in an imported XLSX shared-strings table; more fails the run',
+    default: 50_000_000,
+    parse: int(1024, 536_870_000),
+  },
+  imageMaxPixels: {
+    env: 'IMAGE_MAX_PIXELS',
+    description: 'Largest image (width × height, read from its header before decoding) an upload accepts',
+    default: 200_000_000,
+    parse: int(1, 10_000_000_000),
+  },
   rateLimitMax: {
     env: 'RATE_LIMIT_MAX',
     description: 'Requests per client IP per window',
@@ -279,6 +303,25 @@ const settings = {
     description: 'Run job workers inside the API process',
     default: true,
     parse: bool,
+  },
+  retentionSessionsDays: {
+    env: 'RETENTION_SESSIONS_DAYS',
+    description:
+      'Days sessions, refresh tokens and password-reset tokens are kept after they expire, are revoked or used',
+    default: 30,
+    parse: int(1, 36_500),
+  },
+  retentionOutboxDays: {
+    env: 'RETENTION_OUTBOX_DAYS',
+    description: 'Days sent (or logged) mail stays in the outbox table',
+    default: 30,
+    parse: int(1, 36_500),
+  },
+  retentionImportErrorsDays: {
+    env: 'RETENTION_IMPORT_ERRORS_DAYS',
+    description: 'Days the rejected rows of an import are kept after the run finished (the run itself stays)',
+    default: 90,
+    parse: int(1, 36_500),
   },
   shutdownTimeoutMs: {
     env: 'SHUTDOWN_TIMEOUT_MS',

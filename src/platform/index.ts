@@ -9,6 +9,13 @@ import { createMailer, registerMailJobs, type MailLog } from './mail/index.js';
 import type { ActivityCounter, PermissionDefinition, Platform } from './module.js';
 import { createMetrics } from './observability/metrics.js';
 import { createRealtime, type RealtimeLogger, type RealtimeTopic } from './realtime/index.js';
+import {
+  createRetention,
+  PLATFORM_RETENTION_RULES,
+  registerRetentionJob,
+  scheduleRetentionJob,
+  type RetentionRule,
+} from './retention/index.js';
 import { createStorage } from './storage/index.js';
 
 export interface PlatformRuntime extends Platform {
@@ -38,6 +45,8 @@ export function createPlatform(
     activityCounters?: readonly ActivityCounter[];
     /** The modules' topics; the platform adds its own (bulk `imports`). */
     realtimeTopics?: readonly RealtimeTopic[];
+    /** The modules' retention rules; the platform adds its own. */
+    retention?: readonly RetentionRule[];
   } = {},
 ): PlatformRuntime {
   const jobs = createJobQueue(db, log, options.jobOptions);
@@ -54,10 +63,28 @@ export function createPlatform(
   });
   const storage = createStorage(config);
   const imports = createBulkImports(
-    { db, storage, jobs, realtime, maxBytes: config.importLimitBytes },
+    {
+      db,
+      storage,
+      jobs,
+      realtime,
+      maxBytes: config.importLimitBytes,
+      sheetLimits: {
+        maxRecordChars: config.importMaxRecordChars,
+        maxSharedStrings: config.importMaxSharedStrings,
+        maxSharedStringChars: config.importMaxSharedStringChars,
+      },
+    },
     options.importers ?? [],
   );
   imports.registerJobs();
+  const retention = createRetention({
+    db,
+    config,
+    log,
+    rules: [...PLATFORM_RETENTION_RULES, ...(options.retention ?? [])],
+  });
+  registerRetentionJob(jobs, retention);
   return {
     config,
     db,
@@ -74,6 +101,7 @@ export function createPlatform(
     async start({ workers }) {
       await realtime.start();
       await jobs.start({ workers });
+      await scheduleRetentionJob(jobs);
     },
     stopRealtime: () => realtime.stop(),
     stopJobs: () => jobs.stop({ graceful: true, timeoutMs: config.shutdownTimeoutMs }),

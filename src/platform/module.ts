@@ -10,6 +10,7 @@ import type { JobQueue } from './jobs/types.js';
 import type { Mailer } from './mail/types.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Realtime, RealtimeTopic } from './realtime/types.js';
+import type { RetentionRule } from './retention/types.js';
 import type { FileStorage } from './storage/types.js';
 
 /** The machinery every module receives; modules take only the parts they need into their services. */
@@ -97,6 +98,8 @@ export interface SalesOpsModule {
   onStart?: (platform: Platform) => Promise<void>;
   /** Entities this module lets users import from CSV/XLSX (POST /imports, import templates). */
   importers?: readonly ImportEntity[];
+  /** Rows of this module's tables the daily retention job deletes once they are past their time. */
+  retention?: readonly RetentionRule[];
   seedDemo?: (platform: Platform) => Promise<DemoLogin[]>;
 }
 
@@ -136,7 +139,7 @@ function unique<T>(items: readonly { item: T; module: string }[], nameOf: (item:
 
 /**
  * What the modules contribute to the platform, checked: the permission catalogue, importers,
- * activity counters, real-time topics and the (single) principal and scope resolvers.
+ * activity counters, real-time topics, retention rules and the (single) principal and scope resolvers.
  */
 export function contributionsOf(modules: readonly SalesOpsModule[]) {
   const each = <T>(pick: (m: SalesOpsModule) => readonly T[] | undefined) =>
@@ -156,5 +159,6 @@ export function contributionsOf(modules: readonly SalesOpsModule[]) {
     ),
     principalResolver: single(modules, 'principalResolver'),
     usersInScope: single(modules, 'usersInScope'),
+    retention: modules.flatMap((m) => m.retention ?? []),
   };
 }

@@ -37,7 +37,13 @@ export const fieldModule: SalesOpsModule = {
     const photos = createPhotosService({ db: platform.db, storage: platform.storage });
     // An encapsulated scope, so multipart parsing applies to the photo routes only.
     await app.register(async (scope) =>
-      photoRoutes(scope, photos, createQuadrantsService(deps), platform.config.uploadLimitBytes),
+      photoRoutes(
+        scope,
+        photos,
+        createQuadrantsService(deps),
+        platform.config.uploadLimitBytes,
+        platform.config.imageMaxPixels,
+      ),
     );
     analyticsRoutes(app, createAnalyticsService(deps));
     fieldAdminRoutes(app, createSurveyCompletionService(deps));

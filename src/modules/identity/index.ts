@@ -5,6 +5,7 @@ import { directoryRoutes } from './directory/index.js';
 import { orgRoutes } from './org/index.js';
 import { IDENTITY_PERMISSIONS } from './permissions.js';
 import { identityUsersInScope } from './scope.js';
+import { IDENTITY_RETENTION_RULES } from './retention.js';
 
 /**
  * Identity: tenants, users, roles and permissions, org units and teams, auth flows and sessions,
@@ -23,6 +24,7 @@ export const identityModule: SalesOpsModule = {
   // API instances LISTEN for session revocations made on the others (not the OpenAPI generator).
   onStart: async (platform) => existingSessionRevocationsOf(platform)?.start(),
   seedDemo: seedIdentityDemo,
+  retention: IDENTITY_RETENTION_RULES,
 };
 
 export { scopePredicate } from './scope.js';

@@ -1,4 +1,5 @@
 import type { CellKind, CellValue, ImportColumn, RowProblem } from './entity.js';
+import { unescapeFormula } from './formula-escape.js';
 
 const INTEGER = /^[-+]?\d+$/;
 const NUMBER = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$/;
@@ -94,7 +95,10 @@ export function mapHeader(header: string[], columns: ImportColumn[]): HeaderMap 
   return { positions, present, missing, unknown, duplicated, width: header.length };
 }
 
-/** Converts a data row by the header; problems name the column and keep the offending text. */
+/**
+ * Converts a data row by the header; problems name the column and keep the offending text. A
+ * quote the exporters put before formula-like text is removed first, so exports re-import as they were.
+ */
 export function convertRow(
   rowNumber: number,
   cells: string[],
@@ -103,7 +107,7 @@ export function convertRow(
   const record: Record<string, CellValue> = {};
   const problems: RowProblem[] = [];
   for (const { index, column } of header.positions) {
-    const text = cells[index] ?? '';
+    const text = unescapeFormula(cells[index] ?? '');
     const converted = convertCell(column.kind, text);
     if (converted.ok) record[column.name] = converted.value;
     else

@@ -58,6 +58,8 @@ export const importRuns = pgTable(
   (t) => [
     ...tenantScoped(t),
     index('import_runs_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // The retention job finds the errors of runs finished long ago by this.
+    index('import_runs_finished_idx').on(t.finishedAt),
     check(
       'import_runs_status_check',
       sql`${t.status} in ('pending', 'validating', 'importing', 'completed', 'failed')`,

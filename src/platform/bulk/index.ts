@@ -9,6 +9,7 @@ import { createImportsService } from './imports.service.js';
 import { importJob } from './jobs.js';
 import { createProgressBoard } from './progress.js';
 import { createImportRunner } from './runner.js';
+import type { SheetLimits } from './sheet-reader.js';
 
 export type {
   CellKind,
@@ -25,7 +26,13 @@ export type {
 } from './entity.js';
 export { LIST_SEPARATOR } from './cells.js';
 export { validateAgainstSchema } from './validate.js';
-export { readSheet, UnreadableSheetError, type SheetRow } from './sheet-reader.js';
+export {
+  DEFAULT_SHEET_LIMITS,
+  readSheet,
+  UnreadableSheetError,
+  type SheetLimits,
+  type SheetRow,
+} from './sheet-reader.js';
 export { sheetContentType, writeSheet, type SheetCell } from './sheet-writer.js';
 export { sendDownload } from './imports.routes.js';
 export { SheetFormatQuery } from './imports.schemas.js';
@@ -49,7 +56,14 @@ export const IMPORT_BATCH_SIZE = 1000;
  * /imports routes and one import-template route per entity.
  */
 export function createBulkImports(
-  deps: { db: Database; storage: FileStorage; jobs: JobQueue; realtime: Realtime; maxBytes: number },
+  deps: {
+    db: Database;
+    storage: FileStorage;
+    jobs: JobQueue;
+    realtime: Realtime;
+    maxBytes: number;
+    sheetLimits?: SheetLimits;
+  },
   entities: readonly ImportEntity[],
 ) {
   const byName = new Map(entities.map((entity) => [entity.name, entity]));
@@ -62,6 +76,7 @@ export function createBulkImports(
     entities: byName,
     progress,
     batchSize: IMPORT_BATCH_SIZE,
+    sheetLimits: deps.sheetLimits,
     // The user who started the run hears when it ends (GET /api/v1/events, topic `imports`).
     onFinished: async (run) => {
       await deps.realtime.publish({

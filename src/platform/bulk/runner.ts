@@ -5,7 +5,7 @@ import type { FileStorage } from '../storage/types.js';
 import { convertRow, mapHeader, type HeaderMap } from './cells.js';
 import type { ImportContext, ImportEntity, ParsedRow, ReadyRow, RowProblem, RunMemory } from './entity.js';
 import { deleteErrors, findRun, insertErrors, updateRun, type ImportRunRow } from './imports.repository.js';
-import { readSheet, UnreadableSheetError } from './sheet-reader.js';
+import { readSheet, UnreadableSheetError, type SheetLimits } from './sheet-reader.js';
 
 /** A run that cannot go on as a whole: the file, its header, or (all-or-nothing) its rows. */
 export class ImportFailure extends Error {
@@ -36,6 +36,8 @@ export interface RunnerDeps {
   progress: ProgressBoard;
   /** Rows per batch: one prepare query set and one write statement set each. */
   batchSize: number;
+  /** What reading one file may hold in memory (record size, shared strings). */
+  sheetLimits?: SheetLimits;
   /** Told when a run reaches completed or failed (the module publishes an event). */
   onFinished?: (run: ImportRunRow) => Promise<void>;
 }
@@ -79,7 +81,7 @@ export function createImportRunner(deps: RunnerDeps) {
   ): AsyncGenerator<Batch> {
     const source: Readable = await deps.storage.get(run.fileKey);
     let batch: Batch = { rows: [], problems: [], read: 0 };
-    for await (const { rowNumber, cells } of readSheet(source, run.format)) {
+    for await (const { rowNumber, cells } of readSheet(source, run.format, deps.sheetLimits)) {
       if (!header.map) {
         header.map = checkedHeader(cells, entityColumns);
         continue;
@@ -269,8 +271,7 @@ export function createImportRunner(deps: RunnerDeps) {
         await write(run, entity, ctx, validated, observer);
       } catch (error) {
         if (error instanceof ImportFailure) await fail(run, ctx, error.code, error.message);
-        else if (error instanceof UnreadableSheetError)
-          await fail(run, ctx, 'FILE_UNREADABLE', error.message);
+        else if (error instanceof UnreadableSheetError) await fail(run, ctx, error.code, error.message);
         else if (sqlState(error) === UNIQUE_VIOLATION) {
           // Validation saw the codes free; someone created one of them before the write committed.
           const message = 'A row clashes with a record created while the import ran; nothing was written.';

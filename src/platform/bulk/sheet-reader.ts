@@ -10,24 +10,54 @@ export interface SheetRow {
   cells: string[];
 }
 
-/** The file could not be read as the spreadsheet format it claims to be. */
+/**
+ * The file could not be read as the spreadsheet format it claims to be (`FILE_UNREADABLE`), or it
+ * goes beyond one of the reading limits (the `code` says which).
+ */
 export class UnreadableSheetError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: string = 'FILE_UNREADABLE',
+  ) {
     super(message);
     this.name = 'UnreadableSheetError';
   }
 }
 
 /**
+ * What reading a file may hold in memory. The file size limit alone does not bound it: a CSV with
+ * an unclosed quote is one endless record, and a compressed XLSX can inflate to a shared-strings
+ * table many times its size, which the reader must keep whole.
+ */
+export interface SheetLimits {
+  /** Characters in one CSV record (all its cells, quotes and delimiters). */
+  maxRecordChars: number;
+  /** Entries in an XLSX shared-strings table. */
+  maxSharedStrings: number;
+  /** Characters of all XLSX shared strings together. */
+  maxSharedStringChars: number;
+}
+
+export const DEFAULT_SHEET_LIMITS: SheetLimits = {
+  maxRecordChars: 1_048_576,
+  maxSharedStrings: 1_000_000,
+  maxSharedStringChars: 50_000_000,
+};
+
+/**
  * Streams the rows of the first worksheet of an XLSX file, or of a CSV file (UTF-8 with or without
  * BOM, delimiter detected from the header line). Cells come back as trimmed strings; rows whose
  * cells are all empty are skipped but keep the numbering of the file.
  */
-export function readSheet(source: Readable, format: ImportFormat): AsyncGenerator<SheetRow> {
-  return format === 'xlsx' ? readXlsx(source) : readCsv(source);
+export function readSheet(
+  source: Readable,
+  format: ImportFormat,
+  limits: SheetLimits = DEFAULT_SHEET_LIMITS,
+): AsyncGenerator<SheetRow> {
+  return format === 'xlsx' ? readXlsx(source, limits) : readCsv(source, limits);
 }
 
-async function* readCsv(source: Readable): AsyncGenerator<SheetRow> {
+async function* readCsv(source: Readable, limits: SheetLimits): AsyncGenerator<SheetRow> {
   const { firstLine, stream } = await peekFirstLine(source);
   const parser = stream.pipe(
     parse({
@@ -37,6 +67,7 @@ async function* readCsv(source: Readable): AsyncGenerator<SheetRow> {
       relax_quotes: true,
       skip_empty_lines: false,
       info: true,
+      max_record_size: limits.maxRecordChars,
     }),
   );
   try {
@@ -49,6 +80,12 @@ async function* readCsv(source: Readable): AsyncGenerator<SheetRow> {
       yield { rowNumber: info.lines, cells };
     }
   } catch (error) {
+    if ((error as { code?: unknown }).code === 'CSV_MAX_RECORD_SIZE') {
+      throw new UnreadableSheetError(
+        `A record of the CSV file is longer than ${limits.maxRecordChars} characters (is a quote left open?).`,
+        'CSV_RECORD_TOO_LARGE',
+      );
+    }
     throw new UnreadableSheetError(`The CSV file could not be parsed: ${(error as Error).message}`);
   } finally {
     stream.destroy();
@@ -87,7 +124,7 @@ async function peekFirstLine(source: Readable): Promise<{ firstLine: string; str
   return { firstLine, stream: Readable.from(replay(), { objectMode: false }) };
 }
 
-async function* readXlsx(source: Readable): AsyncGenerator<SheetRow> {
+async function* readXlsx(source: Readable, limits: SheetLimits): AsyncGenerator<SheetRow> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(source, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -95,6 +132,7 @@ async function* readXlsx(source: Readable): AsyncGenerator<SheetRow> {
     styles: 'cache',
     entries: 'ignore',
   });
+  capSharedStrings(workbook, limits);
   try {
     for await (const worksheet of workbook) {
       for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
@@ -112,6 +150,48 @@ async function* readXlsx(source: Readable): AsyncGenerator<SheetRow> {
   } finally {
     source.destroy();
   }
+}
+
+/**
+ * The streaming reader caches the whole shared-strings table (cells refer to it by index) in its
+ * `sharedStrings` array, which it creates when the table's part begins. Swapping in an array that
+ * counts what is pushed stops an oversized table while it is read, before it fills memory.
+ */
+function capSharedStrings(workbook: object, limits: SheetLimits): void {
+  let table: unknown[] | undefined;
+  Object.defineProperty(workbook, 'sharedStrings', {
+    configurable: true,
+    get: () => table,
+    set: (value: unknown) => {
+      table = Array.isArray(value) ? cappedTable(limits) : (value as undefined);
+    },
+  });
+}
+
+function cappedTable(limits: SheetLimits): unknown[] {
+  const table: unknown[] = [];
+  let chars = 0;
+  table.push = (...items: unknown[]) => {
+    for (const item of items) {
+      chars += sharedStringLength(item);
+      if (table.length >= limits.maxSharedStrings || chars > limits.maxSharedStringChars) {
+        throw new UnreadableSheetError(
+          `The XLSX file has more shared strings than the limit of ${limits.maxSharedStrings} strings ` +
+            `or ${limits.maxSharedStringChars} characters.`,
+          'XLSX_TOO_MANY_SHARED_STRINGS',
+        );
+      }
+      Array.prototype.push.call(table, item);
+    }
+    return table.length;
+  };
+  return table;
+}
+
+function sharedStringLength(item: unknown): number {
+  if (typeof item === 'string') return item.length;
+  const parts = (item as { richText?: { text?: unknown }[] } | null)?.richText ?? [];
+  return parts.reduce((sum, part) => sum + (typeof part.text === 'string' ? part.text.length : 0), 0);
 }
 
 /** A cell's value as the text a person sees: formulas give their result, dates their ISO form. */

@@ -1,6 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
+import { escapeFormula } from './formula-escape.js';
 import type { ImportFormat } from './imports.tables.js';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from './sheet-format.js';
 
@@ -13,7 +14,8 @@ export function sheetContentType(format: ImportFormat): string {
 /**
  * Streams a header and rows as CSV (UTF-8 with BOM, so spreadsheet programs read the encoding right)
  * or XLSX (one worksheet, no shared strings, so rows leave memory as they are written). `rows` is
- * pulled only as fast as the consumer reads.
+ * pulled only as fast as the consumer reads. Text that a spreadsheet would run as a formula is
+ * written quote-prefixed (`formula-escape.ts`), in XLSX as an inline string cell.
  */
 export function writeSheet(
   format: ImportFormat,
@@ -25,10 +27,30 @@ export function writeSheet(
 
 function writeCsv(header: string[], rows: AsyncIterable<SheetCell[]>): Readable {
   const csv = stringify({ bom: true, cast: { boolean: (value) => (value ? 'true' : 'false') } });
-  const source = Readable.from(withHeader(header, rows));
+  const source = Readable.from(escaped(withHeader(header, rows), (text) => text));
   source.on('error', (error) => csv.destroy(error));
   return source.pipe(csv);
 }
+
+/** Escapes every text cell; `wrap` turns escaped text into the cell value the format writes. */
+async function* escaped<T>(
+  rows: AsyncIterable<SheetCell[]>,
+  wrap: (text: string) => T,
+): AsyncGenerator<(SheetCell | T)[]> {
+  for await (const row of rows) {
+    yield row.map((cell) => {
+      if (typeof cell !== 'string') return cell;
+      const text = escapeFormula(cell);
+      return text === cell ? cell : wrap(text);
+    });
+  }
+}
+
+/**
+ * An escaped text as an inline rich-text cell (`t="inlineStr"`): unambiguously a string, where
+ * ExcelJS would otherwise write a plain string as a formula-result cell (`t="str"`).
+ */
+const inlineString = (text: string) => ({ richText: [{ text }] });
 
 async function* withHeader(header: string[], rows: AsyncIterable<SheetCell[]>): AsyncGenerator<SheetCell[]> {
   yield header;
@@ -44,8 +66,7 @@ function writeXlsx(header: string[], rows: AsyncIterable<SheetCell[]>): Readable
   });
   const sheet = workbook.addWorksheet('Sheet1');
   void (async () => {
-    sheet.addRow(header).commit();
-    for await (const row of rows) {
+    for await (const row of escaped(withHeader(header, rows), inlineString)) {
       sheet.addRow(row).commit();
       // Rows are zipped as they are committed; wait while the reader is behind.
       if (output.writableNeedDrain) await new Promise((resolve) => output.once('drain', resolve));

@@ -34,6 +34,10 @@ export const mailOutbox = pgTable(
   },
   (t) => [
     index('mail_outbox_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // The retention job deletes delivered mail by age across tenants.
+    index('mail_outbox_delivered_created_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} in ('sent', 'logged')`),
     check('mail_outbox_status_check', sql`${t.status} in ('queued', 'sent', 'failed', 'logged')`),
     check('mail_outbox_to_not_empty', sql`cardinality(${t.to}) > 0`),
     tenantPolicy(t.tenantId),

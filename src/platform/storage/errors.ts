@@ -22,6 +22,33 @@ export class FileTooLargeError extends AppError {
   }
 }
 
+/**
+ * An image whose header declares more pixels than the limit. Refused before anything decodes it:
+ * decoding allocates every pixel, however small the compressed file is.
+ */
+export class ImageTooLargeError extends AppError {
+  constructor(
+    readonly size: { width: number; height: number },
+    readonly limitPixels: number,
+  ) {
+    super(
+      413,
+      'IMAGE_TOO_LARGE',
+      `The image is ${size.width}×${size.height} pixels; at most ${limitPixels} pixels are accepted.`,
+      { extensions: { width: size.width, height: size.height, limitPixels } },
+    );
+    this.name = 'ImageTooLargeError';
+  }
+}
+
+/** An image whose dimensions cannot be read from its header (a broken or truncated file). */
+export class UnreadableImageError extends AppError {
+  constructor() {
+    super(422, 'IMAGE_UNREADABLE', 'The image’s dimensions could not be read from its header.');
+    this.name = 'UnreadableImageError';
+  }
+}
+
 export class UnsupportedFileTypeError extends AppError {
   constructor(
     readonly detectedType: string,

@@ -1,5 +1,19 @@
 export type { FileStorage, PutOptions, StoredFile } from './types.js';
-export { FileNotFoundError, FileTooLargeError, InvalidKeyError, UnsupportedFileTypeError } from './errors.js';
+export {
+  FileNotFoundError,
+  FileTooLargeError,
+  ImageTooLargeError,
+  InvalidKeyError,
+  UnreadableImageError,
+  UnsupportedFileTypeError,
+} from './errors.js';
+export {
+  assertImagePixels,
+  IMAGE_HEADER_BYTES,
+  imageSize,
+  limitImagePixels,
+  type ImageSize,
+} from './image-size.js';
 export {
   assertValidKey,
   isValidKey,

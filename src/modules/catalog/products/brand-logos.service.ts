@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { notFound } from '../../../platform/http/errors.js';
-import { safeKey, sniffStream, type FileStorage } from '../../../platform/storage/index.js';
+import { limitImagePixels, safeKey, sniffStream, type FileStorage } from '../../../platform/storage/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import { type CallContext, inTenant, writeAudit } from '../../identity/index.js';
 import { brands } from '../tables/products.tables.js';
@@ -17,6 +17,8 @@ export function createBrandLogosService(deps: {
   db: Database;
   storage: FileStorage;
   uploadLimitBytes: number;
+  /** Browsers decode every logo they show: one declaring more pixels than this is refused. */
+  imageMaxPixels: number;
 }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
@@ -39,7 +41,10 @@ export function createBrandLogosService(deps: {
   }
 
   return {
-    /** Stores the image (type sniffed, size-limited), then points the brand at it; the old file goes. */
+    /**
+     * Stores the image (type sniffed, size and pixel limited), then points the brand at it; the old
+     * file goes.
+     */
     async upload(ctx: CallContext, brandId: string, file: Readable): Promise<void> {
       try {
         await tenantTx(ctx, (tx) => requireBrand(tx, ctx.tenantId, brandId));
@@ -47,7 +52,9 @@ export function createBrandLogosService(deps: {
         file.resume();
         throw error;
       }
-      const { contentType, stream } = await sniffStream(file, { allowed: Object.keys(LOGO_TYPES) });
+      const sniffed = await sniffStream(file, { allowed: Object.keys(LOGO_TYPES) });
+      const { contentType } = sniffed;
+      const stream = await limitImagePixels(sniffed.stream, deps.imageMaxPixels);
       const key = safeKey(
         'tenants',
         ctx.tenantId,

@@ -50,6 +50,7 @@ export async function productRoutes(app: FastifyInstance, platform: Platform): P
     db: platform.db,
     storage: platform.storage,
     uploadLimitBytes: platform.config.uploadLimitBytes,
+    imageMaxPixels: platform.config.imageMaxPixels,
   });
   await app.register(async (scope) => brandApiRoutes(scope, brands, logos, platform.config.uploadLimitBytes));
 }

@@ -1,7 +1,13 @@
 import type { Readable } from 'node:stream';
 import exifr from 'exifr';
 import sharp from 'sharp';
-import { FileTooLargeError, sniffStream } from '../../../platform/storage/index.js';
+import {
+  assertImagePixels,
+  FileTooLargeError,
+  imageSize,
+  sniffStream,
+  type ImageSize,
+} from '../../../platform/storage/index.js';
 
 /** Accepted photo formats, by their bytes, and the extension of the stored file. */
 export const PHOTO_TYPES: Record<string, string> = {
@@ -22,9 +28,14 @@ export interface ImageUpload {
 /**
  * Sniffs the type from the first bytes (415 for anything but a photo format) and reads the file
  * into memory up to `limitBytes` (413 beyond). Thumbnails and EXIF need the whole image anyway,
- * and the limit bounds what is held.
+ * and the limit bounds what is held. An image whose header declares more than `maxPixels` pixels
+ * is refused (413 IMAGE_TOO_LARGE) before anything decodes it.
  */
-export async function readImageUpload(source: Readable, limitBytes: number): Promise<ImageUpload> {
+export async function readImageUpload(
+  source: Readable,
+  limitBytes: number,
+  maxPixels: number,
+): Promise<ImageUpload> {
   const { contentType, stream } = await sniffStream(source, { allowed: Object.keys(PHOTO_TYPES) });
   const chunks: Buffer[] = [];
   let size = 0;
@@ -37,7 +48,23 @@ export async function readImageUpload(source: Readable, limitBytes: number): Pro
     }
     chunks.push(buffer);
   }
-  return { bytes: Buffer.concat(chunks), contentType };
+  const bytes = Buffer.concat(chunks);
+  const declared = imageSize(bytes) ?? (await declaredSize(bytes));
+  if (declared) assertImagePixels(declared, maxPixels);
+  return { bytes, contentType };
+}
+
+/**
+ * The size in the header of formats `imageSize` does not parse (HEIC), as sharp reads it without
+ * decoding; null when sharp cannot read the header either (the photo is then kept without facts).
+ */
+async function declaredSize(bytes: Buffer): Promise<ImageSize | null> {
+  try {
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    return meta.width && meta.height ? { width: meta.width, height: meta.height } : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface ImageFacts {
@@ -55,9 +82,12 @@ const finite = (value: unknown): number | null =>
 
 /**
  * Dimensions (as displayed, EXIF orientation applied), a thumbnail, and time and GPS from EXIF.
- * Every part is best effort: a photo is never refused because one of them cannot be read.
+ * Every part is best effort: a photo is never refused because one of them cannot be read. Uploads
+ * were checked against the pixel limit already; `maxPixels` (sharp's own limit when unset) keeps
+ * the decoder from allocating more even for bytes that come from elsewhere.
  */
-export async function inspectImage(bytes: Buffer): Promise<ImageFacts> {
+export async function inspectImage(bytes: Buffer, maxPixels?: number): Promise<ImageFacts> {
+  const limitInputPixels = maxPixels ?? true;
   const facts: ImageFacts = {
     width: null,
     height: null,
@@ -67,11 +97,11 @@ export async function inspectImage(bytes: Buffer): Promise<ImageFacts> {
     longitude: null,
   };
   try {
-    const meta = await sharp(bytes).metadata();
+    const meta = await sharp(bytes, { limitInputPixels }).metadata();
     const swap = (meta.orientation ?? 1) >= 5;
     facts.width = (swap ? meta.height : meta.width) ?? null;
     facts.height = (swap ? meta.width : meta.height) ?? null;
-    facts.thumbnail = await sharp(bytes)
+    facts.thumbnail = await sharp(bytes, { limitInputPixels })
       .rotate()
       .resize({ width: THUMBNAIL_EDGE, height: THUMBNAIL_EDGE, fit: 'inside', withoutEnlargement: true })
       .jpeg({ quality: 80 })

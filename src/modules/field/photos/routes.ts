@@ -35,6 +35,7 @@ export async function photoRoutes(
   photos: PhotosService,
   quadrants: QuadrantsService,
   uploadLimitBytes: number,
+  imageMaxPixels: number,
 ): Promise<void> {
   const tags = ['photos'];
   const read = { permission: 'photos:read' };
@@ -67,7 +68,7 @@ export async function photoRoutes(
             continue;
           }
           file = {
-            ...(await readImageUpload(part.file, uploadLimitBytes)),
+            ...(await readImageUpload(part.file, uploadLimitBytes, imageMaxPixels)),
             fileName: part.filename || 'photo',
           };
         } else if (typeof part.value === 'string') {

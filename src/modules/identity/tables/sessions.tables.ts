@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { foreignKey, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped } from '../../../platform/db/tenant-table.js';
 import { users } from './users.tables.js';
@@ -26,6 +27,11 @@ export const sessions = pgTable(
       'cascade',
     ),
     index('sessions_tenant_user_idx').on(t.tenantId, t.userId),
+    // The retention job finds expired and revoked sessions across tenants by these.
+    index('sessions_expires_idx').on(t.expiresAt),
+    index('sessions_revoked_idx')
+      .on(t.revokedAt)
+      .where(sql`${t.revokedAt} is not null`),
   ],
 );
 appAccess(sessions, NO_DELETE);
@@ -48,6 +54,7 @@ export const refreshTokens = pgTable(
       foreignColumns: [sessions.tenantId, sessions.id],
     }).onDelete('cascade'),
     uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
+    index('refresh_tokens_expires_idx').on(t.expiresAt),
   ],
 );
 appAccess(refreshTokens, NO_DELETE);
@@ -68,6 +75,7 @@ export const passwordResetTokens = pgTable(
       'cascade',
     ),
     uniqueIndex('password_reset_tokens_hash_key').on(t.tokenHash),
+    index('password_reset_tokens_expires_idx').on(t.expiresAt),
   ],
 );
 appAccess(passwordResetTokens, NO_DELETE);
