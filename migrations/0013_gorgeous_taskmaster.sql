@@ -1,0 +1,1 @@
+CREATE INDEX "visits_tenant_agent_completed_idx" ON "visits" USING btree ("tenant_id","agent_id","completed_at") WHERE "visits"."status" = 'completed';
