@@ -2,6 +2,8 @@
  * One step of the catalog benchmark in its own process, so each import's peak memory is its own:
  *   import <csv|xlsx> <file> <tenant-slug>  — provisions the tenant, imports the file, prints JSON
  *   serve <tenant-slug>                      — adds 100,000 outlets, serves the API, prints the port
+ * With BENCH_SEED_PRODUCTS=N, `serve` first generates N products (with a barcode and a price each)
+ * set-based in SQL, the same rows the import files hold, for scales where importing takes too long.
  * The database is BENCH_DATABASE_URL (PostgreSQL) or PGlite in BENCH_PGLITE_DIR.
  */
 import { createReadStream } from 'node:fs';
@@ -64,6 +66,47 @@ async function tenant(db: Database, slug: string) {
   return tenantId;
 }
 
+/**
+ * N products like the benchmark's import files (`P0000042`, `Juice water 1 l #42`, `A-42`, barcode
+ * 4780000000042, a Retail price), in batches of 100,000 so each statement stays moderate.
+ */
+async function generateProducts(tenantId: string, n: number) {
+  const existing = await db.withTenant({ tenantId }, (tx) =>
+    tx.sql.query<{ n: number }>('select count(*)::int as n from products where tenant_id = $1', [tenantId]),
+  );
+  const words = `array['Juice','Water','Tea','Coffee','Milk','Yogurt','Bread','Rice','Oil','Sugar']`;
+  const sizes = `array['0.33 l','0.5 l','1 l','1.5 l','250 g','500 g','1 kg']`;
+  for (let from = existing.rows[0]!.n; from < n; from += 100_000) {
+    const to = Math.min(n, from + 100_000) - 1;
+    process.stderr.write(`… generating products ${from}–${to}\n`);
+    await db.withTenant({ tenantId }, async (tx) => {
+      await tx.sql.query(
+        `insert into products (tenant_id, id, code, name, article, folder_id, brand_id, vat_rate)
+         select $1, gen_random_uuid(), 'P' || lpad(i::text, 7, '0'),
+           (${words})[i % 10 + 1] || ' ' || lower((${words})[(i * 7) % 10 + 1]) || ' ' || (${sizes})[i % 7 + 1] || ' #' || i,
+           'A-' || i, (f.ids)[i % ${FOLDERS} + 1], (b.ids)[i % ${BRANDS} + 1], 12
+         from generate_series($2::int, $3::int) i,
+           (select array_agg(id order by code) as ids from product_folders where tenant_id = $1) f,
+           (select array_agg(id order by code) as ids from brands where tenant_id = $1) b`,
+        [tenantId, from, to],
+      );
+      await tx.sql.query(
+        `insert into product_barcodes (tenant_id, id, product_id, barcode)
+         select p.tenant_id, gen_random_uuid(), p.id, (4780000000000 + substr(p.code, 2)::bigint)::text
+         from products p where p.tenant_id = $1 and p.code between $2 and $3`,
+        [tenantId, `P${String(from).padStart(7, '0')}`, `P${String(to).padStart(7, '0')}`],
+      );
+      await tx.sql.query(
+        `insert into product_prices (tenant_id, id, product_id, price_type_id, amount)
+         select p.tenant_id, gen_random_uuid(), p.id, t.id, 1000 + substr(p.code, 2)::int % 9000 + 0.5
+         from products p join price_types t on t.tenant_id = p.tenant_id and t.name = 'Retail'
+         where p.tenant_id = $1 and p.code between $2 and $3`,
+        [tenantId, `P${String(from).padStart(7, '0')}`, `P${String(to).padStart(7, '0')}`],
+      );
+    });
+  }
+}
+
 if (command === 'import') {
   const [format, file, slug] = args as [string, string, string];
   const tenantId = await tenant(db, slug);
@@ -86,6 +129,8 @@ if (command === 'import') {
 } else if (command === 'serve') {
   const [slug] = args as [string];
   const tenantId = await tenant(db, slug);
+  const seedProducts = Number(process.env.BENCH_SEED_PRODUCTS ?? 0);
+  if (seedProducts > 0) await generateProducts(tenantId, seedProducts);
   // 100,000 outlets scattered over ~30 km around Tashkent, set-based.
   await db.withTenant({ tenantId }, (tx) =>
     tx.sql.query(

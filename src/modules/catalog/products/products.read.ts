@@ -1,7 +1,7 @@
 /** How products are read: their JSON with prices, barcodes and external refs; list filters; search. */
 import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
-import { iso, likeEscape } from '../../identity/index.js';
+import type { Tx } from '../../../platform/db/types.js';
+import { iso } from '../../identity/index.js';
 import { externalRefsOf } from '../core/external-refs.js';
 import {
   priceTypes,
@@ -9,6 +9,7 @@ import {
   productFolders,
   productPrices,
   products,
+  productSearchTerms,
 } from '../tables/products.tables.js';
 import type { Product, ProductListQuery } from './schemas.js';
 
@@ -78,29 +79,31 @@ export async function present(tx: Tx, tenantId: string, rows: ProductRow[]): Pro
   }));
 }
 
+/** At most this many words of `q` are matched (each one narrows the result). */
+const MAX_SEARCH_WORDS = 8;
+
 /**
- * Ids of the products whose name, code, article or a barcode contains `q`, found first and on their
- * own so the page query starts from them instead of walking the name index past every other product.
- * This one query runs as the owner with an explicit tenant filter: under row-level security
- * PostgreSQL never uses an index for a non-leakproof operator such as ILIKE, so the trigram indexes
- * would be ignored and every product of the tenant read. It only yields candidate ids; the rows
- * themselves are then read in the caller's tenant transaction, under RLS.
+ * `q=`: every white-space separated word of `q` must start a term of the product (a word of its
+ * name, its code, its article or one of its barcodes), compared lower-cased. Each word is a prefix
+ * range on `product_search_terms` with the text_pattern operators, which are leakproof: PostgreSQL
+ * uses the `(tenant_id, term)` index under row-level security, so search runs in the caller's
+ * tenant transaction like every other read. `chr(1114111)` is the highest code point, so
+ * `[word, word || chr(1114111))` holds every term that starts with the word (byte order is code
+ * point order in UTF-8).
  */
-export async function searchProductIds(db: Database, tenantId: string, q: string): Promise<string[]> {
-  const pattern = `%${likeEscape(q)}%`;
-  return db.withSystem(async (tx) => {
-    const { rows } = await tx.sql.query<{ id: string }>(
-      `select p.id from products p where p.tenant_id = $1
-          and (p.name ilike $2 or p.code ilike $2 or p.article ilike $2)
-       union
-       select b.product_id from product_barcodes b where b.tenant_id = $1 and b.barcode ilike $2`,
-      [tenantId, pattern],
-    );
-    return rows.map((row) => row.id);
-  });
+function searchCondition(tenantId: string, q: string): SQL | undefined {
+  const words = q.trim().split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+  if (words.length === 0) return undefined;
+  return and(
+    ...words.map(
+      (word) => sql`${products.id} in (select s.product_id from ${productSearchTerms} s
+        where s.tenant_id = ${tenantId}
+          and s.term ~>=~ left(lower(${word}), 100) and s.term ~<~ (left(lower(${word}), 100) || chr(1114111)))`,
+    ),
+  );
 }
 
-export function listConditions(tenantId: string, query: ProductListQuery, searchIds?: string[]): SQL[] {
+export function listConditions(tenantId: string, query: ProductListQuery): SQL[] {
   const conditions: SQL[] = [eq(products.tenantId, tenantId)];
   conditions.push(query.archived ? isNotNull(products.archivedAt) : isNull(products.archivedAt));
   if (query.brand) conditions.push(eq(products.brandId, query.brand));
@@ -108,8 +111,8 @@ export function listConditions(tenantId: string, query: ProductListQuery, search
     conditions.push(sql`${products.folderId} in (select f.id from ${productFolders} f
       join ${productFolders} root on root.tenant_id = f.tenant_id and root.id = ${query.folder}
       where f.tenant_id = ${tenantId} and f.path like root.path || '%')`);
-  // One array parameter, however many products match.
-  if (searchIds) conditions.push(sql`${products.id} = any(${sql.param(searchIds)}::uuid[])`);
+  const search = query.q ? searchCondition(tenantId, query.q) : undefined;
+  if (search) conditions.push(search);
   if (query.price_type && (query.min_price !== undefined || query.max_price !== undefined)) {
     const min = query.min_price !== undefined ? sql` and pp.amount >= ${query.min_price}::numeric` : sql``;
     const max = query.max_price !== undefined ? sql` and pp.amount <= ${query.max_price}::numeric` : sql``;
@@ -118,3 +121,10 @@ export function listConditions(tenantId: string, query: ProductListQuery, search
   }
   return conditions;
 }
+
+/**
+ * With `q`, `total` is exact up to this many matches (or up to one past the requested page, when
+ * that is further); a broader search reports the cap, so clients page on as long as
+ * `offset + limit < total` and a search never counts every match of a broad word.
+ */
+export const SEARCH_TOTAL_CAP = 1000;

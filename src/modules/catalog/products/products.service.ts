@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { type CallContext, diff, inTenant, parseSort } from '../../identity/index.js';
@@ -11,7 +11,7 @@ import {
   productVariants,
 } from '../tables/products.tables.js';
 import { auditChange, findFolder } from './folders.service.js';
-import { listConditions, present, searchProductIds } from './products.read.js';
+import { listConditions, present, SEARCH_TOTAL_CAP } from './products.read.js';
 import type {
   CreateProductBody,
   CreateVariantBody,
@@ -158,9 +158,8 @@ export function createProductsService(deps: { db: Database }) {
         throw validationFailed([
           { path: '/query/price_type', message: 'required with min_price or max_price' },
         ]);
-      const searchIds = query.q ? await searchProductIds(deps.db, ctx.tenantId, query.q) : undefined;
       return tenantTx(ctx, async (tx) => {
-        const where = and(...listConditions(ctx.tenantId, query, searchIds));
+        const where = and(...listConditions(ctx.tenantId, query));
         const { field, desc: descending } = parseSort(query.sort);
         const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? products.name;
         const rows = await tx.db
@@ -170,7 +169,19 @@ export function createProductsService(deps: { db: Database }) {
           .orderBy(descending ? desc(column) : asc(column), asc(products.id))
           .limit(query.limit)
           .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(products).where(where);
+        // A search counts its matches only up to a cap (past the requested page), so a broad `q`
+        // costs the page, not the whole match set.
+        const cap = query.q ? Math.max(SEARCH_TOTAL_CAP, query.offset + query.limit + 1) : undefined;
+        const [total] = cap
+          ? await tx.db.select({ n: count() }).from(
+              tx.db
+                .select({ one: sql`1` })
+                .from(products)
+                .where(where)
+                .limit(cap)
+                .as('matches'),
+            )
+          : await tx.db.select({ n: count() }).from(products).where(where);
         return {
           products: await present(tx, ctx.tenantId, rows),
           total: Number(total?.n ?? 0),

@@ -152,7 +152,13 @@ export const PRODUCT_SORT_FIELDS = ['name', 'code', 'article', 'created_at', 'up
 export const ProductListQuery = Type.Object({
   ...PaginationQuery.properties,
   q: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 100, description: 'Name, code, article or barcode' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description:
+        'Every word must start a word of the name, or the code, article or a barcode (any case). ' +
+        'With q, total is exact up to 1000 matches (or one past the page) and capped beyond.',
+    }),
   ),
   folder: Type.Optional(Type.Union([Uuid], { description: 'Folder id; includes its sub-folders' })),
   brand: Type.Optional(Uuid),

@@ -111,12 +111,7 @@ export const products = pgTable(
     uniqueIndex('products_tenant_code_key').on(t.tenantId, t.code),
     index('products_tenant_brand_idx').on(t.tenantId, t.brandId),
     index('products_tenant_folder_idx').on(t.tenantId, t.folderId),
-    index('products_tenant_name_idx').on(t.tenantId, t.name),
-    // Trigram indexes (tenant first, through btree_gin) serve `q=` substring search (ILIKE '%…%')
-    // without reading every row of the tenant.
-    index('products_tenant_name_trgm_idx').using('gin', t.tenantId, t.name.op('gin_trgm_ops')),
-    index('products_tenant_code_trgm_idx').using('gin', t.tenantId, t.code.op('gin_trgm_ops')),
-    index('products_tenant_article_trgm_idx').using('gin', t.tenantId, t.article.op('gin_trgm_ops')),
+    index('products_tenant_name_idx').on(t.tenantId, t.name, t.id),
   ],
 );
 appAccess(products, READ_WRITE);
@@ -193,8 +188,40 @@ export const productBarcodes = pgTable(
       foreignColumns: [products.tenantId, products.id],
     }).onDelete('cascade'),
     uniqueIndex('product_barcodes_tenant_barcode_key').on(t.tenantId, t.barcode),
-    index('product_barcodes_tenant_barcode_trgm_idx').using('gin', t.tenantId, t.barcode.op('gin_trgm_ops')),
     index('product_barcodes_tenant_product_idx').on(t.tenantId, t.productId),
   ],
 );
 appAccess(productBarcodes, READ_WRITE);
+
+/**
+ * What `GET /products?q=` searches: one row per distinct lower-cased term of a product — each word
+ * of its name (split at white space and at punctuation), its code, its article and each barcode.
+ * Database triggers keep it in step with `products` and `product_barcodes` in the same transaction,
+ * whatever writes them (API, imports, seeds); see the `product_search_terms` migration.
+ * A search is a prefix range on `term` with the text_pattern operators (`~>=~`, `~<~`), which are
+ * leakproof, so PostgreSQL uses the index under row-level security (it never does for ILIKE).
+ */
+export const productSearchTerms = pgTable(
+  'product_search_terms',
+  {
+    ...tenantColumns(),
+    // Rows are written by the triggers, so the id comes from the database.
+    id: uuid('id').notNull().defaultRandom(),
+    productId: uuid('product_id').notNull(),
+    term: text('term').notNull(),
+  },
+  (t) => [
+    ...tenantScoped(t),
+    foreignKey({
+      columns: [t.tenantId, t.productId],
+      foreignColumns: [products.tenantId, products.id],
+    }).onDelete('cascade'),
+    index('product_search_terms_tenant_term_idx').on(t.tenantId, t.term.op('text_pattern_ops'), t.productId),
+    index('product_search_terms_tenant_product_idx').on(
+      t.tenantId,
+      t.productId,
+      t.term.op('text_pattern_ops'),
+    ),
+  ],
+);
+appAccess(productSearchTerms, ['select', 'insert', 'delete']);

@@ -2,8 +2,8 @@ import { and, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { scopePredicate } from '../../identity/index.js';
-import { goalInScope, visibleAssignments } from '../goals/goals.repository.js';
-import { goalProgressOf } from '../goals/progress.js';
+import { goalInScope, visibleAssignmentsOf } from '../goals/goals.repository.js';
+import { goalsProgressOf } from '../goals/progress.js';
 import { callCycles } from '../tables/call-cycles.tables.js';
 import { goals } from '../tables/goals.tables.js';
 import { selectRows, type Filters } from './analytics.repository.js';
@@ -12,7 +12,7 @@ import type { CycleCoverage } from './schemas.js';
 
 /**
  * The measures built on goals and call cycles. Both follow the definitions the goals and call-cycle
- * modules use themselves (goal progress from `goalProgressOf`, slot states as in `cycleStatus`), so
+ * modules use themselves (goal progress from `goalsProgressOf`, slot states as in `cycleStatus`), so
  * the overview never disagrees with a goal's or a cycle's own page.
  */
 
@@ -47,13 +47,18 @@ async function averageGoalProgress(tx: Tx, principal: Principal, tenantId: strin
     )
     .orderBy(desc(goals.periodEnd), goals.id)
     .limit(MAX_GOALS);
-  const progress: number[] = [];
-  for (const goal of rows) {
-    const assignments = await visibleAssignments(tx, principal, tenantId, goal.id);
-    if (assignments.length === 0) continue;
-    const result = await goalProgressOf(tx, goal, assignments);
-    if (result.data_available) progress.push(result.overall.progress_percent);
-  }
+  const assignments = await visibleAssignmentsOf(
+    tx,
+    principal,
+    tenantId,
+    rows.map((goal) => goal.id),
+  );
+  const withAssignments = rows
+    .map((goal) => ({ goal, assignments: assignments.get(goal.id) ?? [] }))
+    .filter((item) => item.assignments.length > 0);
+  const progress = (await goalsProgressOf(tx, tenantId, withAssignments))
+    .filter((result) => result.data_available)
+    .map((result) => result.overall.progress_percent);
   return progress.length ? round2(progress.reduce((a, b) => a + b, 0) / progress.length) : 0;
 }
 

@@ -67,6 +67,30 @@ export function visibleAssignments(tx: Tx, principal: Principal, tenantId: strin
     .orderBy(asc(goalAssignments.assigneeType), asc(goalAssignments.createdAt), asc(goalAssignments.id));
 }
 
+/** The visible assignments of several goals in one query, per goal, users before teams. */
+export async function visibleAssignmentsOf(
+  tx: Tx,
+  principal: Principal,
+  tenantId: string,
+  goalIds: string[],
+) {
+  const byGoal = new Map<string, AssignmentRow[]>();
+  if (goalIds.length === 0) return byGoal;
+  const rows = await tx.db
+    .select()
+    .from(goalAssignments)
+    .where(
+      and(
+        eq(goalAssignments.tenantId, tenantId),
+        inArray(goalAssignments.goalId, goalIds),
+        assignmentInScope(tx, principal, tenantId),
+      ),
+    )
+    .orderBy(asc(goalAssignments.assigneeType), asc(goalAssignments.createdAt), asc(goalAssignments.id));
+  for (const row of rows) byGoal.set(row.goalId, [...(byGoal.get(row.goalId) ?? []), row]);
+  return byGoal;
+}
+
 export async function visibleAssignmentCounts(
   tx: Tx,
   principal: Principal,

@@ -1,4 +1,4 @@
-import { and, count, eq, exists, gte, inArray, isNotNull, lt, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { brandFacts } from '../../catalog/index.js';
 import {
@@ -12,6 +12,7 @@ import { photos, shelfQuadrants } from '../tables/photos.tables.js';
 import { surveys } from '../tables/surveys.tables.js';
 import { visits } from '../tables/visits.tables.js';
 import type { GoalMetric } from '../tables/goals.tables.js';
+import { selectRows } from '../analytics/analytics.repository.js';
 import { membersOfTeams, type AssignmentRow, type GoalRow } from './goals.repository.js';
 import type { GoalProgress } from './schemas.js';
 
@@ -34,121 +35,155 @@ function window(goal: GoalRow) {
   };
 }
 
-/** Visits of the goal's survey, or of surveys of the goal's brand. */
-function visitFilters(tx: Tx, goal: GoalRow): (SQL | undefined)[] {
-  return [
-    goal.surveyId ? eq(visits.surveyId, goal.surveyId) : undefined,
-    goal.brandId
-      ? inArray(
-          visits.surveyId,
-          tx.db
-            .select({ id: surveys.id })
-            .from(surveys)
-            .where(and(eq(surveys.tenantId, goal.tenantId), eq(surveys.brandId, goal.brandId))),
-        )
-      : undefined,
-  ];
+/** One goal and one user whose rows count towards it. */
+interface Pair {
+  goal: GoalRow;
+  userId: string;
 }
 
-/** Completed visits per agent in the period (completion time); with a survey for surveys_completed. */
-async function completedVisits(tx: Tx, goal: GoalRow, userIds: string[], withSurvey: boolean) {
-  const { from, until } = window(goal);
-  const rows = await tx.db
-    .select({ userId: visits.agentId, n: count() })
-    .from(visits)
-    .where(
-      and(
-        eq(visits.tenantId, goal.tenantId),
-        inArray(visits.agentId, userIds),
-        eq(visits.status, 'completed'),
-        gte(visits.completedAt, from),
-        lt(visits.completedAt, until),
-        withSurvey ? isNotNull(visits.surveyId) : undefined,
-        ...visitFilters(tx, goal),
-      ),
-    )
-    .groupBy(visits.agentId);
-  return new Map(rows.map((r) => [r.userId, Number(r.n)]));
+/**
+ * The (goal, user) pairs as a relation `gu(goal_id, user_id, from_at, until_at, survey_id,
+ * brand_id, metric)`: one array parameter per column, so one statement serves every goal at once.
+ */
+function pairsRelation(pairs: Pair[]): SQL {
+  const column = <T>(f: (p: Pair) => T) => sql.param(pairs.map(f));
+  return sql`unnest(${column((p) => p.goal.id)}::uuid[], ${column((p) => p.userId)}::uuid[],
+      ${column((p) => window(p.goal).from.toISOString())}::timestamptz[],
+      ${column((p) => window(p.goal).until.toISOString())}::timestamptz[],
+      ${column((p) => p.goal.surveyId)}::uuid[], ${column((p) => p.goal.brandId)}::uuid[],
+      ${column((p) => p.goal.metric)}::text[])
+    as gu(goal_id, user_id, from_at, until_at, survey_id, brand_id, metric)`;
 }
 
-/** Photo filters: taken on a visit of the goal's survey; showing the goal's brand on the shelf. */
-function photoFilters(tx: Tx, goal: GoalRow, userIds: string[]): (SQL | undefined)[] {
-  const { from, until } = window(goal);
-  return [
-    eq(photos.tenantId, goal.tenantId),
-    inArray(photos.agentId, userIds),
-    gte(photos.createdAt, from),
-    lt(photos.createdAt, until),
-    goal.surveyId
-      ? inArray(
-          photos.visitId,
-          tx.db
-            .select({ id: visits.id })
-            .from(visits)
-            .where(and(eq(visits.tenantId, goal.tenantId), eq(visits.surveyId, goal.surveyId))),
-        )
-      : undefined,
-  ];
+const pairKey = (goalId: string, userId: string) => `${goalId}/${userId}`;
+
+/**
+ * Completed visits per (goal, agent) in the goal's period (completion time): of the goal's survey,
+ * or of surveys of the goal's brand; with a survey at all for surveys_completed.
+ */
+async function completedVisits(tx: Tx, tenantId: string, pairs: Pair[]) {
+  if (pairs.length === 0) return new Map<string, number>();
+  const rows = await selectRows<{ goal_id: string; user_id: string; n: number }>(
+    tx,
+    sql`select gu.goal_id, gu.user_id, count(*)::int as n
+      from ${pairsRelation(pairs)}
+      join ${visits} v on v.tenant_id = ${tenantId} and v.agent_id = gu.user_id and v.status = 'completed'
+        and v.completed_at >= gu.from_at and v.completed_at < gu.until_at
+      where (gu.survey_id is null or v.survey_id = gu.survey_id)
+        and (gu.brand_id is null or v.survey_id in (
+          select s.id from ${surveys} s where s.tenant_id = ${tenantId} and s.brand_id = gu.brand_id))
+        and (gu.metric <> 'surveys_completed' or v.survey_id is not null)
+      group by gu.goal_id, gu.user_id`,
+  );
+  return new Map(rows.map((r) => [pairKey(r.goal_id, r.user_id), Number(r.n)]));
 }
 
-async function photoCounts(tx: Tx, goal: GoalRow, userIds: string[]) {
-  const brandShown = goal.brandId
-    ? exists(
-        tx.db
-          .select({ one: shelfQuadrants.id })
-          .from(shelfQuadrants)
-          .where(
-            and(
-              eq(shelfQuadrants.tenantId, photos.tenantId),
-              eq(shelfQuadrants.photoId, photos.id),
-              eq(shelfQuadrants.brandId, goal.brandId),
-            ),
-          ),
-      )
-    : undefined;
-  const rows = await tx.db
-    .select({ userId: photos.agentId, n: count() })
-    .from(photos)
-    .where(and(...photoFilters(tx, goal, userIds), brandShown))
-    .groupBy(photos.agentId);
-  return new Map(rows.map((r) => [r.userId, Number(r.n)]));
+/** Photos of the pair's user in the goal's period, taken on a visit of the goal's survey. */
+const pairPhotos = (tenantId: string) =>
+  sql`${photos} p on p.tenant_id = ${tenantId} and p.agent_id = gu.user_id
+        and p.created_at >= gu.from_at and p.created_at < gu.until_at
+        and (gu.survey_id is null or p.visit_id in (
+          select v.id from ${visits} v where v.tenant_id = ${tenantId} and v.survey_id = gu.survey_id))`;
+
+/** Photos per (goal, user); for a goal with a brand, only photos showing it on the shelf. */
+async function photoCounts(tx: Tx, tenantId: string, pairs: Pair[]) {
+  if (pairs.length === 0) return new Map<string, number>();
+  const rows = await selectRows<{ goal_id: string; user_id: string; n: number }>(
+    tx,
+    sql`select gu.goal_id, gu.user_id, count(*)::int as n
+      from ${pairsRelation(pairs)}
+      join ${pairPhotos(tenantId)}
+      where gu.brand_id is null or exists (select 1 from ${shelfQuadrants} q
+        where q.tenant_id = p.tenant_id and q.photo_id = p.id and q.brand_id = gu.brand_id)
+      group by gu.goal_id, gu.user_id`,
+  );
+  return new Map(rows.map((r) => [pairKey(r.goal_id, r.user_id), Number(r.n)]));
 }
 
-/** Every brand's share on each shelf-marked photo of the users in the period, per user. */
-async function shelfMarks(tx: Tx, goal: GoalRow, userIds: string[]) {
-  const rows = await tx.db
-    .select({
-      userId: photos.agentId,
-      rows: photos.gridRows,
-      cols: photos.gridCols,
-      brandId: shelfQuadrants.brandId,
-      cells: shelfQuadrants.cells,
-      areaPercent: shelfQuadrants.areaPercent,
-    })
-    .from(shelfQuadrants)
-    .innerJoin(
-      photos,
-      and(eq(photos.tenantId, shelfQuadrants.tenantId), eq(photos.id, shelfQuadrants.photoId)),
-    )
-    .where(and(...photoFilters(tx, goal, userIds)));
+/** Every brand's share on each shelf-marked photo per (goal, user). */
+async function shelfMarks(tx: Tx, tenantId: string, pairs: Pair[]) {
+  const perPair = new Map<string, BrandShareInput[]>();
+  if (pairs.length === 0) return perPair;
+  const rows = await selectRows<{
+    goal_id: string;
+    user_id: string;
+    grid_rows: number;
+    grid_cols: number;
+    brand_id: string;
+    cells: { row: number; col: number }[];
+    area_percent: number | null;
+  }>(
+    tx,
+    sql`select gu.goal_id, gu.user_id, p.grid_rows, p.grid_cols, q.brand_id, q.cells, q.area_percent
+      from ${pairsRelation(pairs)}
+      join ${pairPhotos(tenantId)}
+      join ${shelfQuadrants} q on q.tenant_id = p.tenant_id and q.photo_id = p.id`,
+  );
   // Own or competitor is the catalogue's fact about each brand: one lookup for all of them.
   const brands = await brandFacts(
     tx,
-    goal.tenantId,
-    rows.map((r) => r.brandId),
+    tenantId,
+    rows.map((r) => r.brand_id),
   );
-  const perUser = new Map<string, BrandShareInput[]>();
-  for (const row of rows) {
-    const brand = brands.get(row.brandId);
+  for (const r of rows) {
+    const brand = brands.get(r.brand_id);
     if (!brand) continue;
-    const r = { ...row, isOwn: brand.isOwn };
     const share = photoShelfShare(
-      { rows: r.rows, cols: r.cols },
-      { cells: r.cells, areaPercent: r.areaPercent },
+      { rows: r.grid_rows, cols: r.grid_cols },
+      { cells: r.cells, areaPercent: r.area_percent === null ? null : Number(r.area_percent) },
     );
-    perUser.set(r.userId, [...(perUser.get(r.userId) ?? []), { brandId: r.brandId, isOwn: r.isOwn, share }]);
+    const key = pairKey(r.goal_id, r.user_id);
+    perPair.set(key, [...(perPair.get(key) ?? []), { brandId: r.brand_id, isOwn: brand.isOwn, share }]);
   }
-  return perUser;
+  return perPair;
+}
+
+export interface GoalAssignments {
+  goal: GoalRow;
+  assignments: AssignmentRow[];
+}
+
+/**
+ * Progress of many goals with a fixed number of statements, whatever the number of goals,
+ * assignments and team members: one for team members, and one per kind of measure (visits,
+ * photos, shelf marks) over every (goal, user) pair at once.
+ */
+export async function goalsProgressOf(
+  tx: Tx,
+  tenantId: string,
+  items: GoalAssignments[],
+): Promise<GoalProgress[]> {
+  const teamIds = [
+    ...new Set(items.flatMap((i) => i.assignments.flatMap((a) => (a.teamId ? [a.teamId] : [])))),
+  ];
+  const members = await membersOfTeams(tx, tenantId, teamIds);
+  const usersOf = (a: AssignmentRow) => (a.userId ? [a.userId] : (members.get(a.teamId!) ?? []));
+  const pairsOf = (metrics: GoalMetric[]) =>
+    items
+      .filter((i) => metrics.includes(i.goal.metric) && !NOT_YET_AVAILABLE[i.goal.metric])
+      .flatMap(({ goal, assignments }) =>
+        [...new Set(assignments.flatMap(usersOf))].map((userId) => ({ goal, userId })),
+      );
+  const visitCounts = await completedVisits(tx, tenantId, pairsOf(['visits_completed', 'surveys_completed']));
+  const photoCountsOf = await photoCounts(tx, tenantId, pairsOf(['photos']));
+  const marks = await shelfMarks(tx, tenantId, pairsOf(['shelf_share']));
+  return items.map(({ goal, assignments }) =>
+    progressFrom(goal, assignments, usersOf, {
+      count: (userId) =>
+        (goal.metric === 'photos' ? photoCountsOf : visitCounts).get(pairKey(goal.id, userId)) ?? 0,
+      marks: (userId) => marks.get(pairKey(goal.id, userId)) ?? [],
+    }),
+  );
+}
+
+/** Progress of one goal for the given (visible) assignments. */
+export async function goalProgressOf(
+  tx: Tx,
+  goal: GoalRow,
+  assignments: AssignmentRow[],
+): Promise<GoalProgress> {
+  const [progress] = await goalsProgressOf(tx, goal.tenantId, [{ goal, assignments }]);
+  return progress!;
 }
 
 /**
@@ -157,14 +192,12 @@ async function shelfMarks(tx: Tx, goal: GoalRow, userIds: string[]) {
  * share). Overall: Σ actual ÷ Σ target for counted metrics; for shelf share, the brand's share
  * pooled over every assignee's photos against the goal's target.
  */
-export async function goalProgressOf(
-  tx: Tx,
+function progressFrom(
   goal: GoalRow,
   assignments: AssignmentRow[],
-): Promise<GoalProgress> {
-  const teamIds = assignments.flatMap((a) => (a.teamId ? [a.teamId] : []));
-  const members = await membersOfTeams(tx, goal.tenantId, teamIds);
-  const usersOf = (a: AssignmentRow) => (a.userId ? [a.userId] : (members.get(a.teamId!) ?? []));
+  usersOf: (a: AssignmentRow) => string[],
+  data: { count: (userId: string) => number; marks: (userId: string) => BrandShareInput[] },
+): GoalProgress {
   const allUsers = [...new Set(assignments.flatMap(usersOf))];
   const note = NOT_YET_AVAILABLE[goal.metric] ?? null;
 
@@ -173,19 +206,14 @@ export async function goalProgressOf(
   if (goal.metric === 'manual') actualOf = (a) => Number(a.reportedValue ?? 0);
   else if (note || allUsers.length === 0) actualOf = () => 0;
   else if (goal.metric === 'shelf_share') {
-    const marks = await shelfMarks(tx, goal, allUsers);
     const shareOf = (users: string[]) => {
-      const pooled = aggregateShelfShare(users.flatMap((u) => marks.get(u) ?? []));
+      const pooled = aggregateShelfShare(users.flatMap(data.marks));
       return pooled.brands.find((b) => b.brandId === goal.brandId)?.sharePercent ?? 0;
     };
     actualOf = (a) => shareOf(usersOf(a));
     overallActual = () => shareOf(allUsers);
   } else {
-    const counts =
-      goal.metric === 'photos'
-        ? await photoCounts(tx, goal, allUsers)
-        : await completedVisits(tx, goal, allUsers, goal.metric === 'surveys_completed');
-    actualOf = (a) => usersOf(a).reduce((sum, u) => sum + (counts.get(u) ?? 0), 0);
+    actualOf = (a) => usersOf(a).reduce((sum, u) => sum + data.count(u), 0);
   }
 
   let actualSum = 0;

@@ -72,6 +72,10 @@ export const visits = pgTable(
     index('visits_tenant_status_date_idx').on(t.tenantId, t.status, t.plannedDate),
     // Tenant-wide period reads (admin lists, analytics series) range over the date alone.
     index('visits_tenant_date_idx').on(t.tenantId, t.plannedDate),
+    // Goal progress counts an agent's completed visits by completion time.
+    index('visits_tenant_agent_completed_idx')
+      .on(t.tenantId, t.agentId, t.completedAt)
+      .where(sql`${t.status} = 'completed'`),
     check(
       'visits_status_check',
       sql`${t.status} in ('planned', 'in_progress', 'completed', 'cancelled', 'missed')`,
