@@ -2,6 +2,7 @@ import type { SalesOpsModule } from '../../platform/module.js';
 import { authRoutes, identityPrincipalResolver, seedIdentityDemo } from './auth/index.js';
 import { directoryRoutes } from './directory/index.js';
 import { orgRoutes } from './org/index.js';
+import { setPasswordHashCost } from './passwords.js';
 import { IDENTITY_PERMISSIONS } from './permissions.js';
 
 /**
@@ -13,11 +14,15 @@ export const identityModule: SalesOpsModule = {
   permissions: IDENTITY_PERMISSIONS,
   principalResolver: identityPrincipalResolver,
   async routes(app, platform) {
+    setPasswordHashCost(platform.config.passwordHashCost);
     await authRoutes(app, platform);
     await directoryRoutes(app, platform);
     await orgRoutes(app, platform);
   },
-  seedDemo: seedIdentityDemo,
+  async seedDemo(platform) {
+    setPasswordHashCost(platform.config.passwordHashCost);
+    return seedIdentityDemo(platform);
+  },
 };
 
 export { scopePredicate } from './scope.js';
