@@ -8,17 +8,19 @@ import { AppError } from '../../platform/http/errors.js';
  * thousands of users, do not spend minutes hashing; configuration refuses it in production.
  * A hash records its own parameters, so hashes made under either cost keep verifying.
  */
-const COSTS: Record<Config['passwordHashCost'], Options> = {
+const COSTS = {
   standard: {},
   low: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
-};
+} satisfies Record<string, Options>;
 
 let options: Options = COSTS.standard;
 
 /** Applies PASSWORD_HASH_COST for this process (the identity module does so when it starts). */
 export function setPasswordHashCost(cost: Config['passwordHashCost']): void {
-  if (options === COSTS[cost]) return;
-  options = COSTS[cost];
+  const next: Options | undefined = COSTS[cost as keyof typeof COSTS];
+  if (!next) throw new Error(`Unknown password hash cost ${cost}`);
+  if (options === next) return;
+  options = next;
   decoy = undefined;
 }
 
