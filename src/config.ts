@@ -323,6 +323,13 @@ const settings = {
     default: 90,
     parse: int(1, 36_500),
   },
+  passwordHashCost: {
+    env: 'PASSWORD_HASH_COST',
+    description:
+      'argon2id cost of new password hashes: standard (19 MiB, 2 passes) or low (1 MiB, 1 pass; test runs only, refused in production)',
+    default: 'standard',
+    parse: oneOf('standard', 'low'),
+  },
   shutdownTimeoutMs: {
     env: 'SHUTDOWN_TIMEOUT_MS',
     description: 'How long shutdown waits for in-flight requests and jobs',
@@ -373,6 +380,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const parsed = config as Config;
   if (parsed.nodeEnv === 'production' && !parsed.jwtSecret) {
     problems.push('JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (parsed.nodeEnv === 'production' && parsed.passwordHashCost !== 'standard') {
+    problems.push('PASSWORD_HASH_COST must be standard when NODE_ENV=production');
   }
   if (parsed.storageDriver === 's3' && !parsed.s3Bucket) {
     problems.push('S3_BUCKET is required when STORAGE_DRIVER=s3');

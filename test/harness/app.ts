@@ -10,7 +10,10 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 export type TestConfig = Config & { jwtSecret: string };
 
-/** Settings for tests: quiet, a temp data dir, no workers, generous rate limits. */
+/**
+ * Settings for tests: quiet, a temp data dir, no workers, generous rate limits, and cheap password
+ * hashes (fixtures create and sign in thousands of users per run).
+ */
 export function testConfig(overrides: Partial<Config> = {}): TestConfig {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'salesops-test-'));
   return {
@@ -30,6 +33,7 @@ export function testConfig(overrides: Partial<Config> = {}): TestConfig {
         rateLimitResetPassword: { perIp: 100_000, perAccount: 100_000 },
         demoData: false,
         workers: false,
+        passwordHashCost: 'low',
         ...overrides,
       },
     ),

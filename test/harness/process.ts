@@ -11,7 +11,14 @@ export interface Spawned {
 /** Runs a TypeScript entry point (or bin/salesops.js) as a real child process. */
 export function spawnNode(args: string[], env: Record<string, string | undefined> = {}): Spawned {
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, NODE_ENV: 'test', LOG_PRETTY: 'false', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_PRETTY: 'false',
+      // Cheap hashes for the users a child creates; production refuses them, so not there.
+      ...(env.NODE_ENV === 'production' ? {} : { PASSWORD_HASH_COST: 'low' }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

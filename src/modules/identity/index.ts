@@ -3,6 +3,7 @@ import { authRoutes, identityPrincipalResolver, seedIdentityDemo } from './auth/
 import { existingSessionRevocationsOf } from './auth/revocation.js';
 import { directoryRoutes } from './directory/index.js';
 import { orgRoutes } from './org/index.js';
+import { setPasswordHashCost } from './passwords.js';
 import { IDENTITY_PERMISSIONS } from './permissions.js';
 import { identityUsersInScope } from './scope.js';
 import { IDENTITY_RETENTION_RULES } from './retention.js';
@@ -17,13 +18,17 @@ export const identityModule: SalesOpsModule = {
   principalResolver: identityPrincipalResolver,
   usersInScope: identityUsersInScope,
   async routes(app, platform) {
+    setPasswordHashCost(platform.config.passwordHashCost);
     await authRoutes(app, platform);
     await directoryRoutes(app, platform);
     await orgRoutes(app, platform);
   },
   // API instances LISTEN for session revocations made on the others (not the OpenAPI generator).
   onStart: async (platform) => existingSessionRevocationsOf(platform)?.start(),
-  seedDemo: seedIdentityDemo,
+  async seedDemo(platform) {
+    setPasswordHashCost(platform.config.passwordHashCost);
+    return seedIdentityDemo(platform);
+  },
   retention: IDENTITY_RETENTION_RULES,
 };
 

@@ -1,8 +1,30 @@
-import { hash, verify } from '@node-rs/argon2';
+import { hash, verify, type Options } from '@node-rs/argon2';
+import type { Config } from '../../config.js';
 import { AppError } from '../../platform/http/errors.js';
 
-/** argon2id with the library's defaults (19 MiB, 2 passes): OWASP's recommended minimum. */
-export const hashPassword = (password: string): Promise<string> => hash(password);
+/**
+ * argon2id parameters of new hashes, by PASSWORD_HASH_COST. `standard` is the library's default
+ * (19 MiB, 2 passes): OWASP's recommended minimum. `low` exists so test runs, which create
+ * thousands of users, do not spend minutes hashing; configuration refuses it in production.
+ * A hash records its own parameters, so hashes made under either cost keep verifying.
+ */
+const COSTS = {
+  standard: {},
+  low: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+} satisfies Record<string, Options>;
+
+let options: Options = COSTS.standard;
+
+/** Applies PASSWORD_HASH_COST for this process (the identity module does so when it starts). */
+export function setPasswordHashCost(cost: Config['passwordHashCost']): void {
+  const next: Options | undefined = COSTS[cost as keyof typeof COSTS];
+  if (!next) throw new Error(`Unknown password hash cost ${cost}`);
+  if (options === next) return;
+  options = next;
+  decoy = undefined;
+}
+
+export const hashPassword = (password: string): Promise<string> => hash(password, options);
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
@@ -18,7 +40,7 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
  */
 let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
-  decoy ??= hash(`decoy-${Math.random()}`);
+  decoy ??= hashPassword(`decoy-${Math.random()}`);
   return decoy;
 }
 
