@@ -34,12 +34,23 @@ export { IMPORT_MODES, type ImportFormat, type ImportMode } from './imports.tabl
 /** Rows per batch in both passes: large enough to amortise round trips, small enough for bind limits. */
 export const IMPORT_BATCH_SIZE = 1000;
 
+/** Retries of an import job after an unexpected error (the run resumes); the last one fails the run. */
+export const IMPORT_RETRY_LIMIT = 2;
+
 /**
  * The bulk import engine over the entities modules register: the `bulk.import` job, the
  * /imports routes and one import-template route per entity.
  */
 export function createBulkImports(
-  deps: { db: Database; storage: FileStorage; jobs: JobQueue; realtime: Realtime; maxBytes: number },
+  deps: {
+    db: Database;
+    storage: FileStorage;
+    jobs: JobQueue;
+    realtime: Realtime;
+    maxBytes: number;
+    /** Rows per chunk (tests use small chunks to exercise many). */
+    batchSize?: number;
+  },
   entities: readonly ImportEntity[],
 ) {
   const byName = new Map(entities.map((entity) => [entity.name, entity]));
@@ -51,7 +62,7 @@ export function createBulkImports(
     storage: deps.storage,
     entities: byName,
     progress,
-    batchSize: IMPORT_BATCH_SIZE,
+    batchSize: deps.batchSize ?? IMPORT_BATCH_SIZE,
     // The user who started the run hears when it ends (GET /api/v1/events, topic `imports`).
     onFinished: async (run) => {
       await deps.realtime.publish({
@@ -74,8 +85,13 @@ export function createBulkImports(
     service,
     runner,
     registerJobs(): void {
-      // A run that fails is reported on the run itself; a crashed worker's run is started over.
-      deps.jobs.register(importJob, (data) => runner.run(data), { retryLimit: 2, expireInSeconds: 3600 });
+      // A run that fails is reported on the run itself. An unexpected error (the database gone, a
+      // crashed worker) is retried and the run resumes; after the last retry it fails for good.
+      deps.jobs.register(
+        importJob,
+        (data, info) => runner.run(data, {}, { finalAttempt: info.attempt > IMPORT_RETRY_LIMIT }),
+        { retryLimit: IMPORT_RETRY_LIMIT, retryDelaySeconds: 1, expireInSeconds: 3600 },
+      );
     },
     routes: (app: FastifyInstance) => importRoutes(app, service, entities, deps.maxBytes),
   };
