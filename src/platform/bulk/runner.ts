@@ -83,7 +83,7 @@ export function createImportRunner(deps: RunnerDeps) {
         await insertErrors(tx, ctx.tenantId, run.id, rejected);
         await updateRun(tx, ctx.tenantId, run.id, counts);
       });
-      observer.onProgress?.({ phase: 'validating', ...counts, rowsWritten: 0 });
+      await observer.onProgress?.({ phase: 'validating', ...counts, rowsWritten: 0 });
     }
     return { columns, invalid, counts };
   }

@@ -27,14 +27,14 @@ export interface ProgressBoard {
   clear(importId: string): void;
 }
 
-/** What an in-process caller (the CLI) hears after every batch. */
+/** What an in-process caller (the CLI) hears after every batch; the run waits for it. */
 export interface RunObserver {
   onProgress?(progress: {
     phase: 'validating' | 'importing';
     rowsRead: number;
     rowsValid: number;
     rowsWritten: number;
-  }): void;
+  }): void | Promise<void>;
 }
 
 /** What the validating pass found (or, for a resumed run, what the run row and its errors say). */
@@ -109,7 +109,7 @@ export function createWritePass(deps: WritePassDeps) {
     let counts = { ...validated.counts };
     const dryRunProblems: RowProblem[] = [];
     const handled = () => totals.created + totals.updated + totals.unchanged;
-    const tell = (rowsWritten: number) =>
+    const tell = async (rowsWritten: number) =>
       observer.onProgress?.({
         phase: 'importing',
         rowsRead: counts.rowsRead,
@@ -171,7 +171,7 @@ export function createWritePass(deps: WritePassDeps) {
       };
       totals = add(totals, chunk.written);
       if (run.dryRun) await deps.progress.report(ctx.tenantId, run.id, totals.created + totals.updated);
-      tell(handled() + chunk.staged);
+      await tell(handled() + chunk.staged);
       await yieldToEventLoop();
     }
 
@@ -186,7 +186,7 @@ export function createWritePass(deps: WritePassDeps) {
           applied = add(applied, await writeRows(tx, page));
           after = page.at(-1)!.rowNumber;
           await deps.progress.report(ctx.tenantId, run.id, applied.created + applied.updated);
-          tell(applied.created + applied.updated + applied.unchanged);
+          await tell(applied.created + applied.updated + applied.unchanged);
         }
         await deleteStaged(tx, ctx.tenantId, run.id);
         totals = applied;
