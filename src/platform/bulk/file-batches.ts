@@ -22,12 +22,12 @@ export type Batch = { rows: ParsedRow[]; problems: RowProblem[]; read: number; l
 export type EntityColumns = Awaited<ReturnType<ImportEntity['columns']>>;
 
 /**
- * Reads the stored file of a run as batches of `batchSize` rows. The header is checked against the
- * entity's columns and left in `header.map` before the first batch is yielded.
+ * Reads the stored file of a run as batches of `batchSize()` rows (asked again for each batch). The
+ * header is checked against the entity's columns and left in `header.map` before the first batch.
  */
 export async function* fileBatches(
   storage: FileStorage,
-  batchSize: number,
+  batchSize: () => number,
   run: ImportRunRow,
   header: { map: HeaderMap | null },
   entityColumns: EntityColumns,
@@ -52,7 +52,7 @@ export async function* fileBatches(
     }
     if (problems.length) batch.problems.push(...problems);
     else batch.rows.push({ rowNumber, record });
-    if (batch.read >= batchSize) {
+    if (batch.read >= batchSize()) {
       yield batch;
       batch = { rows: [], problems: [], read: 0, lastRow: 0 };
     }

@@ -31,8 +31,14 @@ export { sendDownload } from './imports.routes.js';
 export { SheetFormatQuery } from './imports.schemas.js';
 export { IMPORT_MODES, type ImportFormat, type ImportMode } from './imports.tables.js';
 
-/** Rows per batch in both passes: large enough to amortise round trips, small enough for bind limits. */
+/** Rows per batch in both passes at most: large enough to amortise round trips, small enough for bind limits. */
 export const IMPORT_BATCH_SIZE = 1000;
+
+/**
+ * The time one chunk's transaction aims at. On PGlite every request waits behind the running
+ * chunk (one connection, statements on this event loop), so this bounds their added latency.
+ */
+export const IMPORT_CHUNK_MILLIS = 50;
 
 /** Retries of an import job after an unexpected error (the run resumes); the last one fails the run. */
 export const IMPORT_RETRY_LIMIT = 2;
@@ -63,6 +69,7 @@ export function createBulkImports(
     entities: byName,
     progress,
     batchSize: deps.batchSize ?? IMPORT_BATCH_SIZE,
+    chunkMillis: deps.batchSize ? undefined : IMPORT_CHUNK_MILLIS,
     // The user who started the run hears when it ends (GET /api/v1/events, topic `imports`).
     onFinished: async (run) => {
       await deps.realtime.publish({

@@ -1,7 +1,9 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { sqlState } from '../db/pg-errors.js';
 import type { Database } from '../db/types.js';
 import type { FileStorage } from '../storage/types.js';
 import type { HeaderMap } from './cells.js';
+import { chunkSizer } from './chunk-sizer.js';
 import type { ImportContext, ImportEntity } from './entity.js';
 import { fileBatches, ImportFailure } from './file-batches.js';
 import {
@@ -32,8 +34,10 @@ export interface RunnerDeps {
   storage: FileStorage;
   entities: ReadonlyMap<string, ImportEntity>;
   progress: ProgressBoard;
-  /** Rows per batch: one prepare query set and one write statement set each. */
+  /** Rows per batch at most: one prepare query set and one write statement set each. */
   batchSize: number;
+  /** Time budget of one chunk's transaction in ms; batches are sized to fit (fixed without it). */
+  chunkMillis?: number;
   /** Told when a run reaches completed or failed (the module publishes an event). */
   onFinished?: (run: ImportRunRow) => Promise<void>;
 }
@@ -66,7 +70,9 @@ export function createImportRunner(deps: RunnerDeps) {
     const memory = newMemory();
     const invalid = new Set<number>();
     const counts = { rowsRead: 0, rowsValid: 0, rowsInvalid: 0 };
-    for await (const batch of fileBatches(deps.storage, deps.batchSize, run, header, columns)) {
+    const sizer = chunkSizer(deps.batchSize, deps.chunkMillis);
+    for await (const batch of fileBatches(deps.storage, sizer.size, run, header, columns)) {
+      const began = performance.now();
       await deps.db.withTenant(ctx, async (tx) => {
         const { ready, problems } = await entity.prepare(tx, {
           ctx,
@@ -83,7 +89,9 @@ export function createImportRunner(deps: RunnerDeps) {
         await insertErrors(tx, ctx.tenantId, run.id, rejected);
         await updateRun(tx, ctx.tenantId, run.id, counts);
       });
+      sizer.record(batch.read, performance.now() - began);
       await observer.onProgress?.({ phase: 'validating', ...counts, rowsWritten: 0 });
+      await yieldToEventLoop();
     }
     return { columns, invalid, counts };
   }

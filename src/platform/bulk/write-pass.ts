@@ -11,6 +11,7 @@ import type {
   RunMemory,
   WriteCounts,
 } from './entity.js';
+import { chunkSizer } from './chunk-sizer.js';
 import { fileBatches, ImportFailure, type EntityColumns } from './file-batches.js';
 import {
   deleteStaged,
@@ -49,6 +50,8 @@ export interface WritePassDeps {
   storage: FileStorage;
   progress: ProgressBoard;
   batchSize: number;
+  /** Time budget of one chunk's transaction in ms; chunks are sized to fit (fixed size without it). */
+  chunkMillis?: number;
 }
 
 /** Thrown at the end of a dry run's chunk so that what it wrote is rolled back. */
@@ -132,9 +135,11 @@ export function createWritePass(deps: WritePassDeps) {
     const writeRows = (tx: Tx, rows: ReadyRow<unknown>[]) =>
       entity.write(tx, { ctx, rows, columns: header.map!.present, mode: run.mode });
 
-    for await (const batch of fileBatches(deps.storage, deps.batchSize, run, header, validated.columns)) {
+    const sizer = chunkSizer(deps.batchSize, deps.chunkMillis);
+    for await (const batch of fileBatches(deps.storage, sizer.size, run, header, validated.columns)) {
       if (batch.lastRow <= run.writePosition) continue; // committed before the retry
       const rows = batch.rows.filter((row) => !validated.invalid.has(row.rowNumber));
+      const began = performance.now();
       const chunk = await chunkTransaction(run, ctx, async (tx) => {
         const { writable, problems } = await prepare(tx, rows);
         if (run.allOrNothing && !run.dryRun) {
@@ -163,6 +168,7 @@ export function createWritePass(deps: WritePassDeps) {
         dryRunProblems.push(...error.problems);
         return { written: error.counts, problems: error.problems, staged: 0 };
       });
+      sizer.record(batch.read, performance.now() - began);
       const rejected = run.dryRun ? 0 : new Set(chunk.problems.map((p) => p.rowNumber)).size;
       counts = {
         ...counts,
