@@ -11,55 +11,18 @@
  * `BENCH_ROWS=1000000 BENCH_SEED=sql BENCH_DRIVERS=postgres npm run bench:catalog`).
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import { postgresDatabase } from './databases.js';
 import { measure } from './load.js';
+import { HEADER, productRow, writeCsv } from './product-file.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const SEED_SQL = process.env.BENCH_SEED === 'sql';
-const WORDS = ['Juice', 'Water', 'Tea', 'Coffee', 'Milk', 'Yogurt', 'Bread', 'Rice', 'Oil', 'Sugar'];
-const SIZES = ['0.33 l', '0.5 l', '1 l', '1.5 l', '250 g', '500 g', '1 kg'];
-const HEADER = [
-  'code',
-  'name',
-  'article',
-  'folder_code',
-  'brand_code',
-  'barcodes',
-  'vat_rate',
-  'price:Retail',
-];
-
-function productRow(i: number): string[] {
-  const name = `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]!.toLowerCase()} ${SIZES[i % SIZES.length]} #${i}`;
-  const barcode = String(4_780_000_000_000 + i);
-  return [
-    `P${String(i).padStart(7, '0')}`,
-    name,
-    `A-${i}`,
-    `F${i % 20}`,
-    `B${i % 10}`,
-    barcode,
-    '12',
-    (1000 + (i % 9000) + 0.5).toFixed(2),
-  ];
-}
-
-async function writeCsv(file: string) {
-  const out = createWriteStream(file);
-  out.write(`${HEADER.join(',')}\n`);
-  for (let i = 0; i < ROWS; i++) {
-    if (!out.write(`${productRow(i).join(',')}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
-
 async function writeXlsx(file: string) {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true });
   const sheet = workbook.addWorksheet('Products');
@@ -156,7 +119,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'salesops-bench-'));
 const files = { csv: path.join(dir, 'products.csv'), xlsx: path.join(dir, 'products.xlsx') };
 if (!SEED_SQL) {
   process.stderr.write(`… writing ${ROWS} products as CSV and XLSX\n`);
-  await writeCsv(files.csv);
+  await writeCsv(files.csv, ROWS);
   await writeXlsx(files.xlsx);
 }
 const results: Awaited<ReturnType<typeof runDriver>>[] = [];

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/types.js';
-import type { RowProblem } from './entity.js';
-import { importErrors, importRuns, type ImportStatus } from './imports.tables.js';
+import type { ReadyRow, RowProblem } from './entity.js';
+import { importErrors, importRuns, importStagedRows, type ImportStatus } from './imports.tables.js';
 
 export type ImportRunRow = typeof importRuns.$inferSelect;
 export type NewImportRun = typeof importRuns.$inferInsert;
@@ -137,4 +137,59 @@ export async function errorsAfter(
     .where(and(...conditions))
     .orderBy(...errorOrder)
     .limit(limit);
+}
+
+/** Row numbers rejected so far (validation and write pass), for a run that resumes its write pass. */
+export async function rejectedRowNumbers(tx: Tx, tenantId: string, importId: string): Promise<Set<number>> {
+  const rows = await tx.db
+    .selectDistinct({ rowNumber: importErrors.rowNumber })
+    .from(importErrors)
+    .where(and(eq(importErrors.tenantId, tenantId), eq(importErrors.importId, importId)));
+  return new Set(rows.map((r) => r.rowNumber));
+}
+
+export async function stageRows(tx: Tx, tenantId: string, importId: string, rows: ReadyRow<unknown>[]) {
+  if (rows.length === 0) return;
+  await tx.db.insert(importStagedRows).values(
+    rows.map((row) => ({
+      tenantId,
+      importId,
+      rowNumber: row.rowNumber,
+      code: row.code,
+      payload: row.value,
+    })),
+  );
+}
+
+/** The next staged rows after a row number, in file order (keyset, not OFFSET). */
+export async function stagedAfter(
+  tx: Tx,
+  tenantId: string,
+  importId: string,
+  afterRow: number,
+  limit: number,
+): Promise<ReadyRow<unknown>[]> {
+  const rows = await tx.db
+    .select({
+      rowNumber: importStagedRows.rowNumber,
+      code: importStagedRows.code,
+      value: importStagedRows.payload,
+    })
+    .from(importStagedRows)
+    .where(
+      and(
+        eq(importStagedRows.tenantId, tenantId),
+        eq(importStagedRows.importId, importId),
+        gt(importStagedRows.rowNumber, afterRow),
+      ),
+    )
+    .orderBy(asc(importStagedRows.rowNumber))
+    .limit(limit);
+  return rows;
+}
+
+export async function deleteStaged(tx: Tx, tenantId: string, importId: string): Promise<void> {
+  await tx.db
+    .delete(importStagedRows)
+    .where(and(eq(importStagedRows.tenantId, tenantId), eq(importStagedRows.importId, importId)));
 }

@@ -5,6 +5,7 @@ import {
   foreignKey,
   index,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -47,6 +48,11 @@ export const importRuns = pgTable(
     rowsCreated: integer('rows_created').notNull().default(0),
     rowsUpdated: integer('rows_updated').notNull().default(0),
     rowsUnchanged: integer('rows_unchanged').notNull().default(0),
+    /**
+     * The last file row the write pass has finished with (written, or staged for all-or-nothing):
+     * a retried run resumes after it instead of writing a chunk twice.
+     */
+    writePosition: integer('write_position').notNull().default(0),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
     /** The user who started the run (no foreign key: the platform does not know the users table). */
@@ -91,3 +97,29 @@ export const importErrors = pgTable(
   ],
 );
 appAccess(importErrors, READ_WRITE);
+
+/**
+ * Validated rows of an all-or-nothing run, staged chunk by chunk in short transactions and applied
+ * to the entity's table in one transaction at the end (then deleted): the target table never holds
+ * part of such a run, and no transaction stays open while the file is read and checked.
+ */
+export const importStagedRows = pgTable(
+  'import_staged_rows',
+  {
+    ...tenantColumns(),
+    importId: uuid('import_id').notNull(),
+    rowNumber: integer('row_number').notNull(),
+    code: text('code').notNull(),
+    /** The row's prepared API body, as the entity's `write` takes it. */
+    payload: jsonb('payload').notNull(),
+  },
+  (t) => [
+    ...tenantScoped(t),
+    foreignKey({
+      columns: [t.tenantId, t.importId],
+      foreignColumns: [importRuns.tenantId, importRuns.id],
+    }).onDelete('cascade'),
+    index('import_staged_rows_tenant_import_row_idx').on(t.tenantId, t.importId, t.rowNumber),
+  ],
+);
+appAccess(importStagedRows, ['select', 'insert', 'delete']);

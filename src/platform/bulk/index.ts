@@ -48,8 +48,17 @@ export const BULK_REALTIME_TOPICS: readonly RealtimeTopic[] = [
   },
 ];
 
-/** Rows per batch in both passes: large enough to amortise round trips, small enough for bind limits. */
+/** Rows per batch in both passes at most: large enough to amortise round trips, small enough for bind limits. */
 export const IMPORT_BATCH_SIZE = 1000;
+
+/**
+ * The time one chunk's transaction aims at. On PGlite every request waits behind the running
+ * chunk (one connection, statements on this event loop), so this bounds their added latency.
+ */
+export const IMPORT_CHUNK_MILLIS = 50;
+
+/** Retries of an import job after an unexpected error (the run resumes); the last one fails the run. */
+export const IMPORT_RETRY_LIMIT = 2;
 
 /**
  * The bulk import engine over the entities modules register: the `bulk.import` job, the
@@ -63,6 +72,8 @@ export function createBulkImports(
     realtime: Realtime;
     maxBytes: number;
     sheetLimits?: SheetLimits;
+    /** Rows per chunk (tests use small chunks to exercise many). */
+    batchSize?: number;
   },
   entities: readonly ImportEntity[],
 ) {
@@ -75,7 +86,8 @@ export function createBulkImports(
     storage: deps.storage,
     entities: byName,
     progress,
-    batchSize: IMPORT_BATCH_SIZE,
+    batchSize: deps.batchSize ?? IMPORT_BATCH_SIZE,
+    chunkMillis: deps.batchSize ? undefined : IMPORT_CHUNK_MILLIS,
     sheetLimits: deps.sheetLimits,
     // The user who started the run hears when it ends (GET /api/v1/events, topic `imports`).
     onFinished: async (run) => {
@@ -99,8 +111,13 @@ export function createBulkImports(
     service,
     runner,
     registerJobs(): void {
-      // A run that fails is reported on the run itself; a crashed worker's run is started over.
-      deps.jobs.register(importJob, (data) => runner.run(data), { retryLimit: 2, expireInSeconds: 3600 });
+      // A run that fails is reported on the run itself. An unexpected error (the database gone, a
+      // crashed worker) is retried and the run resumes; after the last retry it fails for good.
+      deps.jobs.register(
+        importJob,
+        (data, info) => runner.run(data, {}, { finalAttempt: info.attempt > IMPORT_RETRY_LIMIT }),
+        { retryLimit: IMPORT_RETRY_LIMIT, retryDelaySeconds: 1, expireInSeconds: 3600 },
+      );
     },
     routes: (app: FastifyInstance) => importRoutes(app, service, entities, deps.maxBytes),
   };

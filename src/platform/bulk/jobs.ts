@@ -6,5 +6,5 @@ export interface ImportJobData {
   userId: string | null;
 }
 
-/** Runs one import run; a retry after a crash starts the run over (see runner.ts). */
+/** Runs one import run; a retry after a crash or an unexpected error resumes it (see runner.ts). */
 export const importJob = defineJob<ImportJobData>('bulk.import');

@@ -4,7 +4,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { lockDirectory } from './dir-lock.js';
-import type { DriverCore } from './transactions.js';
+import { SNAPSHOT_MODE, type DriverCore } from './transactions.js';
 import type { AppDb, Tx } from './types.js';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -72,8 +72,9 @@ export async function openPglite(options: PgliteOptions): Promise<DriverCore> {
 
   return {
     driver: 'pglite',
-    async transaction(preamble, fn) {
+    async transaction(preamble, fn, options) {
       return client.transaction(async (tx) => {
+        if (options?.snapshot) await tx.exec(`set transaction ${SNAPSHOT_MODE}`);
         if (preamble) await tx.exec(preamble);
         return fn(bindTx(tx));
       });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import type { DriverCore } from './transactions.js';
+import { SNAPSHOT_MODE, type DriverCore } from './transactions.js';
 import type { AppDb, NotificationListener } from './types.js';
 
 const MIGRATION_LOCK_KEY = 7_210_431_001;
@@ -124,12 +124,13 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
 
   return {
     driver: 'postgres',
-    async transaction(preamble, fn) {
+    async transaction(preamble, fn, options) {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
         // BEGIN and the tenant preamble travel in one round trip (simple query protocol).
-        await client.query(preamble ? `begin; ${preamble}` : 'begin');
+        const begin = options?.snapshot ? `begin ${SNAPSHOT_MODE}` : 'begin';
+        await client.query(preamble ? `${begin}; ${preamble}` : begin);
         const result = await fn({
           db: dbFor(client),
           sql: { query: (text, params) => client.query(text, params) as never },

@@ -1,12 +1,12 @@
 import { RETRYABLE_SQLSTATES, sqlState, translateDbError } from './pg-errors.js';
 import { tenantPreamble } from './preamble.js';
-import type { Database, NotificationListener, PoolStats, Tx } from './types.js';
+import type { Database, NotificationListener, PoolStats, Tx, TxOptions } from './types.js';
 
 /** What a driver provides; `createDatabase` adds tenancy and retries on top. */
 export interface DriverCore {
   readonly driver: Database['driver'];
   /** One transaction; `preamble` (when given) runs first, inside it. */
-  transaction<T>(preamble: string | null, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(preamble: string | null, fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
   exec(text: string): Promise<void>;
   listen(channel: string, listener: NotificationListener): Promise<() => Promise<void>>;
@@ -16,6 +16,9 @@ export interface DriverCore {
 }
 
 const MAX_ATTEMPTS = 4;
+
+/** What a snapshot transaction declares first (before any statement, as PostgreSQL requires). */
+export const SNAPSHOT_MODE = 'isolation level repeatable read, read only';
 
 /**
  * Runs a transaction, running it again after a serialization failure or deadlock (the database
@@ -37,7 +40,7 @@ async function withRetry<T>(run: () => Promise<T>): Promise<T> {
 export function withTenancy(core: DriverCore): Database {
   return {
     driver: core.driver,
-    withTenant: (ctx, fn) => withRetry(() => core.transaction(tenantPreamble(ctx), fn)),
+    withTenant: (ctx, fn, options) => withRetry(() => core.transaction(tenantPreamble(ctx), fn, options)),
     withSystem: (fn) => withRetry(() => core.transaction(null, fn)),
     query: (text, params) => core.query(text, params),
     exec: (text) => core.exec(text),

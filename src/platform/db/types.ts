@@ -14,6 +14,14 @@ export interface Tx {
   sql: SqlClient;
 }
 
+/**
+ * How a transaction runs. `snapshot`: REPEATABLE READ, READ ONLY — every statement sees the same
+ * committed data (long reads such as exports page through one consistent snapshot).
+ */
+export interface TxOptions {
+  snapshot?: boolean;
+}
+
 /** Who a tenant transaction runs for. The tenant always comes from the authenticated principal. */
 export interface TenantContext {
   tenantId: string;
@@ -32,7 +40,7 @@ export type NotificationListener = (payload: string) => void;
 export interface Database {
   readonly driver: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction as the application role with RLS bound to the tenant. */
-  withTenant<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  withTenant<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   /** Runs `fn` in one transaction as the owner (RLS bypassed): migrations, jobs, super-admin work. */
   withSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** A statement outside any transaction, as the owner (health checks, pg-boss polling). */

@@ -116,6 +116,34 @@ async function checkReferences(
     throw validationFailed([{ path: '/body/contract_end', message: 'must not be before contract_start' }]);
 }
 
+/** The list filters as conditions (the list and the export share them). */
+export function customerListConditions(
+  tenantId: string,
+  query: Omit<CustomerListQuery, 'limit' | 'offset' | 'sort'>,
+): (SQL | undefined)[] {
+  const conditions: (SQL | undefined)[] = [
+    eq(customers.tenantId, tenantId),
+    query.archived ? isNotNull(customers.archivedAt) : isNull(customers.archivedAt),
+  ];
+  if (query.q) {
+    const pattern = `%${likeEscape(query.q)}%`;
+    conditions.push(
+      or(
+        ilike(customers.name, pattern),
+        ilike(customers.code, pattern),
+        ilike(customers.legalName, pattern),
+        ilike(customers.inn, pattern),
+      ),
+    );
+  }
+  if (query.status) conditions.push(eq(customers.status, query.status));
+  if (query.industry) conditions.push(eq(customers.industry, query.industry));
+  if (query.segment) conditions.push(eq(customers.segment, query.segment));
+  if (query.tag) conditions.push(sql`${customers.tags} @> array[${query.tag}]::text[]`);
+  if (query.owner) conditions.push(eq(customers.ownerId, query.owner));
+  return conditions;
+}
+
 export function createCustomersService(deps: { db: Database }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
@@ -163,27 +191,7 @@ export function createCustomersService(deps: { db: Database }) {
   return {
     list(ctx: CallContext, query: CustomerListQuery) {
       return tenantTx(ctx, async (tx) => {
-        const conditions: (SQL | undefined)[] = [
-          eq(customers.tenantId, ctx.tenantId),
-          query.archived ? isNotNull(customers.archivedAt) : isNull(customers.archivedAt),
-        ];
-        if (query.q) {
-          const pattern = `%${likeEscape(query.q)}%`;
-          conditions.push(
-            or(
-              ilike(customers.name, pattern),
-              ilike(customers.code, pattern),
-              ilike(customers.legalName, pattern),
-              ilike(customers.inn, pattern),
-            ),
-          );
-        }
-        if (query.status) conditions.push(eq(customers.status, query.status));
-        if (query.industry) conditions.push(eq(customers.industry, query.industry));
-        if (query.segment) conditions.push(eq(customers.segment, query.segment));
-        if (query.tag) conditions.push(sql`${customers.tags} @> array[${query.tag}]::text[]`);
-        if (query.owner) conditions.push(eq(customers.ownerId, query.owner));
-        const where = and(...conditions);
+        const where = and(...customerListConditions(ctx.tenantId, query));
         const { field, desc: descending } = parseSort(query.sort);
         const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? customers.name;
         const rows = await tx.db

@@ -123,6 +123,36 @@ async function checkReferences(tx: Tx, tenantId: string, values: Partial<NewOutl
   }
 }
 
+/** The list filters as conditions, `near` already parsed (the list and the export share them). */
+export function outletListConditions(
+  tenantId: string,
+  query: Omit<OutletListQuery, 'limit' | 'offset' | 'sort' | 'near'>,
+  near: LatLng | undefined,
+): (SQL | undefined)[] {
+  const conditions: (SQL | undefined)[] = [
+    eq(outlets.tenantId, tenantId),
+    query.archived ? isNotNull(outlets.archivedAt) : isNull(outlets.archivedAt),
+  ];
+  if (query.q) {
+    const pattern = `%${likeEscape(query.q)}%`;
+    conditions.push(
+      or(ilike(outlets.name, pattern), ilike(outlets.code, pattern), ilike(outlets.address, pattern)),
+    );
+  }
+  if (query.type) conditions.push(eq(outlets.type, query.type));
+  if (query.org_unit) conditions.push(eq(outlets.orgUnitId, query.org_unit));
+  if (query.customer) conditions.push(eq(outlets.customerId, query.customer));
+  if (near) {
+    const distance = distanceSql(near);
+    const box = boundingBox(near, query.radius_m);
+    conditions.push(gte(outlets.latitude, box.minLat), lte(outlets.latitude, box.maxLat));
+    if (box.minLng !== undefined && box.maxLng !== undefined)
+      conditions.push(gte(outlets.longitude, box.minLng), lte(outlets.longitude, box.maxLng));
+    conditions.push(sql`${distance} <= ${query.radius_m}::double precision`);
+  }
+  return conditions;
+}
+
 export function createOutletsService(deps: { db: Database }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
@@ -171,28 +201,8 @@ export function createOutletsService(deps: { db: Database }) {
           throw validationFailed([{ path: '/query/near', message: 'latitude -90..90, longitude -180..180' }]);
       }
       return tenantTx(ctx, async (tx) => {
-        const conditions: (SQL | undefined)[] = [
-          eq(outlets.tenantId, ctx.tenantId),
-          query.archived ? isNotNull(outlets.archivedAt) : isNull(outlets.archivedAt),
-        ];
-        if (query.q) {
-          const pattern = `%${likeEscape(query.q)}%`;
-          conditions.push(
-            or(ilike(outlets.name, pattern), ilike(outlets.code, pattern), ilike(outlets.address, pattern)),
-          );
-        }
-        if (query.type) conditions.push(eq(outlets.type, query.type));
-        if (query.org_unit) conditions.push(eq(outlets.orgUnitId, query.org_unit));
-        if (query.customer) conditions.push(eq(outlets.customerId, query.customer));
         const distance = near ? distanceSql(near) : undefined;
-        if (near && distance) {
-          const box = boundingBox(near, query.radius_m);
-          conditions.push(gte(outlets.latitude, box.minLat), lte(outlets.latitude, box.maxLat));
-          if (box.minLng !== undefined && box.maxLng !== undefined)
-            conditions.push(gte(outlets.longitude, box.minLng), lte(outlets.longitude, box.maxLng));
-          conditions.push(sql`${distance} <= ${query.radius_m}::double precision`);
-        }
-        const where = and(...conditions);
+        const where = and(...outletListConditions(ctx.tenantId, query, near));
         const { field, desc: descending } = parseSort(query.sort);
         const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? outlets.name;
         const order = distance

@@ -1,36 +1,36 @@
+import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type, type TObject, type TProperties } from 'typebox';
+import { parseLatLng, type LatLng } from '../../../lib/geo.js';
 import { sendDownload, sheetContentType, writeSheet, type SheetCell } from '../../../platform/bulk/index.js';
-import { inArray } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
+import { validationFailed } from '../../../platform/http/errors.js';
 import type { Platform } from '../../../platform/module.js';
-import {
-  callContext,
-  inTenant,
-  orgUnitCodesByIds,
-  userFacts,
-  type CallContext,
-} from '../../identity/index.js';
-import { createCustomersService } from '../core/customers.service.js';
-import { createOutletsService } from '../core/outlets.service.js';
+import { callContext, orgUnitCodesByIds, userFacts, type CallContext } from '../../identity/index.js';
+import { customerListConditions, toCustomerJson } from '../core/customers.service.js';
+import { outletListConditions, toOutletJson } from '../core/outlets.service.js';
 import { CustomerListQuery, OutletListQuery, type Customer, type Outlet } from '../core/schemas.js';
-import { createProductsService } from '../products/products.service.js';
+import { listConditions, present } from '../products/products.read.js';
 import { ProductListQuery, type Product } from '../products/schemas.js';
-import { customers } from '../tables/core.tables.js';
-import { brands, productFolders } from '../tables/products.tables.js';
+import { customers, outlets } from '../tables/core.tables.js';
+import { brands, priceTypes, productFolders, products } from '../tables/products.tables.js';
 import { CUSTOMER_COLUMNS } from './customers.importer.js';
+import { keysetRows, pageReader } from './export-pages.js';
 import { OUTLET_COLUMNS } from './outlets.importer.js';
 import { PRICE_COLUMN_PREFIX, PRODUCT_COLUMNS } from './products.importer.js';
-import { and, eq } from 'drizzle-orm';
-import { asc } from 'drizzle-orm';
-import { priceTypes } from '../tables/products.tables.js';
 
-/** Rows per list call while exporting: the list query with its filters, a page at a time. */
+/** Rows per page while exporting (keyset by code). */
 const PAGE = 2000;
 
-/** A list query's filters and sort without paging, plus the file format. */
+/** A list query's filters without paging and sort (exports run in code order), plus the file format. */
 function exportQuery<T extends TProperties>(list: TObject<T>) {
-  const { limit: _l, offset: _o, cursor: _c, ...filters } = list.properties as Record<string, unknown>;
+  const {
+    limit: _l,
+    offset: _o,
+    cursor: _c,
+    sort: _s,
+    ...filters
+  } = list.properties as Record<string, unknown>;
   return Type.Object({
     ...(filters as TProperties),
     format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { default: 'csv' }),
@@ -55,26 +55,36 @@ async function codesOf(
 
 type ExportQuery = Record<string, unknown> & { format: 'csv' | 'xlsx' };
 
-interface ExportSpec<T> {
+/** The next page of an export: up to `limit` items whose code follows `afterCode`, in code order. */
+type PageQuery<T> = (tx: Tx, afterCode: string | null, limit: number) => Promise<T[]>;
+
+interface ExportSpec<T extends { code: string }> {
   entity: string;
   permission: string;
   query: TObject;
-  list(
-    ctx: CallContext,
-    query: ExportQuery & { limit: number; offset: number },
-  ): Promise<{ items: T[]; total: number }>;
+  /** Checks the filters (422 before the download starts) and returns the page query they make. */
+  pages(ctx: CallContext, query: ExportQuery): Promise<PageQuery<T>>;
   header(tx: Tx, tenantId: string): Promise<string[]>;
   /** The cells of a page of items, in header order (references written as codes). */
   cells(tx: Tx, tenantId: string, items: T[], header: string[]): Promise<SheetCell[][]>;
 }
 
-function exportRoute<T>(app: FastifyInstance, db: Database, spec: ExportSpec<T>) {
+/** A page of a table's rows matching `conditions`, after a code, in code order. */
+function afterCode(
+  column: typeof customers.code | typeof outlets.code | typeof products.code,
+  conditions: (SQL | undefined)[],
+  code: string | null,
+) {
+  return and(...conditions, code === null ? undefined : gt(column, code));
+}
+
+function exportRoute<T extends { code: string }>(app: FastifyInstance, db: Database, spec: ExportSpec<T>) {
   app.get<{ Querystring: ExportQuery }>(
     `/${spec.entity}/export`,
     {
       config: { permission: spec.permission },
       schema: {
-        summary: `Export ${spec.entity} as CSV or XLSX (the list filters apply; re-imports cleanly)`,
+        summary: `Export ${spec.entity} as CSV or XLSX in code order (the list filters apply; re-imports cleanly)`,
         tags: [spec.entity],
         querystring: spec.query,
         response: { 200: Type.String({ description: 'CSV or XLSX file' }) },
@@ -82,22 +92,23 @@ function exportRoute<T>(app: FastifyInstance, db: Database, spec: ExportSpec<T>)
     },
     async (request, reply) => {
       const ctx = callContext(request);
-      const tenantTx = <R>(fn: (tx: Tx) => Promise<R>) => inTenant({ db }, ctx, fn);
-      const header = await tenantTx((tx) => spec.header(tx, ctx.tenantId));
-      async function* rows(): AsyncGenerator<SheetCell[]> {
-        for (let offset = 0; ; offset += PAGE) {
-          const { items } = await spec.list(ctx, { ...request.query, limit: PAGE, offset });
-          yield* await tenantTx((tx) => spec.cells(tx, ctx.tenantId, items, header));
-          if (items.length < PAGE) return;
-        }
+      const page = await spec.pages(ctx, request.query);
+      const reader = pageReader(db, { tenantId: ctx.tenantId, userId: ctx.principal.userId });
+      let header: string[];
+      try {
+        header = await reader.read((tx) => spec.header(tx, ctx.tenantId));
+      } catch (error) {
+        await reader.close();
+        throw error;
       }
+      const rows = keysetRows(reader, PAGE, page, (tx, items) => spec.cells(tx, ctx.tenantId, items, header));
       const { format } = request.query;
       const stamp = new Date().toISOString().slice(0, 10);
       return sendDownload(
         reply,
         sheetContentType(format),
         `${spec.entity}-${stamp}.${format}`,
-        writeSheet(format, header, rows()),
+        writeSheet(format, header, rows),
       );
     },
   );
@@ -109,17 +120,22 @@ const list = (values: string[]) => values.join('|');
 
 export function catalogExportRoutes(app: FastifyInstance, platform: Platform): void {
   const db = platform.db;
-  const customersService = createCustomersService({ db });
-  const outletsService = createOutletsService({ db });
-  const productsService = createProductsService({ db });
 
   exportRoute(app, db, {
     entity: 'customers',
     permission: 'customers:read',
     query: exportQuery(CustomerListQuery),
-    list: async (ctx, query) => {
-      const page = await customersService.list(ctx, query as never);
-      return { items: page.customers, total: page.total };
+    async pages(ctx, query) {
+      const conditions = customerListConditions(ctx.tenantId, query as unknown as CustomerListQuery);
+      return async (tx, after, limit) => {
+        const rows = await tx.db
+          .select()
+          .from(customers)
+          .where(afterCode(customers.code, conditions, after))
+          .orderBy(asc(customers.code))
+          .limit(limit);
+        return rows.map((row) => toCustomerJson(row));
+      };
     },
     header: async () => names(CUSTOMER_COLUMNS),
     async cells(tx, tenantId, items: Customer[]) {
@@ -158,9 +174,24 @@ export function catalogExportRoutes(app: FastifyInstance, platform: Platform): v
     entity: 'outlets',
     permission: 'outlets:read',
     query: exportQuery(OutletListQuery),
-    list: async (ctx, query) => {
-      const page = await outletsService.list(ctx, query as never);
-      return { items: page.outlets, total: page.total };
+    async pages(ctx, query) {
+      const filters = query as unknown as OutletListQuery;
+      let near: LatLng | undefined;
+      if (filters.near !== undefined) {
+        near = parseLatLng(filters.near);
+        if (!near)
+          throw validationFailed([{ path: '/query/near', message: 'latitude -90..90, longitude -180..180' }]);
+      }
+      const conditions = outletListConditions(ctx.tenantId, filters, near);
+      return async (tx, after, limit) => {
+        const rows = await tx.db
+          .select()
+          .from(outlets)
+          .where(afterCode(outlets.code, conditions, after))
+          .orderBy(asc(outlets.code))
+          .limit(limit);
+        return rows.map((row) => toOutletJson(row));
+      };
     },
     header: async () => names(OUTLET_COLUMNS),
     async cells(tx, tenantId, items: Outlet[]) {
@@ -193,9 +224,22 @@ export function catalogExportRoutes(app: FastifyInstance, platform: Platform): v
     entity: 'products',
     permission: 'products:read',
     query: exportQuery(ProductListQuery),
-    list: async (ctx, query) => {
-      const page = await productsService.list(ctx, query as never);
-      return { items: page.products, total: page.total };
+    async pages(ctx, query) {
+      const filters = query as unknown as ProductListQuery;
+      if ((filters.min_price !== undefined || filters.max_price !== undefined) && !filters.price_type)
+        throw validationFailed([
+          { path: '/query/price_type', message: 'required with min_price or max_price' },
+        ]);
+      const conditions = listConditions(ctx.tenantId, filters);
+      return async (tx, after, limit) => {
+        const rows = await tx.db
+          .select()
+          .from(products)
+          .where(afterCode(products.code, conditions, after))
+          .orderBy(asc(products.code))
+          .limit(limit);
+        return present(tx, ctx.tenantId, rows);
+      };
     },
     async header(tx, tenantId) {
       const types = await tx.db
@@ -248,6 +292,8 @@ export function catalogExportRoutes(app: FastifyInstance, platform: Platform): v
 }
 
 async function emailsOf(tx: Tx, tenantId: string, ids: (string | null)[]) {
-  const users = await userFacts(tx, tenantId, ids);
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (!wanted.length) return new Map<string, string>();
+  const users = await userFacts(tx, tenantId, wanted);
   return new Map([...users].map(([id, user]) => [id, user.email]));
 }
