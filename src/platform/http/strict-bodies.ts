@@ -22,7 +22,8 @@ export function strict(schema: Schema): Schema {
     copy.properties = Object.fromEntries(
       Object.entries(copy.properties).map(([key, value]) => [key, isObject(value) ? strict(value) : value]),
     );
-    if (!('additionalProperties' in copy) && !('patternProperties' in copy)) copy.additionalProperties = false;
+    if (!('additionalProperties' in copy) && !('patternProperties' in copy))
+      copy.additionalProperties = false;
   }
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     const branches = copy[key];

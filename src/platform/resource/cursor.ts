@@ -17,7 +17,9 @@ export type KeyKind = 'timestamp' | 'date' | 'number' | 'uuid' | 'text';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = '\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])';
 const KEY_PATTERNS: Record<KeyKind, RegExp> = {
-  timestamp: new RegExp(`^${DATE}[ T]([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?([+-]\\d{2}(:?\\d{2})?|Z)?$`),
+  timestamp: new RegExp(
+    `^${DATE}[ T]([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?([+-]\\d{2}(:?\\d{2})?|Z)?$`,
+  ),
   date: new RegExp(`^${DATE}$`),
   number: /^-?\d{1,30}(\.\d{1,30})?$/,
   uuid: UUID,

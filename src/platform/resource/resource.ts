@@ -97,10 +97,7 @@ export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable
     const filter = where(ctx, ...(options.where ?? []));
     const pageWhere = position ? and(filter, after(column, spec.id, descending, position)) : filter;
     const direction = sql.raw(descending ? 'desc' : 'asc');
-    const order = options.order ?? [
-      sql`${column} ${direction} nulls last`,
-      sql`${spec.id} ${direction}`,
-    ];
+    const order = options.order ?? [sql`${column} ${direction} nulls last`, sql`${spec.id} ${direction}`];
     const offset = position ? 0 : query.offset;
     const rows = (await tx.db
       .select({

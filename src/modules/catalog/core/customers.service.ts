@@ -1,16 +1,15 @@
-import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
-import { notFound, validationFailed } from '../../../platform/http/errors.js';
+import { validationFailed } from '../../../platform/http/errors.js';
 import {
-  type CallContext,
-  diff,
-  inTenant,
+  defineResource,
+  envelope,
   iso,
   likeEscape,
-  parseSort,
-  users,
-  writeAudit,
-} from '../../identity/index.js';
+  tenantTxOf,
+  type CallContext,
+} from '../../../platform/resource/index.js';
+import { diff, users, writeAudit } from '../../identity/index.js';
 import { customers } from '../tables/core.tables.js';
 import { externalRefsOf } from './external-refs.js';
 import type {
@@ -64,14 +63,21 @@ const auditable = (c: Customer): Record<string, unknown> => {
   return rest;
 };
 
-const SORT_COLUMNS = {
-  name: customers.name,
-  code: customers.code,
-  status: customers.status,
-  contract_value: customers.contractValue,
-  created_at: customers.createdAt,
-  updated_at: customers.updatedAt,
-} as const;
+/** Customers are tenant-wide (no owner scope): the account manager is a field, not a visibility rule. */
+export const customerResource = defineResource({
+  table: customers,
+  name: 'Customer',
+  tenantId: customers.tenantId,
+  id: customers.id,
+  sorts: {
+    name: customers.name,
+    code: customers.code,
+    status: customers.status,
+    contract_value: customers.contractValue,
+    created_at: customers.createdAt,
+    updated_at: customers.updatedAt,
+  },
+});
 
 export function customerValues(body: UpdateCustomerBody): Partial<NewCustomerRow> {
   const v: Partial<NewCustomerRow> = {};
@@ -120,17 +126,7 @@ async function checkReferences(
 }
 
 export function createCustomersService(deps: { db: Database }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
-
-  async function find(tx: Tx, tenantId: string, id: string, lock = false) {
-    const query = tx.db
-      .select()
-      .from(customers)
-      .where(and(eq(customers.tenantId, tenantId), eq(customers.id, id)));
-    const [row] = lock ? await query.for('update') : await query;
-    if (!row) throw notFound('Customer');
-    return row;
-  }
+  const tenantTx = tenantTxOf(deps);
 
   async function present(tx: Tx, tenantId: string, row: CustomerRow): Promise<Customer> {
     const refs = await externalRefsOf(tx, tenantId, ENTITY, [row.id]);
@@ -144,7 +140,7 @@ export function createCustomersService(deps: { db: Database }) {
     action: string,
   ): Promise<Customer> {
     return tenantTx(ctx, async (tx) => {
-      const before = await find(tx, ctx.tenantId, id, true);
+      const before = await customerResource.find(tx, ctx, id, { lock: true });
       await checkReferences(tx, ctx.tenantId, values, before);
       const [row] = await tx.db
         .update(customers)
@@ -166,54 +162,37 @@ export function createCustomersService(deps: { db: Database }) {
   return {
     list(ctx: CallContext, query: CustomerListQuery) {
       return tenantTx(ctx, async (tx) => {
-        const conditions: (SQL | undefined)[] = [
-          eq(customers.tenantId, ctx.tenantId),
-          query.archived ? isNotNull(customers.archivedAt) : isNull(customers.archivedAt),
-        ];
-        if (query.q) {
-          const pattern = `%${likeEscape(query.q)}%`;
-          conditions.push(
-            or(
-              ilike(customers.name, pattern),
-              ilike(customers.code, pattern),
-              ilike(customers.legalName, pattern),
-              ilike(customers.inn, pattern),
-            ),
-          );
-        }
-        if (query.status) conditions.push(eq(customers.status, query.status));
-        if (query.industry) conditions.push(eq(customers.industry, query.industry));
-        if (query.segment) conditions.push(eq(customers.segment, query.segment));
-        if (query.tag) conditions.push(sql`${customers.tags} @> array[${query.tag}]::text[]`);
-        if (query.owner) conditions.push(eq(customers.ownerId, query.owner));
-        const where = and(...conditions);
-        const { field, desc: descending } = parseSort(query.sort);
-        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? customers.name;
-        const rows = await tx.db
-          .select()
-          .from(customers)
-          .where(where)
-          .orderBy(descending ? sql`${column} desc nulls last` : asc(column), asc(customers.id))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(customers).where(where);
+        const pattern = query.q ? `%${likeEscape(query.q)}%` : undefined;
+        const page = await customerResource.list(tx, ctx, query, {
+          where: [
+            query.archived ? isNotNull(customers.archivedAt) : isNull(customers.archivedAt),
+            pattern
+              ? or(
+                  ilike(customers.name, pattern),
+                  ilike(customers.code, pattern),
+                  ilike(customers.legalName, pattern),
+                  ilike(customers.inn, pattern),
+                )
+              : undefined,
+            query.status ? eq(customers.status, query.status) : undefined,
+            query.industry ? eq(customers.industry, query.industry) : undefined,
+            query.segment ? eq(customers.segment, query.segment) : undefined,
+            query.tag ? sql`${customers.tags} @> array[${query.tag}]::text[]` : undefined,
+            query.owner ? eq(customers.ownerId, query.owner) : undefined,
+          ],
+        });
         const refs = await externalRefsOf(
           tx,
           ctx.tenantId,
           ENTITY,
-          rows.map((r) => r.id),
+          page.rows.map((r) => r.id),
         );
-        return {
-          customers: rows.map((r) => toCustomerJson(r, refs.get(r.id))),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        return envelope('customers', page, (r) => toCustomerJson(r, refs.get(r.id)));
       });
     },
 
     get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await find(tx, ctx.tenantId, id)));
+      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await customerResource.find(tx, ctx, id)));
     },
 
     create(ctx: CallContext, body: CreateCustomerBody) {

@@ -113,7 +113,7 @@ export function catalogExportRoutes(app: FastifyInstance, platform: Platform): v
     query: exportQuery(CustomerListQuery),
     list: async (ctx, query) => {
       const page = await customersService.list(ctx, query as never);
-      return { items: page.customers, total: page.total };
+      return { items: page.customers, total: page.total ?? 0 };
     },
     header: async () => names(CUSTOMER_COLUMNS),
     async cells(tx, tenantId, items: Customer[]) {
@@ -154,7 +154,7 @@ export function catalogExportRoutes(app: FastifyInstance, platform: Platform): v
     query: exportQuery(OutletListQuery),
     list: async (ctx, query) => {
       const page = await outletsService.list(ctx, query as never);
-      return { items: page.outlets, total: page.total };
+      return { items: page.outlets, total: page.total ?? 0 };
     },
     header: async () => names(OUTLET_COLUMNS),
     async cells(tx, tenantId, items: Outlet[]) {
@@ -190,7 +190,7 @@ export function catalogExportRoutes(app: FastifyInstance, platform: Platform): v
     query: exportQuery(ProductListQuery),
     list: async (ctx, query) => {
       const page = await productsService.list(ctx, query as never);
-      return { items: page.products, total: page.total };
+      return { items: page.products, total: page.total ?? 0 };
     },
     async header(tx, tenantId) {
       const types = await tx.db
