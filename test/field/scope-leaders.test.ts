@@ -68,6 +68,8 @@ describe('data scope: team leaders of any role; strict bodies', () => {
   });
 
   it('applies the scope to cursor pages too', async () => {
+    await api.ok('POST', '/visits', member.auth, { outlet_id: outlet }, 201);
+    await api.ok('POST', '/visits', outsider.auth, { outlet_id: outlet }, 201);
     const first = await api.ok<VisitList & { next_cursor: string | null }>(
       'GET',
       '/visits?limit=1&sort=created_at',
@@ -78,7 +80,9 @@ describe('data scope: team leaders of any role; strict bodies', () => {
       `/visits?limit=1&sort=created_at&cursor=${first.next_cursor}`,
       leadingManager.auth,
     );
+    expect(second.next_cursor).toBeNull();
     const seen = [...first.visits, ...second.visits].map((v) => v.agent_id);
+    expect(seen).toEqual([member.id, member.id]);
     expect(seen.every((id) => id === member.id || id === leadingManager.id)).toBe(true);
   });
 
