@@ -86,6 +86,20 @@ describe('field demo and scale data', () => {
     expect(mine.visits_completed!.value).toBeLessThan(o.visits_completed!.value);
   });
 
+  it("lets the demo area manager, who leads the South team, see its agent's visits", async () => {
+    const manager = (await login(t, 'area.manager@demo.salesops.local', 'Demo1234!')).auth;
+    const users = await get<{ users: { id: string; email: string }[] }>('/users?q=agent2', admin);
+    const south = users.users.find((u) => u.email === 'agent2@demo.salesops.local')!;
+    const theirs = await get<{ visits: { id: string; agent_id: string }[] }>(
+      `/visits?agent=${south.id}&limit=5`,
+      manager,
+    );
+    expect(theirs.visits.length).toBeGreaterThan(0);
+    expect(theirs.visits.every((v) => v.agent_id === south.id)).toBe(true);
+    const one = await t.app.inject({ url: `/api/v1/visits/${theirs.visits[0]!.id}`, headers: manager });
+    expect(one.statusCode).toBe(200);
+  });
+
   it('stores each demo photo with a thumbnail through platform storage', async () => {
     const list = await get<{ photos: { id: string; has_thumbnail: boolean; width: number }[] }>(
       '/photos?limit=3',

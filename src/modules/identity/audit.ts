@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
 import type { Tx } from '../../platform/db/types.js';
+import type { AuditSource } from '../../platform/resource/context.js';
 import { auditLog, type AuditChanges } from './tables/audit.tables.js';
 
 /** Fields never written to the audit log as they are. */
@@ -34,27 +34,7 @@ export interface AuditEntry {
   actorUserId?: string | null;
 }
 
-/** Request facts every audit row carries (who, from where, which request). */
-export interface AuditSource {
-  actorUserId: string | null;
-  actorTenantId: string | null;
-  impersonated: boolean;
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-}
-
-export function auditSourceOf(request: FastifyRequest): AuditSource {
-  const principal = request.principal;
-  return {
-    actorUserId: principal?.userId ?? null,
-    actorTenantId: principal?.homeTenantId ?? null,
-    impersonated: principal?.impersonating ?? false,
-    ip: request.ip ?? null,
-    userAgent: (request.headers['user-agent'] as string | undefined)?.slice(0, 500) ?? null,
-    requestId: request.id,
-  };
-}
+export { auditSourceOf, type AuditSource } from '../../platform/resource/context.js';
 
 /** Writes one audit row in the caller's transaction, so it exists exactly when the change does. */
 export async function writeAudit(tx: Tx, source: AuditSource, entry: AuditEntry): Promise<void> {

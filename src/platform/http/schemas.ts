@@ -11,7 +11,18 @@ export const PaginationQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Page size (1–500)' }),
   offset: Type.Integer({ minimum: 0, default: 0, description: 'Rows to skip (offset paging)' }),
   cursor: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 512, description: 'Opaque keyset cursor from `next_cursor`' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 512,
+      description:
+        'Opaque keyset cursor from `next_cursor` (same sort and filters); replaces `offset`. A cursor this list did not issue is 422 `INVALID_CURSOR`, one from another sort 422 `CURSOR_SORT_MISMATCH`.',
+    }),
+  ),
+  include_total: Type.Optional(
+    Type.Boolean({
+      description:
+        'Count the matching rows into `total`. Default: yes with offset paging, no with a cursor (then `total` is null).',
+    }),
   ),
 });
 export type PaginationQuery = Static<typeof PaginationQuery>;
@@ -26,17 +37,24 @@ export const sortQuery = <const T extends string>(fields: readonly T[], fallback
 
 /**
  * The list envelope of DESIGN.md §4: `{<resource>: [...], total, limit, offset, next_cursor?}`.
- * `key` is the snake_case plural (`call_cycles`).
+ * `key` is the snake_case plural (`call_cycles`). `total` is null when it was not counted (cursor
+ * pages unless `include_total=true`, or `include_total=false`); `next_cursor` is null on the last page.
  */
 export function ListEnvelope<K extends string, T extends TSchema>(key: K, item: T) {
   return Type.Object({
     [key]: Type.Array(item),
-    total: Type.Integer({ minimum: 0 }),
+    total: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+      description: 'Matching rows; null when not counted (see `include_total`)',
+    }),
     limit: Type.Integer({ minimum: 1 }),
     offset: Type.Integer({ minimum: 0 }),
-    next_cursor: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    next_cursor: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description: 'Cursor of the next page (`cursor=`); null on the last page',
+      }),
+    ),
   } as { [P in K]: ReturnType<typeof Type.Array<T>> } & {
-    total: ReturnType<typeof Type.Integer>;
+    total: ReturnType<typeof Type.Union>;
     limit: ReturnType<typeof Type.Integer>;
     offset: ReturnType<typeof Type.Integer>;
     next_cursor: ReturnType<typeof Type.Optional<ReturnType<typeof Type.Union>>>;

@@ -1,16 +1,15 @@
 import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
-import { notFound, validationFailed } from '../../../platform/http/errors.js';
+import { validationFailed } from '../../../platform/http/errors.js';
 import {
-  type CallContext,
-  diff,
-  inTenant,
+  defineResource,
+  envelope,
   iso,
   likeEscape,
-  parseSort,
-  userFacts,
-  writeAudit,
-} from '../../identity/index.js';
+  tenantTxOf,
+  type CallContext,
+} from '../../../platform/resource/index.js';
+import { diff, userFacts, writeAudit } from '../../identity/index.js';
 import { customers } from '../tables/core.tables.js';
 import { externalRefsOf } from './external-refs.js';
 import type {
@@ -64,14 +63,21 @@ const auditable = (c: Customer): Record<string, unknown> => {
   return rest;
 };
 
-const SORT_COLUMNS = {
-  name: customers.name,
-  code: customers.code,
-  status: customers.status,
-  contract_value: customers.contractValue,
-  created_at: customers.createdAt,
-  updated_at: customers.updatedAt,
-} as const;
+/** Customers are tenant-wide (no owner scope): the account manager is a field, not a visibility rule. */
+export const customerResource = defineResource({
+  table: customers,
+  name: 'Customer',
+  tenantId: customers.tenantId,
+  id: customers.id,
+  sorts: {
+    name: customers.name,
+    code: customers.code,
+    status: customers.status,
+    contract_value: customers.contractValue,
+    created_at: customers.createdAt,
+    updated_at: customers.updatedAt,
+  },
+});
 
 export function customerValues(body: UpdateCustomerBody): Partial<NewCustomerRow> {
   const v: Partial<NewCustomerRow> = {};
@@ -145,17 +151,7 @@ export function customerListConditions(
 }
 
 export function createCustomersService(deps: { db: Database }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
-
-  async function find(tx: Tx, tenantId: string, id: string, lock = false) {
-    const query = tx.db
-      .select()
-      .from(customers)
-      .where(and(eq(customers.tenantId, tenantId), eq(customers.id, id)));
-    const [row] = lock ? await query.for('update') : await query;
-    if (!row) throw notFound('Customer');
-    return row;
-  }
+  const tenantTx = tenantTxOf(deps);
 
   async function present(tx: Tx, tenantId: string, row: CustomerRow): Promise<Customer> {
     const refs = await externalRefsOf(tx, tenantId, ENTITY, [row.id]);
@@ -169,7 +165,7 @@ export function createCustomersService(deps: { db: Database }) {
     action: string,
   ): Promise<Customer> {
     return tenantTx(ctx, async (tx) => {
-      const before = await find(tx, ctx.tenantId, id, true);
+      const before = await customerResource.find(tx, ctx, id, { lock: true });
       await checkReferences(tx, ctx.tenantId, values, before);
       const [row] = await tx.db
         .update(customers)
@@ -191,34 +187,21 @@ export function createCustomersService(deps: { db: Database }) {
   return {
     list(ctx: CallContext, query: CustomerListQuery) {
       return tenantTx(ctx, async (tx) => {
-        const where = and(...customerListConditions(ctx.tenantId, query));
-        const { field, desc: descending } = parseSort(query.sort);
-        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? customers.name;
-        const rows = await tx.db
-          .select()
-          .from(customers)
-          .where(where)
-          .orderBy(descending ? sql`${column} desc nulls last` : asc(column), asc(customers.id))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(customers).where(where);
+        const page = await customerResource.list(tx, ctx, query, {
+          where: customerListConditions(ctx.tenantId, query),
+        });
         const refs = await externalRefsOf(
           tx,
           ctx.tenantId,
           ENTITY,
-          rows.map((r) => r.id),
+          page.rows.map((r) => r.id),
         );
-        return {
-          customers: rows.map((r) => toCustomerJson(r, refs.get(r.id))),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        return envelope('customers', page, (r) => toCustomerJson(r, refs.get(r.id)));
       });
     },
 
     get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await find(tx, ctx.tenantId, id)));
+      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await customerResource.find(tx, ctx, id)));
     },
 
     create(ctx: CallContext, body: CreateCustomerBody) {

@@ -1,31 +1,16 @@
-import {
-  and,
-  asc,
-  count,
-  eq,
-  getTableColumns,
-  gte,
-  ilike,
-  isNotNull,
-  isNull,
-  lte,
-  or,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, asc, eq, gte, ilike, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { boundingBox, EARTH_RADIUS_M, parseLatLng, type LatLng } from '../../../lib/geo.js';
 import type { Database, Tx } from '../../../platform/db/types.js';
-import { notFound, validationFailed } from '../../../platform/http/errors.js';
+import { validationFailed } from '../../../platform/http/errors.js';
 import {
-  type CallContext,
-  diff,
-  inTenant,
+  defineResource,
+  envelope,
   iso,
   likeEscape,
-  orgUnitIdsAmong,
-  parseSort,
-  writeAudit,
-} from '../../identity/index.js';
+  tenantTxOf,
+  type CallContext,
+} from '../../../platform/resource/index.js';
+import { diff, orgUnitIdsAmong, writeAudit } from '../../identity/index.js';
 import { customers, outlets } from '../tables/core.tables.js';
 import { externalRefsOf } from './external-refs.js';
 import type { CreateOutletBody, ExternalRef, Outlet, OutletListQuery, UpdateOutletBody } from './schemas.js';
@@ -60,13 +45,19 @@ const auditable = (o: Outlet): Record<string, unknown> => {
   return rest;
 };
 
-const SORT_COLUMNS = {
-  name: outlets.name,
-  code: outlets.code,
-  type: outlets.type,
-  created_at: outlets.createdAt,
-  updated_at: outlets.updatedAt,
-} as const;
+export const outletResource = defineResource({
+  table: outlets,
+  name: 'Outlet',
+  tenantId: outlets.tenantId,
+  id: outlets.id,
+  sorts: {
+    name: outlets.name,
+    code: outlets.code,
+    type: outlets.type,
+    created_at: outlets.createdAt,
+    updated_at: outlets.updatedAt,
+  },
+});
 
 /** Haversine distance in metres from `p` to the outlet, in SQL (no PostGIS on PGlite). */
 function distanceSql(p: LatLng): SQL<number> {
@@ -154,17 +145,7 @@ export function outletListConditions(
 }
 
 export function createOutletsService(deps: { db: Database }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
-
-  async function find(tx: Tx, tenantId: string, id: string, lock = false) {
-    const query = tx.db
-      .select()
-      .from(outlets)
-      .where(and(eq(outlets.tenantId, tenantId), eq(outlets.id, id)));
-    const [row] = lock ? await query.for('update') : await query;
-    if (!row) throw notFound('Outlet');
-    return row;
-  }
+  const tenantTx = tenantTxOf(deps);
 
   async function present(tx: Tx, tenantId: string, row: OutletRow): Promise<Outlet> {
     const refs = await externalRefsOf(tx, tenantId, ENTITY, [row.id]);
@@ -173,7 +154,7 @@ export function createOutletsService(deps: { db: Database }) {
 
   async function update(ctx: CallContext, id: string, values: Partial<NewOutletRow>, action: string) {
     return tenantTx(ctx, async (tx) => {
-      const before = await find(tx, ctx.tenantId, id, true);
+      const before = await outletResource.find(tx, ctx, id, { lock: true });
       await checkReferences(tx, ctx.tenantId, values, before);
       const [row] = await tx.db
         .update(outlets)
@@ -202,39 +183,26 @@ export function createOutletsService(deps: { db: Database }) {
       }
       return tenantTx(ctx, async (tx) => {
         const distance = near ? distanceSql(near) : undefined;
-        const where = and(...outletListConditions(ctx.tenantId, query, near));
-        const { field, desc: descending } = parseSort(query.sort);
-        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? outlets.name;
-        const order = distance
-          ? [asc(distance), asc(outlets.id)]
-          : [descending ? sql`${column} desc` : asc(column), asc(outlets.id)];
-        const rows = await tx.db
-          .select({ ...getTableColumns(outlets), distanceM: distance ?? sql<null>`null` })
-          .from(outlets)
-          .where(where)
-          .orderBy(...order)
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(outlets).where(where);
+        // Nearest first pages by offset only (a distance is no stable keyset across requests).
+        const page = await outletResource.list<{ distanceM: number | null }>(tx, ctx, query, {
+          where: outletListConditions(ctx.tenantId, query, near),
+          fields: { distanceM: distance ?? sql<null>`null` },
+          order: distance ? [asc(distance), asc(outlets.id)] : undefined,
+        });
         const refs = await externalRefsOf(
           tx,
           ctx.tenantId,
           ENTITY,
-          rows.map((r) => r.id),
+          page.rows.map((r) => r.id),
         );
-        return {
-          outlets: rows.map(({ distanceM, ...row }) =>
-            toOutletJson(row, refs.get(row.id), distanceM === null ? undefined : Number(distanceM)),
-          ),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        return envelope('outlets', page, ({ distanceM, ...row }) =>
+          toOutletJson(row, refs.get(row.id), distanceM === null ? undefined : Number(distanceM)),
+        );
       });
     },
 
     get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await find(tx, ctx.tenantId, id)));
+      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await outletResource.find(tx, ctx, id)));
     },
 
     create(ctx: CallContext, body: CreateOutletBody) {

@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from 'typebox';
-import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
-import { callContext } from '../../identity/index.js';
+import { callContext, crudRoutes, resourceAction } from '../../../platform/resource/index.js';
 import type { CustomersService } from './customers.service.js';
 import type { OutletsService } from './outlets.service.js';
 import {
@@ -21,103 +19,6 @@ import {
   WarehouseListQuery,
 } from './schemas.js';
 import type { WarehousesService } from './warehouses.service.js';
-
-type Id = { id: string };
-
-/** The list/create/read/update/archive quintet every core resource has. */
-interface CrudService<T, L, C, U> {
-  list(ctx: ReturnType<typeof callContext>, query: L): Promise<unknown>;
-  get(ctx: ReturnType<typeof callContext>, id: string): Promise<T>;
-  create(ctx: ReturnType<typeof callContext>, body: C): Promise<T>;
-  update(ctx: ReturnType<typeof callContext>, id: string, body: U): Promise<T>;
-  archive(ctx: ReturnType<typeof callContext>, id: string): Promise<void>;
-}
-
-function crudRoutes<T, L, C, U>(
-  app: FastifyInstance,
-  spec: {
-    path: string;
-    listKey: string;
-    singular: string;
-    tag: string;
-    permission: string;
-    item: TSchema;
-    listQuery: TSchema;
-    createBody: TSchema;
-    updateBody: TSchema;
-    deleteSummary: string;
-  },
-  service: CrudService<T, L, C, U>,
-): void {
-  const tags = [spec.tag];
-  const read = `${spec.permission}:read`;
-  const write = `${spec.permission}:write`;
-
-  app.get<{ Querystring: L }>(
-    spec.path,
-    {
-      config: { permission: read },
-      schema: {
-        summary: `List ${spec.listKey}`,
-        tags,
-        querystring: spec.listQuery,
-        response: { 200: ListEnvelope(spec.listKey, spec.item) },
-      },
-    },
-    async (request) => service.list(callContext(request), request.query as L),
-  );
-
-  app.post<{ Body: C }>(
-    spec.path,
-    {
-      config: { permission: write },
-      schema: {
-        summary: `Create a ${spec.singular}`,
-        tags,
-        body: spec.createBody,
-        response: { 201: spec.item },
-      },
-    },
-    async (request, reply) =>
-      reply.code(201).send(await service.create(callContext(request), request.body as C)),
-  );
-
-  app.get<{ Params: Id }>(
-    `${spec.path}/:id`,
-    {
-      config: { permission: read },
-      schema: { summary: `Read a ${spec.singular}`, tags, params: IdParams, response: { 200: spec.item } },
-    },
-    async (request) => service.get(callContext(request), request.params.id),
-  );
-
-  app.put<{ Params: Id; Body: U }>(
-    `${spec.path}/:id`,
-    {
-      config: { permission: write },
-      schema: {
-        summary: `Update a ${spec.singular}`,
-        tags,
-        params: IdParams,
-        body: spec.updateBody,
-        response: { 200: spec.item },
-      },
-    },
-    async (request) => service.update(callContext(request), request.params.id, request.body as U),
-  );
-
-  app.delete<{ Params: Id }>(
-    `${spec.path}/:id`,
-    {
-      config: { permission: write },
-      schema: { summary: spec.deleteSummary, tags, params: IdParams, response: { 204: Type.Null() } },
-    },
-    async (request, reply) => {
-      await service.archive(callContext(request), request.params.id);
-      return reply.code(204).send();
-    },
-  );
-}
 
 export function customerRoutes(app: FastifyInstance, customers: CustomersService): void {
   const tags = ['customers'];
@@ -154,25 +55,25 @@ export function customerRoutes(app: FastifyInstance, customers: CustomersService
       tag: 'customers',
       permission: 'customers',
       item: Customer,
-      listQuery: CustomerListQuery,
-      createBody: CreateCustomerBody,
-      updateBody: UpdateCustomerBody,
-      deleteSummary: 'Churn and archive a customer (never a hard delete)',
+      list: { query: CustomerListQuery },
+      create: { body: CreateCustomerBody },
+      read: {},
+      update: { body: UpdateCustomerBody },
+      delete: { summary: 'Churn and archive a customer (never a hard delete)' },
     },
-    customers,
+    { ...customers, remove: customers.archive },
   );
-  app.post<{ Params: Id }>(
-    '/customers/:id/restore',
+  resourceAction(
+    app,
     {
-      config: { permission: 'customers:write' },
-      schema: {
-        summary: 'Restore an archived customer (status active)',
-        tags,
-        params: IdParams,
-        response: { 200: Customer },
-      },
+      method: 'post',
+      path: '/customers/:id/restore',
+      tag: 'customers',
+      summary: 'Restore an archived customer (status active)',
+      permission: 'customers:write',
+      response: Customer,
     },
-    async (request) => customers.restore(callContext(request), request.params.id),
+    (ctx, id) => customers.restore(ctx, id),
   );
 }
 
@@ -186,12 +87,13 @@ export function outletRoutes(app: FastifyInstance, outlets: OutletsService): voi
       tag: 'outlets',
       permission: 'outlets',
       item: Outlet,
-      listQuery: OutletListQuery,
-      createBody: CreateOutletBody,
-      updateBody: UpdateOutletBody,
-      deleteSummary: 'Archive an outlet',
+      list: { query: OutletListQuery },
+      create: { body: CreateOutletBody },
+      read: {},
+      update: { body: UpdateOutletBody },
+      delete: { summary: 'Archive an outlet' },
     },
-    outlets,
+    { ...outlets, remove: outlets.archive },
   );
 }
 
@@ -205,11 +107,12 @@ export function warehouseRoutes(app: FastifyInstance, warehouses: WarehousesServ
       tag: 'warehouses',
       permission: 'warehouses',
       item: Warehouse,
-      listQuery: WarehouseListQuery,
-      createBody: CreateWarehouseBody,
-      updateBody: UpdateWarehouseBody,
-      deleteSummary: 'Archive a warehouse',
+      list: { query: WarehouseListQuery },
+      create: { body: CreateWarehouseBody },
+      read: {},
+      update: { body: UpdateWarehouseBody },
+      delete: { summary: 'Archive a warehouse' },
     },
-    warehouses,
+    { ...warehouses, remove: warehouses.archive },
   );
 }

@@ -1,15 +1,14 @@
-import { and, asc, count, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, ilike, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
-import { notFound } from '../../../platform/http/errors.js';
 import {
-  type CallContext,
-  diff,
-  inTenant,
+  defineResource,
+  envelope,
   iso,
   likeEscape,
-  parseSort,
-  writeAudit,
-} from '../../identity/index.js';
+  tenantTxOf,
+  type CallContext,
+} from '../../../platform/resource/index.js';
+import { diff, writeAudit } from '../../identity/index.js';
 import { warehouses } from '../tables/core.tables.js';
 import { externalRefsOf } from './external-refs.js';
 import type {
@@ -43,12 +42,18 @@ const auditable = (w: Warehouse): Record<string, unknown> => {
   return rest;
 };
 
-const SORT_COLUMNS = {
-  name: warehouses.name,
-  code: warehouses.code,
-  created_at: warehouses.createdAt,
-  updated_at: warehouses.updatedAt,
-} as const;
+export const warehouseResource = defineResource({
+  table: warehouses,
+  name: 'Warehouse',
+  tenantId: warehouses.tenantId,
+  id: warehouses.id,
+  sorts: {
+    name: warehouses.name,
+    code: warehouses.code,
+    created_at: warehouses.createdAt,
+    updated_at: warehouses.updatedAt,
+  },
+});
 
 function columnsOf(body: UpdateWarehouseBody): Partial<NewWarehouseRow> {
   const v: Partial<NewWarehouseRow> = {};
@@ -59,17 +64,7 @@ function columnsOf(body: UpdateWarehouseBody): Partial<NewWarehouseRow> {
 }
 
 export function createWarehousesService(deps: { db: Database }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
-
-  async function find(tx: Tx, tenantId: string, id: string, lock = false) {
-    const query = tx.db
-      .select()
-      .from(warehouses)
-      .where(and(eq(warehouses.tenantId, tenantId), eq(warehouses.id, id)));
-    const [row] = lock ? await query.for('update') : await query;
-    if (!row) throw notFound('Warehouse');
-    return row;
-  }
+  const tenantTx = tenantTxOf(deps);
 
   async function present(tx: Tx, tenantId: string, row: WarehouseRow): Promise<Warehouse> {
     const refs = await externalRefsOf(tx, tenantId, ENTITY, [row.id]);
@@ -78,7 +73,7 @@ export function createWarehousesService(deps: { db: Database }) {
 
   async function update(ctx: CallContext, id: string, values: Partial<NewWarehouseRow>, action: string) {
     return tenantTx(ctx, async (tx) => {
-      const before = await find(tx, ctx.tenantId, id, true);
+      const before = await warehouseResource.find(tx, ctx, id, { lock: true });
       const [row] = await tx.db
         .update(warehouses)
         .set({ ...values, updatedAt: new Date() })
@@ -99,42 +94,27 @@ export function createWarehousesService(deps: { db: Database }) {
   return {
     list(ctx: CallContext, query: WarehouseListQuery) {
       return tenantTx(ctx, async (tx) => {
-        const conditions: (SQL | undefined)[] = [
-          eq(warehouses.tenantId, ctx.tenantId),
-          query.archived ? isNotNull(warehouses.archivedAt) : isNull(warehouses.archivedAt),
-        ];
-        if (query.q) {
-          const pattern = `%${likeEscape(query.q)}%`;
-          conditions.push(or(ilike(warehouses.name, pattern), ilike(warehouses.code, pattern)));
-        }
-        const where = and(...conditions);
-        const { field, desc: descending } = parseSort(query.sort);
-        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? warehouses.name;
-        const rows = await tx.db
-          .select()
-          .from(warehouses)
-          .where(where)
-          .orderBy(descending ? sql`${column} desc` : asc(column), asc(warehouses.id))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(warehouses).where(where);
+        const pattern = query.q ? `%${likeEscape(query.q)}%` : undefined;
+        const page = await warehouseResource.list(tx, ctx, query, {
+          where: [
+            query.archived ? isNotNull(warehouses.archivedAt) : isNull(warehouses.archivedAt),
+            pattern ? or(ilike(warehouses.name, pattern), ilike(warehouses.code, pattern)) : undefined,
+          ],
+        });
         const refs = await externalRefsOf(
           tx,
           ctx.tenantId,
           ENTITY,
-          rows.map((r) => r.id),
+          page.rows.map((r) => r.id),
         );
-        return {
-          warehouses: rows.map((r) => toWarehouseJson(r, refs.get(r.id))),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        return envelope('warehouses', page, (r) => toWarehouseJson(r, refs.get(r.id)));
       });
     },
 
     get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await find(tx, ctx.tenantId, id)));
+      return tenantTx(ctx, async (tx) =>
+        present(tx, ctx.tenantId, await warehouseResource.find(tx, ctx, id)),
+      );
     },
 
     create(ctx: CallContext, body: CreateWarehouseBody) {

@@ -1,7 +1,14 @@
-import { and, asc, count, desc, eq, gte, isNull, lte, type SQL } from 'drizzle-orm';
+import { and, eq, gte, isNull, lte } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { conflict, validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import { type CallContext, inTenant, iso, parseSort, scopePredicate } from '../../identity/index.js';
+import {
+  defineResource,
+  envelope,
+  iso,
+  scopePredicate,
+  tenantTxOf,
+  type CallContext,
+} from '../../../platform/resource/index.js';
 import { photosOfVisit, toPhotoJson } from '../photos/photos.repository.js';
 import { surveys } from '../tables/surveys.tables.js';
 import { visits } from '../tables/visits.tables.js';
@@ -45,12 +52,20 @@ export const toVisitJson = (row: VisitRow): Visit => ({
   updated_at: row.updatedAt.toISOString(),
 });
 
-const SORT_COLUMNS = {
-  planned_date: visits.plannedDate,
-  created_at: visits.createdAt,
-  completed_at: visits.completedAt,
-  status: visits.status,
-} as const;
+/** Visits belong to their agent: lists and reads are limited to the caller's data scope. */
+export const visitResource = defineResource({
+  table: visits,
+  name: 'Visit',
+  tenantId: visits.tenantId,
+  id: visits.id,
+  owner: visits.agentId,
+  sorts: {
+    planned_date: visits.plannedDate,
+    created_at: visits.createdAt,
+    completed_at: visits.completedAt,
+    status: visits.status,
+  },
+});
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -61,7 +76,7 @@ export interface CreatedVisit {
 }
 
 export function createVisitsService(deps: { db: Database }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantTx = tenantTxOf(deps);
 
   /**
    * The existing visit for a repeated client_uuid. A visit the caller may not see is a clash with
@@ -140,34 +155,18 @@ export function createVisitsService(deps: { db: Database }) {
 
     list(ctx: CallContext, query: VisitListQuery) {
       return tenantTx(ctx, async (tx) => {
-        const conditions: (SQL | undefined)[] = [
-          eq(visits.tenantId, ctx.tenantId),
-          scopePredicate(ctx.principal, visits.agentId),
-          query.agent ? eq(visits.agentId, query.agent) : undefined,
-          query.outlet ? eq(visits.outletId, query.outlet) : undefined,
-          query.survey ? eq(visits.surveyId, query.survey) : undefined,
-          query.call_cycle ? eq(visits.callCycleId, query.call_cycle) : undefined,
-          query.status ? eq(visits.status, query.status) : undefined,
-          query.date_from ? gte(visits.plannedDate, query.date_from) : undefined,
-          query.date_to ? lte(visits.plannedDate, query.date_to) : undefined,
-        ];
-        const where = and(...conditions);
-        const { field, desc: descending } = parseSort(query.sort);
-        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? visits.plannedDate;
-        const rows = await tx.db
-          .select()
-          .from(visits)
-          .where(where)
-          .orderBy(descending ? desc(column) : asc(column), descending ? desc(visits.id) : asc(visits.id))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(visits).where(where);
-        return {
-          visits: rows.map(toVisitJson),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        const page = await visitResource.list(tx, ctx, query, {
+          where: [
+            query.agent ? eq(visits.agentId, query.agent) : undefined,
+            query.outlet ? eq(visits.outletId, query.outlet) : undefined,
+            query.survey ? eq(visits.surveyId, query.survey) : undefined,
+            query.call_cycle ? eq(visits.callCycleId, query.call_cycle) : undefined,
+            query.status ? eq(visits.status, query.status) : undefined,
+            query.date_from ? gte(visits.plannedDate, query.date_from) : undefined,
+            query.date_to ? lte(visits.plannedDate, query.date_to) : undefined,
+          ],
+        });
+        return envelope('visits', page, toVisitJson);
       });
     },
 

@@ -1,24 +1,16 @@
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  getTableColumns,
-  ilike,
-  inArray,
-  isNull,
-  or,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, count, eq, getTableColumns, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { prepared } from '../../../platform/db/prepared.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { orgUnits, teamMembers } from '../tables/org.tables.js';
 import { roles, userRoles } from '../tables/roles.tables.js';
 import { sessions } from '../tables/sessions.tables.js';
 import { users } from '../tables/users.tables.js';
-import { likeEscape, parseSort } from './context.js';
+import {
+  defineResource,
+  likeEscape,
+  type CallContext,
+  type PageQuery,
+} from '../../../platform/resource/index.js';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
@@ -29,22 +21,27 @@ export interface UserFilters {
   orgUnit?: string;
   status?: 'active' | 'inactive';
   q?: string;
-  sort: string;
-  limit: number;
-  offset: number;
 }
 
-const SORT_COLUMNS = {
-  created_at: users.createdAt,
-  email: users.email,
-  first_name: users.firstName,
-  last_name: users.lastName,
-  last_login_at: users.lastLoginAt,
-  status: users.status,
-  employee_code: users.employeeCode,
-} as const;
+/** Users are "owned" by themselves: the data scope of GET /users is the caller's reporting line. */
+export const userResource = defineResource({
+  table: users,
+  name: 'User',
+  tenantId: users.tenantId,
+  id: users.id,
+  owner: users.id,
+  sorts: {
+    created_at: users.createdAt,
+    email: users.email,
+    first_name: users.firstName,
+    last_name: users.lastName,
+    last_login_at: users.lastLoginAt,
+    status: users.status,
+    employee_code: users.employeeCode,
+  },
+});
 
-function filterConditions(tenantId: string, f: Omit<UserFilters, 'sort' | 'limit' | 'offset'>): SQL[] {
+function filterConditions(tenantId: string, f: UserFilters): SQL[] {
   const conditions: SQL[] = [eq(users.tenantId, tenantId)];
   if (f.status) conditions.push(eq(users.status, f.status));
   if (f.role)
@@ -88,24 +85,11 @@ const memberships = {
 
 export type UserWithMemberships = UserRow & { roleKeys: string[]; teamIds: string[] };
 
-export async function listUsers(
-  tx: Tx,
-  tenantId: string,
-  filters: UserFilters,
-  scope: SQL | undefined,
-): Promise<{ rows: UserWithMemberships[]; total: number }> {
-  const where = and(...filterConditions(tenantId, filters), scope);
-  const { field, desc: descending } = parseSort(filters.sort);
-  const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? users.createdAt;
-  const rows = await tx.db
-    .select({ ...getTableColumns(users), ...memberships })
-    .from(users)
-    .where(where)
-    .orderBy(descending ? desc(column) : asc(column), asc(users.id))
-    .limit(filters.limit)
-    .offset(filters.offset);
-  const [totalRow] = await tx.db.select({ n: count() }).from(users).where(where);
-  return { rows, total: Number(totalRow?.n ?? 0) };
+export function listUsers(tx: Tx, ctx: CallContext, page: PageQuery, filters: UserFilters) {
+  return userResource.list<{ roleKeys: string[]; teamIds: string[] }>(tx, ctx, page, {
+    where: filterConditions(ctx.tenantId, filters),
+    fields: memberships,
+  });
 }
 
 /** One user with roles and teams, within `scope`; the read path of GET /users/{id}. */

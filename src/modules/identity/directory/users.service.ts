@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import type { Database, Tx } from '../../../platform/db/types.js';
 import { hasPermission } from '../../../platform/http/auth.js';
 import { conflict, forbidden, notFound, validationFailed } from '../../../platform/http/errors.js';
@@ -5,6 +6,7 @@ import { diff, writeAudit } from '../audit.js';
 import { checkPasswordPolicy, hashPassword } from '../passwords.js';
 import { scopePredicate } from '../scope.js';
 import { users } from '../tables/users.tables.js';
+import { envelope } from '../../../platform/resource/index.js';
 import { inTenant, iso, noSessionCache, type CallContext, type SessionCache } from './context.js';
 import { normalisePhone } from '../phone.js';
 import { tenantSettings } from './tenants.repository.js';
@@ -53,8 +55,7 @@ const auditable = (u: User): Record<string, unknown> => {
  * `users:read` (so every signed-in user can read their own record through GET /users/{id}).
  */
 function readScope(ctx: CallContext) {
-  if (!hasPermission(ctx.principal, 'users:read'))
-    return scopePredicate({ ...ctx.principal, scope: 'own' }, users.id);
+  if (!hasPermission(ctx.principal, 'users:read')) return eq(users.id, ctx.principal.userId); // only oneself, not even the members of a team one leads
   return scopePredicate(ctx.principal, users.id);
 }
 
@@ -117,27 +118,14 @@ export function createUsersService(deps: {
   return {
     list(ctx: CallContext, query: UserListQuery) {
       return tenantTx(ctx, async (tx) => {
-        const { rows, total } = await repo.listUsers(
-          tx,
-          ctx.tenantId,
-          {
-            role: query.role,
-            team: query.team,
-            orgUnit: query.org_unit,
-            status: query.status,
-            q: query.q,
-            sort: query.sort,
-            limit: query.limit,
-            offset: query.offset,
-          },
-          readScope(ctx),
-        );
-        return {
-          users: rows.map((r) => toUserJson(r, r.roleKeys, r.teamIds)),
-          total,
-          limit: query.limit,
-          offset: query.offset,
-        };
+        const page = await repo.listUsers(tx, ctx, query, {
+          role: query.role,
+          team: query.team,
+          orgUnit: query.org_unit,
+          status: query.status,
+          q: query.q,
+        });
+        return envelope('users', page, (r) => toUserJson(r, r.roleKeys, r.teamIds));
       });
     },
 

@@ -1,0 +1,23 @@
+export {
+  auditSourceOf,
+  callContext,
+  inTenant,
+  iso,
+  likeEscape,
+  parseSort,
+  tenantTxOf,
+  type AuditSource,
+  type CallContext,
+} from './context.js';
+export { decodeCursor, encodeCursor, invalidCursor, type CursorPosition } from './cursor.js';
+export {
+  defineResource,
+  envelope,
+  type ListOptions,
+  type Page,
+  type PageQuery,
+  type Resource,
+  type ResourceSpec,
+} from './resource.js';
+export { crudRoutes, resourceAction, type CrudRoutesSpec } from './routes.js';
+export { scopePredicate } from './scope.js';

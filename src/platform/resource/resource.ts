@@ -1,0 +1,164 @@
+import { and, count, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Tx } from '../db/types.js';
+import { notFound, validationFailed } from '../http/errors.js';
+import type { CallContext } from './context.js';
+import { decodeCursor, encodeCursor, keyKindOf, type CursorPosition } from './cursor.js';
+import { scopePredicate } from './scope.js';
+
+/** What a resource declares once; its list, read and write helpers then apply tenant and scope. */
+export interface ResourceSpec<TTable extends PgTable> {
+  table: TTable;
+  /** Used in 404 details: "Visit not found." */
+  name: string;
+  tenantId: AnyPgColumn;
+  id: AnyPgColumn;
+  /** The owner-user column: when set, every list, find and write is limited to the caller's data scope. */
+  owner?: AnyPgColumn;
+  /** The sort whitelist: query name → column (each sort is `column, id` so keyset paging is exact). */
+  sorts: Record<string, AnyPgColumn>;
+}
+
+/** The paging part of a list query (`PaginationQuery` + `sort`). */
+export interface PageQuery {
+  limit: number;
+  offset: number;
+  cursor?: string;
+  include_total?: boolean;
+  sort?: string;
+}
+
+export interface Page<R> {
+  rows: R[];
+  total: number | null;
+  limit: number;
+  offset: number;
+  next_cursor: string | null;
+}
+
+export interface ListOptions {
+  /** Filters (undefined entries are ignored). Tenant and scope are added by the helper. */
+  where?: (SQL | undefined)[];
+  /** Extra selected expressions, returned on each row under their key. */
+  fields?: Record<string, SQL | AnyPgColumn>;
+  /** A computed order (e.g. distance) replaces the sort; such lists page by offset only. */
+  order?: SQL[];
+}
+
+const KEY = '__sort_key';
+
+export type Resource<TTable extends PgTable> = ReturnType<typeof defineResource<TTable>>;
+
+export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable>) {
+  type Row = TTable['$inferSelect'];
+
+  /** Tenant + data scope + the given conditions. */
+  function where(ctx: CallContext, ...conditions: (SQL | undefined)[]): SQL {
+    return and(
+      eq(spec.tenantId, ctx.tenantId),
+      spec.owner ? scopePredicate(ctx.principal, spec.owner) : undefined,
+      ...conditions,
+    )!;
+  }
+
+  /** The row with this id in the caller's tenant and scope; anything else is 404. */
+  async function find(
+    tx: Tx,
+    ctx: CallContext,
+    id: string,
+    options: { lock?: boolean; where?: (SQL | undefined)[] } = {},
+  ): Promise<Row> {
+    const query = tx.db
+      .select()
+      .from(spec.table as PgTable)
+      .where(where(ctx, eq(spec.id, id), ...(options.where ?? [])));
+    const [row] = options.lock ? await query.for('update') : await query;
+    if (!row) throw notFound(spec.name);
+    return row as Row;
+  }
+
+  /** One page: filters, the sort whitelist, keyset (`cursor`) or offset paging, totals when asked. */
+  async function list<Extra extends object = object>(
+    tx: Tx,
+    ctx: CallContext,
+    query: PageQuery,
+    options: ListOptions = {},
+  ): Promise<Page<Row & Extra>> {
+    const sortName = query.sort ?? Object.keys(spec.sorts)[0]!;
+    const descending = sortName.startsWith('-');
+    const field = descending ? sortName.slice(1) : sortName;
+    const column = spec.sorts[field];
+    if (!column) throw validationFailed([{ path: '/query/sort', message: `unknown sort ${field}` }]);
+    if (options.order && query.cursor)
+      throw validationFailed([{ path: '/query/cursor', message: 'this ordering pages by offset only' }]);
+
+    const kind = keyKindOf(column.getSQLType());
+    const position = query.cursor ? decodeCursor(query.cursor, sortName, kind) : undefined;
+    const filter = where(ctx, ...(options.where ?? []));
+    const pageWhere = position ? and(filter, after(column, spec.id, descending, position)) : filter;
+    const direction = sql.raw(descending ? 'desc' : 'asc');
+    const order = options.order ?? [sql`${column} ${direction} nulls last`, sql`${spec.id} ${direction}`];
+    const offset = position ? 0 : query.offset;
+    const rows = (await tx.db
+      .select({
+        ...getTableColumns(spec.table),
+        ...options.fields,
+        [KEY]: sql<string | null>`${column}::text`,
+      })
+      .from(spec.table as PgTable)
+      .where(pageWhere)
+      .orderBy(...order)
+      .limit(query.limit + 1)
+      .offset(offset)) as (Row & Extra & { [KEY]: string | null })[];
+
+    const more = rows.length > query.limit;
+    if (more) rows.length = query.limit;
+    const last = rows.at(-1);
+    const next_cursor =
+      more && last && !options.order
+        ? encodeCursor({
+            sort: sortName,
+            value: last[KEY],
+            id: (last as Record<string, unknown>)[idKey] as string,
+          })
+        : null;
+
+    const wantTotal = query.include_total ?? !position;
+    let total: number | null = null;
+    if (wantTotal) {
+      if (!position && !more && (rows.length > 0 || offset === 0)) total = offset + rows.length;
+      else {
+        const [counted] = await tx.db
+          .select({ n: count() })
+          .from(spec.table as PgTable)
+          .where(filter);
+        total = Number(counted?.n ?? 0);
+      }
+    }
+    for (const row of rows) delete (row as Record<string, unknown>)[KEY];
+    return { rows, total, limit: query.limit, offset, next_cursor };
+  }
+
+  const idKey = Object.entries(getTableColumns(spec.table)).find(([, c]) => c === spec.id)?.[0] ?? 'id';
+
+  return { spec, where, find, list };
+}
+
+/** Rows strictly after the cursor in `column (nulls last), id` order. */
+function after(column: AnyPgColumn, id: AnyPgColumn, descending: boolean, position: CursorPosition): SQL {
+  const cmp = sql.raw(descending ? '<' : '>');
+  if (position.value === null) return sql`(${column} is null and ${id} ${cmp} ${position.id})`;
+  const nulls = column.notNull ? sql`` : sql` or ${column} is null`;
+  return sql`(${column} ${cmp} ${position.value} or (${column} = ${position.value} and ${id} ${cmp} ${position.id})${nulls})`;
+}
+
+/** A page in the list envelope of DESIGN.md §4: `{<key>: items, total, limit, offset, next_cursor}`. */
+export function envelope<K extends string, R, T>(key: K, page: Page<R>, map: (row: R) => T) {
+  return {
+    [key]: page.rows.map(map),
+    total: page.total,
+    limit: page.limit,
+    offset: page.offset,
+    next_cursor: page.next_cursor,
+  } as { [P in K]: T[] } & Omit<Page<R>, 'rows'>;
+}
