@@ -39,7 +39,7 @@ export async function importCommand(rawConfig: Config, options: ImportOptions): 
     await migrateWithProgress(db, progress);
     const app = await buildApp({ ...config, workers: false }, { db, start: false });
     try {
-      const { tenantId, userId } = await who(app.platform.db, tenant, options.user);
+      const { tenantId, userId } = await who(db, tenant, options.user);
       const imports = app.platform.imports;
       const caller = { tenantId, userId, may: () => true };
       if (!imports.service.entityNames().includes(entity)) {

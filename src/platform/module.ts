@@ -4,7 +4,7 @@ import type { PrincipalResolver, UsersInScopeResolver } from './http/auth.js';
 import type { Config } from '../config.js';
 import type { BulkImports, ImportEntity } from './bulk/index.js';
 import type { SystemAccess } from './db/system.js';
-import type { Database } from './db/types.js';
+import type { TenantDatabase } from './db/types.js';
 import type { TokenService } from './http/tokens.js';
 import type { JobQueue } from './jobs/types.js';
 import type { Mailer } from './mail/types.js';
@@ -17,7 +17,7 @@ import type { FileStorage } from './storage/types.js';
 export interface Platform {
   config: Config;
   /** Tenant transactions; the owner role only through `system`. */
-  db: Database;
+  db: TenantDatabase;
   /** The named ways to run as the database owner: cross-tenant jobs, super-admin work, seeding. */
   system: SystemAccess;
   tokens: TokenService;

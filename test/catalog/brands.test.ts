@@ -109,7 +109,7 @@ describe('catalog: brands and infographics', () => {
     });
   };
   const storedFiles = (tenantId: string) =>
-    t.app.platform.db.withSystem(async (tx) =>
+    t.database.db.withSystem(async (tx) =>
       (
         await tx.sql.query<{ file_key: string }>(
           `select file_key from brand_infographics where tenant_id = $1`,
@@ -342,7 +342,7 @@ describe('catalog: brands and infographics', () => {
     expect(served.rawPayload.equals(tinyPng())).toBe(true);
 
     const keyOf = () =>
-      t.app.platform.db.withSystem(
+      t.database.db.withSystem(
         async (tx) =>
           (await tx.sql.query<{ logo_key: string }>('select logo_key from brands where id = $1', [brand.id]))
             .rows[0]!.logo_key,

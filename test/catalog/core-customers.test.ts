@@ -83,7 +83,7 @@ describe('customers', () => {
     expect(cleared.statusCode, cleared.body).toBe(200);
     expect(cleared.json()).toMatchObject({ owner_id: null, contract_value: null, inn: null });
 
-    const audit = await t.app.platform.db.withSystem((tx) =>
+    const audit = await t.database.db.withSystem((tx) =>
       tx.db
         .select({ action: auditLog.action })
         .from(auditLog)

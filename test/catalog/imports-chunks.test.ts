@@ -58,7 +58,7 @@ describe('imports: the write pass in chunks', () => {
   /** A runner over the app's database and storage with small chunks, so a file spans many. */
   const runner = (entity: ImportEntity, batchSize = 50) =>
     createImportRunner({
-      db: t.app.platform.db,
+      db: t.database.db,
       storage: t.app.platform.storage,
       entities: new Map([[entity.name, entity]]),
       progress: { report: async () => undefined, clear: () => undefined },
@@ -120,7 +120,7 @@ describe('imports: the write pass in chunks', () => {
     expect(run.progress.rows_written).toBe(0);
     expect(await customersCount('AON')).toBe(1); // only the record created meanwhile
     expect(await t.app.platform.storage.exists(fileKey(id))).toBe(false);
-    const staged = await t.app.platform.db.query<{ n: number }>(
+    const staged = await t.database.db.query<{ n: number }>(
       'select count(*)::int as n from import_staged_rows where import_id = $1',
       [id],
     );

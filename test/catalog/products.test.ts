@@ -98,7 +98,7 @@ describe('catalog: products, variants, folders, price types', () => {
     expect((await ok<List>('GET', '/products?q=ART-1')).total).toBe(0);
     expect((await ok<List>('GET', '/products?q=ART-1&archived=true')).total).toBe(1);
 
-    const actions = await t.app.platform.db.withSystem(async (tx) =>
+    const actions = await t.database.db.withSystem(async (tx) =>
       (
         await tx.sql.query<{ action: string }>(
           `select action from audit_log where tenant_id = $1 and entity_id = $2`,

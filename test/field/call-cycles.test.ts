@@ -198,7 +198,7 @@ describe('field: call cycles', () => {
     });
     const slotStatuses = async () =>
       (
-        await t.app.platform.db.withSystem((tx) =>
+        await t.database.db.withSystem((tx) =>
           tx.sql.query<{ slot_date: string; status: string }>(
             `select to_char(slot_date, 'YYYY-MM-DD') as slot_date, status from call_cycle_slots
              where cycle_id = $1 order by slot_date`,

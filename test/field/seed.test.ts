@@ -22,7 +22,7 @@ describe('field demo and scale data', () => {
     return res.json() as T;
   };
   const counts = () =>
-    t.app.platform.db.withSystem(async (tx) => {
+    t.database.db.withSystem(async (tx) => {
       const { rows } = await tx.sql.query<Counts>(
         `select (select count(*) from surveys)::int as surveys, (select count(*) from survey_questions)::int as questions,
           (select count(*) from visits)::int as visits, (select count(*) from visit_answers)::int as answers,

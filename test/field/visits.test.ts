@@ -105,7 +105,7 @@ describe('field: visits', () => {
     );
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 201]);
     expect(new Set(results.map((r) => r.json<Visit>().id)).size).toBe(1);
-    const stored = await t.app.platform.db.withSystem((tx) =>
+    const stored = await t.database.db.withSystem((tx) =>
       tx.sql.query<{ n: number }>(
         'select count(*)::int as n from visits where tenant_id = $1 and client_uuid in ($2, $3)',
         [fx.tenantId, clientUuid, racing],

@@ -187,7 +187,7 @@ describe(`revocation across two instances (${driverUnderTest})`, () => {
     expect((await me(b, user.auth)).statusCode).toBe(200);
     // A revocation whose transaction rolls back must not reach B (NOTIFY is transactional).
     const { sessionRevocationsOf } = await import('../../src/modules/identity/auth/index.js');
-    await a.app.platform.db
+    await a.database.db
       .withSystem(async (tx) => {
         await sessionRevocationsOf(a.app.platform).announce(tx, { userId: acme.users.national_manager.id });
         throw new Error('roll back');

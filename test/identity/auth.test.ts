@@ -50,7 +50,7 @@ describe('auth', () => {
   async function freshUser(fixture = acme, role = 'agent') {
     const email = `u.${Math.random().toString(36).slice(2, 10)}@fresh.test`;
     const { insertUserWithRoles } = await import('../../src/modules/identity/auth/repository.js');
-    const id = await t.app.platform.db.withSystem((tx) =>
+    const id = await t.database.db.withSystem((tx) =>
       insertUserWithRoles(tx, {
         tenantId: fixture.tenantId,
         email,

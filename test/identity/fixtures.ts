@@ -56,7 +56,7 @@ export async function identityFixture(t: TestApp, name = 'acme'): Promise<Identi
   const tag = unique();
   const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${tag}`;
   const emailOf = (role: string) => `${role.replace(/_/g, '.')}.${tag}@${name.toLowerCase()}.test`;
-  const ids = await t.app.platform.db.withSystem(async (tx) => {
+  const ids = await t.database.db.withSystem(async (tx) => {
     const { tenantId, adminId } = await provisionTenant(
       tx,
       t.app.platform.permissions,
@@ -87,7 +87,7 @@ export async function identityFixture(t: TestApp, name = 'acme'): Promise<Identi
 /** A super administrator (platform tenant, role super_admin), signed in. */
 export async function superAdminFixture(t: TestApp): Promise<FixtureUser> {
   const email = `root.${unique()}@platform.test`;
-  const id = await t.app.platform.db.withSystem((tx) =>
+  const id = await t.database.db.withSystem((tx) =>
     createSuperAdmin(tx, { email, password: FIXTURE_PASSWORD, firstName: 'Root' }),
   );
   return { id, ...(await login(t, email, FIXTURE_PASSWORD)) };

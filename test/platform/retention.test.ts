@@ -28,7 +28,7 @@ describe('retention: the daily job deletes expired and old rows in every tenant,
   let t: TestApp;
   let acme: IdentityFixture;
   let beta: IdentityFixture;
-  const system = <R>(fn: (tx: Tx) => Promise<R>) => t.app.platform.db.withSystem(fn);
+  const system = <R>(fn: (tx: Tx) => Promise<R>) => t.database.db.withSystem(fn);
   const ids = async (sql: string, params: unknown[] = []) =>
     system(async (tx) => (await tx.sql.query<{ id: string }>(sql, params)).rows.map((r) => r.id).sort());
 
@@ -207,7 +207,7 @@ describe('retention: the daily job deletes expired and old rows in every tenant,
     const sent = await Promise.all(Array.from({ length: 7 }, () => mail(acme.tenantId, 'sent', ago(8))));
     const young = await mail(acme.tenantId, 'sent', ago(6));
     const retention = createRetention({
-      db: t.app.platform.db,
+      db: t.database.db,
       config: { ...t.config, retentionOutboxDays: 7 },
       log: { info: () => {}, warn: () => {}, error: () => {} },
       rules: PLATFORM_RETENTION_RULES.filter((rule) => rule.name === 'platform.mail_outbox'),

@@ -89,7 +89,9 @@ async function shelfJpeg(cellBrands: number[]): Promise<Buffer> {
 
 /** The agent's weekly route: the same outlets on the same weekday, so call cycles can plan them. */
 async function demoTenantId(platform: Platform): Promise<string | null> {
-  const { rows } = await platform.db.query<{ id: string }>("select id from tenants where slug = 'demo'");
+  const { rows } = await platform.system.seed((tx) =>
+    tx.sql.query<{ id: string }>("select id from tenants where slug = 'demo'"),
+  );
   return rows[0]?.id ?? null;
 }
 

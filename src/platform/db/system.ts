@@ -1,12 +1,6 @@
 import { forbidden } from '../http/errors.js';
 import type { Database, Tx } from './types.js';
 
-/**
- * What module code sees of the database: tenant transactions only. Row-level security confines
- * every statement to the caller's tenant, so a forgotten filter cannot leak another tenant's rows.
- */
-export type TenantDatabase = Pick<Database, 'driver' | 'withTenant'>;
-
 /** Why a piece of module code runs as the database owner; logged with every such transaction. */
 export type SystemPurpose =
   | { kind: 'cross-tenant-job'; job: string }

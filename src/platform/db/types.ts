@@ -53,3 +53,10 @@ export interface Database {
   poolStats(): PoolStats;
   close(): Promise<void>;
 }
+
+/**
+ * What module code sees of the database: tenant transactions only. Row-level security confines
+ * every statement to the caller's tenant, so a forgotten filter cannot leak another tenant's rows;
+ * the owner role is reached only through the platform's named doors (`SystemAccess`).
+ */
+export type TenantDatabase = Pick<Database, 'driver' | 'withTenant' | 'listen'>;

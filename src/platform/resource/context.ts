@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Database, Tx } from '../db/types.js';
+import type { TenantDatabase, Tx } from '../db/types.js';
 import { requirePrincipal, requireTenant, type Principal } from '../http/auth.js';
 
 /** Request facts every audit row carries (who, from where, which request). */
@@ -38,7 +38,7 @@ export function callContext(request: FastifyRequest): CallContext {
 
 /** Runs `fn` in the caller's tenant transaction (RLS bound to the principal's tenant). */
 export function inTenant<T>(
-  deps: { db: Database },
+  deps: { db: TenantDatabase },
   ctx: CallContext,
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
@@ -47,7 +47,7 @@ export function inTenant<T>(
 
 /** The per-service shorthand: `const tenantTx = tenantTxOf(deps)`, then `tenantTx(ctx, (tx) => …)`. */
 export const tenantTxOf =
-  (deps: { db: Database }) =>
+  (deps: { db: TenantDatabase }) =>
   <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>): Promise<T> =>
     inTenant(deps, ctx, fn);
 

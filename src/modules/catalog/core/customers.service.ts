@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { validationFailed } from '../../../platform/http/errors.js';
 import {
   defineResource,
@@ -150,7 +150,7 @@ export function customerListConditions(
   return conditions;
 }
 
-export function createCustomersService(deps: { db: Database }) {
+export function createCustomersService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
 
   async function present(tx: Tx, tenantId: string, row: CustomerRow): Promise<Customer> {

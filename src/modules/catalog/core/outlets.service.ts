@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, ilike, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { boundingBox, EARTH_RADIUS_M, parseLatLng, type LatLng } from '../../../lib/geo.js';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { validationFailed } from '../../../platform/http/errors.js';
 import {
   defineResource,
@@ -144,7 +144,7 @@ export function outletListConditions(
   return conditions;
 }
 
-export function createOutletsService(deps: { db: Database }) {
+export function createOutletsService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
 
   async function present(tx: Tx, tenantId: string, row: OutletRow): Promise<Outlet> {

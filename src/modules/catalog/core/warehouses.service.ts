@@ -1,5 +1,5 @@
 import { and, eq, ilike, isNotNull, isNull, or } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import {
   defineResource,
   envelope,
@@ -63,7 +63,7 @@ function columnsOf(body: UpdateWarehouseBody): Partial<NewWarehouseRow> {
   return v;
 }
 
-export function createWarehousesService(deps: { db: Database }) {
+export function createWarehousesService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
 
   async function present(tx: Tx, tenantId: string, row: WarehouseRow): Promise<Warehouse> {

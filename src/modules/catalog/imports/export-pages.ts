@@ -1,5 +1,5 @@
 import type { SheetCell } from '../../../platform/bulk/index.js';
-import type { Database, TenantContext, Tx } from '../../../platform/db/types.js';
+import type { TenantContext, TenantDatabase, Tx } from '../../../platform/db/types.js';
 
 /** Where an export's pages are read: one snapshot for the whole export, or a transaction per page. */
 export interface PageReader {
@@ -15,7 +15,7 @@ export interface PageReader {
  * short transaction instead: keyset paging by code still visits every row that exists throughout
  * exactly once, in code order; rows changed meanwhile show as they are when their page is read.
  */
-export function pageReader(db: Database, ctx: TenantContext): PageReader {
+export function pageReader(db: TenantDatabase, ctx: TenantContext): PageReader {
   if (db.driver === 'pglite') return { read: (fn) => db.withTenant(ctx, fn), close: async () => undefined };
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type TObject, type TProperties } from 'typebox';
 import { parseLatLng, type LatLng } from '../../../lib/geo.js';
 import { sendDownload, sheetContentType, writeSheet, type SheetCell } from '../../../platform/bulk/index.js';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { validationFailed } from '../../../platform/http/errors.js';
 import type { Platform } from '../../../platform/module.js';
 import { callContext, orgUnitCodesByIds, userFacts, type CallContext } from '../../identity/index.js';
@@ -78,7 +78,11 @@ function afterCode(
   return and(...conditions, code === null ? undefined : gt(column, code));
 }
 
-function exportRoute<T extends { code: string }>(app: FastifyInstance, db: Database, spec: ExportSpec<T>) {
+function exportRoute<T extends { code: string }>(
+  app: FastifyInstance,
+  db: TenantDatabase,
+  spec: ExportSpec<T>,
+) {
   app.get<{ Querystring: ExportQuery }>(
     `/${spec.entity}/export`,
     {

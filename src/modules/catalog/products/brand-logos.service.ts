@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { notFound } from '../../../platform/http/errors.js';
 import { limitImagePixels, safeKey, sniffStream, type FileStorage } from '../../../platform/storage/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
@@ -14,7 +14,7 @@ const TYPE_OF_EXTENSION = Object.fromEntries(Object.entries(LOGO_TYPES).map(([ty
 
 /** A brand's logo: one image per brand, replaced by the next upload, served only to signed-in readers. */
 export function createBrandLogosService(deps: {
-  db: Database;
+  db: TenantDatabase;
   storage: FileStorage;
   uploadLimitBytes: number;
   /** Browsers decode every logo they show: one declaring more pixels than this is refused. */

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { notFound } from '../../../platform/http/errors.js';
 import type { FileStorage } from '../../../platform/storage/index.js';
 import { safeKey, sniffStream } from '../../../platform/storage/index.js';
@@ -68,7 +68,11 @@ export async function requireBrand(tx: Tx, tenantId: string, id: string, forUpda
   return row;
 }
 
-export function createBrandsService(deps: { db: Database; storage: FileStorage; uploadLimitBytes: number }) {
+export function createBrandsService(deps: {
+  db: TenantDatabase;
+  storage: FileStorage;
+  uploadLimitBytes: number;
+}) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
   async function requireInfographic(tx: Tx, tenantId: string, brandId: string, id: string) {

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, like, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { conflict, notFound, validationFailed } from '../../../platform/http/errors.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import { type CallContext, diff, inTenant, writeAudit } from '../../identity/index.js';
@@ -67,7 +67,7 @@ export async function findFolder(tx: Tx, tenantId: string, id: string, forUpdate
 }
 
 /** The product folder tree (materialised paths; a move carries the subtree) and price types. */
-export function createFoldersService(deps: { db: Database }) {
+export function createFoldersService(deps: { db: TenantDatabase }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
   const audit = auditChange;
 

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { type CallContext, diff, inTenant, parseSort } from '../../identity/index.js';
 import {
@@ -136,7 +136,7 @@ async function replacePricesAndBarcodes(
   }
 }
 
-export function createProductsService(deps: { db: Database }) {
+export function createProductsService(deps: { db: TenantDatabase }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
   const audit = auditChange;
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
-import type { Database } from '../../../platform/db/types.js';
+import type { TenantDatabase } from '../../../platform/db/types.js';
 import { IsoDate, Uuid } from '../../../platform/http/schemas.js';
 import { type CallContext, inTenant, scopePredicate } from '../../identity/index.js';
 import { selectRows } from '../analytics/analytics.repository.js';
@@ -46,7 +46,7 @@ interface Row {
   missed: number;
 }
 
-export function createSurveyCompletionService(deps: { db: Database }) {
+export function createSurveyCompletionService(deps: { db: TenantDatabase }) {
   return {
     /**
      * Per survey: its visits planned in the period within the caller's data scope and how many were

@@ -1,4 +1,4 @@
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { type CallContext, inTenant } from '../../identity/index.js';
 import {
   ownShareTotals,
@@ -101,7 +101,7 @@ const EMPTY_BUCKET = {
   t_follow_up: 0,
 };
 
-export function createAnalyticsService(deps: { db: Database }) {
+export function createAnalyticsService(deps: { db: TenantDatabase }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
   return {

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gte, inArray, lte, max, type SQL } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { activeOutletIds } from '../../catalog/index.js';
 import {
@@ -62,7 +62,7 @@ function checkPeriod(start: string, end: string, errors: FieldError[]) {
     errors.push({ path: '/body/end_date', message: `a cycle spans at most ${MAX_CYCLE_DAYS} days` });
 }
 
-export function createCallCyclesService(deps: { db: Database; today?: () => string }) {
+export function createCallCyclesService(deps: { db: TenantDatabase; today?: () => string }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
   const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
 

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, or, type SQL } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { brandIdsAmong } from '../../catalog/index.js';
 import {
@@ -73,7 +73,7 @@ async function checkGoal(tx: Tx, tenantId: string, goal: GoalFields, errors: Fie
   }
 }
 
-export function createGoalsService(deps: { db: Database }) {
+export function createGoalsService(deps: { db: TenantDatabase }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
   async function present(tx: Tx, ctx: CallContext, row: GoalRow): Promise<Goal> {

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { AppError, conflict, notFound } from '../../../platform/http/errors.js';
 import { safeKey, type FileStorage } from '../../../platform/storage/index.js';
@@ -54,7 +54,7 @@ export interface CreatedPhoto {
   created: boolean;
 }
 
-export function createPhotosService(deps: { db: Database; storage: FileStorage }) {
+export function createPhotosService(deps: { db: TenantDatabase; storage: FileStorage }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
   /** The stored photo for a repeated client_uuid; someone else's photo is a clash, not a retry. */

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { brandFacts, brandIdsAmong } from '../../catalog/index.js';
 import { type CallContext, inTenant } from '../../identity/index.js';
@@ -47,7 +47,7 @@ function checkMarks(photo: PhotoRow, body: ShelfQuadrantsBody, knownBrands: Set<
 /** Code-point order, as the database's `C` collation sorts. */
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function createQuadrantsService(deps: { db: Database }) {
+export function createQuadrantsService(deps: { db: TenantDatabase }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
   async function present(tx: Tx, tenantId: string, photo: PhotoRow): Promise<ShelfQuadrants> {

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed } from '../../../platform/http/errors.js';
 import { type CallContext, inTenant } from '../../identity/index.js';
 import { surveyQuestions, surveys } from '../tables/surveys.tables.js';
@@ -30,7 +30,7 @@ const chosen = (value: unknown): string[] =>
       ? [value]
       : [];
 
-export function createQuestionsService(deps: { db: Database }) {
+export function createQuestionsService(deps: { db: TenantDatabase }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
   /** Touches the survey so its updated_at reflects question changes (and serialises concurrent edits). */

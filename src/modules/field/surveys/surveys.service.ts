@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, ilike, isNotNull, isNull, type SQL } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { brandIdsAmong } from '../../catalog/index.js';
 import {
@@ -104,7 +104,7 @@ export function questionValues(
   return rows;
 }
 
-export function createSurveysService(deps: { db: Database }) {
+export function createSurveysService(deps: { db: TenantDatabase }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
   async function present(tx: Tx, tenantId: string, row: SurveyRow): Promise<Survey> {

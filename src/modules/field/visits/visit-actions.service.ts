@@ -1,4 +1,4 @@
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed } from '../../../platform/http/errors.js';
 import { type CallContext, inTenant, writeAudit } from '../../identity/index.js';
 import { markSlotsVisitedByVisit } from '../call-cycles/slots.js';
@@ -58,7 +58,7 @@ async function gpsFacts(
   });
 }
 
-export function createVisitActionsService(deps: { db: Database }) {
+export function createVisitActionsService(deps: { db: TenantDatabase }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
   return {

@@ -1,5 +1,5 @@
 import { and, eq, gte, isNull, lte } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { conflict, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import {
   defineResource,
@@ -75,7 +75,7 @@ export interface CreatedVisit {
   created: boolean;
 }
 
-export function createVisitsService(deps: { db: Database }) {
+export function createVisitsService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
 
   /**

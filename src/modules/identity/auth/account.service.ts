@@ -1,4 +1,5 @@
-import type { Database } from '../../../platform/db/types.js';
+import type { SystemAccess } from '../../../platform/db/system.js';
+import type { TenantDatabase } from '../../../platform/db/types.js';
 import { AppError } from '../../../platform/http/errors.js';
 import type { Mailer } from '../../../platform/mail/types.js';
 import type { AuditSource } from '../audit.js';
@@ -18,7 +19,8 @@ import { auditUserEvent as audit, meView, type MeView } from './views.js';
  * issued and rotated by the auth service.
  */
 export function createAccountService(deps: {
-  db: Database;
+  db: TenantDatabase;
+  system: SystemAccess;
   mailer: Mailer;
   publicUrl: string;
   revocations: Pick<SessionRevocations, 'announce' | 'apply'>;
@@ -110,7 +112,9 @@ export function createAccountService(deps: {
     },
 
     async forgotPassword(email: string, source: AuditSource): Promise<void> {
-      const found = await db.withSystem((tx) => repo.findLoginCandidate(tx, email));
+      const found = await deps.system.beforeTenantKnown('password reset request', (tx) =>
+        repo.findLoginCandidate(tx, email),
+      );
       if (!found || found.user.status !== 'active' || found.tenantStatus !== 'active') return;
       if (found.user.email.toLowerCase() !== email.trim().toLowerCase()) return; // usernames get no mail
       const { user } = found;
@@ -138,7 +142,9 @@ export function createAccountService(deps: {
     },
 
     async resetPassword(token: string, password: string, source: AuditSource): Promise<void> {
-      const found = await db.withSystem((tx) => repo.findResetToken(tx, sha256(token)));
+      const found = await deps.system.beforeTenantKnown('password reset', (tx) =>
+        repo.findResetToken(tx, sha256(token)),
+      );
       if (!found || found.token.usedAt || found.token.expiresAt <= new Date()) throw invalidResetToken();
       const { user } = found;
       const settings = effectiveSettings(found.tenantSettings);

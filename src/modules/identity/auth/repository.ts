@@ -16,7 +16,7 @@ export interface LoginCandidate {
   tenantSettings: Partial<TenantSettings>;
 }
 
-/** A user by e-mail or username (unique across tenants), with its tenant. Runs in withSystem. */
+/** A user by e-mail or username (unique across tenants), with its tenant (a `beforeTenantKnown` lookup). */
 export async function findLoginCandidate(tx: Tx, login: string): Promise<LoginCandidate | undefined> {
   const key = login.trim().toLowerCase();
   const [row] = await tx.db
@@ -166,7 +166,7 @@ export async function insertRefreshToken(
   await tx.db.insert(refreshTokens).values(values);
 }
 
-/** A refresh token by hash with its session (withSystem: the tenant is not known yet). */
+/** A refresh token by hash with its session (a `beforeTenantKnown` lookup: the tenant is not known yet). */
 export async function findRefreshToken(tx: Tx, tokenHash: string) {
   const [row] = await tx.db
     .select({ token: refreshTokens, session: sessions })

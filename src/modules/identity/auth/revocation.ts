@@ -1,4 +1,4 @@
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import type { Realtime } from '../../../platform/realtime/index.js';
 import { createPrincipalCache, type PrincipalCache, type Revocation } from './principal-cache.js';
 
@@ -50,7 +50,7 @@ function fromWire(payload: string): Revocation | undefined {
 }
 
 export function createSessionRevocations(deps: {
-  db: Database;
+  db: TenantDatabase;
   realtime: Pick<Realtime, 'end'>;
 }): SessionRevocations {
   const cache = createPrincipalCache();
@@ -95,7 +95,10 @@ export function createSessionRevocations(deps: {
 const byPlatform = new WeakMap<object, SessionRevocations>();
 
 /** The revocation machinery of one app (its platform object): one cache and one LISTEN per instance. */
-export function sessionRevocationsOf(platform: { db: Database; realtime: Realtime }): SessionRevocations {
+export function sessionRevocationsOf(platform: {
+  db: TenantDatabase;
+  realtime: Realtime;
+}): SessionRevocations {
   let found = byPlatform.get(platform);
   if (!found) {
     found = createSessionRevocations(platform);

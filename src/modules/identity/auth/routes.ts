@@ -51,6 +51,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
   app.addHook('onClose', async () => revocations.stop());
   const auth = createAuthService({
     db: platform.db,
+    system: platform.system,
     tokens: platform.tokens,
     catalogue: platform.permissions,
     mailer: platform.mailer,
@@ -59,6 +60,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
   });
   const account = createAccountService({
     db: platform.db,
+    system: platform.system,
     mailer: platform.mailer,
     publicUrl: platform.config.publicUrl,
     revocations,

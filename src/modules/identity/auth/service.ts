@@ -1,4 +1,5 @@
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { SystemAccess } from '../../../platform/db/system.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, unauthenticated, validationFailed } from '../../../platform/http/errors.js';
 import type { TokenService } from '../../../platform/http/tokens.js';
 import type { Mailer } from '../../../platform/mail/types.js';
@@ -24,7 +25,8 @@ import type { SessionRevocations } from './revocation.js';
 import { auditUserEvent, meView, type MeView } from './views.js';
 
 export interface AuthDeps {
-  db: Database;
+  db: TenantDatabase;
+  system: SystemAccess;
   tokens: TokenService;
   catalogue: readonly PermissionDefinition[];
   mailer: Mailer;
@@ -68,7 +70,7 @@ export function slugify(name: string): string {
 }
 
 export function createAuthService(deps: AuthDeps) {
-  const { db, tokens } = deps;
+  const { db, system, tokens } = deps;
   const base = deps.publicUrl.replace(/\/+$/, '');
 
   /** Opens a session and issues its first token pair (inside the caller's transaction). */
@@ -159,7 +161,7 @@ export function createAuthService(deps: AuthDeps) {
       });
       const email = input.email.trim();
       const passwordHash = await hashPassword(input.password);
-      const { existing, slugInUse } = await db.withSystem(async (tx) => ({
+      const { existing, slugInUse } = await system.beforeTenantKnown('registration', async (tx) => ({
         existing: await repo.findUserByEmail(tx, email),
         slugInUse: await repo.slugTaken(tx, slug),
       }));
@@ -223,7 +225,8 @@ export function createAuthService(deps: AuthDeps) {
         text('first_name'),
       ];
       if (!tenantName || !slug || !email || !passwordHash || !firstName) throw invalidRegistrationToken();
-      return db.withSystem(async (tx) => {
+      // A confirmed sign-up creates its own tenant: there is none to bind before it exists.
+      return system.beforeTenantKnown('registration', async (tx) => {
         // Opened twice, or the address got an account meanwhile: the link has done its work.
         if (await repo.findUserByEmail(tx, email)) throw invalidRegistrationToken();
         const { tenantId, adminId } = await provisionTenant(
@@ -248,7 +251,7 @@ export function createAuthService(deps: AuthDeps) {
     },
 
     async login(login: string, password: string, client: Client, source: AuditSource): Promise<TokenPair> {
-      const found = await db.withSystem((tx) => repo.findLoginCandidate(tx, login));
+      const found = await system.beforeTenantKnown('login', (tx) => repo.findLoginCandidate(tx, login));
       if (!found) {
         await verifyPassword(await decoyHash(), password);
         throw invalidCredentials();
@@ -308,7 +311,9 @@ export function createAuthService(deps: AuthDeps) {
     },
 
     async refresh(refreshToken: string, source: AuditSource): Promise<TokenPair> {
-      const found = await db.withSystem((tx) => repo.findRefreshToken(tx, sha256(refreshToken)));
+      const found = await system.beforeTenantKnown('refresh token', (tx) =>
+        repo.findRefreshToken(tx, sha256(refreshToken)),
+      );
       if (!found) throw invalidRefreshToken();
       const { token, session } = found;
       const tenantId = session.tenantId;

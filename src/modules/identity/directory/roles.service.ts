@@ -1,5 +1,5 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { conflict, notFound, validationFailed } from '../../../platform/http/errors.js';
 import type { PermissionDefinition } from '../../../platform/module.js';
 import { diff, writeAudit } from '../audit.js';
@@ -29,7 +29,7 @@ function toRoleJson(row: RoleRow, users: number): Role {
 }
 
 export function createRolesService(deps: {
-  db: Database;
+  db: TenantDatabase;
   permissions: readonly PermissionDefinition[];
   sessionCache?: SessionCache;
 }) {

@@ -1,6 +1,6 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import type { SystemAccess } from '../../../platform/db/system.js';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import type { PermissionDefinition } from '../../../platform/module.js';
@@ -71,7 +71,7 @@ export interface TenantCaller {
  * updates only their own tenant, in a tenant transaction (RLS lets it see nothing else).
  */
 export function createTenantsService(deps: {
-  db: Database;
+  db: TenantDatabase;
   system: SystemAccess;
   permissions: readonly PermissionDefinition[];
   sessionCache?: SessionCache;

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { hasPermission } from '../../../platform/http/auth.js';
 import { conflict, forbidden, notFound, validationFailed } from '../../../platform/http/errors.js';
 import { diff, writeAudit } from '../audit.js';
@@ -60,7 +60,7 @@ function readScope(ctx: CallContext) {
 }
 
 export function createUsersService(deps: {
-  db: Database;
+  db: TenantDatabase;
   sessionCache?: SessionCache;
   /** Deactivation tells every instance (evicting verdicts, closing event streams) as it commits. */
   revocations?: Pick<SessionRevocations, 'announce' | 'apply'>;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
-import type { Database } from '../../../platform/db/types.js';
+import type { TenantDatabase } from '../../../platform/db/types.js';
 import type { ActivityCounter } from '../../../platform/module.js';
 import { IsoDateTime, PaginationQuery, Uuid } from '../../../platform/http/schemas.js';
 import { validationFailed } from '../../../platform/http/errors.js';
@@ -58,7 +58,7 @@ interface Row extends Record<string, unknown> {
   total: number | string;
 }
 
-export function createActivityService(deps: { db: Database; counters: readonly ActivityCounter[] }) {
+export function createActivityService(deps: { db: TenantDatabase; counters: readonly ActivityCounter[] }) {
   return {
     report(ctx: CallContext, query: ActivityQuery) {
       const to = query.to ? new Date(query.to) : new Date();

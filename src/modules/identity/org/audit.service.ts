@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
 import type { SystemAccess } from '../../../platform/db/system.js';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { IsoDateTime, PaginationQuery, Uuid } from '../../../platform/http/schemas.js';
 import { auditLog } from '../tables/audit.tables.js';
@@ -81,7 +81,7 @@ async function search(tx: Tx, query: AuditAllQuery, tenantId: string | undefined
 }
 
 /** The append-only audit log: a tenant's own rows, or (super_admin) every tenant's. */
-export function createAuditService(deps: { db: Database; system: SystemAccess }) {
+export function createAuditService(deps: { db: TenantDatabase; system: SystemAccess }) {
   return {
     list: (ctx: CallContext, query: AuditQuery) =>
       inTenant(deps, ctx, (tx) => search(tx, query, ctx.tenantId)),

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, like, or, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { conflict, notFound, validationFailed } from '../../../platform/http/errors.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import { diff, writeAudit } from '../audit.js';
@@ -47,7 +47,7 @@ const auditable = (u: OrgUnit) => ({
  * The org tree with a materialised path (`/root/…/id/`): a subtree is a prefix match, a move
  * rewrites the moved unit's and all descendants' paths in one statement.
  */
-export function createOrgUnitsService(deps: { db: Database }) {
+export function createOrgUnitsService(deps: { db: TenantDatabase }) {
   async function find(tx: Tx, tenantId: string, id: string, forUpdate = false) {
     const query = tx.db
       .select()

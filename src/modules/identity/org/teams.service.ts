@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, ilike, inArray, sql } from 'drizzle-orm';
-import type { Database, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed } from '../../../platform/http/errors.js';
 import { diff, writeAudit } from '../audit.js';
 import { orgUnits, teamMembers, teams } from '../tables/org.tables.js';
@@ -32,7 +32,7 @@ const auditable = (t: Team) => ({
   leader_id: t.leader_id,
 });
 
-export function createTeamsService(deps: { db: Database }) {
+export function createTeamsService(deps: { db: TenantDatabase }) {
   async function find(tx: Tx, tenantId: string, id: string, forUpdate = false) {
     const query = tx.db
       .select({ team: teams, members: memberCount })
