@@ -49,7 +49,7 @@ describe('auth', () => {
   /** A fresh user of tenant `acme` with the agent role (so tests can break it freely). */
   async function freshUser(fixture = acme, role = 'agent') {
     const email = `u.${Math.random().toString(36).slice(2, 10)}@fresh.test`;
-    const { insertUserWithRoles } = await import('../../src/modules/identity/auth/repository.js');
+    const { insertUserWithRoles } = await import('../../src/modules/identity/auth/auth.repository.js');
     const id = await t.database.db.withSystem((tx) =>
       insertUserWithRoles(tx, {
         tenantId: fixture.tenantId,

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { provisionTenant } from '../../src/modules/identity/tenants/provision.js';
-import { createSuperAdmin, insertUserWithRoles } from '../../src/modules/identity/auth/repository.js';
+import { createSuperAdmin, insertUserWithRoles } from '../../src/modules/identity/auth/auth.repository.js';
 import type { TestApp } from '../harness/app.js';
 
 export const FIXTURE_PASSWORD = 'Passw0rd!demo';

@@ -52,6 +52,6 @@ export {
 } from './lookups.js';
 export { checkPasswordPolicy } from './passwords.js';
 export { IDENTITY_PERMISSIONS } from './permissions.js';
-export { createSuperAdmin } from './auth/repository.js';
-export { slugify } from './auth/service.js';
+export { createSuperAdmin } from './auth/auth.repository.js';
+export { slugify } from './auth/auth.service.js';
 export { provisionTenant } from './tenants/provision.js';

@@ -20,7 +20,7 @@ import type {
   ExternalRef,
   IndustryCounts,
   UpdateCustomerBody,
-} from './schemas.js';
+} from './core.schemas.js';
 
 type CustomerRow = typeof customers.$inferSelect;
 type NewCustomerRow = typeof customers.$inferInsert;

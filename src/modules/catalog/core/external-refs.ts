@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { externalRefs } from '../tables/core.tables.js';
-import type { ExternalRef } from './schemas.js';
+import type { ExternalRef } from './core.schemas.js';
 
 /** The catalog entity types external references point at. */
 export type ExternalEntityType = 'customer' | 'outlet' | 'warehouse' | 'product' | (string & {});

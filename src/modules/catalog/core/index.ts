@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PermissionDefinition, Platform } from '../../../platform/module.js';
 import { createCustomersService } from './customers.service.js';
 import { createOutletsService } from './outlets.service.js';
-import { customerRoutes, outletRoutes, warehouseRoutes } from './routes.js';
+import { customerRoutes, outletRoutes, warehouseRoutes } from './core.routes.js';
 import { createWarehousesService } from './warehouses.service.js';
 
 const EVERYONE = [

@@ -17,7 +17,7 @@ import type {
   UpdateWarehouseBody,
   Warehouse,
   WarehouseListQuery,
-} from './schemas.js';
+} from './core.schemas.js';
 
 type WarehouseRow = typeof warehouses.$inferSelect;
 type NewWarehouseRow = typeof warehouses.$inferInsert;

@@ -1,7 +1,7 @@
 import type { ImportColumn } from '../../../platform/bulk/index.js';
 import { userIdsByEmails } from '../../identity/index.js';
 import { customerValues } from '../core/customers.service.js';
-import { CreateCustomerBody } from '../core/schemas.js';
+import { CreateCustomerBody } from '../core/core.schemas.js';
 import { customers } from '../tables/core.tables.js';
 import { codeImporter, type Reference } from './code-importer.js';
 import { bodyOf } from './fields.js';

@@ -1,7 +1,7 @@
 import type { ImportColumn } from '../../../platform/bulk/index.js';
 import { orgUnitIdsByCode } from '../../identity/index.js';
 import { outletValues } from '../core/outlets.service.js';
-import { CreateOutletBody } from '../core/schemas.js';
+import { CreateOutletBody } from '../core/core.schemas.js';
 import { customers, outlets } from '../tables/core.tables.js';
 import { codeImporter, idsByCode } from './code-importer.js';
 import { bodyOf } from './fields.js';

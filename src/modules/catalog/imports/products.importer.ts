@@ -3,7 +3,7 @@ import type { ImportColumn, RowProblem } from '../../../platform/bulk/index.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import { productValues } from '../products/products.service.js';
-import { CreateProductBody } from '../products/schemas.js';
+import { CreateProductBody } from '../products/products.schemas.js';
 import { brands, priceTypes, productFolders, products } from '../tables/products.tables.js';
 import { codeImporter, idsByCode } from './code-importer.js';
 import { bodyOf } from './fields.js';

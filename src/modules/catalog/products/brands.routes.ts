@@ -16,7 +16,7 @@ import {
   type BrandListQuery as BrandListQueryT,
   type CreateBrandBody as CreateBrandBodyT,
   type UpdateBrandBody as UpdateBrandBodyT,
-} from './schemas.js';
+} from './products.schemas.js';
 
 type Id = { id: string };
 type InfographicId = { id: string; infographic_id: string };

@@ -11,7 +11,7 @@ import type {
   PriceType,
   ProductFolder,
   UpdateFolderBody,
-} from './schemas.js';
+} from './products.schemas.js';
 
 type FolderRow = typeof productFolders.$inferSelect;
 

@@ -11,7 +11,7 @@ import {
   products,
   productSearchTerms,
 } from '../tables/products.tables.js';
-import type { Product, ProductListQuery } from './schemas.js';
+import type { Product, ProductListQuery } from './products.schemas.js';
 
 type ProductRow = typeof products.$inferSelect;
 

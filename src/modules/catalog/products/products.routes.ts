@@ -28,7 +28,7 @@ import {
   type UpdateFolderBody as UpdateFolderBodyT,
   type UpdateProductBody as UpdateProductBodyT,
   type UpdateVariantBody as UpdateVariantBodyT,
-} from './schemas.js';
+} from './products.schemas.js';
 
 type Id = { id: string };
 type VariantId = { id: string; variant_id: string };

@@ -20,7 +20,7 @@ import type {
   ProductVariant,
   UpdateProductBody,
   UpdateVariantBody,
-} from './schemas.js';
+} from './products.schemas.js';
 
 type ProductRow = typeof products.$inferSelect;
 type VariantRow = typeof productVariants.$inferSelect;

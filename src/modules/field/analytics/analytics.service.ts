@@ -30,7 +30,7 @@ import type {
   ShelfShareQuery,
   VisitBucket,
   VisitSeriesQuery,
-} from './schemas.js';
+} from './analytics.schemas.js';
 
 /**
  * Shares of one group from its per-brand sums: Σ brand's shares ÷ Σ all brands' shares × 100

@@ -8,7 +8,7 @@ import { callCycles } from '../tables/call-cycles.tables.js';
 import { goals } from '../tables/goals.tables.js';
 import { selectRows, type Filters } from './analytics.repository.js';
 import { dayOf, percent, round2, type Period } from './period.js';
-import type { CycleCoverage } from './schemas.js';
+import type { CycleCoverage } from './analytics.schemas.js';
 
 /**
  * The measures built on goals and call cycles. Both follow the definitions the goals and call-cycle

@@ -4,7 +4,7 @@ import type { Principal } from '../../../platform/http/auth.js';
 import { notFound } from '../../../platform/http/errors.js';
 import { iso, scopePredicate } from '../../identity/index.js';
 import { callCycleLocations, callCycles, callCycleSlots } from '../tables/call-cycles.tables.js';
-import type { CallCycle, CallCycleLocation } from './schemas.js';
+import type { CallCycle, CallCycleLocation } from './call-cycles.schemas.js';
 import type { CycleRow } from './slots.js';
 
 export type LocationRow = typeof callCycleLocations.$inferSelect;

@@ -32,7 +32,7 @@ import type {
   LocationOrderBody,
   StatusQuery,
   UpdateCallCycleBody,
-} from './schemas.js';
+} from './call-cycles.schemas.js';
 import { syncCycleSlots, type CycleRow } from './slots.js';
 
 /** Bounds the plan a single cycle generates (a daily cycle of a year is about 260 slots per outlet). */

@@ -1,7 +1,7 @@
 import { callCycleAdherence, callCycleCoverage } from '../formulas.js';
 import type { callCycleSlots } from '../tables/call-cycles.tables.js';
 import type { LocationRow } from './call-cycles.repository.js';
-import type { CallCycleStatus } from './schemas.js';
+import type { CallCycleStatus } from './call-cycles.schemas.js';
 import type { CycleRow } from './slots.js';
 
 type SlotRow = typeof callCycleSlots.$inferSelect;

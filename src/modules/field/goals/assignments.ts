@@ -4,7 +4,7 @@ import { type CallContext, teamIdsInScope } from '../../identity/index.js';
 import { goalAssignments } from '../tables/goals.tables.js';
 import { userInScope } from '../visits/visits.repository.js';
 import type { GoalRow } from './goals.repository.js';
-import type { AssigneeInput } from './schemas.js';
+import type { AssigneeInput } from './goals.schemas.js';
 
 /** Upserts assignments: users must be active and in scope, teams reachable by the caller. */
 export async function assignGoal(

@@ -4,7 +4,7 @@ import type { Principal } from '../../../platform/http/auth.js';
 import { notFound } from '../../../platform/http/errors.js';
 import { iso, scopePredicate, teamInScopePredicate } from '../../identity/index.js';
 import { goalAssignments, goals } from '../tables/goals.tables.js';
-import type { Goal, GoalAssignment } from './schemas.js';
+import type { Goal, GoalAssignment } from './goals.schemas.js';
 
 export type GoalRow = typeof goals.$inferSelect;
 export type AssignmentRow = typeof goalAssignments.$inferSelect;

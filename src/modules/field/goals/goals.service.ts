@@ -31,7 +31,7 @@ import type {
   ReportProgressBody,
   UnassignBody,
   UpdateGoalBody,
-} from './schemas.js';
+} from './goals.schemas.js';
 
 const SORT_COLUMNS = {
   period_start: goals.periodStart,

@@ -14,7 +14,7 @@ import { visits } from '../tables/visits.tables.js';
 import type { GoalMetric } from '../tables/goals.tables.js';
 import { selectRows } from '../analytics/analytics.repository.js';
 import { membersOfTeams, type AssignmentRow, type GoalRow } from './goals.repository.js';
-import type { GoalProgress } from './schemas.js';
+import type { GoalProgress } from './goals.schemas.js';
 
 /** Metrics whose data lives in modules that do not exist yet: their actual is 0, said so openly. */
 const NOT_YET_AVAILABLE: Partial<Record<GoalMetric, string>> = {

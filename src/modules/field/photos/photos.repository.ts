@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { iso } from '../../identity/index.js';
 import { photos } from '../tables/photos.tables.js';
-import type { Photo } from './schemas.js';
+import type { Photo } from './photos.schemas.js';
 
 export type PhotoRow = typeof photos.$inferSelect;
 export type NewPhotoRow = typeof photos.$inferInsert;

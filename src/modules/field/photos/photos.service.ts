@@ -10,7 +10,7 @@ import { visitAlreadyCompleted } from '../visits/visit-actions.service.js';
 import { findVisitInScope, type VisitRow } from '../visits/visits.repository.js';
 import { inspectImage, PHOTO_TYPES, type ImageUpload } from './image.js';
 import { insertPhoto, photoByClientUuid, toPhotoJson, type PhotoRow } from './photos.repository.js';
-import type { Photo, PhotoListQuery, PhotoUploadFields } from './schemas.js';
+import type { Photo, PhotoListQuery, PhotoUploadFields } from './photos.schemas.js';
 
 const SORT_COLUMNS = { created_at: photos.createdAt, taken_at: photos.takenAt } as const;
 

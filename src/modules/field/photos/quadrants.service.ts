@@ -8,7 +8,7 @@ import { shelfQuadrants, type GridCell } from '../tables/photos.tables.js';
 import { findVisitInScope } from '../visits/visits.repository.js';
 import type { PhotoRow } from './photos.repository.js';
 import { assertVisitEditable, findPhotoInScope } from './photos.service.js';
-import type { ShelfQuadrants, ShelfQuadrantsBody } from './schemas.js';
+import type { ShelfQuadrants, ShelfQuadrantsBody } from './photos.schemas.js';
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 

@@ -17,7 +17,7 @@ import type {
   QuestionListQuery,
   QuestionOrderBody,
   UpdateQuestionBody,
-} from './schemas.js';
+} from './surveys.schemas.js';
 import { questionValues, toQuestionJson } from './surveys.service.js';
 
 const questionAnswered = (detail: string) => new AppError(409, 'QUESTION_ANSWERED', detail);

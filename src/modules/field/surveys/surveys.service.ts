@@ -28,7 +28,7 @@ import type {
   Survey,
   SurveyListQuery,
   UpdateSurveyBody,
-} from './schemas.js';
+} from './surveys.schemas.js';
 
 export const toQuestionJson = (row: QuestionRow): Question => ({
   id: row.id,

@@ -7,7 +7,7 @@ import { photosOfVisit, toPhotoJson } from '../photos/photos.repository.js';
 import { checkAnswers } from '../surveys/question-rules.js';
 import { questionsOf } from '../surveys/surveys.repository.js';
 import { visitAnswers } from '../tables/visits.tables.js';
-import type { CancelVisitBody, CheckInBody, CompleteVisitBody } from './schemas.js';
+import type { CancelVisitBody, CheckInBody, CompleteVisitBody } from './visits.schemas.js';
 import {
   answersOfVisit,
   findVisitInScope,

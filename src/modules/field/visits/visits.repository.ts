@@ -6,7 +6,7 @@ import { outletGeofence } from '../../catalog/index.js';
 import { isActiveUserInScope, scopePredicate } from '../../identity/index.js';
 import { surveyQuestions } from '../tables/surveys.tables.js';
 import { visitAnswers, visits } from '../tables/visits.tables.js';
-import type { Answer } from './schemas.js';
+import type { Answer } from './visits.schemas.js';
 
 export type VisitRow = typeof visits.$inferSelect;
 export type NewVisitRow = typeof visits.$inferInsert;

@@ -12,7 +12,7 @@ import {
 import { photosOfVisit, toPhotoJson } from '../photos/photos.repository.js';
 import { surveys } from '../tables/surveys.tables.js';
 import { visits } from '../tables/visits.tables.js';
-import type { CreateVisitBody, Visit, VisitListQuery } from './schemas.js';
+import type { CreateVisitBody, Visit, VisitListQuery } from './visits.schemas.js';
 import {
   answersOfVisit,
   findVisitInScope,

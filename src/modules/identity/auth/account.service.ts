@@ -9,9 +9,9 @@ import { effectiveSettings } from '../tenants/settings.js';
 import { randomToken, sha256 } from './crypto.js';
 import { invalidResetToken, sessionRevoked } from './errors.js';
 import { passwordResetMail } from './mail-templates.js';
-import * as repo from './repository.js';
+import * as repo from './auth.repository.js';
 import type { SessionRevocations } from './revocation.js';
-import { RESET_TOKEN_TTL_MS } from './service.js';
+import { RESET_TOKEN_TTL_MS } from './auth.service.js';
 import { auditUserEvent as audit, meView, type MeView } from './views.js';
 
 /**

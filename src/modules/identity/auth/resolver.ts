@@ -11,7 +11,7 @@ import { auditSourceOf, writeAudit } from '../audit.js';
 import { PLATFORM_TENANT_ID } from '../tables/tenants.tables.js';
 import { sessionRevoked } from './errors.js';
 import type { Verdict } from './principal-cache.js';
-import * as repo from './repository.js';
+import * as repo from './auth.repository.js';
 import { sessionRevocationsOf } from './revocation.js';
 
 async function judge(platform: Platform, claims: AccessClaims, sid: string): Promise<Verdict> {

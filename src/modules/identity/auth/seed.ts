@@ -6,7 +6,7 @@ import { orgUnits, teamMembers, teams } from '../tables/org.tables.js';
 import { tenants } from '../tables/tenants.tables.js';
 import { users } from '../tables/users.tables.js';
 import { provisionTenant } from '../tenants/provision.js';
-import { createSuperAdmin, insertUserWithRoles } from './repository.js';
+import { createSuperAdmin, insertUserWithRoles } from './auth.repository.js';
 
 export const DEMO_PASSWORD = 'Demo1234!';
 export const DEMO_SLUG = 'demo';

@@ -1,6 +1,6 @@
 import type { Tx } from '../../../platform/db/types.js';
 import { writeAudit, type AuditSource } from '../audit.js';
-import type * as repo from './repository.js';
+import type * as repo from './auth.repository.js';
 
 export interface MeView {
   id: string;

@@ -3,7 +3,7 @@ import type { Platform } from '../../../platform/module.js';
 import { createActivityService } from './activity.js';
 import { createAuditService } from './audit.service.js';
 import { createOrgUnitsService } from './org-units.service.js';
-import { auditRoutes, orgUnitRoutes, teamRoutes } from './routes.js';
+import { auditRoutes, orgUnitRoutes, teamRoutes } from './org.routes.js';
 import { createTeamsService } from './teams.service.js';
 
 /** Org units, teams, the audit log and admin activity. */

@@ -16,7 +16,7 @@ import {
   ShelfQuadrantsBody,
   type PhotoListQuery as PhotoListQueryT,
   type ShelfQuadrantsBody as ShelfQuadrantsBodyT,
-} from './schemas.js';
+} from './photos.schemas.js';
 
 type Id = { id: string };
 

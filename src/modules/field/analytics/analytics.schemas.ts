@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { IsoDate, Uuid } from '../../../platform/http/schemas.js';
-import { Nullable } from '../schemas.js';
+import { Nullable } from '../field.schemas.js';
 
 const From = Type.Optional(
   Type.Union([IsoDate], { description: 'First day (UTC, inclusive); default 29 days before `to`' }),

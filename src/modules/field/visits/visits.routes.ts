@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
 import { callContext } from '../../identity/index.js';
-import { PhotoList } from '../photos/schemas.js';
+import { PhotoList } from '../photos/photos.schemas.js';
 import {
   AnswerList,
   CancelVisitBody,
@@ -15,7 +15,7 @@ import {
   type CompleteVisitBody as CompleteVisitBodyT,
   type CreateVisitBody as CreateVisitBodyT,
   type VisitListQuery as VisitListQueryT,
-} from './schemas.js';
+} from './visits.schemas.js';
 import type { VisitActionsService } from './visit-actions.service.js';
 import type { VisitsService } from './visits.service.js';
 

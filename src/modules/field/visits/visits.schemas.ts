@@ -1,8 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { IsoDate, IsoDateTime, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
-import { Photo } from '../photos/schemas.js';
-import { AccuracyM, Latitude, Longitude, Nullable } from '../schemas.js';
-import { QuestionTypeSchema } from '../surveys/schemas.js';
+import { Photo } from '../photos/photos.schemas.js';
+import { AccuracyM, Latitude, Longitude, Nullable } from '../field.schemas.js';
+import { QuestionTypeSchema } from '../surveys/surveys.schemas.js';
 
 export const VisitStatusSchema = Type.Union([
   Type.Literal('planned'),

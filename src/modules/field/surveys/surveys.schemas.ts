@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { IsoDateTime, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
-import { Nullable } from '../schemas.js';
+import { Nullable } from '../field.schemas.js';
 
 export const SurveyTypeSchema = Type.Union([Type.Literal('individual'), Type.Literal('outlet')]);
 export const QuestionTypeSchema = Type.Union([

@@ -17,7 +17,7 @@ import {
   UpdateWarehouseBody,
   Warehouse,
   WarehouseListQuery,
-} from './schemas.js';
+} from './core.schemas.js';
 import type { WarehousesService } from './warehouses.service.js';
 
 export function customerRoutes(app: FastifyInstance, customers: CustomersService): void {

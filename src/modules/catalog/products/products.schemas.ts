@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { IsoDateTime, Money, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
-import { ExternalRef } from '../core/schemas.js';
+import { ExternalRef } from '../core/core.schemas.js';
 
 /** `null` first: with Ajv's type coercion a string branch tried first would turn `null` into "". */
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>

@@ -21,10 +21,10 @@ import {
   SessionList,
   TokenResponse,
   UpdateMeBody,
-} from './schemas.js';
+} from './auth.schemas.js';
 import { createAccountService } from './account.service.js';
 import { sessionRevocationsOf } from './revocation.js';
-import { createAuthService, ownTenantOf, type Client } from './service.js';
+import { createAuthService, ownTenantOf, type Client } from './auth.service.js';
 
 type Body<T> = FastifyRequest<{ Body: T }>;
 const tags = ['auth'];

@@ -21,7 +21,7 @@ import {
   type SurveyListQuery as SurveyListQueryT,
   type UpdateQuestionBody as UpdateQuestionBodyT,
   type UpdateSurveyBody as UpdateSurveyBodyT,
-} from './schemas.js';
+} from './surveys.schemas.js';
 import type { SurveysService } from './surveys.service.js';
 
 type Id = { id: string };

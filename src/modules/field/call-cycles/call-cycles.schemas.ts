@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { IsoDate, IsoDateTime, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
-import { Nullable } from '../schemas.js';
+import { Nullable } from '../field.schemas.js';
 
 export const FrequencySchema = Type.Union(
   [Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('biweekly'), Type.Literal('monthly')],

@@ -20,7 +20,7 @@ import {
   userInactive,
 } from './errors.js';
 import { registrationConfirmMail, registrationExistingMail } from './mail-templates.js';
-import * as repo from './repository.js';
+import * as repo from './auth.repository.js';
 import type { SessionRevocations } from './revocation.js';
 import { auditUserEvent, meView, type MeView } from './views.js';
 

@@ -18,7 +18,7 @@ import {
   type ReportProgressBody as ReportProgressBodyT,
   type UnassignBody as UnassignBodyT,
   type UpdateGoalBody as UpdateGoalBodyT,
-} from './schemas.js';
+} from './goals.schemas.js';
 
 type Id = { id: string };
 const NoContent = { 204: Type.Null() };

@@ -14,7 +14,7 @@ import {
   type PeriodQuery as PeriodQueryT,
   type ShelfShareQuery as ShelfShareQueryT,
   type VisitSeriesQuery as VisitSeriesQueryT,
-} from './schemas.js';
+} from './analytics.schemas.js';
 
 export function analyticsRoutes(app: FastifyInstance, analytics: AnalyticsService): void {
   const tags = ['analytics'];

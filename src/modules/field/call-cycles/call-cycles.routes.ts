@@ -19,7 +19,7 @@ import {
   type LocationOrderBody as LocationOrderBodyT,
   type StatusQuery as StatusQueryT,
   type UpdateCallCycleBody as UpdateCallCycleBodyT,
-} from './schemas.js';
+} from './call-cycles.schemas.js';
 
 type Id = { id: string };
 const NoContent = { 204: Type.Null() };
