@@ -13,7 +13,13 @@ import {
 import { diff, orgUnitIdsAmong, writeAudit } from '../../identity/index.js';
 import { customers, outlets } from '../tables/core.tables.js';
 import { externalRefsOf } from './external-refs.js';
-import type { CreateOutletBody, ExternalRef, Outlet, OutletListQuery, UpdateOutletBody } from './core.schemas.js';
+import type {
+  CreateOutletBody,
+  ExternalRef,
+  Outlet,
+  OutletListQuery,
+  UpdateOutletBody,
+} from './core.schemas.js';
 
 type OutletRow = typeof outlets.$inferSelect;
 type NewOutletRow = typeof outlets.$inferInsert;

@@ -15,7 +15,13 @@ import {
   writeAudit,
 } from '../../identity/index.js';
 import { brandInfographics, brands } from '../tables/products.tables.js';
-import type { Brand, BrandListQuery, CreateBrandBody, Infographic, UpdateBrandBody } from './products.schemas.js';
+import type {
+  Brand,
+  BrandListQuery,
+  CreateBrandBody,
+  Infographic,
+  UpdateBrandBody,
+} from './products.schemas.js';
 
 type BrandRow = typeof brands.$inferSelect;
 type InfographicRow = typeof brandInfographics.$inferSelect;
