@@ -434,10 +434,12 @@ describe(`mailer without SMTP (${driverUnderTest})`, () => {
         mailer.send({ to: 'x@example.test', subject: 's', text: 't' }, { tx, tenantId: null }),
       ),
     ).rejects.toSatisfy((error) => sqlState(error) === '42501');
-    const changed = await db.withTenant({ tenantId: tenantA }, (tx) =>
-      tx.db.update(mailOutbox).set({ text: 'x' }).where(eq(mailOutbox.id, seenByB[0]!.id)).returning(),
-    );
-    expect(changed).toEqual([]);
+    // The outbox is append-only for the application role: no tenant may change a queued mail at all.
+    await expect(
+      db.withTenant({ tenantId: tenantA }, (tx) =>
+        tx.db.update(mailOutbox).set({ text: 'x' }).where(eq(mailOutbox.id, seenByB[0]!.id)).returning(),
+      ),
+    ).rejects.toSatisfy((error) => sqlState(error) === '42501');
   });
 });
 
