@@ -140,8 +140,8 @@ export function crudRoutes(app: FastifyInstance, spec: CrudRoutesSpec, handlers:
 
 /**
  * One more route of a resource, usually an action on one record (`POST /visits/:id/cancel`): the
- * handler gets the call context, the path id (if any), the body and the query. `status` 204 sends
- * no body.
+ * handler gets the call context, the path id (if any), the body, the query and every path
+ * parameter (for paths with more than `:id`). `status` 204 sends no body.
  */
 export function resourceAction(
   app: FastifyInstance,
@@ -157,7 +157,13 @@ export function resourceAction(
     response?: TSchema;
     status?: 200 | 201 | 202 | 204;
   },
-  handler: (ctx: CallContext, id: string, body: never, query: never) => Promise<unknown>,
+  handler: (
+    ctx: CallContext,
+    id: string,
+    body: never,
+    query: never,
+    params: Record<string, string>,
+  ) => Promise<unknown>,
 ): void {
   const status = route.status ?? 200;
   const params = route.params ?? (route.path.includes(':id') ? IdParams : undefined);
@@ -180,6 +186,7 @@ export function resourceAction(
         (request.params as { id?: string }).id ?? '',
         request.body as never,
         request.query as never,
+        request.params as Record<string, string>,
       );
       return status === 204 ? reply.code(204).send() : reply.code(status).send(result);
     },

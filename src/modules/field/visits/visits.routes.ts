@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
-import { callContext } from '../../identity/index.js';
+import { callContext, crudRoutes, resourceAction } from '../../../platform/resource/index.js';
 import { PhotoList } from '../photos/photos.schemas.js';
 import {
   AnswerList,
@@ -10,43 +9,37 @@ import {
   CreateVisitBody,
   Visit,
   VisitListQuery,
-  type CancelVisitBody as CancelVisitBodyT,
-  type CheckInBody as CheckInBodyT,
-  type CompleteVisitBody as CompleteVisitBodyT,
   type CreateVisitBody as CreateVisitBodyT,
-  type VisitListQuery as VisitListQueryT,
 } from './visits.schemas.js';
 import type { VisitActionsService } from './visit-actions.service.js';
 import type { VisitsService } from './visits.service.js';
 
-type Id = { id: string };
+const tag = 'visits';
 
 export function visitRoutes(app: FastifyInstance, visits: VisitsService, actions: VisitActionsService): void {
-  const tags = ['visits'];
-  const read = { permission: 'visits:read' };
-  const write = { permission: 'visits:write' };
-
-  app.get<{ Querystring: VisitListQueryT }>(
-    '/visits',
+  crudRoutes(
+    app,
     {
-      config: read,
-      schema: {
-        summary: 'List visits within the data scope',
-        tags,
-        querystring: VisitListQuery,
-        response: { 200: ListEnvelope('visits', Visit) },
-      },
+      path: '/visits',
+      tag,
+      listKey: 'visits',
+      singular: 'visit',
+      permission: 'visits',
+      item: Visit,
+      list: { query: VisitListQuery, summary: 'List visits within the data scope' },
+      read: { summary: 'Read a visit with its answers, photos and GPS facts' },
     },
-    async (request) => visits.list(callContext(request), request.query),
+    { list: visits.list, get: visits.get },
   );
 
+  // Not the standard create: a repeated client_uuid answers 200 with the stored visit.
   app.post<{ Body: CreateVisitBodyT }>(
     '/visits',
     {
-      config: write,
+      config: { permission: 'visits:write' },
       schema: {
         summary: 'Create a visit (idempotent by client_uuid: a repeat answers 200 with the stored visit)',
-        tags,
+        tags: [tag],
         body: CreateVisitBody,
         response: { 200: Visit, 201: Visit },
       },
@@ -57,85 +50,42 @@ export function visitRoutes(app: FastifyInstance, visits: VisitsService, actions
     },
   );
 
-  app.get<{ Params: Id }>(
-    '/visits/:id',
+  const action = { tag, method: 'put', permission: 'visits:write', response: Visit } as const;
+  resourceAction(
+    app,
     {
-      config: read,
-      schema: {
-        summary: 'Read a visit with its answers, photos and GPS facts',
-        tags,
-        params: IdParams,
-        response: { 200: Visit },
-      },
+      ...action,
+      path: '/visits/:id/check-in',
+      summary: 'Check in with GPS (distance to the outlet and geofence verdict are stored)',
+      body: CheckInBody,
     },
-    async (request) => visits.get(callContext(request), request.params.id),
+    (ctx, id, body) => actions.checkIn(ctx, id, body),
+  );
+  resourceAction(
+    app,
+    {
+      ...action,
+      path: '/visits/:id/complete',
+      summary: 'Complete a visit with its survey answers and completion GPS',
+      body: CompleteVisitBody,
+    },
+    (ctx, id, body) => actions.complete(ctx, id, body),
+  );
+  resourceAction(
+    app,
+    { ...action, path: '/visits/:id/cancel', summary: 'Cancel a visit with a reason', body: CancelVisitBody },
+    (ctx, id, body) => actions.cancel(ctx, id, body),
   );
 
-  app.put<{ Params: Id; Body: CheckInBodyT }>(
-    '/visits/:id/check-in',
-    {
-      config: write,
-      schema: {
-        summary: 'Check in with GPS (distance to the outlet and geofence verdict are stored)',
-        tags,
-        params: IdParams,
-        body: CheckInBody,
-        response: { 200: Visit },
-      },
-    },
-    async (request) => actions.checkIn(callContext(request), request.params.id, request.body),
+  const view = { tag, method: 'get', permission: 'visits:read' } as const;
+  resourceAction(
+    app,
+    { ...view, path: '/visits/:id/photos', summary: 'The photos of a visit', response: PhotoList },
+    (ctx, id) => visits.photos(ctx, id),
   );
-
-  app.put<{ Params: Id; Body: CompleteVisitBodyT }>(
-    '/visits/:id/complete',
-    {
-      config: write,
-      schema: {
-        summary: 'Complete a visit with its survey answers and completion GPS',
-        tags,
-        params: IdParams,
-        body: CompleteVisitBody,
-        response: { 200: Visit },
-      },
-    },
-    async (request) => actions.complete(callContext(request), request.params.id, request.body),
-  );
-
-  app.put<{ Params: Id; Body: CancelVisitBodyT }>(
-    '/visits/:id/cancel',
-    {
-      config: write,
-      schema: {
-        summary: 'Cancel a visit with a reason',
-        tags,
-        params: IdParams,
-        body: CancelVisitBody,
-        response: { 200: Visit },
-      },
-    },
-    async (request) => actions.cancel(callContext(request), request.params.id, request.body),
-  );
-
-  app.get<{ Params: Id }>(
-    '/visits/:id/photos',
-    {
-      config: read,
-      schema: { summary: 'The photos of a visit', tags, params: IdParams, response: { 200: PhotoList } },
-    },
-    async (request) => visits.photos(callContext(request), request.params.id),
-  );
-
-  app.get<{ Params: Id }>(
-    '/visits/:id/answers',
-    {
-      config: read,
-      schema: {
-        summary: 'The survey answers of a visit',
-        tags,
-        params: IdParams,
-        response: { 200: AnswerList },
-      },
-    },
-    async (request) => visits.answers(callContext(request), request.params.id),
+  resourceAction(
+    app,
+    { ...view, path: '/visits/:id/answers', summary: 'The survey answers of a visit', response: AnswerList },
+    (ctx, id) => visits.answers(ctx, id),
   );
 }

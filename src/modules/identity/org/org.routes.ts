@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { requirePrincipal } from '../../../platform/http/auth.js';
-import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
-import { callContext } from '../directory/context.js';
+import { ListEnvelope } from '../../../platform/http/schemas.js';
+import { callContext, crudRoutes, resourceAction } from '../../../platform/resource/index.js';
 import {
   ActivityQuery,
   ActivityResponse,
@@ -17,15 +16,7 @@ import {
   type AuditQuery as AuditQueryT,
   type AuditService,
 } from './audit.service.js';
-import {
-  CreateOrgUnitBody,
-  OrgUnit,
-  OrgUnitListQuery,
-  UpdateOrgUnitBody,
-  type CreateOrgUnitBody as CreateOrgUnitBodyT,
-  type OrgUnitListQuery as OrgUnitListQueryT,
-  type UpdateOrgUnitBody as UpdateOrgUnitBodyT,
-} from './org-units.schemas.js';
+import { CreateOrgUnitBody, OrgUnit, OrgUnitListQuery, UpdateOrgUnitBody } from './org-units.schemas.js';
 import type { OrgUnitsService } from './org-units.service.js';
 import {
   CreateTeamBody,
@@ -34,164 +25,76 @@ import {
   Team,
   TeamListQuery,
   UpdateTeamBody,
-  type CreateTeamBody as CreateTeamBodyT,
-  type MembersBody as MembersBodyT,
-  type TeamListQuery as TeamListQueryT,
-  type UpdateTeamBody as UpdateTeamBodyT,
 } from './teams.schemas.js';
 import type { TeamsService } from './teams.service.js';
 
-type Id = { id: string };
-const NoContent = { 204: Type.Null() };
-
 export function orgUnitRoutes(app: FastifyInstance, units: OrgUnitsService): void {
-  const tags = ['org-units'];
-  app.get<{ Querystring: OrgUnitListQueryT }>(
-    '/org-units',
+  crudRoutes(
+    app,
     {
-      config: { permission: 'org_units:read' },
-      schema: {
-        summary: 'List org units in path order (tree=true: nested)',
-        tags,
-        querystring: OrgUnitListQuery,
-        response: { 200: ListEnvelope('org_units', OrgUnit) },
-      },
-    },
-    async (request) => units.list(callContext(request), request.query),
-  );
-  app.post<{ Body: CreateOrgUnitBodyT }>(
-    '/org-units',
-    {
-      config: { permission: 'org_units:write' },
-      schema: { summary: 'Create an org unit', tags, body: CreateOrgUnitBody, response: { 201: OrgUnit } },
-    },
-    async (request, reply) => reply.code(201).send(await units.create(callContext(request), request.body)),
-  );
-  app.get<{ Params: Id }>(
-    '/org-units/:id',
-    {
-      config: { permission: 'org_units:read' },
-      schema: { summary: 'Read an org unit', tags, params: IdParams, response: { 200: OrgUnit } },
-    },
-    async (request) => units.get(callContext(request), request.params.id),
-  );
-  app.put<{ Params: Id; Body: UpdateOrgUnitBodyT }>(
-    '/org-units/:id',
-    {
-      config: { permission: 'org_units:write' },
-      schema: {
-        summary: 'Update an org unit; a new parent_id moves its whole subtree',
-        tags,
-        params: IdParams,
+      path: '/org-units',
+      tag: 'org-units',
+      listKey: 'org_units',
+      singular: 'org unit',
+      permission: 'org_units',
+      item: OrgUnit,
+      list: { query: OrgUnitListQuery, summary: 'List org units in path order (tree=true: nested)' },
+      create: { body: CreateOrgUnitBody, summary: 'Create an org unit' },
+      read: { summary: 'Read an org unit' },
+      update: {
         body: UpdateOrgUnitBody,
-        response: { 200: OrgUnit },
+        summary: 'Update an org unit; a new parent_id moves its whole subtree',
       },
+      delete: { summary: 'Delete an org unit without children or teams' },
     },
-    async (request) => units.update(callContext(request), request.params.id, request.body),
-  );
-  app.delete<{ Params: Id }>(
-    '/org-units/:id',
-    {
-      config: { permission: 'org_units:write' },
-      schema: {
-        summary: 'Delete an org unit without children or teams',
-        tags,
-        params: IdParams,
-        response: NoContent,
-      },
-    },
-    async (request, reply) => {
-      await units.remove(callContext(request), request.params.id);
-      return reply.code(204).send();
-    },
+    { list: units.list, create: units.create, get: units.get, update: units.update, remove: units.remove },
   );
 }
 
 export function teamRoutes(app: FastifyInstance, teams: TeamsService): void {
-  const tags = ['teams'];
-  app.get<{ Querystring: TeamListQueryT }>(
-    '/teams',
+  const tag = 'teams';
+  crudRoutes(
+    app,
     {
-      config: { permission: 'teams:read' },
-      schema: {
-        summary: 'List teams',
-        tags,
-        querystring: TeamListQuery,
-        response: { 200: ListEnvelope('teams', Team) },
-      },
+      path: '/teams',
+      tag,
+      listKey: 'teams',
+      singular: 'team',
+      permission: 'teams',
+      item: Team,
+      list: { query: TeamListQuery, summary: 'List teams' },
+      create: { body: CreateTeamBody, summary: 'Create a team' },
+      read: { summary: 'Read a team with its members' },
+      update: { body: UpdateTeamBody, summary: 'Update a team (name, org unit, leader)' },
+      delete: { summary: 'Delete a team (its memberships go with it)' },
     },
-    async (request) => teams.list(callContext(request), request.query),
+    { list: teams.list, create: teams.create, get: teams.get, update: teams.update, remove: teams.remove },
   );
-  app.post<{ Body: CreateTeamBodyT }>(
-    '/teams',
+  resourceAction(
+    app,
     {
-      config: { permission: 'teams:write' },
-      schema: { summary: 'Create a team', tags, body: CreateTeamBody, response: { 201: Team } },
+      tag,
+      method: 'post',
+      path: '/teams/:id/members',
+      summary: 'Add members to a team (already present: ignored)',
+      permission: 'teams:write',
+      body: MembersBody,
+      response: Team,
     },
-    async (request, reply) => reply.code(201).send(await teams.create(callContext(request), request.body)),
+    (ctx, id, body) => teams.addMembers(ctx, id, body),
   );
-  app.get<{ Params: Id }>(
-    '/teams/:id',
+  resourceAction(
+    app,
     {
-      config: { permission: 'teams:read' },
-      schema: { summary: 'Read a team with its members', tags, params: IdParams, response: { 200: Team } },
+      tag,
+      method: 'delete',
+      path: '/teams/:id/members/:user_id',
+      summary: 'Remove a member from a team',
+      permission: 'teams:write',
+      params: MemberParams,
+      status: 204,
     },
-    async (request) => teams.get(callContext(request), request.params.id),
-  );
-  app.put<{ Params: Id; Body: UpdateTeamBodyT }>(
-    '/teams/:id',
-    {
-      config: { permission: 'teams:write' },
-      schema: {
-        summary: 'Update a team (name, org unit, leader)',
-        tags,
-        params: IdParams,
-        body: UpdateTeamBody,
-        response: { 200: Team },
-      },
-    },
-    async (request) => teams.update(callContext(request), request.params.id, request.body),
-  );
-  app.delete<{ Params: Id }>(
-    '/teams/:id',
-    {
-      config: { permission: 'teams:write' },
-      schema: {
-        summary: 'Delete a team (its memberships go with it)',
-        tags,
-        params: IdParams,
-        response: NoContent,
-      },
-    },
-    async (request, reply) => {
-      await teams.remove(callContext(request), request.params.id);
-      return reply.code(204).send();
-    },
-  );
-  app.post<{ Params: Id; Body: MembersBodyT }>(
-    '/teams/:id/members',
-    {
-      config: { permission: 'teams:write' },
-      schema: {
-        summary: 'Add members to a team (already present: ignored)',
-        tags,
-        params: IdParams,
-        body: MembersBody,
-        response: { 200: Team },
-      },
-    },
-    async (request) => teams.addMembers(callContext(request), request.params.id, request.body),
-  );
-  app.delete<{ Params: { id: string; user_id: string } }>(
-    '/teams/:id/members/:user_id',
-    {
-      config: { permission: 'teams:write' },
-      schema: { summary: 'Remove a member from a team', tags, params: MemberParams, response: NoContent },
-    },
-    async (request, reply) => {
-      await teams.removeMember(callContext(request), request.params.id, request.params.user_id);
-      return reply.code(204).send();
-    },
+    (ctx, id, _body, _query, params) => teams.removeMember(ctx, id, params.user_id!),
   );
 }
 
