@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-/**
- * Every setting SalesOps reads from the environment. The table below is the single source:
- * `loadConfig` parses it, `salesops config` prints it, and the README's configuration table mirrors it
- * (a test keeps the two in step).
- */
-type Parser<T> = (raw: string) => T;
+import {
+  bool,
+  int,
+  limitPair,
+  list,
+  oneOf,
+  secret,
+  secretList,
+  str,
+  url,
+  type Parser,
+} from './config-parsers.js';
 
 /** Settings a derived default may look at (parsed before it, in table order). */
 interface ParsedSoFar {
@@ -26,63 +31,11 @@ interface Setting<T> {
   parse: Parser<T>;
 }
 
-const str: Parser<string> = (raw) => raw;
-const int =
-  (min: number, max: number): Parser<number> =>
-  (raw) => {
-    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`must be a whole number`);
-    const value = Number(raw);
-    if (value < min || value > max) throw new Error(`must be between ${min} and ${max}`);
-    return value;
-  };
-const bool: Parser<boolean> = (raw) => {
-  const value = raw.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-  if (['0', 'false', 'no', 'off'].includes(value)) return false;
-  throw new Error(`must be true or false`);
-};
-const oneOf =
-  <T extends string>(...values: T[]): Parser<T> =>
-  (raw) => {
-    if (!values.includes(raw as T)) throw new Error(`must be one of ${values.join(', ')}`);
-    return raw as T;
-  };
-const url =
-  (...protocols: string[]): Parser<string> =>
-  (raw) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(raw);
-    } catch {
-      throw new Error(`must be a URL`);
-    }
-    if (protocols.length && !protocols.includes(parsed.protocol.replace(/:$/, ''))) {
-      throw new Error(`must use ${protocols.map((p) => `${p}://`).join(' or ')}`);
-    }
-    return raw;
-  };
-const list: Parser<string[]> = (raw) =>
-  raw
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-const secret: Parser<string> = (raw) => {
-  if (raw.length < 32) throw new Error(`must be at least 32 characters`);
-  return raw;
-};
-const secretList: Parser<string[]> = (raw) => {
-  const secrets = list(raw);
-  if (secrets.some((s) => s.length < 32)) throw new Error(`must list secrets of at least 32 characters`);
-  return secrets;
-};
-/** `per IP/per account`, e.g. `20/5`: two limits of one route within RATE_LIMIT_AUTH_WINDOW_MS. */
-const limitPair: Parser<{ perIp: number; perAccount: number }> = (raw) => {
-  const match = /^(\d{1,7})\s*\/\s*(\d{1,7})$/.exec(raw);
-  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1)
-    throw new Error(`must be <per IP>/<per account>, both at least 1 (e.g. 20/5)`);
-  return { perIp: Number(match[1]), perAccount: Number(match[2]) };
-};
-
+/**
+ * Every setting SalesOps reads from the environment. The table below is the single source:
+ * `loadConfig` parses it, `salesops config` prints it, and the README's configuration table mirrors it
+ * (a test keeps the two in step).
+ */
 const settings = {
   nodeEnv: {
     env: 'NODE_ENV',
