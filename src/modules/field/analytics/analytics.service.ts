@@ -1,16 +1,14 @@
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { type CallContext, inTenant } from '../../identity/index.js';
 import {
-  ownShareTotals,
-  photoTotals,
   shelfShareRows,
   visitHeat,
   visitSeries,
-  visitTotals,
   type Filters,
   type ShelfGrouping,
   type ShelfRow,
 } from './analytics.repository.js';
+import { periodTotals, type PeriodTotals } from './overview.repository.js';
 import { coverageOfCycles, goalAttainment, callCycleAdherence } from './planning.js';
 import {
   bucketsBetween,
@@ -110,13 +108,12 @@ export function createAnalyticsService(deps: { db: TenantDatabase }) {
       const previous = previousPeriod(current);
       return tenantTx(ctx, async (tx) => {
         const { principal, tenantId } = ctx;
-        const v = await visitTotals(tx, principal, tenantId, current, previous);
-        const p = await photoTotals(tx, principal, tenantId, current, previous);
-        const share = await ownShareTotals(tx, principal, tenantId, current, previous);
+        const v = await periodTotals(tx, principal, tenantId, current, previous);
         const goals = await goalAttainment(tx, principal, tenantId, current, previous);
         const adherence = await callCycleAdherence(tx, principal, tenantId, current, previous);
-        const rate = (t: typeof v.current) => percent(t.completed, t.planned);
-        const geofence = (t: typeof v.current) => percent(t.geofence_inside, t.geofence_verified);
+        const rate = (t: PeriodTotals) => percent(t.completed, t.planned);
+        const geofence = (t: PeriodTotals) => percent(t.geofence_inside, t.geofence_verified);
+        const ownShare = (t: PeriodTotals) => percent(t.share_own, t.share_all);
         return {
           from: current.from,
           to: current.to,
@@ -127,11 +124,8 @@ export function createAnalyticsService(deps: { db: TenantDatabase }) {
           completion_rate: metric(rate(v.current), rate(v.previous)),
           geofence_compliance: metric(geofence(v.current), geofence(v.previous)),
           surveys_completed: metric(v.current.surveys_completed, v.previous.surveys_completed),
-          photos: metric(p.current, p.previous),
-          shelf_share_own: metric(
-            percent(share.current.own, share.current.all),
-            percent(share.previous.own, share.previous.all),
-          ),
+          photos: metric(v.current.photos, v.previous.photos),
+          shelf_share_own: metric(ownShare(v.current), ownShare(v.previous)),
           goal_attainment: metric(round2(goals.current), round2(goals.previous)),
           call_cycle_adherence: metric(adherence.current, adherence.previous),
         };
