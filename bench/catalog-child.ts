@@ -11,6 +11,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { catalogModule } from '../src/modules/catalog/index.js';
 import { identityModule } from '../src/modules/identity/index.js';
+import { hashPassword } from '../src/modules/identity/passwords.js';
 import { provisionTenant } from '../src/modules/identity/tenants/provision.js';
 import { openDatabase } from '../src/platform/db/index.js';
 import type { Database } from '../src/platform/db/types.js';
@@ -40,12 +41,13 @@ await app.ready();
 async function tenant(db: Database, slug: string) {
   const existing = await db.query<{ id: string }>('select id from tenants where slug = $1', [slug]);
   if (existing.rows[0]) return existing.rows[0].id;
+  const passwordHash = await hashPassword(PASSWORD);
   const { tenantId } = await db.withSystem((tx) =>
     provisionTenant(
       tx,
       app.platform.permissions,
       { name: slug, slug },
-      { email: `admin@${slug}.bench`, password: PASSWORD, firstName: 'Bench' },
+      { email: `admin@${slug}.bench`, passwordHash, firstName: 'Bench' },
     ),
   );
   await db.withTenant({ tenantId }, async (tx) => {

@@ -11,6 +11,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { catalogModule } from '../src/modules/catalog/index.js';
 import { identityModule } from '../src/modules/identity/index.js';
+import { hashPassword } from '../src/modules/identity/passwords.js';
 import { provisionTenant } from '../src/modules/identity/tenants/provision.js';
 import { openDatabase } from '../src/platform/db/index.js';
 import { migrate } from '../src/schema.js';
@@ -82,12 +83,13 @@ const app = await buildApp(
 await app.ready();
 
 const slug = 'bench-imports';
+const passwordHash = await hashPassword(PASSWORD);
 ({ tenantId } = await db.withSystem((tx) =>
   provisionTenant(
     tx,
     app.platform.permissions,
     { name: slug, slug },
-    { email: `admin@${slug}.bench`, password: PASSWORD, firstName: 'Bench' },
+    { email: `admin@${slug}.bench`, passwordHash, firstName: 'Bench' },
   ),
 ));
 await db.withTenant({ tenantId }, async (tx) => {

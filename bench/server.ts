@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { uuidv7 } from '../src/lib/ids.js';
 import { openDatabase } from '../src/platform/db/index.js';
 import { identityModule } from '../src/modules/identity/index.js';
+import { hashPassword } from '../src/modules/identity/passwords.js';
 import { provisionTenant } from '../src/modules/identity/tenants/provision.js';
 import { migrate } from '../src/schema.js';
 import { rlsProbe } from '../test/fixtures/probe.tables.js';
@@ -55,8 +56,9 @@ await app.ready();
 
 // A real tenant, user and access token for the authenticated cases.
 const admin = { email: 'bench-admin@bench.local', password: 'Bench1234!', firstName: 'Bench' };
+const passwordHash = await hashPassword(admin.password);
 const { adminId } = await db.withSystem((tx) =>
-  provisionTenant(tx, app.platform.permissions, { name: 'Bench', slug: 'bench' }, admin),
+  provisionTenant(tx, app.platform.permissions, { name: 'Bench', slug: 'bench' }, { ...admin, passwordHash }),
 );
 const login = await app.inject({
   method: 'POST',

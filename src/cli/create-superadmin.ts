@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { Config } from '../config.js';
-import { checkPasswordPolicy, createSuperAdmin } from '../modules/identity/index.js';
+import { checkPasswordPolicy, createSuperAdmin, hashPassword } from '../modules/identity/index.js';
 import { AppError } from '../platform/http/errors.js';
 import { CliError, migrateWithProgress, openConfiguredDatabase } from './open.js';
 import { createProgress } from './progress.js';
@@ -73,6 +73,7 @@ export async function createSuperAdminCommand(
   if (!/^[^\s@]+@[^\s@]+$/.test(a.email!)) throw new CliError('The e-mail address is not valid.');
   policyOrExit(a.password!, a.email!);
   const [firstName = 'Super', ...rest] = (a.name ?? 'Super Admin').split(/\s+/);
+  const passwordHash = await hashPassword(a.password!);
   const db = await openConfiguredDatabase(config);
   try {
     await migrateWithProgress(db, createProgress());
@@ -81,7 +82,7 @@ export async function createSuperAdminCommand(
       if (taken.rows.length > 0) throw new CliError(`A user with the e-mail ${a.email} exists already.`);
       return createSuperAdmin(tx, {
         email: a.email!,
-        password: a.password!,
+        passwordHash,
         firstName,
         lastName: rest.join(' '),
       });

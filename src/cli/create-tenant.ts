@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { IDENTITY_PERMISSIONS, provisionTenant, slugify } from '../modules/identity/index.js';
+import { hashPassword, IDENTITY_PERMISSIONS, provisionTenant, slugify } from '../modules/identity/index.js';
 import { modules } from '../modules/index.js';
 import type { PermissionDefinition } from '../platform/module.js';
 import { ask, policyOrExit } from './create-superadmin.js';
@@ -36,6 +36,7 @@ export async function createTenantCommand(
   if (!/^[^\s@]+@[^\s@]+$/.test(a.adminEmail!)) throw new CliError('The admin e-mail address is not valid.');
   policyOrExit(a.adminPassword!, a.adminEmail!);
   const [firstName = 'Admin', ...rest] = (a.adminName ?? 'Admin').split(/\s+/);
+  const passwordHash = await hashPassword(a.adminPassword!);
   const db = await openConfiguredDatabase(config);
   try {
     await migrateWithProgress(db, createProgress());
@@ -53,7 +54,7 @@ export async function createTenantCommand(
         { name: a.name!, slug },
         {
           email: a.adminEmail!,
-          password: a.adminPassword!,
+          passwordHash,
           firstName,
           lastName: rest.join(' '),
         },

@@ -10,6 +10,7 @@ import type { SalesOpsModule } from '../../src/platform/module.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import {
   FIXTURE_PASSWORD,
+  fixturePasswordHash,
   identityFixture,
   login,
   superAdminFixture,
@@ -50,11 +51,12 @@ describe('auth', () => {
   async function freshUser(fixture = acme, role = 'agent') {
     const email = `u.${Math.random().toString(36).slice(2, 10)}@fresh.test`;
     const { insertUserWithRoles } = await import('../../src/modules/identity/auth/auth.repository.js');
+    const passwordHash = await fixturePasswordHash();
     const id = await t.database.db.withSystem((tx) =>
       insertUserWithRoles(tx, {
         tenantId: fixture.tenantId,
         email,
-        password: FIXTURE_PASSWORD,
+        passwordHash,
         firstName: 'Fresh',
         roleKeys: [role],
       }),

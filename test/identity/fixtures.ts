@@ -1,9 +1,14 @@
 import { expect } from 'vitest';
 import { provisionTenant } from '../../src/modules/identity/tenants/provision.js';
 import { createSuperAdmin, insertUserWithRoles } from '../../src/modules/identity/auth/auth.repository.js';
+import { hashPassword } from '../../src/modules/identity/passwords.js';
 import type { TestApp } from '../harness/app.js';
 
 export const FIXTURE_PASSWORD = 'Passw0rd!demo';
+
+let fixtureHash: Promise<string> | undefined;
+/** The fixture password's hash, computed once per test file: argon2 never runs inside a fixture's transaction. */
+export const fixturePasswordHash = (): Promise<string> => (fixtureHash ??= hashPassword(FIXTURE_PASSWORD));
 export const FIXTURE_ROLES = [
   'admin',
   'agent',
@@ -56,12 +61,13 @@ export async function identityFixture(t: TestApp, name = 'acme'): Promise<Identi
   const tag = unique();
   const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${tag}`;
   const emailOf = (role: string) => `${role.replace(/_/g, '.')}.${tag}@${name.toLowerCase()}.test`;
+  const passwordHash = await fixturePasswordHash();
   const ids = await t.database.db.withSystem(async (tx) => {
     const { tenantId, adminId } = await provisionTenant(
       tx,
       t.app.platform.permissions,
       { name: `${name} ${tag}`, slug },
-      { email: emailOf('admin'), password: FIXTURE_PASSWORD, firstName: 'Admin', lastName: name },
+      { email: emailOf('admin'), passwordHash, firstName: 'Admin', lastName: name },
     );
     const byRole: Record<string, string> = { admin: adminId };
     for (const role of FIXTURE_ROLES) {
@@ -69,7 +75,7 @@ export async function identityFixture(t: TestApp, name = 'acme'): Promise<Identi
       byRole[role] = await insertUserWithRoles(tx, {
         tenantId,
         email: emailOf(role),
-        password: FIXTURE_PASSWORD,
+        passwordHash,
         firstName: role,
         lastName: name,
         roleKeys: [role],
@@ -87,8 +93,9 @@ export async function identityFixture(t: TestApp, name = 'acme'): Promise<Identi
 /** A super administrator (platform tenant, role super_admin), signed in. */
 export async function superAdminFixture(t: TestApp): Promise<FixtureUser> {
   const email = `root.${unique()}@platform.test`;
+  const passwordHash = await fixturePasswordHash();
   const id = await t.database.db.withSystem((tx) =>
-    createSuperAdmin(tx, { email, password: FIXTURE_PASSWORD, firstName: 'Root' }),
+    createSuperAdmin(tx, { email, passwordHash, firstName: 'Root' }),
   );
   return { id, ...(await login(t, email, FIXTURE_PASSWORD)) };
 }

@@ -1,6 +1,5 @@
 import { and, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
-import { hashPassword } from '../passwords.js';
 import { SUPER_ADMIN_ROLE, scopeForLevel } from '../permissions.js';
 import { roles, userRoles } from '../tables/roles.tables.js';
 import { passwordResetTokens, refreshTokens, sessions } from '../tables/sessions.tables.js';
@@ -311,9 +310,8 @@ export async function consumeResetToken(tx: Tx, tenantId: string, tokenId: strin
 export interface NewUser {
   tenantId: string;
   email: string;
-  password: string;
-  /** Hashed before the transaction; `password` is then ignored. */
-  passwordHash?: string;
+  /** Hashed before the transaction, so argon2 never holds a connection. */
+  passwordHash: string;
   firstName: string;
   lastName?: string;
   username?: string | null;
@@ -334,7 +332,7 @@ export async function insertUserWithRoles(tx: Tx, user: NewUser): Promise<string
       lastName: user.lastName ?? '',
       orgUnitId: user.orgUnitId ?? null,
       managerId: user.managerId ?? null,
-      passwordHash: user.passwordHash ?? (await hashPassword(user.password)),
+      passwordHash: user.passwordHash,
     })
     .returning({ id: users.id });
   if (user.roleKeys.length > 0) {
@@ -369,7 +367,7 @@ export async function ensureSuperAdminRole(tx: Tx): Promise<void> {
 /** Creates a super administrator (a user of the platform tenant with the super_admin role). */
 export async function createSuperAdmin(
   tx: Tx,
-  admin: { email: string; password: string; firstName: string; lastName?: string },
+  admin: { email: string; passwordHash: string; firstName: string; lastName?: string },
 ): Promise<string> {
   await ensureSuperAdminRole(tx);
   return insertUserWithRoles(tx, { ...admin, tenantId: PLATFORM_TENANT_ID, roleKeys: [SUPER_ADMIN_ROLE] });

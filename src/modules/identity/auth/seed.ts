@@ -5,6 +5,7 @@ import { uuidv7 } from '../../../lib/ids.js';
 import { orgUnits, teamMembers, teams } from '../tables/org.tables.js';
 import { tenants } from '../tables/tenants.tables.js';
 import { users } from '../tables/users.tables.js';
+import { hashPassword } from '../passwords.js';
 import { provisionTenant } from '../tenants/provision.js';
 import { createSuperAdmin, insertUserWithRoles } from './auth.repository.js';
 
@@ -36,6 +37,7 @@ async function insertUnit(
  */
 export async function seedIdentityDemo(platform: Platform): Promise<DemoLogin[]> {
   const logins: DemoLogin[] = [];
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   await platform.system.seed(async (tx) => {
     const [root] = await tx.db
       .select({ id: users.id })
@@ -44,7 +46,7 @@ export async function seedIdentityDemo(platform: Platform): Promise<DemoLogin[]>
     if (!root)
       await createSuperAdmin(tx, {
         email: ROOT_EMAIL,
-        password: DEMO_PASSWORD,
+        passwordHash,
         firstName: 'Root',
         lastName: 'Admin',
       });
@@ -79,7 +81,7 @@ export async function seedIdentityDemo(platform: Platform): Promise<DemoLogin[]>
         slug: DEMO_SLUG,
         settings: { default_phone_region: 'UZ', time_zone: 'Asia/Tashkent', currency: 'UZS' },
       },
-      { email: `admin@${DOMAIN}`, password: DEMO_PASSWORD, firstName: 'Ada', lastName: 'Admin' },
+      { email: `admin@${DOMAIN}`, passwordHash, firstName: 'Ada', lastName: 'Admin' },
     );
     const region = await insertUnit(tx, tenantId, null, 'Central region', 'R-C', 'region');
     const north = await insertUnit(tx, tenantId, region, 'North area', 'A-N', 'area');
@@ -97,7 +99,7 @@ export async function seedIdentityDemo(platform: Platform): Promise<DemoLogin[]>
       insertUserWithRoles(tx, {
         tenantId,
         email: `${role.replace(/_/g, '.')}@${DOMAIN}`,
-        password: DEMO_PASSWORD,
+        passwordHash,
         firstName,
         lastName: 'Demo',
         roleKeys: [role],
@@ -113,7 +115,7 @@ export async function seedIdentityDemo(platform: Platform): Promise<DemoLogin[]>
     const agent2 = await insertUserWithRoles(tx, {
       tenantId,
       email: `agent2@${DOMAIN}`,
-      password: DEMO_PASSWORD,
+      passwordHash,
       firstName: 'Bekzod',
       lastName: 'Demo',
       roleKeys: ['agent'],

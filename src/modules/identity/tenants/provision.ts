@@ -4,7 +4,6 @@ import { BUILTIN_ROLES, defaultPermissions } from '../permissions.js';
 import { roles, userRoles } from '../tables/roles.tables.js';
 import { tenants, type TenantSettings } from '../tables/tenants.tables.js';
 import { users } from '../tables/users.tables.js';
-import { hashPassword } from '../passwords.js';
 
 export interface NewTenant {
   name: string;
@@ -12,19 +11,20 @@ export interface NewTenant {
   settings?: Partial<TenantSettings>;
 }
 
-/** The first admin, with the password as typed or already hashed (hash before the transaction). */
-export type NewAdmin = {
+/** The first admin, with the password already hashed: argon2 runs before the transaction. */
+export interface NewAdmin {
   email: string;
   firstName: string;
   lastName?: string;
   username?: string | null;
   phone?: string | null;
-} & ({ password: string } | { passwordHash: string });
+  passwordHash: string;
+}
 
 /**
  * Creates a tenant with its built-in roles (permissions from the catalogue) and its first admin, in
- * the caller's system transaction. The password must already satisfy the policy; pass `passwordHash`
- * (hashed before the transaction) so that argon2 does not hold the connection.
+ * the caller's system transaction. The password must already satisfy the policy and be hashed
+ * before the transaction, so that argon2 never holds a connection (or repeats on a retry).
  */
 export async function provisionTenant(
   tx: Tx,
@@ -59,7 +59,7 @@ export async function provisionTenant(
       phone: admin.phone ?? null,
       firstName: admin.firstName,
       lastName: admin.lastName ?? '',
-      passwordHash: 'passwordHash' in admin ? admin.passwordHash : await hashPassword(admin.password),
+      passwordHash: admin.passwordHash,
     })
     .returning({ id: users.id });
   const adminRole = roleRows.find((r) => r.key === 'admin')!;
