@@ -7,7 +7,8 @@ import { uuidv7 } from '../../../lib/ids.js';
 import { type CallContext, inTenant, parseSort, scopePredicate } from '../../identity/index.js';
 import { photos } from '../tables/photos.tables.js';
 import { visitAlreadyCompleted } from '../visits/visit-actions.service.js';
-import { findVisitInScope, type VisitRow } from '../visits/visits.repository.js';
+import type { VisitRow } from '../visits/visits.repository.js';
+import { visitResource } from '../visits/visits.service.js';
 import { inspectImage, PHOTO_TYPES, type ImageUpload } from './image.js';
 import { insertPhoto, photoByClientUuid, toPhotoJson, type PhotoRow } from './photos.repository.js';
 import type { Photo, PhotoListQuery, PhotoUploadFields } from './photos.schemas.js';
@@ -70,7 +71,7 @@ export function createPhotosService(deps: { db: TenantDatabase; storage: FileSto
   }
 
   async function checkVisit(tx: Tx, ctx: CallContext, visitId: string) {
-    const visit = await findVisitInScope(tx, ctx.principal, ctx.tenantId, visitId);
+    const visit = await visitResource.find(tx, ctx, visitId);
     assertVisitEditable(ctx.principal, visit);
     return visit;
   }

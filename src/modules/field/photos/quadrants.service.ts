@@ -5,7 +5,7 @@ import { brandFacts, brandIdsAmong } from '../../catalog/index.js';
 import { type CallContext, inTenant } from '../../identity/index.js';
 import { photoShelfShare } from '../formulas.js';
 import { shelfQuadrants, type GridCell } from '../tables/photos.tables.js';
-import { findVisitInScope } from '../visits/visits.repository.js';
+import { visitResource } from '../visits/visits.service.js';
 import type { PhotoRow } from './photos.repository.js';
 import { assertVisitEditable, findPhotoInScope } from './photos.service.js';
 import type { ShelfQuadrants, ShelfQuadrantsBody } from './photos.schemas.js';
@@ -101,10 +101,7 @@ export function createQuadrantsService(deps: { db: TenantDatabase }) {
     replace(ctx: CallContext, photoId: string, body: ShelfQuadrantsBody) {
       return tenantTx(ctx, async (tx) => {
         const photo = await findPhotoInScope(tx, ctx, photoId, true);
-        assertVisitEditable(
-          ctx.principal,
-          await findVisitInScope(tx, ctx.principal, ctx.tenantId, photo.visitId),
-        );
+        assertVisitEditable(ctx.principal, await visitResource.find(tx, ctx, photo.visitId));
         const ids = [...new Set(body.quadrants.map((q) => q.brand_id.toLowerCase()))];
         const known = await brandIdsAmong(tx, ctx.tenantId, ids);
         const errors = checkMarks(photo, body, known);
