@@ -386,6 +386,19 @@ describe('field: goals', () => {
     );
     expect(await listed(admin, `&assignee=${member.id}`)).toContain(forTeam.id);
     expect(await listed(admin, `&assignee=${member.id}`)).not.toContain(forAgent.id);
+    // An assignment outside the caller's scope stays hidden, also from the assignee filter.
+    const shared = await goal(admin, {
+      metric: 'photos',
+      target: 1,
+      assignees: [
+        { type: 'user', id: agent.id },
+        { type: 'user', id: peer.id },
+      ],
+    });
+    expect((await api.ok<Goal>('GET', `/goals/${shared.id}`, agent.auth)).assignment_count).toBe(1);
+    expect(await listed(agent.auth, `&assignee=${agent.id}`)).toContain(shared.id);
+    expect(await listed(agent.auth, `&assignee=${peer.id}`)).not.toContain(shared.id);
+    expect(await listed(admin, `&assignee=${peer.id}`)).toContain(shared.id);
     for (const url of [`/goals/${forPeer.id}`, `/goals/${forPeer.id}/progress`])
       expectStatus(await api.call('GET', url, agent.auth), 404);
     // Agents and viewers do not set goals.

@@ -120,6 +120,7 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
   return {
     list(ctx: CallContext, query: GoalListQuery) {
       return tenantTx(ctx, async (tx) => {
+        // Only assignments the caller may see count: the filter must not reveal hidden ones.
         const assignedTo = query.assignee
           ? inArray(
               goals.id,
@@ -133,6 +134,7 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
                       eq(goalAssignments.userId, query.assignee),
                       teamOfMemberPredicate(ctx.tenantId, query.assignee, goalAssignments.teamId),
                     ),
+                    assignmentInScope(ctx.principal, ctx.tenantId),
                   ),
                 ),
             )
