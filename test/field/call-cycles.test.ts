@@ -11,6 +11,7 @@ import {
   extraUser,
   fieldApp,
   OUTLET_POINT,
+  walkTwoCursorPages,
   type Headers,
   type Method,
 } from './helpers.js';
@@ -407,6 +408,32 @@ describe('field: call cycles', () => {
         )
       ).call_cycles.map((c) => c.id),
     ).toContain(peers.id);
+  });
+
+  it('pages the list by keyset cursor within the data scope; a garbage cursor is 422', async () => {
+    const plan = (agentId: string, start: string) =>
+      create(admin, {
+        name: 'Paged',
+        agent_id: agentId,
+        start_date: start,
+        end_date: '2031-06-30',
+        frequency: 'monthly',
+      });
+    const mine = [
+      await plan(agent.id, '2031-06-01'),
+      await plan(agent.id, '2031-06-01'),
+      await plan(agent.id, '2031-06-10'),
+    ];
+    const peers = await plan(peer.id, '2031-06-05');
+    const walked = await walkTwoCursorPages(
+      t,
+      agent.auth,
+      '/call-cycles?active_on=2031-06-15&sort=-start_date',
+      'call_cycles',
+    );
+    expect(walked[0]).toBe(mine[2]!.id);
+    expect([...walked].sort()).toEqual(mine.map((c) => c.id).sort());
+    expect(walked).not.toContain(peers.id);
   });
 
   it('deletes an unused cycle and cancels one with visits', async () => {

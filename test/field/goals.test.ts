@@ -13,6 +13,7 @@ import {
   jpeg,
   OUTLET_POINT,
   uploadPhoto,
+  walkTwoCursorPages,
   type Headers,
   type Method,
 } from './helpers.js';
@@ -385,6 +386,19 @@ describe('field: goals', () => {
     );
     expect(await listed(admin, `&assignee=${member.id}`)).toContain(forTeam.id);
     expect(await listed(admin, `&assignee=${member.id}`)).not.toContain(forAgent.id);
+    // An assignment outside the caller's scope stays hidden, also from the assignee filter.
+    const shared = await goal(admin, {
+      metric: 'photos',
+      target: 1,
+      assignees: [
+        { type: 'user', id: agent.id },
+        { type: 'user', id: peer.id },
+      ],
+    });
+    expect((await api.ok<Goal>('GET', `/goals/${shared.id}`, agent.auth)).assignment_count).toBe(1);
+    expect(await listed(agent.auth, `&assignee=${agent.id}`)).toContain(shared.id);
+    expect(await listed(agent.auth, `&assignee=${peer.id}`)).not.toContain(shared.id);
+    expect(await listed(admin, `&assignee=${peer.id}`)).toContain(shared.id);
     for (const url of [`/goals/${forPeer.id}`, `/goals/${forPeer.id}/progress`])
       expectStatus(await api.call('GET', url, agent.auth), 404);
     // Agents and viewers do not set goals.
@@ -419,6 +433,32 @@ describe('field: goals', () => {
     );
     expectStatus(await api.call('DELETE', `/goals/${forPeer.id}`, leader.auth), 404);
     expectStatus(await api.call('GET', '/goals'), 401);
+  });
+
+  it('pages the list by keyset cursor within the data scope; a garbage cursor is 422', async () => {
+    const planned = (start: string, assignee: { type: string; id: string }) =>
+      goal(admin, {
+        metric: 'manual',
+        target: 1,
+        period_start: start,
+        period_end: '2032-03-31',
+        assignees: [assignee],
+      });
+    const visible = [
+      await planned('2032-03-01', { type: 'user', id: agent.id }),
+      await planned('2032-03-01', { type: 'team', id: team }),
+      await planned('2032-03-10', { type: 'user', id: agent.id }),
+    ];
+    const hidden = await planned('2032-03-05', { type: 'user', id: peer.id });
+    const walked = await walkTwoCursorPages(
+      t,
+      agent.auth,
+      '/goals?current_on=2032-03-15&sort=period_start',
+      'goals',
+    );
+    expect(walked.at(-1)).toBe(visible[2]!.id);
+    expect([...walked].sort()).toEqual(visible.map((g) => g.id).sort());
+    expect(walked).not.toContain(hidden.id);
   });
 
   it("keeps tenants apart: another tenant's goal is 404 on every route", async () => {

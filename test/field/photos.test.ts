@@ -12,6 +12,7 @@ import {
   jpeg,
   png,
   uploadPhoto,
+  walkTwoCursorPages,
   type Headers,
 } from './helpers.js';
 
@@ -302,6 +303,25 @@ describe('field: photos and shelf quadrants', () => {
     expect((await api.ok<Photo>('GET', `/photos/${peerPhoto.id}`, admin)).id).toBe(peerPhoto.id);
     const visitRead = await api.ok<{ photos: Photo[] }>('GET', `/visits/${peerVisit}`, admin);
     expect(visitRead.photos.map((p) => p.id)).toEqual([peerPhoto.id]);
+  });
+
+  it('pages the list by keyset cursor within the data scope (no taken_at: ties by id); a garbage cursor is 422', async () => {
+    const pagedOutlet = await createOutlet(t, admin);
+    const photoOn = async (user: FixtureUser) => {
+      const v = await api.ok('POST', '/visits', user.auth, { outlet_id: pagedOutlet }, 201);
+      const res = await upload(user.auth, { visit_id: v.id, purpose: 'shelf' }, await jpeg());
+      return expectStatus(res, 201).json<Photo>().id;
+    };
+    const mine = [await photoOn(agent), await photoOn(agent), await photoOn(agent)];
+    const peers = await photoOn(peer);
+    const walked = await walkTwoCursorPages(
+      t,
+      agent.auth,
+      `/photos?outlet=${pagedOutlet}&sort=-taken_at`,
+      'photos',
+    );
+    expect(walked).toEqual([...mine].sort().reverse());
+    expect(walked).not.toContain(peers);
   });
 
   it('replaces shelf quadrants atomically and computes each brand’s share', async () => {

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../harness/app.js';
 import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
-import { client, createBrand, createOutlet, expectStatus, fieldApp, type Headers } from './helpers.js';
+import {
+  client,
+  createBrand,
+  createOutlet,
+  expectStatus,
+  fieldApp,
+  walkTwoCursorPages,
+  type Headers,
+} from './helpers.js';
 
 type Question = { id: string; type: string; position: number; options: string[]; archived_at: string | null };
 type Survey = {
@@ -269,5 +277,12 @@ describe('field: surveys and questions', () => {
     }
     await api.ok('PUT', `/surveys/${survey.id}`, fx.users.national_manager.auth, { title: 'By NM' });
     expectStatus(await api.call('GET', '/surveys'), 401);
+  });
+
+  it('pages the list by keyset cursor: equal titles break ties by id, a garbage cursor is 422', async () => {
+    const paged = [];
+    for (let i = 0; i < 3; i++) paged.push((await newSurvey({ title: 'Paged survey' })).id);
+    const walked = await walkTwoCursorPages(t, fx.users.agent.auth, '/surveys?q=Paged&sort=title', 'surveys');
+    expect(walked).toEqual([...paged].sort());
   });
 });

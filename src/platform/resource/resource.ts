@@ -15,6 +15,11 @@ export interface ResourceSpec<TTable extends PgTable> {
   id: AnyPgColumn;
   /** The owner-user column: when set, every list, find and write is limited to the caller's data scope. */
   owner?: AnyPgColumn;
+  /**
+   * A data scope no single owner column expresses (goals: created by the caller or assigned within
+   * their scope), applied like `owner`; undefined means unrestricted. Give `owner` or `scope`.
+   */
+  scope?: (ctx: CallContext) => SQL | undefined;
   /** The sort whitelist: query name → column (each sort is `column, id` so keyset paging is exact). */
   sorts: Record<string, AnyPgColumn>;
 }
@@ -56,7 +61,7 @@ export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable
   function where(ctx: CallContext, ...conditions: (SQL | undefined)[]): SQL {
     return and(
       eq(spec.tenantId, ctx.tenantId),
-      spec.owner ? scopePredicate(ctx.principal, spec.owner) : undefined,
+      spec.owner ? scopePredicate(ctx.principal, spec.owner) : spec.scope?.(ctx),
       ...conditions,
     )!;
   }

@@ -1,36 +1,11 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
-import type { Principal } from '../../../platform/http/auth.js';
-import { notFound } from '../../../platform/http/errors.js';
-import { iso, scopePredicate } from '../../identity/index.js';
-import { callCycleLocations, callCycles, callCycleSlots } from '../tables/call-cycles.tables.js';
+import { iso } from '../../../platform/resource/index.js';
+import { callCycleLocations, callCycleSlots } from '../tables/call-cycles.tables.js';
 import type { CallCycle, CallCycleLocation } from './call-cycles.schemas.js';
 import type { CycleRow } from './slots.js';
 
 export type LocationRow = typeof callCycleLocations.$inferSelect;
-
-/** A cycle whose agent is within the caller's data scope; anything else reads as missing. */
-export async function findCycleInScope(
-  tx: Tx,
-  principal: Principal,
-  tenantId: string,
-  id: string,
-  forUpdate = false,
-): Promise<CycleRow> {
-  const query = tx.db
-    .select()
-    .from(callCycles)
-    .where(
-      and(
-        eq(callCycles.tenantId, tenantId),
-        eq(callCycles.id, id),
-        scopePredicate(principal, callCycles.agentId),
-      ),
-    );
-  const [row] = forUpdate ? await query.for('update') : await query;
-  if (!row) throw notFound('Call cycle');
-  return row;
-}
 
 export async function locationsOf(tx: Tx, tenantId: string, cycleId: string): Promise<LocationRow[]> {
   return tx.db

@@ -1,21 +1,14 @@
-import { and, asc, count, desc, eq, gte, inArray, lte, max, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lte, max } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import { defineResource, envelope, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { activeOutletIds } from '../../catalog/index.js';
-import {
-  type CallContext,
-  diff,
-  inTenant,
-  parseSort,
-  scopePredicate,
-  writeAudit,
-} from '../../identity/index.js';
+import { diff, writeAudit } from '../../identity/index.js';
 import { daysBetween } from '../formulas.js';
 import { callCycleLocations, callCycles, callCycleSlots } from '../tables/call-cycles.tables.js';
 import { visits } from '../tables/visits.tables.js';
 import { userInScope } from '../visits/visits.repository.js';
 import {
-  findCycleInScope,
   locationCounts,
   locationsOf,
   renumberLocations,
@@ -38,12 +31,20 @@ import { syncCycleSlots, type CycleRow } from './slots.js';
 /** Bounds the plan a single cycle generates (a daily cycle of a year is about 260 slots per outlet). */
 export const MAX_CYCLE_DAYS = 366;
 
-const SORT_COLUMNS = {
-  start_date: callCycles.startDate,
-  end_date: callCycles.endDate,
-  name: callCycles.name,
-  created_at: callCycles.createdAt,
-} as const;
+/** A cycle is its agent's route plan: lists and reads are limited to the caller's data scope. */
+export const callCycleResource = defineResource({
+  table: callCycles,
+  name: 'Call cycle',
+  tenantId: callCycles.tenantId,
+  id: callCycles.id,
+  owner: callCycles.agentId,
+  sorts: {
+    start_date: callCycles.startDate,
+    end_date: callCycles.endDate,
+    name: callCycles.name,
+    created_at: callCycles.createdAt,
+  },
+});
 
 const cycleClosed = (row: CycleRow) =>
   new AppError(409, 'CALL_CYCLE_CLOSED', `The call cycle is ${row.status}; it can no longer be changed.`, {
@@ -63,7 +64,7 @@ function checkPeriod(start: string, end: string, errors: FieldError[]) {
 }
 
 export function createCallCyclesService(deps: { db: TenantDatabase; today?: () => string }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantTx = tenantTxOf(deps);
   const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
 
   async function present(tx: Tx, tenantId: string, row: CycleRow): Promise<CallCycle> {
@@ -167,43 +168,27 @@ export function createCallCyclesService(deps: { db: TenantDatabase; today?: () =
                 ),
             )
           : undefined;
-        const conditions: (SQL | undefined)[] = [
-          eq(callCycles.tenantId, ctx.tenantId),
-          scopePredicate(ctx.principal, callCycles.agentId),
-          query.agent ? eq(callCycles.agentId, query.agent) : undefined,
-          query.status ? eq(callCycles.status, query.status) : undefined,
-          query.active_on ? lte(callCycles.startDate, query.active_on) : undefined,
-          query.active_on ? gte(callCycles.endDate, query.active_on) : undefined,
-          inCycle,
-        ];
-        const where = and(...conditions);
-        const { field, desc: descending } = parseSort(query.sort);
-        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? callCycles.startDate;
-        const rows = await tx.db
-          .select()
-          .from(callCycles)
-          .where(where)
-          .orderBy(descending ? desc(column) : asc(column), asc(callCycles.id))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(callCycles).where(where);
+        const page = await callCycleResource.list(tx, ctx, query, {
+          where: [
+            query.agent ? eq(callCycles.agentId, query.agent) : undefined,
+            query.status ? eq(callCycles.status, query.status) : undefined,
+            query.active_on ? lte(callCycles.startDate, query.active_on) : undefined,
+            query.active_on ? gte(callCycles.endDate, query.active_on) : undefined,
+            inCycle,
+          ],
+        });
         const counts = await locationCounts(
           tx,
           ctx.tenantId,
-          rows.map((r) => r.id),
+          page.rows.map((r) => r.id),
         );
-        return {
-          call_cycles: rows.map((r) => toCycleJson(r, counts.get(r.id) ?? 0)),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        return envelope('call_cycles', page, (r) => toCycleJson(r, counts.get(r.id) ?? 0));
       });
     },
 
     get(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) =>
-        present(tx, ctx.tenantId, await findCycleInScope(tx, ctx.principal, ctx.tenantId, id)),
+        present(tx, ctx.tenantId, await callCycleResource.find(tx, ctx, id)),
       );
     },
 
@@ -244,7 +229,7 @@ export function createCallCyclesService(deps: { db: TenantDatabase; today?: () =
      */
     update(ctx: CallContext, id: string, body: UpdateCallCycleBody) {
       return tenantTx(ctx, async (tx) => {
-        const before = await findCycleInScope(tx, ctx.principal, ctx.tenantId, id, true);
+        const before = await callCycleResource.find(tx, ctx, id, { lock: true });
         if (before.status !== 'active') throw cycleClosed(before);
         const errors: FieldError[] = [];
         if (body.agent_id !== undefined && body.agent_id !== before.agentId)
@@ -284,7 +269,7 @@ export function createCallCyclesService(deps: { db: TenantDatabase; today?: () =
      */
     remove(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findCycleInScope(tx, ctx.principal, ctx.tenantId, id, true);
+        const row = await callCycleResource.find(tx, ctx, id, { lock: true });
         if (row.status === 'cancelled') return;
         const [linked] = await tx.db
           .select({ id: visits.id })
@@ -321,7 +306,7 @@ export function createCallCyclesService(deps: { db: TenantDatabase; today?: () =
     /** Appends outlets in the given order and plans their slots. */
     addLocations(ctx: CallContext, id: string, body: AddLocationsBody) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findCycleInScope(tx, ctx.principal, ctx.tenantId, id, true);
+        const row = await callCycleResource.find(tx, ctx, id, { lock: true });
         if (row.status !== 'active') throw cycleClosed(row);
         await appendLocations(tx, ctx, row, body.locations, '/body/locations');
         await syncCycleSlots(tx, ctx.tenantId, row, today());
@@ -335,7 +320,7 @@ export function createCallCyclesService(deps: { db: TenantDatabase; today?: () =
 
     reorderLocations(ctx: CallContext, id: string, body: LocationOrderBody) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findCycleInScope(tx, ctx.principal, ctx.tenantId, id, true);
+        const row = await callCycleResource.find(tx, ctx, id, { lock: true });
         if (row.status !== 'active') throw cycleClosed(row);
         const current = await locationsOf(tx, ctx.tenantId, id);
         const given = new Set(body.location_ids);
@@ -355,7 +340,7 @@ export function createCallCyclesService(deps: { db: TenantDatabase; today?: () =
     /** Removes an outlet and its planned, visited and missed slots (the visits themselves stay). */
     removeLocation(ctx: CallContext, id: string, locationId: string) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findCycleInScope(tx, ctx.principal, ctx.tenantId, id, true);
+        const row = await callCycleResource.find(tx, ctx, id, { lock: true });
         if (row.status !== 'active') throw cycleClosed(row);
         const [removed] = await tx.db
           .delete(callCycleLocations)
@@ -380,7 +365,7 @@ export function createCallCyclesService(deps: { db: TenantDatabase; today?: () =
 
     status(ctx: CallContext, id: string, query: StatusQuery) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findCycleInScope(tx, ctx.principal, ctx.tenantId, id);
+        const row = await callCycleResource.find(tx, ctx, id);
         const [locations, slots] = [
           await locationsOf(tx, ctx.tenantId, id),
           await slotsOf(tx, ctx.tenantId, id),

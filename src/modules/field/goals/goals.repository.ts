@@ -1,7 +1,7 @@
 import { and, asc, count, eq, exists, inArray, or, type SQL } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
-import { notFound } from '../../../platform/http/errors.js';
 import { iso, scopePredicate, teamInScopePredicate } from '../../identity/index.js';
 import { goalAssignments, goals } from '../tables/goals.tables.js';
 import type { Goal, GoalAssignment } from './goals.schemas.js';
@@ -10,23 +10,26 @@ export type GoalRow = typeof goals.$inferSelect;
 export type AssignmentRow = typeof goalAssignments.$inferSelect;
 
 /** An assignment the caller may see: its user is in their data scope, or its team is. */
-export function assignmentInScope(_tx: Tx, principal: Principal, tenantId: string): SQL | undefined {
+export function assignmentInScope(principal: Principal, tenantId: string): SQL | undefined {
   const scopedTeams = teamInScopePredicate(principal, tenantId, goalAssignments.teamId);
   if (!scopedTeams) return undefined;
   return or(scopePredicate(principal, goalAssignments.userId), scopedTeams);
 }
 
+/** Builds the scope's subquery without a transaction, so the goal resource can apply it anywhere. */
+const subquery = new QueryBuilder();
+
 /**
  * The goal data scope: tenant-wide callers see every goal; everyone else the goals they created
  * and the goals with an assignment in their scope (an agent: assigned to them or to their team).
  */
-export function goalInScope(tx: Tx, principal: Principal, tenantId: string): SQL | undefined {
-  const assignment = assignmentInScope(tx, principal, tenantId);
+export function goalScope(principal: Principal, tenantId: string): SQL | undefined {
+  const assignment = assignmentInScope(principal, tenantId);
   if (!assignment) return undefined;
   return or(
     eq(goals.createdBy, principal.userId),
     exists(
-      tx.db
+      subquery
         .select({ one: goalAssignments.id })
         .from(goalAssignments)
         .where(
@@ -36,21 +39,9 @@ export function goalInScope(tx: Tx, principal: Principal, tenantId: string): SQL
   );
 }
 
-export async function findGoalInScope(
-  tx: Tx,
-  principal: Principal,
-  tenantId: string,
-  id: string,
-  forUpdate = false,
-): Promise<GoalRow> {
-  const query = tx.db
-    .select()
-    .from(goals)
-    .where(and(eq(goals.tenantId, tenantId), eq(goals.id, id), goalInScope(tx, principal, tenantId)));
-  const [row] = forUpdate ? await query.for('update') : await query;
-  if (!row) throw notFound('Goal');
-  return row;
-}
+/** `goalScope` for callers that hold a transaction (analytics). */
+export const goalInScope = (_tx: Tx, principal: Principal, tenantId: string) =>
+  goalScope(principal, tenantId);
 
 /** The goal's assignments the caller may see, users before teams. */
 export function visibleAssignments(tx: Tx, principal: Principal, tenantId: string, goalId: string) {
@@ -61,7 +52,7 @@ export function visibleAssignments(tx: Tx, principal: Principal, tenantId: strin
       and(
         eq(goalAssignments.tenantId, tenantId),
         eq(goalAssignments.goalId, goalId),
-        assignmentInScope(tx, principal, tenantId),
+        assignmentInScope(principal, tenantId),
       ),
     )
     .orderBy(asc(goalAssignments.assigneeType), asc(goalAssignments.createdAt), asc(goalAssignments.id));
@@ -83,7 +74,7 @@ export async function visibleAssignmentsOf(
       and(
         eq(goalAssignments.tenantId, tenantId),
         inArray(goalAssignments.goalId, goalIds),
-        assignmentInScope(tx, principal, tenantId),
+        assignmentInScope(principal, tenantId),
       ),
     )
     .orderBy(asc(goalAssignments.assigneeType), asc(goalAssignments.createdAt), asc(goalAssignments.id));
@@ -105,7 +96,7 @@ export async function visibleAssignmentCounts(
       and(
         eq(goalAssignments.tenantId, tenantId),
         inArray(goalAssignments.goalId, goalIds),
-        assignmentInScope(tx, principal, tenantId),
+        assignmentInScope(principal, tenantId),
       ),
     )
     .groupBy(goalAssignments.goalId);

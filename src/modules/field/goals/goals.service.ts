@@ -1,21 +1,14 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, or, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import { defineResource, envelope, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { brandIdsAmong } from '../../catalog/index.js';
-import {
-  type CallContext,
-  diff,
-  inTenant,
-  parseSort,
-  teamOfMemberPredicate,
-  writeAudit,
-} from '../../identity/index.js';
+import { diff, teamOfMemberPredicate, writeAudit } from '../../identity/index.js';
 import { goalAssignments, goals } from '../tables/goals.tables.js';
 import { surveys } from '../tables/surveys.tables.js';
 import {
   assignmentInScope,
-  findGoalInScope,
-  goalInScope,
+  goalScope,
   toGoalJson,
   visibleAssignmentCounts,
   visibleAssignments,
@@ -33,12 +26,23 @@ import type {
   UpdateGoalBody,
 } from './goals.schemas.js';
 
-const SORT_COLUMNS = {
-  period_start: goals.periodStart,
-  period_end: goals.periodEnd,
-  name: goals.name,
-  created_at: goals.createdAt,
-} as const;
+/**
+ * A goal belongs to no single user: the caller sees the goals they created and those assigned to
+ * someone (or a team) in their data scope, on every list, read and change.
+ */
+export const goalResource = defineResource({
+  table: goals,
+  name: 'Goal',
+  tenantId: goals.tenantId,
+  id: goals.id,
+  scope: (ctx) => goalScope(ctx.principal, ctx.tenantId),
+  sorts: {
+    period_start: goals.periodStart,
+    period_end: goals.periodEnd,
+    name: goals.name,
+    created_at: goals.createdAt,
+  },
+});
 
 const goalArchived = () =>
   new AppError(409, 'GOAL_ARCHIVED', 'The goal is archived; it can no longer change.');
@@ -74,7 +78,7 @@ async function checkGoal(tx: Tx, tenantId: string, goal: GoalFields, errors: Fie
 }
 
 export function createGoalsService(deps: { db: TenantDatabase }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantTx = tenantTxOf(deps);
 
   async function present(tx: Tx, ctx: CallContext, row: GoalRow): Promise<Goal> {
     const assignments = await visibleAssignments(tx, ctx.principal, ctx.tenantId, row.id);
@@ -86,7 +90,7 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
    * (a team leader cannot rewrite a national goal that merely includes their agents), not archived.
    */
   async function changeable(tx: Tx, ctx: CallContext, id: string): Promise<GoalRow> {
-    const row = await findGoalInScope(tx, ctx.principal, ctx.tenantId, id, true);
+    const row = await goalResource.find(tx, ctx, id, { lock: true });
     if (ctx.principal.scope !== 'tenant' && row.createdBy !== ctx.principal.userId)
       throw new AppError(
         403,
@@ -116,6 +120,7 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
   return {
     list(ctx: CallContext, query: GoalListQuery) {
       return tenantTx(ctx, async (tx) => {
+        // Only assignments the caller may see count: the filter must not reveal hidden ones.
         const assignedTo = query.assignee
           ? inArray(
               goals.id,
@@ -129,50 +134,33 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
                       eq(goalAssignments.userId, query.assignee),
                       teamOfMemberPredicate(ctx.tenantId, query.assignee, goalAssignments.teamId),
                     ),
+                    assignmentInScope(ctx.principal, ctx.tenantId),
                   ),
                 ),
             )
           : undefined;
-        const conditions: (SQL | undefined)[] = [
-          eq(goals.tenantId, ctx.tenantId),
-          goalInScope(tx, ctx.principal, ctx.tenantId),
-          query.archived ? isNotNull(goals.archivedAt) : isNull(goals.archivedAt),
-          query.metric ? eq(goals.metric, query.metric) : undefined,
-          query.active !== undefined ? eq(goals.isActive, query.active) : undefined,
-          query.current_on ? lte(goals.periodStart, query.current_on) : undefined,
-          query.current_on ? gte(goals.periodEnd, query.current_on) : undefined,
-          assignedTo,
-        ];
-        const where = and(...conditions);
-        const { field, desc: descending } = parseSort(query.sort);
-        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? goals.periodStart;
-        const rows = await tx.db
-          .select()
-          .from(goals)
-          .where(where)
-          .orderBy(descending ? desc(column) : asc(column), asc(goals.id))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(goals).where(where);
+        const page = await goalResource.list(tx, ctx, query, {
+          where: [
+            query.archived ? isNotNull(goals.archivedAt) : isNull(goals.archivedAt),
+            query.metric ? eq(goals.metric, query.metric) : undefined,
+            query.active !== undefined ? eq(goals.isActive, query.active) : undefined,
+            query.current_on ? lte(goals.periodStart, query.current_on) : undefined,
+            query.current_on ? gte(goals.periodEnd, query.current_on) : undefined,
+            assignedTo,
+          ],
+        });
         const counts = await visibleAssignmentCounts(
           tx,
           ctx.principal,
           ctx.tenantId,
-          rows.map((r) => r.id),
+          page.rows.map((r) => r.id),
         );
-        return {
-          goals: rows.map((r) => toGoalJson(r, counts.get(r.id) ?? 0)),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        return envelope('goals', page, (r) => toGoalJson(r, counts.get(r.id) ?? 0));
       });
     },
 
     get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) =>
-        present(tx, ctx, await findGoalInScope(tx, ctx.principal, ctx.tenantId, id)),
-      );
+      return tenantTx(ctx, async (tx) => present(tx, ctx, await goalResource.find(tx, ctx, id)));
     },
 
     create(ctx: CallContext, body: CreateGoalBody) {
@@ -245,7 +233,7 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
      */
     remove(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findGoalInScope(tx, ctx.principal, ctx.tenantId, id, true);
+        const row = await goalResource.find(tx, ctx, id, { lock: true });
         if (row.archivedAt) return;
         await changeable(tx, ctx, id);
         const [reported] = await tx.db
@@ -298,7 +286,7 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
                 userIds.length ? inArray(goalAssignments.userId, userIds) : undefined,
                 teamIds.length ? inArray(goalAssignments.teamId, teamIds) : undefined,
               ),
-              assignmentInScope(tx, ctx.principal, ctx.tenantId),
+              assignmentInScope(ctx.principal, ctx.tenantId),
             ),
           );
         await audit(tx, ctx, 'goal.unassign', id, { before: { assignees: body.assignees } });
@@ -308,7 +296,7 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
 
     progress(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findGoalInScope(tx, ctx.principal, ctx.tenantId, id);
+        const row = await goalResource.find(tx, ctx, id);
         return goalProgressOf(tx, row, await visibleAssignments(tx, ctx.principal, ctx.tenantId, id));
       });
     },
@@ -319,7 +307,7 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
      */
     report(ctx: CallContext, id: string, body: ReportProgressBody) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findGoalInScope(tx, ctx.principal, ctx.tenantId, id, true);
+        const row = await goalResource.find(tx, ctx, id, { lock: true });
         if (row.archivedAt) throw goalArchived();
         if (row.metric !== 'manual')
           throw new AppError(409, 'GOAL_NOT_MANUAL', 'Progress of this goal is computed from field data.');
@@ -334,7 +322,7 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
               eq(goalAssignments.goalId, id),
               eq(goalAssignments.assigneeType, type),
               eq(type === 'user' ? goalAssignments.userId : goalAssignments.teamId, assigneeId),
-              assignmentInScope(tx, ctx.principal, ctx.tenantId),
+              assignmentInScope(ctx.principal, ctx.tenantId),
             ),
           );
         if (!assignment)

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { Value } from 'typebox/value';
 import { validationErrors } from '../../../platform/http/error-handler.js';
 import { validationFailed } from '../../../platform/http/errors.js';
-import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
-import { callContext } from '../../identity/index.js';
+import { IdParams } from '../../../platform/http/schemas.js';
+import { callContext, crudRoutes, resourceAction } from '../../../platform/resource/index.js';
 import { readImageUpload, type ImageUpload } from './image.js';
 import type { PhotosService } from './photos.service.js';
 import type { QuadrantsService } from './quadrants.service.js';
@@ -14,11 +14,11 @@ import {
   PhotoUploadFields,
   ShelfQuadrants,
   ShelfQuadrantsBody,
-  type PhotoListQuery as PhotoListQueryT,
-  type ShelfQuadrantsBody as ShelfQuadrantsBodyT,
 } from './photos.schemas.js';
 
-type Id = { id: string };
+const tag = 'photos';
+const read = 'photos:read';
+const write = 'photos:write';
 
 /** The multipart text fields, converted ("3" → 3) and checked against their schema. */
 function uploadFields(raw: Record<string, string>): PhotoUploadFields {
@@ -37,22 +37,20 @@ export async function photoRoutes(
   uploadLimitBytes: number,
   imageMaxPixels: number,
 ): Promise<void> {
-  const tags = ['photos'];
-  const read = { permission: 'photos:read' };
-  const write = { permission: 'photos:write' };
-
   // Busboy silently truncates a file at its limit, so it cuts off one byte later and the reader
   // turns the excess into a 413.
   await app.register(multipart, { limits: { fileSize: uploadLimitBytes + 1, files: 1, fields: 10 } });
 
+  // Not the standard create: a multipart upload, and a repeated client_uuid answers 200 with the
+  // stored photo.
   app.post(
     '/photos',
     {
-      config: write,
+      config: { permission: write },
       schema: {
         summary:
           'Upload a visit photo (multipart: file — JPEG, PNG, WebP or HEIC; visit_id, purpose, optional client_uuid, grid_rows, grid_cols)',
-        tags,
+        tags: [tag],
         consumes: ['multipart/form-data'],
         response: { 200: Photo, 201: Photo },
       },
@@ -81,37 +79,30 @@ export async function photoRoutes(
     },
   );
 
-  app.get<{ Querystring: PhotoListQueryT }>(
-    '/photos',
+  crudRoutes(
+    app,
     {
-      config: read,
-      schema: {
-        summary: 'List photos within the data scope',
-        tags,
-        querystring: PhotoListQuery,
-        response: { 200: ListEnvelope('photos', Photo) },
-      },
+      path: '/photos',
+      tag,
+      listKey: 'photos',
+      singular: 'photo',
+      permission: 'photos',
+      item: Photo,
+      list: { query: PhotoListQuery, summary: 'List photos within the data scope' },
+      read: { summary: 'Read photo facts' },
     },
-    async (request) => photos.list(callContext(request), request.query),
+    { list: photos.list, get: photos.get },
   );
 
-  app.get<{ Params: Id }>(
-    '/photos/:id',
-    {
-      config: read,
-      schema: { summary: 'Read photo facts', tags, params: IdParams, response: { 200: Photo } },
-    },
-    async (request) => photos.get(callContext(request), request.params.id),
-  );
-
+  // Downloads stream the stored file with its own content type and headers, not a JSON body.
   for (const variant of ['file', 'thumbnail'] as const) {
-    app.get<{ Params: Id }>(
+    app.get<{ Params: { id: string } }>(
       `/photos/:id/${variant}`,
       {
-        config: read,
+        config: { permission: read },
         schema: {
           summary: variant === 'file' ? 'Download the photo' : 'Download the photo’s JPEG thumbnail',
-          tags,
+          tags: [tag],
           params: IdParams,
         },
       },
@@ -127,32 +118,26 @@ export async function photoRoutes(
     );
   }
 
-  app.post<{ Params: Id; Body: ShelfQuadrantsBodyT }>(
-    '/photos/:id/shelf-quadrants',
+  const marks = { tag, path: '/photos/:id/shelf-quadrants', response: ShelfQuadrants } as const;
+  resourceAction(
+    app,
     {
-      config: write,
-      schema: {
-        summary: 'Replace the brands’ marked grid cells / area % on a shelf photo',
-        tags,
-        params: IdParams,
-        body: ShelfQuadrantsBody,
-        response: { 200: ShelfQuadrants },
-      },
+      ...marks,
+      method: 'post',
+      summary: 'Replace the brands’ marked grid cells / area % on a shelf photo',
+      permission: write,
+      body: ShelfQuadrantsBody,
     },
-    async (request) => quadrants.replace(callContext(request), request.params.id, request.body),
+    (ctx, id, body) => quadrants.replace(ctx, id, body),
   );
-
-  app.get<{ Params: Id }>(
-    '/photos/:id/shelf-quadrants',
+  resourceAction(
+    app,
     {
-      config: read,
-      schema: {
-        summary: 'The brands marked on a photo, with each brand’s share',
-        tags,
-        params: IdParams,
-        response: { 200: ShelfQuadrants },
-      },
+      ...marks,
+      method: 'get',
+      summary: 'The brands marked on a photo, with each brand’s share',
+      permission: read,
     },
-    async (request) => quadrants.get(callContext(request), request.params.id),
+    (ctx, id) => quadrants.get(ctx, id),
   );
 }

@@ -1,18 +1,30 @@
-import { and, asc, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { eq, gte, lt } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
-import { AppError, conflict, notFound } from '../../../platform/http/errors.js';
+import { AppError, conflict } from '../../../platform/http/errors.js';
+import { defineResource, envelope, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { safeKey, type FileStorage } from '../../../platform/storage/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
-import { type CallContext, inTenant, parseSort, scopePredicate } from '../../identity/index.js';
 import { photos } from '../tables/photos.tables.js';
 import { visitAlreadyCompleted } from '../visits/visit-actions.service.js';
-import { findVisitInScope, type VisitRow } from '../visits/visits.repository.js';
+import type { VisitRow } from '../visits/visits.repository.js';
+import { visitResource } from '../visits/visits.service.js';
 import { inspectImage, PHOTO_TYPES, type ImageUpload } from './image.js';
 import { insertPhoto, photoByClientUuid, toPhotoJson, type PhotoRow } from './photos.repository.js';
 import type { Photo, PhotoListQuery, PhotoUploadFields } from './photos.schemas.js';
 
-const SORT_COLUMNS = { created_at: photos.createdAt, taken_at: photos.takenAt } as const;
+/**
+ * Photos carry their visit's agent, so lists, reads and downloads are limited to the caller's data
+ * scope without a join.
+ */
+export const photoResource = defineResource({
+  table: photos,
+  name: 'Photo',
+  tenantId: photos.tenantId,
+  id: photos.id,
+  owner: photos.agentId,
+  sorts: { created_at: photos.createdAt, taken_at: photos.takenAt },
+});
 
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000);
 
@@ -24,23 +36,6 @@ export function assertVisitEditable(principal: Principal, visit: VisitRow): void
   if (visit.status === 'cancelled' || visit.status === 'missed')
     throw new AppError(409, 'VISIT_CLOSED', `The visit is ${visit.status}.`);
   if (visit.status === 'completed' && principal.scope === 'own') throw visitAlreadyCompleted(visit);
-}
-
-/** A photo the caller may see (data scope on the visit's agent); anything else reads as missing. */
-export async function findPhotoInScope(tx: Tx, ctx: CallContext, id: string, forUpdate = false) {
-  const query = tx.db
-    .select()
-    .from(photos)
-    .where(
-      and(
-        eq(photos.tenantId, ctx.tenantId),
-        eq(photos.id, id),
-        scopePredicate(ctx.principal, photos.agentId),
-      ),
-    );
-  const [row] = forUpdate ? await query.for('update') : await query;
-  if (!row) throw notFound('Photo');
-  return row;
 }
 
 export interface PhotoUpload extends ImageUpload {
@@ -55,13 +50,13 @@ export interface CreatedPhoto {
 }
 
 export function createPhotosService(deps: { db: TenantDatabase; storage: FileStorage }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantTx = tenantTxOf(deps);
 
   /** The stored photo for a repeated client_uuid; someone else's photo is a clash, not a retry. */
   async function existing(tx: Tx, ctx: CallContext, clientUuid: string): Promise<CreatedPhoto | undefined> {
     const row = await photoByClientUuid(tx, ctx.tenantId, clientUuid);
     if (!row) return undefined;
-    await findPhotoInScope(tx, ctx, row.id).catch((error: unknown) => {
+    await photoResource.find(tx, ctx, row.id).catch((error: unknown) => {
       if (error instanceof AppError && error.status === 404)
         throw conflict('CLIENT_UUID_IN_USE', 'Another photo already uses this client_uuid.');
       throw error;
@@ -70,7 +65,7 @@ export function createPhotosService(deps: { db: TenantDatabase; storage: FileSto
   }
 
   async function checkVisit(tx: Tx, ctx: CallContext, visitId: string) {
-    const visit = await findVisitInScope(tx, ctx.principal, ctx.tenantId, visitId);
+    const visit = await visitResource.find(tx, ctx, visitId);
     assertVisitEditable(ctx.principal, visit);
     return visit;
   }
@@ -144,43 +139,27 @@ export function createPhotosService(deps: { db: TenantDatabase; storage: FileSto
 
     list(ctx: CallContext, query: PhotoListQuery) {
       return tenantTx(ctx, async (tx) => {
-        const conditions: (SQL | undefined)[] = [
-          eq(photos.tenantId, ctx.tenantId),
-          scopePredicate(ctx.principal, photos.agentId),
-          query.visit ? eq(photos.visitId, query.visit) : undefined,
-          query.outlet ? eq(photos.outletId, query.outlet) : undefined,
-          query.agent ? eq(photos.agentId, query.agent) : undefined,
-          query.purpose ? eq(photos.purpose, query.purpose) : undefined,
-          query.date_from ? gte(photos.createdAt, new Date(`${query.date_from}T00:00:00Z`)) : undefined,
-          query.date_to ? lt(photos.createdAt, nextDay(query.date_to)) : undefined,
-        ];
-        const where = and(...conditions);
-        const { field, desc: descending } = parseSort(query.sort);
-        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? photos.createdAt;
-        const rows = await tx.db
-          .select()
-          .from(photos)
-          .where(where)
-          .orderBy(descending ? desc(column) : asc(column), descending ? desc(photos.id) : asc(photos.id))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(photos).where(where);
-        return {
-          photos: rows.map(toPhotoJson),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        const page = await photoResource.list(tx, ctx, query, {
+          where: [
+            query.visit ? eq(photos.visitId, query.visit) : undefined,
+            query.outlet ? eq(photos.outletId, query.outlet) : undefined,
+            query.agent ? eq(photos.agentId, query.agent) : undefined,
+            query.purpose ? eq(photos.purpose, query.purpose) : undefined,
+            query.date_from ? gte(photos.createdAt, new Date(`${query.date_from}T00:00:00Z`)) : undefined,
+            query.date_to ? lt(photos.createdAt, nextDay(query.date_to)) : undefined,
+          ],
+        });
+        return envelope('photos', page, toPhotoJson);
       });
     },
 
     get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => toPhotoJson(await findPhotoInScope(tx, ctx, id)));
+      return tenantTx(ctx, async (tx) => toPhotoJson(await photoResource.find(tx, ctx, id)));
     },
 
     /** Opens the original or the thumbnail for streaming, after the scope check. */
     async open(ctx: CallContext, id: string, variant: 'file' | 'thumbnail') {
-      const row: PhotoRow = await tenantTx(ctx, (tx) => findPhotoInScope(tx, ctx, id));
+      const row: PhotoRow = await tenantTx(ctx, (tx) => photoResource.find(tx, ctx, id));
       if (variant === 'thumbnail') {
         if (!row.thumbnailKey)
           throw new AppError(

@@ -1,13 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import { tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { brandFacts, brandIdsAmong } from '../../catalog/index.js';
-import { type CallContext, inTenant } from '../../identity/index.js';
 import { photoShelfShare } from '../formulas.js';
 import { shelfQuadrants, type GridCell } from '../tables/photos.tables.js';
-import { findVisitInScope } from '../visits/visits.repository.js';
+import { visitResource } from '../visits/visits.service.js';
 import type { PhotoRow } from './photos.repository.js';
-import { assertVisitEditable, findPhotoInScope } from './photos.service.js';
+import { assertVisitEditable, photoResource } from './photos.service.js';
 import type { ShelfQuadrants, ShelfQuadrantsBody } from './photos.schemas.js';
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -48,7 +48,7 @@ function checkMarks(photo: PhotoRow, body: ShelfQuadrantsBody, knownBrands: Set<
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function createQuadrantsService(deps: { db: TenantDatabase }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantTx = tenantTxOf(deps);
 
   async function present(tx: Tx, tenantId: string, photo: PhotoRow): Promise<ShelfQuadrants> {
     const marks = await tx.db
@@ -94,17 +94,16 @@ export function createQuadrantsService(deps: { db: TenantDatabase }) {
 
   return {
     get(ctx: CallContext, photoId: string) {
-      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await findPhotoInScope(tx, ctx, photoId)));
+      return tenantTx(ctx, async (tx) =>
+        present(tx, ctx.tenantId, await photoResource.find(tx, ctx, photoId)),
+      );
     },
 
     /** Replaces the photo's whole set of brand marks in one transaction (an empty list clears it). */
     replace(ctx: CallContext, photoId: string, body: ShelfQuadrantsBody) {
       return tenantTx(ctx, async (tx) => {
-        const photo = await findPhotoInScope(tx, ctx, photoId, true);
-        assertVisitEditable(
-          ctx.principal,
-          await findVisitInScope(tx, ctx.principal, ctx.tenantId, photo.visitId),
-        );
+        const photo = await photoResource.find(tx, ctx, photoId, { lock: true });
+        assertVisitEditable(ctx.principal, await visitResource.find(tx, ctx, photo.visitId));
         const ids = [...new Set(body.quadrants.map((q) => q.brand_id.toLowerCase()))];
         const known = await brandIdsAmong(tx, ctx.tenantId, ids);
         const errors = checkMarks(photo, body, known);

@@ -1,24 +1,26 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed } from '../../../platform/http/errors.js';
-import { type CallContext, inTenant } from '../../identity/index.js';
+import { defineResource, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { surveyQuestions, surveys } from '../tables/surveys.tables.js';
 import { checkQuestionDefinition } from './question-rules.js';
-import {
-  answersOf,
-  findQuestion,
-  findSurvey,
-  nextQuestionPosition,
-  questionHasAnswers,
-  questionsOf,
-} from './surveys.repository.js';
+import { answersOf, nextQuestionPosition, questionHasAnswers, questionsOf } from './surveys.repository.js';
 import type {
   CreateQuestionBody,
   QuestionListQuery,
   QuestionOrderBody,
   UpdateQuestionBody,
 } from './surveys.schemas.js';
-import { questionValues, toQuestionJson } from './surveys.service.js';
+import { questionValues, surveyResource, toQuestionJson } from './surveys.service.js';
+
+/** Questions are addressed one by one; they are listed only as their survey's ordered set. */
+const questionResource = defineResource({
+  table: surveyQuestions,
+  name: 'Question',
+  tenantId: surveyQuestions.tenantId,
+  id: surveyQuestions.id,
+  sorts: { position: surveyQuestions.position },
+});
 
 const questionAnswered = (detail: string) => new AppError(409, 'QUESTION_ANSWERED', detail);
 
@@ -31,7 +33,7 @@ const chosen = (value: unknown): string[] =>
       : [];
 
 export function createQuestionsService(deps: { db: TenantDatabase }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantTx = tenantTxOf(deps);
 
   /** Touches the survey so its updated_at reflects question changes (and serialises concurrent edits). */
   async function touchSurvey(tx: Tx, tenantId: string, surveyId: string) {
@@ -44,7 +46,7 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
   return {
     list(ctx: CallContext, surveyId: string, query: QuestionListQuery) {
       return tenantTx(ctx, async (tx) => {
-        await findSurvey(tx, ctx.tenantId, surveyId);
+        await surveyResource.find(tx, ctx, surveyId);
         const rows = await questionsOf(tx, ctx.tenantId, surveyId, query.include_archived);
         return { questions: rows.map(toQuestionJson) };
       });
@@ -52,7 +54,7 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
 
     add(ctx: CallContext, surveyId: string, body: CreateQuestionBody) {
       return tenantTx(ctx, async (tx) => {
-        await findSurvey(tx, ctx.tenantId, surveyId, true);
+        await surveyResource.find(tx, ctx, surveyId, { lock: true });
         const position = await nextQuestionPosition(tx, ctx.tenantId, surveyId);
         const [values] = questionValues(ctx.tenantId, surveyId, [body], position, () => '/body');
         const [row] = await tx.db.insert(surveyQuestions).values(values!).returning();
@@ -67,7 +69,7 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
      */
     update(ctx: CallContext, id: string, body: UpdateQuestionBody) {
       return tenantTx(ctx, async (tx) => {
-        const before = await findQuestion(tx, ctx.tenantId, id, true);
+        const before = await questionResource.find(tx, ctx, id, { lock: true });
         if (before.archivedAt)
           throw new AppError(409, 'QUESTION_ARCHIVED', 'An archived question cannot be changed.');
         const next = {
@@ -100,7 +102,7 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
     /** Deletes an unanswered question; an answered one is archived so its answers keep it. */
     remove(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findQuestion(tx, ctx.tenantId, id, true);
+        const row = await questionResource.find(tx, ctx, id, { lock: true });
         if (row.archivedAt) return;
         const where = and(eq(surveyQuestions.tenantId, ctx.tenantId), eq(surveyQuestions.id, id));
         if (await questionHasAnswers(tx, ctx.tenantId, id))
@@ -116,7 +118,7 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
     /** Sets the order of the active questions; the list must name each of them exactly once. */
     reorder(ctx: CallContext, surveyId: string, body: QuestionOrderBody) {
       return tenantTx(ctx, async (tx) => {
-        await findSurvey(tx, ctx.tenantId, surveyId, true);
+        await surveyResource.find(tx, ctx, surveyId, { lock: true });
         const active = await questionsOf(tx, ctx.tenantId, surveyId);
         const ids = body.question_ids.map((id) => id.toLowerCase());
         const known = new Set(active.map((q) => q.id));

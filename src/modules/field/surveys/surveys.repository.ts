@@ -1,31 +1,10 @@
 import { and, asc, count, eq, inArray, isNull, max, sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
-import { notFound } from '../../../platform/http/errors.js';
-import { surveyQuestions, surveys } from '../tables/surveys.tables.js';
+import { surveyQuestions, type surveys } from '../tables/surveys.tables.js';
 import { visitAnswers, visits } from '../tables/visits.tables.js';
 
 export type SurveyRow = typeof surveys.$inferSelect;
 export type QuestionRow = typeof surveyQuestions.$inferSelect;
-
-export async function findSurvey(tx: Tx, tenantId: string, id: string, forUpdate = false) {
-  const query = tx.db
-    .select()
-    .from(surveys)
-    .where(and(eq(surveys.tenantId, tenantId), eq(surveys.id, id)));
-  const [row] = forUpdate ? await query.for('update') : await query;
-  if (!row) throw notFound('Survey');
-  return row;
-}
-
-export async function findQuestion(tx: Tx, tenantId: string, id: string, forUpdate = false) {
-  const query = tx.db
-    .select()
-    .from(surveyQuestions)
-    .where(and(eq(surveyQuestions.tenantId, tenantId), eq(surveyQuestions.id, id)));
-  const [row] = forUpdate ? await query.for('update') : await query;
-  if (!row) throw notFound('Question');
-  return row;
-}
 
 /** The survey's questions in order; archived ones only when asked. */
 export function questionsOf(tx: Tx, tenantId: string, surveyId: string, includeArchived = false) {

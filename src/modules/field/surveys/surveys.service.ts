@@ -1,20 +1,19 @@
-import { and, asc, count, desc, eq, ilike, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { and, eq, ilike, isNotNull, isNull } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import { brandIdsAmong } from '../../catalog/index.js';
 import {
-  type CallContext,
-  diff,
-  inTenant,
+  defineResource,
+  envelope,
   iso,
   likeEscape,
-  parseSort,
-  writeAudit,
-} from '../../identity/index.js';
+  tenantTxOf,
+  type CallContext,
+} from '../../../platform/resource/index.js';
+import { brandIdsAmong } from '../../catalog/index.js';
+import { diff, writeAudit } from '../../identity/index.js';
 import { surveyQuestions, surveys } from '../tables/surveys.tables.js';
 import { checkQuestionDefinition } from './question-rules.js';
 import {
-  findSurvey,
   questionCounts,
   questionsOf,
   surveyHasVisits,
@@ -65,11 +64,14 @@ const auditable = (s: Survey): Record<string, unknown> => {
   return rest;
 };
 
-const SORT_COLUMNS = {
-  title: surveys.title,
-  created_at: surveys.createdAt,
-  updated_at: surveys.updatedAt,
-} as const;
+/** Survey templates are the tenant's, not a user's: every caller with `surveys:read` sees them all. */
+export const surveyResource = defineResource({
+  table: surveys,
+  name: 'Survey',
+  tenantId: surveys.tenantId,
+  id: surveys.id,
+  sorts: { title: surveys.title, created_at: surveys.createdAt, updated_at: surveys.updatedAt },
+});
 
 /** The brand must be one of the tenant's (archived brands keep their old surveys, new ones may not pick them). */
 async function checkBrand(tx: Tx, tenantId: string, brandId: string | null | undefined) {
@@ -105,7 +107,7 @@ export function questionValues(
 }
 
 export function createSurveysService(deps: { db: TenantDatabase }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantTx = tenantTxOf(deps);
 
   async function present(tx: Tx, tenantId: string, row: SurveyRow): Promise<Survey> {
     const questions = await questionsOf(tx, tenantId, row.id);
@@ -115,41 +117,26 @@ export function createSurveysService(deps: { db: TenantDatabase }) {
   return {
     list(ctx: CallContext, query: SurveyListQuery) {
       return tenantTx(ctx, async (tx) => {
-        const conditions: (SQL | undefined)[] = [
-          eq(surveys.tenantId, ctx.tenantId),
-          query.archived ? isNotNull(surveys.archivedAt) : isNull(surveys.archivedAt),
-          query.q ? ilike(surveys.title, `%${likeEscape(query.q)}%`) : undefined,
-          query.type ? eq(surveys.type, query.type) : undefined,
-          query.brand ? eq(surveys.brandId, query.brand) : undefined,
-          query.active !== undefined ? eq(surveys.isActive, query.active) : undefined,
-        ];
-        const where = and(...conditions);
-        const { field, desc: descending } = parseSort(query.sort);
-        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? surveys.title;
-        const rows = await tx.db
-          .select()
-          .from(surveys)
-          .where(where)
-          .orderBy(descending ? desc(column) : asc(column), asc(surveys.id))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(surveys).where(where);
+        const page = await surveyResource.list(tx, ctx, query, {
+          where: [
+            query.archived ? isNotNull(surveys.archivedAt) : isNull(surveys.archivedAt),
+            query.q ? ilike(surveys.title, `%${likeEscape(query.q)}%`) : undefined,
+            query.type ? eq(surveys.type, query.type) : undefined,
+            query.brand ? eq(surveys.brandId, query.brand) : undefined,
+            query.active !== undefined ? eq(surveys.isActive, query.active) : undefined,
+          ],
+        });
         const counts = await questionCounts(
           tx,
           ctx.tenantId,
-          rows.map((r) => r.id),
+          page.rows.map((r) => r.id),
         );
-        return {
-          surveys: rows.map((row) => toSurveyJson(row, counts.get(row.id) ?? 0)),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        return envelope('surveys', page, (row) => toSurveyJson(row, counts.get(row.id) ?? 0));
       });
     },
 
     get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await findSurvey(tx, ctx.tenantId, id)));
+      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await surveyResource.find(tx, ctx, id)));
     },
 
     create(ctx: CallContext, body: CreateSurveyBody) {
@@ -188,7 +175,7 @@ export function createSurveysService(deps: { db: TenantDatabase }) {
 
     update(ctx: CallContext, id: string, body: UpdateSurveyBody) {
       return tenantTx(ctx, async (tx) => {
-        const before = await findSurvey(tx, ctx.tenantId, id, true);
+        const before = await surveyResource.find(tx, ctx, id, { lock: true });
         if (body.brand_id !== undefined && body.brand_id !== before.brandId)
           await checkBrand(tx, ctx.tenantId, body.brand_id);
         const [row] = await tx.db
@@ -222,7 +209,7 @@ export function createSurveysService(deps: { db: TenantDatabase }) {
      */
     remove(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findSurvey(tx, ctx.tenantId, id, true);
+        const row = await surveyResource.find(tx, ctx, id, { lock: true });
         if (row.archivedAt) return;
         const where = and(eq(surveys.tenantId, ctx.tenantId), eq(surveys.id, id));
         const used = await surveyHasVisits(tx, ctx.tenantId, id);

@@ -8,14 +8,8 @@ import { checkAnswers } from '../surveys/question-rules.js';
 import { questionsOf } from '../surveys/surveys.repository.js';
 import { visitAnswers } from '../tables/visits.tables.js';
 import type { CancelVisitBody, CheckInBody, CompleteVisitBody } from './visits.schemas.js';
-import {
-  answersOfVisit,
-  findVisitInScope,
-  outletOf,
-  updateVisit,
-  type VisitRow,
-} from './visits.repository.js';
-import { toVisitJson } from './visits.service.js';
+import { answersOfVisit, outletOf, updateVisit, type VisitRow } from './visits.repository.js';
+import { toVisitJson, visitResource } from './visits.service.js';
 
 /** Device clocks drift; times further ahead than this are rejected as wrong. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -69,7 +63,7 @@ export function createVisitActionsService(deps: { db: TenantDatabase }) {
      */
     checkIn(ctx: CallContext, id: string, body: CheckInBody) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findVisitInScope(tx, ctx.principal, ctx.tenantId, id, true);
+        const row = await visitResource.find(tx, ctx, id, { lock: true });
         if (row.status === 'in_progress') {
           const same =
             row.checkInLatitude === body.latitude &&
@@ -103,7 +97,7 @@ export function createVisitActionsService(deps: { db: TenantDatabase }) {
      */
     complete(ctx: CallContext, id: string, body: CompleteVisitBody) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findVisitInScope(tx, ctx.principal, ctx.tenantId, id, true);
+        const row = await visitResource.find(tx, ctx, id, { lock: true });
         assertOpen(row);
         const at = deviceTime(body.completed_at, '/body/completed_at');
         if (row.checkInAt && at < row.checkInAt)
@@ -166,7 +160,7 @@ export function createVisitActionsService(deps: { db: TenantDatabase }) {
     /** Cancels an open visit with a reason; cancelling a cancelled visit again returns it unchanged. */
     cancel(ctx: CallContext, id: string, body: CancelVisitBody) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findVisitInScope(tx, ctx.principal, ctx.tenantId, id, true);
+        const row = await visitResource.find(tx, ctx, id, { lock: true });
         if (row.status === 'cancelled') return toVisitJson(row);
         assertOpen(row);
         const updated = await updateVisit(tx, ctx.tenantId, id, {

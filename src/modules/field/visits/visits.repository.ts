@@ -1,32 +1,13 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
-import type { Principal } from '../../../platform/http/auth.js';
-import { notFound } from '../../../platform/http/errors.js';
 import { outletGeofence } from '../../catalog/index.js';
-import { isActiveUserInScope, scopePredicate } from '../../identity/index.js';
+import { isActiveUserInScope } from '../../identity/index.js';
 import { surveyQuestions } from '../tables/surveys.tables.js';
 import { visitAnswers, visits } from '../tables/visits.tables.js';
 import type { Answer } from './visits.schemas.js';
 
 export type VisitRow = typeof visits.$inferSelect;
 export type NewVisitRow = typeof visits.$inferInsert;
-
-/** A visit the caller may see (data scope on its agent); anything else reads as missing. */
-export async function findVisitInScope(
-  tx: Tx,
-  principal: Principal,
-  tenantId: string,
-  id: string,
-  forUpdate = false,
-): Promise<VisitRow> {
-  const query = tx.db
-    .select()
-    .from(visits)
-    .where(and(eq(visits.tenantId, tenantId), eq(visits.id, id), scopePredicate(principal, visits.agentId)));
-  const [row] = forUpdate ? await query.for('update') : await query;
-  if (!row) throw notFound('Visit');
-  return row;
-}
 
 export async function visitByClientUuid(tx: Tx, tenantId: string, clientUuid: string) {
   const [row] = await tx.db

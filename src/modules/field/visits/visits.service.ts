@@ -5,7 +5,6 @@ import {
   defineResource,
   envelope,
   iso,
-  scopePredicate,
   tenantTxOf,
   type CallContext,
 } from '../../../platform/resource/index.js';
@@ -15,7 +14,6 @@ import { visits } from '../tables/visits.tables.js';
 import type { CreateVisitBody, Visit, VisitListQuery } from './visits.schemas.js';
 import {
   answersOfVisit,
-  findVisitInScope,
   insertVisit,
   outletOf,
   userInScope,
@@ -88,13 +86,7 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
     const visible = await tx.db
       .select({ id: visits.id })
       .from(visits)
-      .where(
-        and(
-          eq(visits.tenantId, ctx.tenantId),
-          eq(visits.id, row.id),
-          scopePredicate(ctx.principal, visits.agentId),
-        ),
-      );
+      .where(visitResource.where(ctx, eq(visits.id, row.id)));
     if (visible.length === 0)
       throw conflict('CLIENT_UUID_IN_USE', 'Another visit already uses this client_uuid.');
     return { visit: toVisitJson(row), created: false };
@@ -173,7 +165,7 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
     /** The visit with its answers and photos. */
     get(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const row = await findVisitInScope(tx, ctx.principal, ctx.tenantId, id);
+        const row = await visitResource.find(tx, ctx, id);
         const [answers, photos] = [
           await answersOfVisit(tx, ctx.tenantId, id),
           await photosOfVisit(tx, ctx.tenantId, id),
@@ -184,14 +176,14 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
 
     photos(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        await findVisitInScope(tx, ctx.principal, ctx.tenantId, id);
+        await visitResource.find(tx, ctx, id);
         return { photos: (await photosOfVisit(tx, ctx.tenantId, id)).map(toPhotoJson) };
       });
     },
 
     answers(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        await findVisitInScope(tx, ctx.principal, ctx.tenantId, id);
+        await visitResource.find(tx, ctx, id);
         return { answers: await answersOfVisit(tx, ctx.tenantId, id) };
       });
     },
