@@ -182,6 +182,69 @@ describe(`revocation across two instances (${driverUnderTest})`, () => {
     expect((await eventually(() => me(b, user.auth), 401)).statusCode).toBe(401);
   });
 
+  type Me = { roles: string[]; permissions: string[] };
+  /** Polls B's /auth/me until `done` holds, for at most 2 s (the cache would keep it for 30 s). */
+  async function meOnB(auth: { authorization: string }, done: (me: Me) => boolean): Promise<Me> {
+    const until = Date.now() + 2_000;
+    for (;;) {
+      const res = await me(b, auth);
+      expect(res.statusCode, res.body).toBe(200);
+      const body = JSON.parse(res.body) as Me;
+      if (done(body) || Date.now() > until) return body;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  it('roles changed on A take effect on B at once; the session and its stream stay', async () => {
+    const user = await login(a, acme.users.viewer.email, FIXTURE_PASSWORD);
+    expect((await meOnB(user.auth, () => true)).roles).toEqual(['viewer']); // cached on B
+    const before = b.app.platform.realtime.stats().subscribers;
+    const stream = await openStream(b, user.auth.authorization);
+    await waitForSubscribers(b, before + 1);
+    const res = await a.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${acme.users.viewer.id}/roles`,
+      headers: acme.users.admin.auth,
+      payload: { roles: ['agent'] },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await meOnB(user.auth, (m) => m.roles[0] === 'agent')).roles).toEqual(['agent']);
+    expect(await stream.ended(300)).toEqual({ closed: false });
+    await a.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: user.auth, payload: {} });
+    expect(await stream.ended()).toMatchObject({ closed: true });
+  });
+
+  it("a role's permissions edited on A reach its holders on B at once", async () => {
+    const admin = acme.users.admin.auth;
+    const created = await a.app.inject({
+      method: 'POST',
+      url: '/api/v1/roles',
+      headers: admin,
+      payload: { key: 'auditor', name: 'Auditor', level: 10, permissions: ['users:read'] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const roleId = JSON.parse(created.body).id as string;
+    const assigned = await a.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${acme.users.team_leader.id}/roles`,
+      headers: admin,
+      payload: { roles: ['auditor'] },
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    const user = await login(a, acme.users.team_leader.email, FIXTURE_PASSWORD);
+    expect((await meOnB(user.auth, () => true)).permissions).toContain('users:read');
+    const edited = await a.app.inject({
+      method: 'PUT',
+      url: `/api/v1/roles/${roleId}`,
+      headers: admin,
+      payload: { permissions: ['audit:read'] },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const after = await meOnB(user.auth, (m) => !m.permissions.includes('users:read'));
+    expect(after.permissions).toContain('audit:read');
+    expect(after.permissions).not.toContain('users:read');
+  });
+
   it('a password reset on A ends the sessions on B; a rolled-back revocation tells nobody', async () => {
     const user = await login(a, acme.users.national_manager.email, FIXTURE_PASSWORD);
     expect((await me(b, user.auth)).statusCode).toBe(200);

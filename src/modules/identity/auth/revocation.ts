@@ -18,11 +18,22 @@ export interface SessionRevocations {
   announce(tx: Tx, revocation: Revocation): Promise<void>;
   /** After the commit, on this instance, without waiting for the notification to come back. */
   apply(revocation: Revocation): void;
+  /**
+   * Permissions changed (a user's roles, a role's permissions): inside the transaction, tell every
+   * instance to forget the cached verdicts of that user or tenant. Sessions stay valid and event
+   * streams stay open; the next request is judged afresh.
+   */
+  announceStale(tx: Tx, who: Stale): Promise<void>;
+  /** The same after the commit, on this instance. */
+  applyStale(who: Stale): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-type Wire = { s: string[] } | { u: string } | { t: string } | { a: 1 };
+/** Whose cached verdicts no longer hold. */
+export type Stale = { userId: string } | { tenantId: string };
+
+type Wire = { s: string[] } | { u: string } | { t: string } | { a: 1 } | { su: string } | { st: string };
 
 const toWire = (r: Revocation): Wire[] => {
   if ('sessionIds' in r) {
@@ -36,13 +47,20 @@ const toWire = (r: Revocation): Wire[] => {
   return [{ a: 1 }];
 };
 
-function fromWire(payload: string): Revocation | undefined {
+const staleToWire = (who: Stale): Wire => ('userId' in who ? { su: who.userId } : { st: who.tenantId });
+
+type Received = { revoked: Revocation } | { stale: Stale };
+
+function fromWire(payload: string): Received | undefined {
+  const revoked = (r: Revocation) => ({ revoked: r });
   try {
-    const w = JSON.parse(payload) as Partial<{ s: unknown; u: unknown; t: unknown; a: unknown }>;
-    if (Array.isArray(w.s) && w.s.every((id) => typeof id === 'string')) return { sessionIds: w.s };
-    if (typeof w.u === 'string') return { userId: w.u };
-    if (typeof w.t === 'string') return { tenantId: w.t };
-    if (w.a === 1) return { all: true };
+    const w = JSON.parse(payload) as Partial<Record<'s' | 'u' | 't' | 'a' | 'su' | 'st', unknown>>;
+    if (Array.isArray(w.s) && w.s.every((id) => typeof id === 'string')) return revoked({ sessionIds: w.s });
+    if (typeof w.u === 'string') return revoked({ userId: w.u });
+    if (typeof w.t === 'string') return revoked({ tenantId: w.t });
+    if (w.a === 1) return revoked({ all: true });
+    if (typeof w.su === 'string') return { stale: { userId: w.su } };
+    if (typeof w.st === 'string') return { stale: { tenantId: w.st } };
   } catch {
     // not ours to understand; ignored below
   }
@@ -57,6 +75,10 @@ export function createSessionRevocations(deps: {
   let unlisten: (() => Promise<void>) | undefined;
   let starting: Promise<void> | undefined;
 
+  const notify = async (tx: Tx, wire: Wire) => {
+    await tx.sql.query('select pg_notify($1, $2)', [REVOCATION_CHANNEL, JSON.stringify(wire)]);
+  };
+
   function apply(revocation: Revocation): void {
     cache.forget(revocation);
     if ('sessionIds' in revocation) {
@@ -70,14 +92,16 @@ export function createSessionRevocations(deps: {
     apply,
     async announce(tx, revocation) {
       if ('sessionIds' in revocation && revocation.sessionIds.length === 0) return;
-      for (const wire of toWire(revocation))
-        await tx.sql.query('select pg_notify($1, $2)', [REVOCATION_CHANNEL, JSON.stringify(wire)]);
+      for (const wire of toWire(revocation)) await notify(tx, wire);
     },
+    announceStale: (tx, who) => notify(tx, staleToWire(who)),
+    applyStale: (who) => cache.forget(who),
     start() {
       starting ??= deps.db
         .listen(REVOCATION_CHANNEL, (payload) => {
-          const revocation = fromWire(payload);
-          if (revocation) apply(revocation);
+          const received = fromWire(payload);
+          if (received && 'revoked' in received) apply(received.revoked);
+          else if (received) cache.forget(received.stale);
         })
         .then((off) => {
           unlisten = off;

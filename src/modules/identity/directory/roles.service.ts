@@ -5,7 +5,8 @@ import type { PermissionDefinition } from '../../../platform/module.js';
 import { diff, writeAudit } from '../audit.js';
 import { scopeForLevel } from '../permissions.js';
 import { roles, userRoles } from '../tables/roles.tables.js';
-import { inTenant, noSessionCache, type CallContext, type SessionCache } from './context.js';
+import { inTenant, type CallContext } from './context.js';
+import type { SessionRevocations } from '../auth/revocation.js';
 import type { CreateRoleBody, Role, RoleListQuery, UpdateRoleBody } from './roles.schemas.js';
 
 type RoleRow = typeof roles.$inferSelect;
@@ -31,9 +32,9 @@ function toRoleJson(row: RoleRow, users: number): Role {
 export function createRolesService(deps: {
   db: TenantDatabase;
   permissions: readonly PermissionDefinition[];
-  sessionCache?: SessionCache;
+  /** Tells every instance that the role's holders' cached permissions are stale. */
+  revocations?: Pick<SessionRevocations, 'announceStale' | 'applyStale'>;
 }) {
-  const cache = deps.sessionCache ?? noSessionCache;
   const known = new Set(deps.permissions.map((p) => p.name));
 
   function checkPermissions(list: string[] | undefined): string[] | undefined {
@@ -146,10 +147,11 @@ export function createRolesService(deps: {
           entityId: id,
           changes: diff(pick(before), pick(after)),
         });
+        await deps.revocations?.announceStale(tx, { tenantId: ctx.tenantId });
         return after;
       });
-      // Every holder's cached permissions are stale now.
-      cache.clear();
+      // Every holder's cached permissions are stale now, on this instance and (by NOTIFY) the others.
+      deps.revocations?.applyStale({ tenantId: ctx.tenantId });
       return role;
     },
 

@@ -166,15 +166,6 @@ export async function revokeUserSessions(
   return rows.map((r) => r.id);
 }
 
-/** Ids of the user's live sessions. */
-export async function liveSessionIds(tx: Tx, tenantId: string, userId: string): Promise<string[]> {
-  const rows = await tx.db
-    .select({ id: sessions.id })
-    .from(sessions)
-    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-  return rows.map((r) => r.id);
-}
-
 /** The tenant's roles matched by key or id. */
 export async function rolesByKeyOrId(tx: Tx, tenantId: string, refs: string[]) {
   const ids = refs.filter((r) => /^[0-9a-f-]{36}$/i.test(r));

@@ -63,7 +63,7 @@ export function createUsersService(deps: {
   db: TenantDatabase;
   sessionCache?: SessionCache;
   /** Deactivation tells every instance (evicting verdicts, closing event streams) as it commits. */
-  revocations?: Pick<SessionRevocations, 'announce' | 'apply'>;
+  revocations?: Pick<SessionRevocations, 'announce' | 'apply' | 'announceStale' | 'applyStale'>;
 }) {
   const cache = deps.sessionCache ?? noSessionCache;
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
@@ -255,7 +255,7 @@ export function createUsersService(deps: {
     },
 
     async setRoles(ctx: CallContext, id: string, body: RolesBody): Promise<User> {
-      const { user, sessionIds } = await tenantTx(ctx, async (tx) => {
+      const user = await tenantTx(ctx, async (tx) => {
         const current = await repo.findUser(tx, ctx.tenantId, id, readScope(ctx), { forUpdate: true });
         if (!current) throw notFound('User');
         const before = await present(tx, ctx.tenantId, current);
@@ -276,10 +276,11 @@ export function createUsersService(deps: {
           entityId: id,
           changes: { before: { roles: before.roles }, after: { roles: after.roles } },
         });
-        return { user: after, sessionIds: await repo.liveSessionIds(tx, ctx.tenantId, id) };
+        await deps.revocations?.announceStale(tx, { userId: id });
+        return after;
       });
-      // The user's sessions carry the old permissions in the resolver's cache.
-      cache.evict(sessionIds);
+      // The user's sessions carry the old permissions in every instance's resolver cache.
+      deps.revocations?.applyStale({ userId: id });
       return user;
     },
   };
