@@ -132,4 +132,25 @@ describe('image uploads: the pixel limit is checked from the header, before deco
     const served = expectStatus(await api().call('GET', `/brands/${brand}/logo`, admin), 200);
     expect(imageSize(served.rawPayload)).toEqual({ width: 200, height: 100 });
   });
+
+  it('refuses an oversized infographic image the same way; a PDF and a normal image are stored', async () => {
+    const infographic = (bytes: Buffer, name: string, type: string) => {
+      const { payload, contentType } = fileOnly({ name, type, bytes }, { title: name });
+      return t.app.inject({
+        method: 'POST',
+        url: `/api/v1/brands/${brand}/infographics`,
+        headers: { ...admin, 'content-type': contentType },
+        payload,
+      });
+    };
+    const res = await infographic(await declaredJpeg(30_000, 30_000), 'huge.jpg', 'image/jpeg');
+    expectStatus(res, 413, 'IMAGE_TOO_LARGE');
+    const list = () => api().ok<{ infographics: unknown[] }>('GET', `/brands/${brand}/infographics`, admin);
+    expect((await list()).infographics).toHaveLength(0);
+
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    expectStatus(await infographic(pdf, 'sheet.pdf', 'application/pdf'), 201);
+    expectStatus(await infographic(await png(300, 200), 'chart.png', 'image/png'), 201);
+    expect((await list()).infographics).toHaveLength(2);
+  });
 });

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, type SQL } fro
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { notFound } from '../../../platform/http/errors.js';
 import type { FileStorage } from '../../../platform/storage/index.js';
-import { safeKey, sniffStream } from '../../../platform/storage/index.js';
+import { limitImagePixels, safeKey, sniffStream } from '../../../platform/storage/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import {
   type CallContext,
@@ -78,6 +78,8 @@ export function createBrandsService(deps: {
   db: TenantDatabase;
   storage: FileStorage;
   uploadLimitBytes: number;
+  /** Images above this many pixels are refused from their header (413), before any decoding. */
+  imageMaxPixels: number;
 }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
@@ -208,7 +210,8 @@ export function createBrandsService(deps: {
     },
 
     /**
-     * The brand is checked first, the type is sniffed from the bytes (415 otherwise), the file is
+     * The brand is checked first, the type is sniffed from the bytes (415 otherwise), an image's
+     * declared pixels are checked from its header (413 over the limit), the file is
      * streamed into storage under the size limit (413), and only then is the row written; a failed
      * row write removes the file again.
      */
@@ -223,9 +226,12 @@ export function createBrandsService(deps: {
         upload.file.resume();
         throw error;
       }
-      const { contentType, stream } = await sniffStream(upload.file, {
-        allowed: Object.keys(INFOGRAPHIC_TYPES),
-      });
+      const sniffed = await sniffStream(upload.file, { allowed: Object.keys(INFOGRAPHIC_TYPES) });
+      const { contentType } = sniffed;
+      const stream =
+        contentType === 'application/pdf'
+          ? sniffed.stream
+          : await limitImagePixels(sniffed.stream, deps.imageMaxPixels);
       const id = uuidv7();
       const key = safeKey(
         'tenants',

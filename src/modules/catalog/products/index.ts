@@ -43,6 +43,7 @@ export async function productRoutes(app: FastifyInstance, platform: Platform): P
     db: platform.db,
     storage: platform.storage,
     uploadLimitBytes: platform.config.uploadLimitBytes,
+    imageMaxPixels: platform.config.imageMaxPixels,
   });
   productApiRoutes(app, products, createFoldersService({ db: platform.db }));
   // An encapsulated scope, so multipart parsing applies to the brand routes only.
