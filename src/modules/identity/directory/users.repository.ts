@@ -117,19 +117,13 @@ export async function findUserWithMemberships(
   return row;
 }
 
-export async function findUser(
-  tx: Tx,
-  tenantId: string,
-  id: string,
-  scope?: SQL,
-  options: { forUpdate?: boolean } = {},
-): Promise<UserRow | undefined> {
-  const query = tx.db
-    .select()
+/** Whether `id` is a user of the tenant, in or out of anyone's scope (a reference check). */
+export async function userExists(tx: Tx, tenantId: string, id: string): Promise<boolean> {
+  const [row] = await tx.db
+    .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.tenantId, tenantId), eq(users.id, id), scope));
-  const [row] = options.forUpdate ? await query.for('update') : await query;
-  return row;
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
+  return row !== undefined;
 }
 
 export async function insertUser(tx: Tx, values: NewUserRow): Promise<UserRow> {
