@@ -4,6 +4,7 @@ import { identityModule } from '../../src/modules/identity/index.js';
 import type { SalesOpsModule } from '../../src/platform/module.js';
 import { sqlState } from '../../src/platform/db/pg-errors.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
+import { expectCursorWalk } from '../harness/paging.js';
 import { identityFixture, superAdminFixture, type FixtureUser, type IdentityFixture } from './fixtures.js';
 
 type Res = { statusCode: number; body: string; json<T = Record<string, unknown>>(): T };
@@ -292,34 +293,20 @@ describe('org units, teams, audit, admin activity', () => {
         ]),
       );
     });
+
     it('pages the log by cursor, newest first, and counts it only when asked or shown', async () => {
       for (const n of [1, 2, 3]) await unit(`Paged ${n} ${Date.now()}`);
-      type Page = { audit: { id: string }[]; total: number | null; next_cursor: string | null };
-      const get = async (url: string, auth = admin()) =>
-        expectCode(await call('GET', url, auth), 200).json<Page>();
+      type Page = { audit: { id: string }[]; total: number | null };
+      const get = async (url: string) => expectCode(await call('GET', url, admin()), 200).json<Page>();
       const filter = 'action=org_unit.create';
       const all = await get(`/audit?${filter}&limit=500`);
       expect(all.audit.length).toBeGreaterThanOrEqual(3);
       // The last page shows its total; a page with more rows after it does not count the log.
       expect(all.total).toBe(all.audit.length);
-      const first = await get(`/audit?${filter}&limit=2`);
-      expect(first.total).toBeNull();
-      expect(first.next_cursor).toEqual(expect.any(String));
-      const second = await get(`/audit?${filter}&limit=2&cursor=${first.next_cursor}`);
-      expect([...first.audit, ...second.audit].map((a) => a.id)).toEqual(
-        all.audit.slice(0, 4).map((a) => a.id),
-      );
+      expect((await get(`/audit?${filter}&limit=2`)).total).toBeNull();
       expect((await get(`/audit?${filter}&limit=2&include_total=true`)).total).toBe(all.audit.length);
-      expectCode(await call('GET', '/audit?cursor=garbage', admin()), 422, 'INVALID_CURSOR');
-
-      const everywhere = await get(`/audit/all?${filter}&limit=500`, root.auth);
-      const top = await get(`/audit/all?${filter}&limit=2`, root.auth);
-      expect(top.total).toBeNull();
-      const next = await get(`/audit/all?${filter}&limit=2&cursor=${top.next_cursor}`, root.auth);
-      expect([...top.audit, ...next.audit].map((a) => a.id)).toEqual(
-        everywhere.audit.slice(0, 4).map((a) => a.id),
-      );
-      expectCode(await call('GET', '/audit/all?cursor=garbage', root.auth), 422, 'INVALID_CURSOR');
+      await expectCursorWalk((url) => call('GET', url, admin()), `/audit?${filter}`, 'audit');
+      await expectCursorWalk((url) => call('GET', url, root.auth), `/audit/all?${filter}`, 'audit');
     });
   });
 
