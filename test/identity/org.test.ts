@@ -120,6 +120,13 @@ describe('org units, teams, audit, admin activity', () => {
       expectCode(await call('GET', `/org-units/${p.id}`, admin()), 404);
     });
 
+    it('pages units by cursor in path order', async () => {
+      const top = await unit(`Paged root ${Date.now()}`);
+      for (const n of [1, 2, 3]) await unit(`Paged child ${n}`, top.id);
+      await expectCursorWalk((url) => call('GET', url, admin()), `/org-units?under=${top.id}`, 'org_units');
+      await expectCursorWalk((url) => call('GET', url, admin()), '/org-units', 'org_units', 3);
+    });
+
     it('validates input', async () => {
       expectCode(await call('POST', '/org-units', admin(), { name: '' }), 422, 'VALIDATION_FAILED');
       expectCode(await call('POST', '/org-units', admin(), { name: 'X', type: 'Bad Type' }), 422);
@@ -181,6 +188,12 @@ describe('org units, teams, audit, admin activity', () => {
       expectCode(await call('PUT', `/teams/${team.id}`, acme.users.team_leader.auth, { name: 'nope' }), 403);
       expectCode(await call('DELETE', `/teams/${team.id}`, admin()), 204);
       expectCode(await call('GET', `/teams/${team.id}`, admin()), 404);
+    });
+    it('pages teams by cursor under each sort', async () => {
+      for (const n of [1, 2, 3])
+        expectCode(await call('POST', '/teams', admin(), { name: `Paged ${n} ${Date.now()}` }), 201);
+      for (const sort of ['name', '-name', 'created_at', '-created_at'])
+        await expectCursorWalk((url) => call('GET', url, admin()), `/teams?sort=${sort}`, 'teams');
     });
   });
 
