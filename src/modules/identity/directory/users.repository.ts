@@ -23,6 +23,15 @@ export interface UserFilters {
   q?: string;
 }
 
+/** What a report or a member list shows of a user. */
+export const userSummaryColumns = {
+  id: users.id,
+  email: users.email,
+  firstName: users.firstName,
+  lastName: users.lastName,
+  status: users.status,
+};
+
 /** Users are "owned" by themselves: the data scope of GET /users is the caller's reporting line. */
 export const userResource = defineResource({
   table: users,

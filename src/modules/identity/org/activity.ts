@@ -6,7 +6,7 @@ import { IsoDateTime, PaginationQuery, Uuid } from '../../../platform/http/schem
 import { validationFailed } from '../../../platform/http/errors.js';
 import { auditLog } from '../tables/audit.tables.js';
 import { users } from '../tables/users.tables.js';
-import { userResource } from '../directory/users.repository.js';
+import { userResource, userSummaryColumns } from '../directory/users.repository.js';
 import { inTenant, iso, type CallContext } from '../directory/context.js';
 
 /** The audit actions that count as a successful sign-in. */
@@ -78,14 +78,7 @@ export function createActivityService(deps: { db: TenantDatabase; counters: read
         // The page of users first; every count below then runs for these users only.
         const inScope = userResource.where(ctx);
         const page = await tx.db
-          .select({
-            id: users.id,
-            email: users.email,
-            firstName: users.firstName,
-            lastName: users.lastName,
-            status: users.status,
-            lastLoginAt: users.lastLoginAt,
-          })
+          .select({ ...userSummaryColumns, lastLoginAt: users.lastLoginAt })
           .from(users)
           .where(inScope)
           .orderBy(asc(users.lastName), asc(users.firstName), asc(users.id))

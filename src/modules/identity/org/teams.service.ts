@@ -5,6 +5,7 @@ import { defineResource, envelope, tenantTxOf } from '../../../platform/resource
 import { diff, writeAudit } from '../audit.js';
 import { orgUnits, teamMembers, teams } from '../tables/org.tables.js';
 import { users } from '../tables/users.tables.js';
+import { userSummaryColumns } from '../directory/users.repository.js';
 import { likeEscape, type CallContext } from '../directory/context.js';
 import type { CreateTeamBody, MembersBody, Team, TeamListQuery, UpdateTeamBody } from './teams.schemas.js';
 
@@ -62,14 +63,7 @@ export function createTeamsService(deps: { db: TenantDatabase }) {
     const tenantId = ctx.tenantId;
     const { team, members } = await find(tx, ctx, id);
     const rows = await tx.db
-      .select({
-        id: users.id,
-        email: users.email,
-        firstName: users.firstName,
-        lastName: users.lastName,
-        status: users.status,
-        joinedAt: teamMembers.joinedAt,
-      })
+      .select({ ...userSummaryColumns, joinedAt: teamMembers.joinedAt })
       .from(teamMembers)
       .innerJoin(users, and(eq(users.tenantId, teamMembers.tenantId), eq(users.id, teamMembers.userId)))
       .where(and(eq(teamMembers.tenantId, tenantId), eq(teamMembers.teamId, id)))
