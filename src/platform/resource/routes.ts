@@ -26,8 +26,8 @@ export interface CrudRoutesSpec<C = CallContext> {
   update?: { body: TSchema; summary?: string; method?: 'put' | 'patch'; permission?: Permission };
   delete?: { summary?: string; permission?: Permission };
   /**
-   * What the handlers get as their caller (default `callContext`, which needs a tenant). Only the
-   * super-admin routes that work across tenants (tenant management) read the caller themselves.
+   * What the handlers get as their caller (default `callContext`, which needs a tenant). Routes a
+   * super administrator calls outside any tenant (tenant management, `/audit/all`) give their own.
    */
   context?: (request: FastifyRequest) => C;
 }
