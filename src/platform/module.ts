@@ -36,12 +36,14 @@ export interface Platform {
 
 /**
  * A count a module adds to `GET /admin/users/activity` (visits, leads…): `query` returns SQL
- * selecting `user_id` and `n` (a count) for the tenant and the period `[from, to)`. It runs inside
- * the caller's tenant transaction, so RLS applies. `key` is the name in the report's `counts`.
+ * selecting `user_id` and `n` (a count) for the tenant, the period `[from, to)` and only the users
+ * in `userIds` (the report's page: `… = any(${sql.param(userIds)}::uuid[])`), so a page costs its
+ * own users' rows, not the tenant's. It runs inside the caller's tenant transaction, so RLS
+ * applies. `key` is the name in the report's `counts`.
  */
 export interface ActivityCounter {
   key: string;
-  query: (range: { tenantId: string; from: Date; to: Date }) => SQL;
+  query: (range: { tenantId: string; from: Date; to: Date; userIds: readonly string[] }) => SQL;
 }
 
 /** A permission a module defines, and the built-in roles that have it by default. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogModule } from '../../src/modules/catalog/index.js';
 import { identityModule } from '../../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
+import { expectCursorWalk } from '../harness/paging.js';
 import { multipart } from '../harness/multipart.js';
 import {
   FIXTURE_ROLES,
@@ -151,6 +152,12 @@ describe('catalog: brands and infographics', () => {
     expectCode(await call('PUT', `/brands/${own.id}`, admin(), {}), 422);
     expectCode(await call('GET', '/brands/nope', admin()), 422);
     expectCode(await call('GET', '/brands/01900000-0000-7000-8000-000000000000', admin()), 404);
+  });
+
+  it('pages brands by cursor under each sort', async () => {
+    for (const n of [1, 2, 3]) await createBrand({ name: `Paged ${n}` });
+    for (const sort of ['name', '-name', 'created_at', '-created_at'])
+      await expectCursorWalk((url) => call('GET', url, admin()), `/brands?sort=${sort}`, 'brands');
   });
 
   it('uploads a PNG and a PDF, lists, downloads the same bytes and deletes with the file', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogModule, findByExternalRef, linkExternalRef } from '../../src/modules/catalog/index.js';
 import { identityModule } from '../../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
+import { expectCursorWalk } from '../harness/paging.js';
 import {
   FIXTURE_ROLES,
   identityFixture,
@@ -237,6 +238,18 @@ describe('catalog: products, variants, folders, price types', () => {
     expect(await range('max_price=10.50')).toEqual([cheap.id, mid.id]);
     expect(await range('min_price=100.00')).toEqual([dear.id]);
     expectCode(await call('GET', `/products?price_type=${pt.id}&min_price=1.999`, admin()), 422);
+  });
+
+  it('pages products by cursor, with and without a search', async () => {
+    const word = `cursorword${Date.now().toString(36)}`;
+    for (const n of [1, 2, 3])
+      await createProduct({ name: `${word} ${n}`, article: n === 2 ? null : `A-${n}` });
+    const get = (url: string) => call('GET', url, admin());
+    for (const sort of ['name', '-code', 'article', '-article', 'created_at'])
+      await expectCursorWalk(get, `/products?sort=${sort}`, 'products');
+    // Within the search: the second page starts at the product without an article (nulls last).
+    for (const sort of ['-name', 'article', '-article'])
+      await expectCursorWalk(get, `/products?q=${word}&sort=${sort}`, 'products');
   });
 
   it('manages variants', async () => {

@@ -159,4 +159,21 @@ describe('field: admin reports', () => {
     );
     expect(otherReport.users.every((u) => u.counts.visits_completed === 0)).toBe(true);
   });
+
+  it('counts the users of a later page as the whole report does (limit=1)', async () => {
+    type Report = Activity & { total: number };
+    const full = await api.ok<Report>('GET', '/admin/users/activity?limit=100', admin);
+    const page = async (offset: number) =>
+      api.ok<Report>('GET', `/admin/users/activity?limit=1&offset=${offset}`, admin);
+    const second = await page(1);
+    expect(second.users).toEqual([full.users[1]]);
+    expect(second.total).toBe(full.total);
+    // And a later page whose user has field counts: only that user's visits and photos are counted.
+    const at = full.users.findIndex((u) => u.user_id === agent.id);
+    expect(at).toBeGreaterThan(0);
+    const agentPage = await page(at);
+    expect(agentPage.users).toEqual([full.users[at]]);
+    expect(agentPage.users[0]!.counts).toMatchObject({ visits_completed: 3, photos: 1 });
+    expect((await page(full.total)).users).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@ import { identityModule } from '../../src/modules/identity/index.js';
 import type { SalesOpsModule } from '../../src/platform/module.js';
 import { sqlState } from '../../src/platform/db/pg-errors.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
+import { expectCursorWalk } from '../harness/paging.js';
 import { identityFixture, superAdminFixture, type FixtureUser, type IdentityFixture } from './fixtures.js';
 
 type Res = { statusCode: number; body: string; json<T = Record<string, unknown>>(): T };
@@ -40,8 +41,9 @@ describe('org units, teams, audit, admin activity', () => {
       activityCounters: [
         {
           key: 'org_units_created',
-          query: ({ tenantId, from, to }) => sql`select actor_user_id as user_id, count(*) as n from audit_log
-            where tenant_id = ${tenantId} and action = 'org_unit.create' and at >= ${from} and at < ${to}
+          query: ({ tenantId, from, to, userIds }) => sql`select actor_user_id as user_id, count(*) as n
+            from audit_log where tenant_id = ${tenantId} and actor_user_id = any(${sql.param(userIds)}::uuid[])
+              and action = 'org_unit.create' and at >= ${from} and at < ${to}
             group by actor_user_id`,
         },
       ],
@@ -118,6 +120,13 @@ describe('org units, teams, audit, admin activity', () => {
       expectCode(await call('GET', `/org-units/${p.id}`, admin()), 404);
     });
 
+    it('pages units by cursor in path order', async () => {
+      const top = await unit(`Paged root ${Date.now()}`);
+      for (const n of [1, 2, 3]) await unit(`Paged child ${n}`, top.id);
+      await expectCursorWalk((url) => call('GET', url, admin()), `/org-units?under=${top.id}`, 'org_units');
+      await expectCursorWalk((url) => call('GET', url, admin()), '/org-units', 'org_units', 3);
+    });
+
     it('validates input', async () => {
       expectCode(await call('POST', '/org-units', admin(), { name: '' }), 422, 'VALIDATION_FAILED');
       expectCode(await call('POST', '/org-units', admin(), { name: 'X', type: 'Bad Type' }), 422);
@@ -179,6 +188,12 @@ describe('org units, teams, audit, admin activity', () => {
       expectCode(await call('PUT', `/teams/${team.id}`, acme.users.team_leader.auth, { name: 'nope' }), 403);
       expectCode(await call('DELETE', `/teams/${team.id}`, admin()), 204);
       expectCode(await call('GET', `/teams/${team.id}`, admin()), 404);
+    });
+    it('pages teams by cursor under each sort', async () => {
+      for (const n of [1, 2, 3])
+        expectCode(await call('POST', '/teams', admin(), { name: `Paged ${n} ${Date.now()}` }), 201);
+      for (const sort of ['name', '-name', 'created_at', '-created_at'])
+        await expectCursorWalk((url) => call('GET', url, admin()), `/teams?sort=${sort}`, 'teams');
     });
   });
 
@@ -290,6 +305,21 @@ describe('org units, teams, audit, admin activity', () => {
           }),
         ]),
       );
+    });
+
+    it('pages the log by cursor, newest first, and counts it only when asked or shown', async () => {
+      for (const n of [1, 2, 3]) await unit(`Paged ${n} ${Date.now()}`);
+      type Page = { audit: { id: string }[]; total: number | null };
+      const get = async (url: string) => expectCode(await call('GET', url, admin()), 200).json<Page>();
+      const filter = 'action=org_unit.create';
+      const all = await get(`/audit?${filter}&limit=500`);
+      expect(all.audit.length).toBeGreaterThanOrEqual(3);
+      // The last page shows its total; a page with more rows after it does not count the log.
+      expect(all.total).toBe(all.audit.length);
+      expect((await get(`/audit?${filter}&limit=2`)).total).toBeNull();
+      expect((await get(`/audit?${filter}&limit=2&include_total=true`)).total).toBe(all.audit.length);
+      await expectCursorWalk((url) => call('GET', url, admin()), `/audit?${filter}`, 'audit');
+      await expectCursorWalk((url) => call('GET', url, root.auth), `/audit/all?${filter}`, 'audit');
     });
   });
 

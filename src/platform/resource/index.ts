@@ -17,6 +17,7 @@ export {
   type Page,
   type PageQuery,
   type Resource,
+  type ResourceCaller,
   type ResourceSpec,
 } from './resource.js';
 export { crudRoutes, resourceAction, type CrudRoutesSpec } from './routes.js';

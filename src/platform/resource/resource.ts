@@ -1,7 +1,7 @@
 import { and, count, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db/types.js';
-import { notFound, validationFailed } from '../http/errors.js';
+import { forbidden, notFound, validationFailed } from '../http/errors.js';
 import type { CallContext } from './context.js';
 import { decodeCursor, encodeCursor, keyKindOf, type CursorPosition } from './cursor.js';
 import { scopePredicate } from './scope.js';
@@ -19,10 +19,22 @@ export interface ResourceSpec<TTable extends PgTable> {
    * A data scope no single owner column expresses (goals: created by the caller or assigned within
    * their scope), applied like `owner`; undefined means unrestricted. Give `owner` or `scope`.
    */
-  scope?: (ctx: CallContext) => SQL | undefined;
+  scope?: (ctx: ResourceCaller) => SQL | undefined;
   /** The sort whitelist: query name → column (each sort is `column, id` so keyset paging is exact). */
   sorts: Record<string, AnyPgColumn>;
+  /**
+   * Whether offset pages count `total` when the query does not say (default true). Large
+   * append-only tables (the audit log) say false: `total` is then given when the page shows it
+   * (a last page) or counted on `include_total=true`, never on every page.
+   */
+  countsTotal?: boolean;
 }
+
+/**
+ * Who lists or reads: a tenant's caller (every `CallContext`), or — `tenantId: null` — a super
+ * administrator across tenants, which only the super-admin door of `platform.system` can serve.
+ */
+export type ResourceCaller = Pick<CallContext, 'principal'> & { tenantId: string | null };
 
 /** The paging part of a list query (`PaginationQuery` + `sort`). */
 export interface PageQuery {
@@ -48,6 +60,8 @@ export interface ListOptions {
   fields?: Record<string, SQL | AnyPgColumn>;
   /** A computed order (e.g. distance) replaces the sort; such lists page by offset only. */
   order?: SQL[];
+  /** Count at most this many rows into `total` (a broad search then costs the cap, not every match). */
+  countLimit?: number;
 }
 
 const KEY = '__sort_key';
@@ -58,9 +72,11 @@ export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable
   type Row = TTable['$inferSelect'];
 
   /** Tenant + data scope + the given conditions. */
-  function where(ctx: CallContext, ...conditions: (SQL | undefined)[]): SQL {
+  function where(ctx: ResourceCaller, ...conditions: (SQL | undefined)[]): SQL {
+    if (ctx.tenantId === null && !ctx.principal.isSuperAdmin)
+      throw forbidden('Cross-tenant work needs a super administrator.');
     return and(
-      eq(spec.tenantId, ctx.tenantId),
+      ctx.tenantId === null ? undefined : eq(spec.tenantId, ctx.tenantId),
       spec.owner ? scopePredicate(ctx.principal, spec.owner) : spec.scope?.(ctx),
       ...conditions,
     )!;
@@ -69,7 +85,7 @@ export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable
   /** The row with this id in the caller's tenant and scope; anything else is 404. */
   async function find(
     tx: Tx,
-    ctx: CallContext,
+    ctx: ResourceCaller,
     id: string,
     options: { lock?: boolean; where?: (SQL | undefined)[] } = {},
   ): Promise<Row> {
@@ -85,7 +101,7 @@ export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable
   /** One page: filters, the sort whitelist, keyset (`cursor`) or offset paging, totals when asked. */
   async function list<Extra extends object = object>(
     tx: Tx,
-    ctx: CallContext,
+    ctx: ResourceCaller,
     query: PageQuery,
     options: ListOptions = {},
   ): Promise<Page<Row & Extra>> {
@@ -128,15 +144,26 @@ export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable
           })
         : null;
 
-    const wantTotal = query.include_total ?? !position;
+    const shown = !position && !more && (rows.length > 0 || offset === 0);
+    const wantTotal = query.include_total ?? (!position && (shown || spec.countsTotal !== false));
     let total: number | null = null;
     if (wantTotal) {
-      if (!position && !more && (rows.length > 0 || offset === 0)) total = offset + rows.length;
+      if (shown) total = offset + rows.length;
       else {
-        const [counted] = await tx.db
-          .select({ n: count() })
-          .from(spec.table as PgTable)
-          .where(filter);
+        const capped = options.countLimit
+          ? tx.db
+              .select({ one: sql`1` })
+              .from(spec.table as PgTable)
+              .where(filter)
+              .limit(options.countLimit)
+              .as('matching')
+          : undefined;
+        const [counted] = capped
+          ? await tx.db.select({ n: count() }).from(capped)
+          : await tx.db
+              .select({ n: count() })
+              .from(spec.table as PgTable)
+              .where(filter);
         total = Number(counted?.n ?? 0);
       }
     }

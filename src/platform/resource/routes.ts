@@ -11,7 +11,7 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * `GET /path/:id`, `PUT /path/:id`, `DELETE /path/:id` (204). Each is optional: give its schema
  * and the service method. Permissions default to `<permission>:read` / `<permission>:write`.
  */
-export interface CrudRoutesSpec {
+export interface CrudRoutesSpec<C = CallContext> {
   path: string;
   tag: string;
   /** snake_case plural: the envelope key and the list summary. */
@@ -25,26 +25,36 @@ export interface CrudRoutesSpec {
   read?: { summary?: string; response?: TSchema; permission?: Permission };
   update?: { body: TSchema; summary?: string; method?: 'put' | 'patch'; permission?: Permission };
   delete?: { summary?: string; permission?: Permission };
+  /**
+   * What the handlers get as their caller (default `callContext`, which needs a tenant). Routes a
+   * super administrator calls outside any tenant (tenant management, `/audit/all`) give their own.
+   */
+  context?: (request: FastifyRequest) => C;
 }
 
 /** The service side: each method takes the call context first. */
-export interface CrudHandlers {
-  list?(ctx: CallContext, query: never): Promise<unknown>;
-  get?(ctx: CallContext, id: string): Promise<unknown>;
-  create?(ctx: CallContext, body: never): Promise<unknown>;
-  update?(ctx: CallContext, id: string, body: never): Promise<unknown>;
-  remove?(ctx: CallContext, id: string): Promise<unknown>;
+export interface CrudHandlers<C = CallContext> {
+  list?(ctx: C, query: never): Promise<unknown>;
+  get?(ctx: C, id: string): Promise<unknown>;
+  create?(ctx: C, body: never): Promise<unknown>;
+  update?(ctx: C, id: string, body: never): Promise<unknown>;
+  remove?(ctx: C, id: string): Promise<unknown>;
 }
 
 type AnyFn = (...args: unknown[]) => Promise<unknown>;
 
-export function crudRoutes(app: FastifyInstance, spec: CrudRoutesSpec, handlers: CrudHandlers): void {
+export function crudRoutes<C = CallContext>(
+  app: FastifyInstance,
+  spec: CrudRoutesSpec<C>,
+  handlers: CrudHandlers<NoInfer<C>>,
+): void {
   const tags = [spec.tag];
+  const callerOf = spec.context ?? callContext;
   const perms =
     typeof spec.permission === 'string'
       ? { read: `${spec.permission}:read`, write: `${spec.permission}:write` }
       : spec.permission;
-  const call = (name: keyof CrudHandlers) => {
+  const call = (name: keyof CrudHandlers<C>) => {
     const fn = handlers[name] as AnyFn | undefined;
     if (!fn) throw new Error(`crudRoutes ${spec.path}: no ${name} handler`);
     return fn;
@@ -65,7 +75,7 @@ export function crudRoutes(app: FastifyInstance, spec: CrudRoutesSpec, handlers:
           response: { 200: ListEnvelope(spec.listKey, spec.list.item ?? spec.item) },
         },
       },
-      async (request) => list(callContext(request), request.query),
+      async (request) => list(callerOf(request), request.query),
     );
   }
   if (spec.create) {
@@ -81,7 +91,7 @@ export function crudRoutes(app: FastifyInstance, spec: CrudRoutesSpec, handlers:
           response: { 201: spec.create.response ?? spec.item },
         },
       },
-      async (request, reply) => reply.code(201).send(await create(callContext(request), request.body)),
+      async (request, reply) => reply.code(201).send(await create(callerOf(request), request.body)),
     );
   }
   if (spec.read) {
@@ -97,7 +107,7 @@ export function crudRoutes(app: FastifyInstance, spec: CrudRoutesSpec, handlers:
           response: { 200: spec.read.response ?? spec.item },
         },
       },
-      async (request) => get(callContext(request), id(request)),
+      async (request) => get(callerOf(request), id(request)),
     );
   }
   if (spec.update) {
@@ -114,7 +124,7 @@ export function crudRoutes(app: FastifyInstance, spec: CrudRoutesSpec, handlers:
           response: { 200: spec.item },
         },
       },
-      async (request) => update(callContext(request), id(request), request.body),
+      async (request) => update(callerOf(request), id(request), request.body),
     );
   }
   if (spec.delete) {
@@ -131,7 +141,7 @@ export function crudRoutes(app: FastifyInstance, spec: CrudRoutesSpec, handlers:
         },
       },
       async (request, reply) => {
-        await remove(callContext(request), id(request));
+        await remove(callerOf(request), id(request));
         return reply.code(204).send();
       },
     );
@@ -143,7 +153,7 @@ export function crudRoutes(app: FastifyInstance, spec: CrudRoutesSpec, handlers:
  * handler gets the call context, the path id (if any), the body, the query and every path
  * parameter (for paths with more than `:id`). `status` 204 sends no body.
  */
-export function resourceAction(
+export function resourceAction<C = CallContext>(
   app: FastifyInstance,
   route: {
     method: Method;
@@ -156,9 +166,11 @@ export function resourceAction(
     body?: TSchema;
     response?: TSchema;
     status?: 200 | 201 | 202 | 204;
+    /** The caller the handler gets (default `callContext`); see `CrudRoutesSpec.context`. */
+    context?: (request: FastifyRequest) => C;
   },
   handler: (
-    ctx: CallContext,
+    ctx: NoInfer<C>,
     id: string,
     body: never,
     query: never,
@@ -182,7 +194,7 @@ export function resourceAction(
     },
     async (request, reply) => {
       const result = await handler(
-        callContext(request),
+        (route.context ?? callContext)(request) as C,
         (request.params as { id?: string }).id ?? '',
         request.body as never,
         request.query as never,

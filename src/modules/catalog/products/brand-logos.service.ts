@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
-import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase } from '../../../platform/db/types.js';
+import { tenantTxOf } from '../../../platform/resource/index.js';
 import { notFound } from '../../../platform/http/errors.js';
 import { limitImagePixels, safeKey, sniffStream, type FileStorage } from '../../../platform/storage/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
-import { type CallContext, inTenant, writeAudit } from '../../identity/index.js';
+import { type CallContext, writeAudit } from '../../identity/index.js';
 import { brands } from '../tables/products.tables.js';
-import { requireBrand } from './brands.service.js';
+import { brandResource } from './brands.service.js';
 
 /** Logo formats by their bytes (no SVG: a script inside it would run on our origin). */
 const LOGO_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
@@ -20,11 +21,11 @@ export function createBrandLogosService(deps: {
   /** Browsers decode every logo they show: one declaring more pixels than this is refused. */
   imageMaxPixels: number;
 }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantTx = tenantTxOf(deps);
 
   async function setLogo(ctx: CallContext, brandId: string, key: string | null): Promise<string | null> {
     return tenantTx(ctx, async (tx) => {
-      const before = await requireBrand(tx, ctx.tenantId, brandId, true);
+      const before = await brandResource.find(tx, ctx, brandId, { lock: true });
       await tx.db
         .update(brands)
         .set({ logoKey: key, updatedAt: new Date() })
@@ -47,7 +48,7 @@ export function createBrandLogosService(deps: {
      */
     async upload(ctx: CallContext, brandId: string, file: Readable): Promise<void> {
       try {
-        await tenantTx(ctx, (tx) => requireBrand(tx, ctx.tenantId, brandId));
+        await tenantTx(ctx, (tx) => brandResource.find(tx, ctx, brandId));
       } catch (error) {
         file.resume();
         throw error;
@@ -79,7 +80,7 @@ export function createBrandLogosService(deps: {
     },
 
     async open(ctx: CallContext, brandId: string) {
-      const row = await tenantTx(ctx, (tx) => requireBrand(tx, ctx.tenantId, brandId));
+      const row = await tenantTx(ctx, (tx) => brandResource.find(tx, ctx, brandId));
       if (!row.logoKey) throw notFound('Logo', 'LOGO_NOT_FOUND');
       const extension = row.logoKey.slice(row.logoKey.lastIndexOf('.') + 1);
       return {

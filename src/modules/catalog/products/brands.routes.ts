@@ -1,9 +1,9 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
+import { IdParams } from '../../../platform/http/schemas.js';
 import { validationFailed } from '../../../platform/http/errors.js';
-import { callContext } from '../../identity/index.js';
+import { callContext, crudRoutes, resourceAction } from '../../../platform/resource/index.js';
 import type { BrandLogosService } from './brand-logos.service.js';
 import type { BrandsService } from './brands.service.js';
 import {
@@ -13,9 +13,6 @@ import {
   Infographic,
   InfographicParams,
   UpdateBrandBody,
-  type BrandListQuery as BrandListQueryT,
-  type CreateBrandBody as CreateBrandBodyT,
-  type UpdateBrandBody as UpdateBrandBodyT,
 } from './products.schemas.js';
 
 type Id = { id: string };
@@ -28,85 +25,50 @@ export async function brandApiRoutes(
   logos: BrandLogosService,
   uploadLimitBytes: number,
 ): Promise<void> {
-  const tags = ['brands'];
-  const read = { permission: 'brands:read' };
-  const write = { permission: 'brands:write' };
+  const tag = 'brands';
+  const tags = [tag];
+  const read = 'brands:read';
+  const write = 'brands:write';
 
   // Multipart only in this scope, one file per request. Busboy silently truncates a file at its
   // limit, so it cuts off one byte later and storage's `maxBytes` turns the excess into a 413.
   await app.register(multipart, { limits: { fileSize: uploadLimitBytes + 1, files: 1, fields: 5 } });
 
-  app.get<{ Querystring: BrandListQueryT }>(
-    '/brands',
+  crudRoutes(
+    app,
     {
-      config: read,
-      schema: {
-        summary: 'List brands (own and competitors)',
-        tags,
-        querystring: BrandListQuery,
-        response: { 200: ListEnvelope('brands', Brand) },
-      },
+      path: '/brands',
+      tag,
+      listKey: 'brands',
+      singular: 'brand',
+      permission: 'brands',
+      item: Brand,
+      list: { query: BrandListQuery, summary: 'List brands (own and competitors)' },
+      create: { body: CreateBrandBody },
+      read: {},
+      update: { body: UpdateBrandBody },
+      delete: { summary: 'Archive a brand' },
     },
-    async (request) => brands.list(callContext(request), request.query),
+    { ...brands, remove: brands.archive },
   );
-
-  app.post<{ Body: CreateBrandBodyT }>(
-    '/brands',
+  resourceAction(
+    app,
     {
-      config: write,
-      schema: { summary: 'Create a brand', tags, body: CreateBrandBody, response: { 201: Brand } },
+      tag,
+      method: 'get',
+      path: '/brands/:id/infographics',
+      summary: 'List the infographics of a brand',
+      permission: read,
+      response: Type.Object({ infographics: Type.Array(Infographic) }),
     },
-    async (request, reply) => reply.code(201).send(await brands.create(callContext(request), request.body)),
+    (ctx, id) => brands.listInfographics(ctx, id),
   );
 
-  app.get<{ Params: Id }>(
-    '/brands/:id',
-    { config: read, schema: { summary: 'Read a brand', tags, params: IdParams, response: { 200: Brand } } },
-    async (request) => brands.get(callContext(request), request.params.id),
-  );
-
-  app.put<{ Params: Id; Body: UpdateBrandBodyT }>(
-    '/brands/:id',
-    {
-      config: write,
-      schema: {
-        summary: 'Update a brand',
-        tags,
-        params: IdParams,
-        body: UpdateBrandBody,
-        response: { 200: Brand },
-      },
-    },
-    async (request) => brands.update(callContext(request), request.params.id, request.body),
-  );
-
-  app.delete<{ Params: Id }>(
-    '/brands/:id',
-    { config: write, schema: { summary: 'Archive a brand', tags, params: IdParams, response: NoContent } },
-    async (request, reply) => {
-      await brands.archive(callContext(request), request.params.id);
-      return reply.code(204).send();
-    },
-  );
-
-  app.get<{ Params: Id }>(
-    '/brands/:id/infographics',
-    {
-      config: read,
-      schema: {
-        summary: 'List the infographics of a brand',
-        tags,
-        params: IdParams,
-        response: { 200: Type.Object({ infographics: Type.Array(Infographic) }) },
-      },
-    },
-    async (request) => brands.listInfographics(callContext(request), request.params.id),
-  );
-
+  // Uploads (multipart) and downloads (streams with their own headers) stay plain routes.
   app.post<{ Params: Id }>(
     '/brands/:id/infographics',
     {
-      config: write,
+      config: { permission: write },
       schema: {
         summary:
           'Upload an infographic (multipart field `file`: PNG, JPEG, WebP or PDF; optional field `title`)',
@@ -137,27 +99,24 @@ export async function brandApiRoutes(
     },
   );
 
-  app.delete<{ Params: InfographicId }>(
-    '/brands/:id/infographics/:infographic_id',
+  resourceAction(
+    app,
     {
-      config: write,
-      schema: {
-        summary: 'Delete an infographic and its file',
-        tags,
-        params: InfographicParams,
-        response: NoContent,
-      },
+      tag,
+      method: 'delete',
+      path: '/brands/:id/infographics/:infographic_id',
+      summary: 'Delete an infographic and its file',
+      permission: write,
+      params: InfographicParams,
+      status: 204,
     },
-    async (request, reply) => {
-      await brands.removeInfographic(callContext(request), request.params.id, request.params.infographic_id);
-      return reply.code(204).send();
-    },
+    (ctx, id, _body, _query, params) => brands.removeInfographic(ctx, id, params.infographic_id!),
   );
 
   app.get<{ Params: InfographicId }>(
     '/brands/:id/infographics/:infographic_id/file',
     {
-      config: read,
+      config: { permission: read },
       schema: {
         summary: 'Download an infographic (streamed with its content type)',
         tags,
@@ -182,7 +141,7 @@ export async function brandApiRoutes(
   app.put<{ Params: Id }>(
     '/brands/:id/logo',
     {
-      config: write,
+      config: { permission: write },
       schema: {
         summary: 'Upload or replace the brand logo (PNG, JPEG or WebP, sniffed from the bytes)',
         tags,
@@ -201,7 +160,7 @@ export async function brandApiRoutes(
 
   app.get<{ Params: Id }>(
     '/brands/:id/logo',
-    { config: read, schema: { summary: 'Download the brand logo', tags, params: IdParams } },
+    { config: { permission: read }, schema: { summary: 'Download the brand logo', tags, params: IdParams } },
     async (request, reply) => {
       const logo = await logos.open(callContext(request), request.params.id);
       return reply
@@ -213,15 +172,16 @@ export async function brandApiRoutes(
     },
   );
 
-  app.delete<{ Params: Id }>(
-    '/brands/:id/logo',
+  resourceAction(
+    app,
     {
-      config: write,
-      schema: { summary: 'Remove the brand logo', tags, params: IdParams, response: NoContent },
+      tag,
+      method: 'delete',
+      path: '/brands/:id/logo',
+      summary: 'Remove the brand logo',
+      permission: write,
+      status: 204,
     },
-    async (request, reply) => {
-      await logos.remove(callContext(request), request.params.id);
-      return reply.code(204).send();
-    },
+    (ctx, id) => logos.remove(ctx, id),
   );
 }

@@ -1,19 +1,11 @@
 import type { Readable } from 'node:stream';
-import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, isNotNull, isNull, or } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
-import { notFound } from '../../../platform/http/errors.js';
+import { defineResource, envelope, tenantTxOf } from '../../../platform/resource/index.js';
 import type { FileStorage } from '../../../platform/storage/index.js';
 import { limitImagePixels, safeKey, sniffStream } from '../../../platform/storage/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
-import {
-  type CallContext,
-  diff,
-  inTenant,
-  iso,
-  likeEscape,
-  parseSort,
-  writeAudit,
-} from '../../identity/index.js';
+import { type CallContext, diff, iso, likeEscape, writeAudit } from '../../identity/index.js';
 import { brandInfographics, brands } from '../tables/products.tables.js';
 import type {
   Brand,
@@ -55,23 +47,30 @@ const toInfographicJson = (row: InfographicRow): Infographic => ({
   created_at: row.createdAt.toISOString(),
 });
 
-const SORT_COLUMNS = { name: brands.name, created_at: brands.createdAt } as const;
+export const brandResource = defineResource({
+  table: brands,
+  name: 'Brand',
+  tenantId: brands.tenantId,
+  id: brands.id,
+  sorts: { name: brands.name, created_at: brands.createdAt },
+});
+
+/** A brand's infographics; always found through their brand (`where` on `brand_id`). */
+const infographicResource = defineResource({
+  table: brandInfographics,
+  name: 'Infographic',
+  tenantId: brandInfographics.tenantId,
+  id: brandInfographics.id,
+  sorts: { created_at: brandInfographics.createdAt },
+});
+
+const findInfographic = (tx: Tx, ctx: CallContext, brandId: string, id: string) =>
+  infographicResource.find(tx, ctx, id, { where: [eq(brandInfographics.brandId, brandId)] });
 
 export interface InfographicUpload {
   file: Readable;
   fileName: string;
   title: string | null;
-}
-
-/** The brand of this tenant, or 404 (locked for update when `forUpdate`). */
-export async function requireBrand(tx: Tx, tenantId: string, id: string, forUpdate = false) {
-  const query = tx.db
-    .select()
-    .from(brands)
-    .where(and(eq(brands.tenantId, tenantId), eq(brands.id, id)));
-  const [row] = forUpdate ? await query.for('update') : await query;
-  if (!row) throw notFound('Brand');
-  return row;
 }
 
 export function createBrandsService(deps: {
@@ -81,59 +80,25 @@ export function createBrandsService(deps: {
   /** Images above this many pixels are refused from their header (413), before any decoding. */
   imageMaxPixels: number;
 }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
-
-  async function requireInfographic(tx: Tx, tenantId: string, brandId: string, id: string) {
-    const [row] = await tx.db
-      .select()
-      .from(brandInfographics)
-      .where(
-        and(
-          eq(brandInfographics.tenantId, tenantId),
-          eq(brandInfographics.brandId, brandId),
-          eq(brandInfographics.id, id),
-        ),
-      );
-    if (!row) throw notFound('Infographic');
-    return row;
-  }
+  const tenantTx = tenantTxOf(deps);
 
   return {
     list(ctx: CallContext, query: BrandListQuery) {
       return tenantTx(ctx, async (tx) => {
-        const conditions: (SQL | undefined)[] = [
-          eq(brands.tenantId, ctx.tenantId),
-          query.archived ? isNotNull(brands.archivedAt) : isNull(brands.archivedAt),
-          query.is_own !== undefined ? eq(brands.isOwn, query.is_own) : undefined,
-          query.q
-            ? or(
-                ilike(brands.name, `%${likeEscape(query.q)}%`),
-                ilike(brands.code, `%${likeEscape(query.q)}%`),
-              )
-            : undefined,
-        ];
-        const where = and(...conditions);
-        const { field, desc: descending } = parseSort(query.sort);
-        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? brands.name;
-        const rows = await tx.db
-          .select()
-          .from(brands)
-          .where(where)
-          .orderBy(descending ? desc(column) : asc(column), asc(brands.id))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(brands).where(where);
-        return {
-          brands: rows.map(toBrandJson),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        const pattern = query.q ? `%${likeEscape(query.q)}%` : undefined;
+        const page = await brandResource.list(tx, ctx, query, {
+          where: [
+            query.archived ? isNotNull(brands.archivedAt) : isNull(brands.archivedAt),
+            query.is_own !== undefined ? eq(brands.isOwn, query.is_own) : undefined,
+            pattern ? or(ilike(brands.name, pattern), ilike(brands.code, pattern)) : undefined,
+          ],
+        });
+        return envelope('brands', page, toBrandJson);
       });
     },
 
     get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => toBrandJson(await requireBrand(tx, ctx.tenantId, id)));
+      return tenantTx(ctx, async (tx) => toBrandJson(await brandResource.find(tx, ctx, id)));
     },
 
     create(ctx: CallContext, body: CreateBrandBody) {
@@ -161,7 +126,7 @@ export function createBrandsService(deps: {
 
     update(ctx: CallContext, id: string, body: UpdateBrandBody) {
       return tenantTx(ctx, async (tx) => {
-        const current = toBrandJson(await requireBrand(tx, ctx.tenantId, id, true));
+        const current = toBrandJson(await brandResource.find(tx, ctx, id, { lock: true }));
         const [row] = await tx.db
           .update(brands)
           .set({ code: body.code, name: body.name, isOwn: body.is_own, updatedAt: new Date() })
@@ -181,7 +146,7 @@ export function createBrandsService(deps: {
 
     archive(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const current = await requireBrand(tx, ctx.tenantId, id, true);
+        const current = await brandResource.find(tx, ctx, id, { lock: true });
         if (current.archivedAt) return;
         await tx.db
           .update(brands)
@@ -199,7 +164,7 @@ export function createBrandsService(deps: {
 
     listInfographics(ctx: CallContext, brandId: string) {
       return tenantTx(ctx, async (tx) => {
-        await requireBrand(tx, ctx.tenantId, brandId);
+        await brandResource.find(tx, ctx, brandId);
         const rows = await tx.db
           .select()
           .from(brandInfographics)
@@ -221,7 +186,7 @@ export function createBrandsService(deps: {
       upload: InfographicUpload,
     ): Promise<Infographic> {
       try {
-        await tenantTx(ctx, (tx) => requireBrand(tx, ctx.tenantId, brandId));
+        await tenantTx(ctx, (tx) => brandResource.find(tx, ctx, brandId));
       } catch (error) {
         upload.file.resume();
         throw error;
@@ -243,7 +208,7 @@ export function createBrandsService(deps: {
       const stored = await deps.storage.put(key, stream, { contentType, maxBytes: deps.uploadLimitBytes });
       try {
         return await tenantTx(ctx, async (tx) => {
-          await requireBrand(tx, ctx.tenantId, brandId);
+          await brandResource.find(tx, ctx, brandId);
           const [row] = await tx.db
             .insert(brandInfographics)
             .values({
@@ -280,7 +245,7 @@ export function createBrandsService(deps: {
 
     async removeInfographic(ctx: CallContext, brandId: string, id: string): Promise<void> {
       const key = await tenantTx(ctx, async (tx) => {
-        const row = await requireInfographic(tx, ctx.tenantId, brandId, id);
+        const row = await findInfographic(tx, ctx, brandId, id);
         await tx.db
           .delete(brandInfographics)
           .where(and(eq(brandInfographics.tenantId, ctx.tenantId), eq(brandInfographics.id, id)));
@@ -298,7 +263,7 @@ export function createBrandsService(deps: {
     },
 
     async openInfographic(ctx: CallContext, brandId: string, id: string) {
-      const row = await tenantTx(ctx, (tx) => requireInfographic(tx, ctx.tenantId, brandId, id));
+      const row = await tenantTx(ctx, (tx) => findInfographic(tx, ctx, brandId, id));
       return { info: toInfographicJson(row), stream: await deps.storage.get(row.fileKey) };
     },
   };

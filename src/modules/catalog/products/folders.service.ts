@@ -1,8 +1,9 @@
 import { and, asc, count, eq, like, sql } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
-import { conflict, notFound, validationFailed } from '../../../platform/http/errors.js';
+import { conflict, validationFailed } from '../../../platform/http/errors.js';
+import { defineResource, tenantTxOf } from '../../../platform/resource/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
-import { type CallContext, diff, inTenant, writeAudit } from '../../identity/index.js';
+import { type CallContext, diff, writeAudit } from '../../identity/index.js';
 import { priceTypes, productFolders, products } from '../tables/products.tables.js';
 import type {
   CreateFolderBody,
@@ -57,18 +58,26 @@ const toPriceTypeJson = (row: typeof priceTypes.$inferSelect): PriceType => ({
   updated_at: row.updatedAt.toISOString(),
 });
 
-export async function findFolder(tx: Tx, tenantId: string, id: string, forUpdate = false) {
-  const query = tx.db
+const folderResource = defineResource({
+  table: productFolders,
+  name: 'Folder',
+  tenantId: productFolders.tenantId,
+  id: productFolders.id,
+  sorts: { path: productFolders.path },
+});
+
+/** The tenant's folder `id`, or undefined: a reference check (an unknown folder is 422, not 404). */
+export async function findFolder(tx: Tx, tenantId: string, id: string) {
+  const [row] = await tx.db
     .select()
     .from(productFolders)
     .where(and(eq(productFolders.tenantId, tenantId), eq(productFolders.id, id)));
-  const [row] = forUpdate ? await query.for('update') : await query;
   return row;
 }
 
 /** The product folder tree (materialised paths; a move carries the subtree) and price types. */
 export function createFoldersService(deps: { db: TenantDatabase }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantTx = tenantTxOf(deps);
   const audit = auditChange;
 
   return {
@@ -111,8 +120,7 @@ export function createFoldersService(deps: { db: TenantDatabase }) {
 
     updateFolder(ctx: CallContext, id: string, body: UpdateFolderBody) {
       return tenantTx(ctx, async (tx) => {
-        const current = await findFolder(tx, ctx.tenantId, id, true);
-        if (!current) throw notFound('Folder');
+        const current = await folderResource.find(tx, ctx, id, { lock: true });
         const moving = body.parent_id !== undefined && body.parent_id !== current.parentId;
         if (moving) {
           const parent = body.parent_id ? await findFolder(tx, ctx.tenantId, body.parent_id) : undefined;
@@ -159,8 +167,7 @@ export function createFoldersService(deps: { db: TenantDatabase }) {
 
     removeFolder(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const current = await findFolder(tx, ctx.tenantId, id, true);
-        if (!current) throw notFound('Folder');
+        const current = await folderResource.find(tx, ctx, id, { lock: true });
         const [children] = await tx.db
           .select({ n: count() })
           .from(productFolders)

@@ -1,6 +1,7 @@
-/** How products are read: their JSON with prices, barcodes and external refs; list filters; search. */
+/** How products are read: the resource, their JSON with prices, barcodes and external refs; list filters; search. */
 import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
+import { defineResource } from '../../../platform/resource/index.js';
 import { iso } from '../../identity/index.js';
 import { externalRefsOf } from '../core/external-refs.js';
 import {
@@ -14,6 +15,20 @@ import {
 import type { Product, ProductListQuery } from './products.schemas.js';
 
 type ProductRow = typeof products.$inferSelect;
+
+export const productResource = defineResource({
+  table: products,
+  name: 'Product',
+  tenantId: products.tenantId,
+  id: products.id,
+  sorts: {
+    name: products.name,
+    code: products.code,
+    article: products.article,
+    created_at: products.createdAt,
+    updated_at: products.updatedAt,
+  },
+});
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import { type CallContext, diff, inTenant, parseSort } from '../../identity/index.js';
+import { defineResource, envelope, tenantTxOf } from '../../../platform/resource/index.js';
+import { type CallContext, diff } from '../../identity/index.js';
 import {
   brands,
   priceTypes,
@@ -11,7 +12,7 @@ import {
   productVariants,
 } from '../tables/products.tables.js';
 import { auditChange, findFolder } from './folders.service.js';
-import { listConditions, present, SEARCH_TOTAL_CAP } from './products.read.js';
+import { listConditions, present, productResource, SEARCH_TOTAL_CAP } from './products.read.js';
 import type {
   CreateProductBody,
   CreateVariantBody,
@@ -25,13 +26,14 @@ import type {
 type ProductRow = typeof products.$inferSelect;
 type VariantRow = typeof productVariants.$inferSelect;
 
-const SORT_COLUMNS = {
-  name: products.name,
-  code: products.code,
-  article: products.article,
-  created_at: products.createdAt,
-  updated_at: products.updatedAt,
-} as const;
+/** A product's variants; always found through their product (`where` on `product_id`). */
+const variantResource = defineResource({
+  table: productVariants,
+  name: 'Variant',
+  tenantId: productVariants.tenantId,
+  id: productVariants.id,
+  sorts: { code: productVariants.code },
+});
 
 const toVariantJson = (row: VariantRow): ProductVariant => ({
   id: row.id,
@@ -47,15 +49,6 @@ const auditableProduct = (p: Product): Record<string, unknown> => {
   const { created_at: _c, updated_at: _u, ...rest } = p;
   return rest;
 };
-
-async function findProduct(tx: Tx, tenantId: string, id: string, forUpdate = false) {
-  const query = tx.db
-    .select()
-    .from(products)
-    .where(and(eq(products.tenantId, tenantId), eq(products.id, id)));
-  const [row] = forUpdate ? await query.for('update') : await query;
-  return row;
-}
 
 /** Unknown brand, folder or price types → 422 with a pointer per field; duplicates inside the body too. */
 async function checkProductReferences(tx: Tx, tenantId: string, body: UpdateProductBody): Promise<void> {
@@ -137,18 +130,12 @@ async function replacePricesAndBarcodes(
 }
 
 export function createProductsService(deps: { db: TenantDatabase }) {
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantTx = tenantTxOf(deps);
   const audit = auditChange;
 
   async function presentOne(tx: Tx, tenantId: string, row: ProductRow): Promise<Product> {
     const [product] = await present(tx, tenantId, [row]);
     return product!;
-  }
-
-  async function requireProduct(tx: Tx, tenantId: string, id: string, forUpdate = false) {
-    const row = await findProduct(tx, tenantId, id, forUpdate);
-    if (!row) throw notFound('Product');
-    return row;
   }
 
   return {
@@ -159,41 +146,21 @@ export function createProductsService(deps: { db: TenantDatabase }) {
           { path: '/query/price_type', message: 'required with min_price or max_price' },
         ]);
       return tenantTx(ctx, async (tx) => {
-        const where = and(...listConditions(ctx.tenantId, query));
-        const { field, desc: descending } = parseSort(query.sort);
-        const column = SORT_COLUMNS[field as keyof typeof SORT_COLUMNS] ?? products.name;
-        const rows = await tx.db
-          .select()
-          .from(products)
-          .where(where)
-          .orderBy(descending ? desc(column) : asc(column), asc(products.id))
-          .limit(query.limit)
-          .offset(query.offset);
-        // A search counts its matches only up to a cap (past the requested page), so a broad `q`
-        // costs the page, not the whole match set.
-        const cap = query.q ? Math.max(SEARCH_TOTAL_CAP, query.offset + query.limit + 1) : undefined;
-        const [total] = cap
-          ? await tx.db.select({ n: count() }).from(
-              tx.db
-                .select({ one: sql`1` })
-                .from(products)
-                .where(where)
-                .limit(cap)
-                .as('matches'),
-            )
-          : await tx.db.select({ n: count() }).from(products).where(where);
-        return {
-          products: await present(tx, ctx.tenantId, rows),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        const page = await productResource.list(tx, ctx, query, {
+          where: listConditions(ctx.tenantId, query),
+          // A search counts its matches only up to a cap (past the requested page), so a broad `q`
+          // costs the page, not the whole match set.
+          countLimit: query.q ? Math.max(SEARCH_TOTAL_CAP, query.offset + query.limit + 1) : undefined,
+        });
+        // Prices, barcodes and references of the whole page at once.
+        const rows = await present(tx, ctx.tenantId, page.rows);
+        return envelope('products', { ...page, rows }, (product) => product);
       });
     },
 
     get(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) =>
-        presentOne(tx, ctx.tenantId, await requireProduct(tx, ctx.tenantId, id)),
+        presentOne(tx, ctx.tenantId, await productResource.find(tx, ctx, id)),
       );
     },
 
@@ -220,7 +187,7 @@ export function createProductsService(deps: { db: TenantDatabase }) {
 
     update(ctx: CallContext, id: string, body: UpdateProductBody) {
       return tenantTx(ctx, async (tx) => {
-        const current = await requireProduct(tx, ctx.tenantId, id, true);
+        const current = await productResource.find(tx, ctx, id, { lock: true });
         await checkProductReferences(tx, ctx.tenantId, body);
         const before = await presentOne(tx, ctx.tenantId, current);
         const [row] = await tx.db
@@ -245,7 +212,7 @@ export function createProductsService(deps: { db: TenantDatabase }) {
     /** Archiving, never a hard delete (sales history and stock reference products). */
     archive(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const current = await requireProduct(tx, ctx.tenantId, id, true);
+        const current = await productResource.find(tx, ctx, id, { lock: true });
         if (current.archivedAt) return;
         await tx.db
           .update(products)
@@ -261,7 +228,7 @@ export function createProductsService(deps: { db: TenantDatabase }) {
     // ---------- variants ----------
     listVariants(ctx: CallContext, productId: string) {
       return tenantTx(ctx, async (tx) => {
-        await requireProduct(tx, ctx.tenantId, productId);
+        await productResource.find(tx, ctx, productId);
         const rows = await tx.db
           .select()
           .from(productVariants)
@@ -273,7 +240,7 @@ export function createProductsService(deps: { db: TenantDatabase }) {
 
     createVariant(ctx: CallContext, productId: string, body: CreateVariantBody) {
       return tenantTx(ctx, async (tx) => {
-        await requireProduct(tx, ctx.tenantId, productId);
+        await productResource.find(tx, ctx, productId);
         const [row] = await tx.db
           .insert(productVariants)
           .values({
@@ -292,13 +259,10 @@ export function createProductsService(deps: { db: TenantDatabase }) {
 
     updateVariant(ctx: CallContext, productId: string, variantId: string, body: UpdateVariantBody) {
       return tenantTx(ctx, async (tx) => {
-        const where = and(
-          eq(productVariants.tenantId, ctx.tenantId),
-          eq(productVariants.productId, productId),
-          eq(productVariants.id, variantId),
-        );
-        const [current] = await tx.db.select().from(productVariants).where(where).for('update');
-        if (!current) throw notFound('Variant');
+        const current = await variantResource.find(tx, ctx, variantId, {
+          lock: true,
+          where: [eq(productVariants.productId, productId)],
+        });
         const [row] = await tx.db
           .update(productVariants)
           .set({
@@ -307,7 +271,7 @@ export function createProductsService(deps: { db: TenantDatabase }) {
             characteristics: body.characteristics,
             updatedAt: new Date(),
           })
-          .where(where)
+          .where(and(eq(productVariants.tenantId, ctx.tenantId), eq(productVariants.id, variantId)))
           .returning();
         const after = toVariantJson(row!);
         await audit(

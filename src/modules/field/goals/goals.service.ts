@@ -35,7 +35,8 @@ export const goalResource = defineResource({
   name: 'Goal',
   tenantId: goals.tenantId,
   id: goals.id,
-  scope: (ctx) => goalScope(ctx.principal, ctx.tenantId),
+  // Only a super administrator lists across tenants (tenantId null), and they see every goal.
+  scope: (ctx) => (ctx.tenantId === null ? undefined : goalScope(ctx.principal, ctx.tenantId)),
   sorts: {
     period_start: goals.periodStart,
     period_end: goals.periodEnd,

@@ -1,18 +1,40 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
-import { conflict, notFound, validationFailed } from '../../../platform/http/errors.js';
+import { conflict, validationFailed } from '../../../platform/http/errors.js';
 import type { PermissionDefinition } from '../../../platform/module.js';
+import { defineResource, envelope, tenantTxOf } from '../../../platform/resource/index.js';
 import { diff, writeAudit } from '../audit.js';
 import { scopeForLevel } from '../permissions.js';
 import { roles, userRoles } from '../tables/roles.tables.js';
-import { inTenant, type CallContext } from './context.js';
+import type { CallContext } from './context.js';
 import type { SessionRevocations } from '../auth/revocation.js';
 import type { CreateRoleBody, Role, RoleListQuery, UpdateRoleBody } from './roles.schemas.js';
 
 type RoleRow = typeof roles.$inferSelect;
 
+/** Roles by level, lowest first (ties in creation order). */
+const roleResource = defineResource({
+  table: roles,
+  name: 'Role',
+  tenantId: roles.tenantId,
+  id: roles.id,
+  sorts: { level: roles.level },
+});
+
+/**
+ * Users holding the role, as a column of the role's row. The outer columns are written out
+ * qualified: Drizzle renders single-table columns unqualified, which the subquery would read as its own.
+ */
 const userCount = sql<number>`(select count(*)::int from ${userRoles} ur
-  where ur.tenant_id = ${roles.tenantId} and ur.role_id = ${roles.id})`;
+  where ur.tenant_id = roles.tenant_id and ur.role_id = roles.id)`;
+
+async function usersHolding(tx: Tx, tenantId: string, roleId: string): Promise<number> {
+  const [row] = await tx.db
+    .select({ n: count() })
+    .from(userRoles)
+    .where(and(eq(userRoles.tenantId, tenantId), eq(userRoles.roleId, roleId)));
+  return Number(row?.n ?? 0);
+}
 
 function toRoleJson(row: RoleRow, users: number): Role {
   return {
@@ -35,6 +57,7 @@ export function createRolesService(deps: {
   /** Tells every instance that the role's holders' cached permissions are stale. */
   revocations?: Pick<SessionRevocations, 'announceStale' | 'applyStale'>;
 }) {
+  const tenantTx = tenantTxOf(deps);
   const known = new Set(deps.permissions.map((p) => p.name));
 
   function checkPermissions(list: string[] | undefined): string[] | undefined {
@@ -47,14 +70,10 @@ export function createRolesService(deps: {
     return [...new Set(list)].sort();
   }
 
-  async function load(tx: Tx, tenantId: string, id: string, forUpdate = false) {
-    const query = tx.db
-      .select({ role: roles, users: userCount })
-      .from(roles)
-      .where(and(eq(roles.tenantId, tenantId), eq(roles.id, id)));
-    const [row] = forUpdate ? await query.for('update', { of: roles }) : await query;
-    if (!row) throw notFound('Role');
-    return row;
+  /** The role, locked for a write, with the number of users holding it; 404 outside the tenant. */
+  async function load(tx: Tx, ctx: CallContext, id: string) {
+    const role = await roleResource.find(tx, ctx, id, { lock: true });
+    return { role, users: await usersHolding(tx, ctx.tenantId, id) };
   }
 
   const assertCustom = (row: RoleRow) => {
@@ -70,30 +89,22 @@ export function createRolesService(deps: {
     },
 
     list(ctx: CallContext, query: RoleListQuery) {
-      return inTenant(deps, ctx, async (tx) => {
-        const where = and(
-          eq(roles.tenantId, ctx.tenantId),
-          query.builtin === undefined ? undefined : eq(roles.builtin, query.builtin),
+      return tenantTx(ctx, async (tx) => {
+        const page = await roleResource.list<{ users: number }>(
+          tx,
+          ctx,
+          { ...query, sort: 'level' },
+          {
+            where: [query.builtin === undefined ? undefined : eq(roles.builtin, query.builtin)],
+            fields: { users: userCount },
+          },
         );
-        const rows = await tx.db
-          .select({ role: roles, users: userCount })
-          .from(roles)
-          .where(where)
-          .orderBy(asc(roles.level), asc(roles.key))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(roles).where(where);
-        return {
-          roles: rows.map((r) => toRoleJson(r.role, r.users)),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        return envelope('roles', page, (r) => toRoleJson(r, r.users));
       });
     },
 
     create(ctx: CallContext, body: CreateRoleBody) {
-      return inTenant(deps, ctx, async (tx) => {
+      return tenantTx(ctx, async (tx) => {
         const [row] = await tx.db
           .insert(roles)
           .values({
@@ -123,8 +134,8 @@ export function createRolesService(deps: {
     },
 
     async update(ctx: CallContext, id: string, body: UpdateRoleBody): Promise<Role> {
-      const role = await inTenant(deps, ctx, async (tx) => {
-        const current = await load(tx, ctx.tenantId, id, true);
+      const role = await tenantTx(ctx, async (tx) => {
+        const current = await load(tx, ctx, id);
         assertCustom(current.role);
         const [row] = await tx.db
           .update(roles)
@@ -156,8 +167,8 @@ export function createRolesService(deps: {
     },
 
     remove(ctx: CallContext, id: string) {
-      return inTenant(deps, ctx, async (tx) => {
-        const current = await load(tx, ctx.tenantId, id, true);
+      return tenantTx(ctx, async (tx) => {
+        const current = await load(tx, ctx, id);
         assertCustom(current.role);
         if (Number(current.users) > 0)
           throw conflict('ROLE_IN_USE', 'The role is assigned to users; reassign them first.');

@@ -1,17 +1,11 @@
-import { and, asc, count, desc, eq, ilike, isNull, ne, or } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { sessions } from '../tables/sessions.tables.js';
 import { tenants, PLATFORM_TENANT_ID, type TenantSettings } from '../tables/tenants.tables.js';
 import { effectiveSettings } from '../tenants/settings.js';
-import { likeEscape, parseSort } from './context.js';
+import { defineResource, type ResourceCaller } from '../../../platform/resource/index.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
-
-export async function findTenant(tx: Tx, id: string, options: { forUpdate?: boolean } = {}) {
-  const query = tx.db.select().from(tenants).where(eq(tenants.id, id));
-  const [row] = options.forUpdate ? await query.for('update') : await query;
-  return row && row.id !== PLATFORM_TENANT_ID ? row : undefined;
-}
 
 /** The tenant's effective settings (defaults over what it stored). */
 export async function tenantSettings(tx: Tx, tenantId: string): Promise<TenantSettings> {
@@ -22,31 +16,25 @@ export async function tenantSettings(tx: Tx, tenantId: string): Promise<TenantSe
   return effectiveSettings(row?.settings);
 }
 
-const SORT = { created_at: tenants.createdAt, name: tenants.name, slug: tenants.slug } as const;
+/**
+ * Tenants as a resource: a tenant's own caller reaches only its row (the id is the tenant), a
+ * super administrator every one (`tenantId: null`, in the super-admin door). The platform tenant
+ * of the super administrators is never one of them.
+ */
+export const tenantResource = defineResource({
+  table: tenants,
+  name: 'Tenant',
+  tenantId: tenants.id,
+  id: tenants.id,
+  sorts: { created_at: tenants.createdAt, name: tenants.name, slug: tenants.slug },
+});
 
-export async function listTenants(
-  tx: Tx,
-  f: { status?: 'active' | 'suspended'; q?: string; sort: string; limit: number; offset: number },
-) {
-  const pattern = f.q ? `%${likeEscape(f.q)}%` : undefined;
-  const where = and(
-    // The platform tenant (super administrators) is not a customer tenant.
-    ne(tenants.id, PLATFORM_TENANT_ID),
-    f.status ? eq(tenants.status, f.status) : undefined,
-    pattern ? or(ilike(tenants.name, pattern), ilike(tenants.slug, pattern)) : undefined,
-  );
-  const { field, desc: d } = parseSort(f.sort);
-  const column = SORT[field as keyof typeof SORT] ?? tenants.createdAt;
-  const rows = await tx.db
-    .select()
-    .from(tenants)
-    .where(where)
-    .orderBy(d ? desc(column) : asc(column), asc(tenants.id))
-    .limit(f.limit)
-    .offset(f.offset);
-  const [total] = await tx.db.select({ n: count() }).from(tenants).where(where);
-  return { rows, total: Number(total?.n ?? 0) };
-}
+/** Not the platform tenant (the super administrators' home), which is no customer tenant. */
+export const customerTenants = () => ne(tenants.id, PLATFORM_TENANT_ID);
+
+/** The customer tenant `id` as `who` may see it (locked for a write when asked); 404 otherwise. */
+export const findTenant = (tx: Tx, who: ResourceCaller, id: string, lock = false) =>
+  tenantResource.find(tx, who, id, { lock, where: [customerTenants()] });
 
 export async function updateTenant(tx: Tx, id: string, values: Partial<typeof tenants.$inferInsert>) {
   const [row] = await tx.db

@@ -1,13 +1,15 @@
+import { eq, ilike, or } from 'drizzle-orm';
 import { isSupportedCountry } from 'libphonenumber-js';
 import type { SystemAccess } from '../../../platform/db/system.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import { envelope, likeEscape, type ResourceCaller } from '../../../platform/resource/index.js';
 import type { PermissionDefinition } from '../../../platform/module.js';
 import { diff, writeAudit, type AuditSource } from '../audit.js';
 import type { SessionRevocations } from '../auth/revocation.js';
 import { checkPasswordPolicy, hashPassword } from '../passwords.js';
-import type { TenantSettings } from '../tables/tenants.tables.js';
+import { tenants, type TenantSettings } from '../tables/tenants.tables.js';
 import { provisionTenant } from '../tenants/provision.js';
 import { effectiveSettings } from '../tenants/settings.js';
 import { iso, noSessionCache, type SessionCache } from './context.js';
@@ -66,6 +68,12 @@ export interface TenantCaller {
   audit: AuditSource;
 }
 
+/** A super administrator reaches every tenant; anyone else only their own. */
+const reachOf = ({ principal }: TenantCaller): ResourceCaller => ({
+  principal,
+  tenantId: principal.isSuperAdmin ? null : principal.tenantId,
+});
+
 /**
  * Tenants. Super administrators work across tenants in system transactions; an admin reads and
  * updates only their own tenant, in a tenant transaction (RLS lets it see nothing else).
@@ -88,8 +96,7 @@ export function createTenantsService(deps: {
 
   async function setStatus(caller: TenantCaller, id: string, status: 'active' | 'suspended') {
     const tenant = await deps.system.asSuperAdmin(caller.principal, async (tx) => {
-      const current = await repo.findTenant(tx, id, { forUpdate: true });
-      if (!current) throw notFound('Tenant');
+      const current = await repo.findTenant(tx, reachOf(caller), id, true);
       if (current.status === status) return toTenantJson(current);
       const row = await repo.updateTenant(tx, id, {
         status,
@@ -116,17 +123,20 @@ export function createTenantsService(deps: {
   return {
     list(caller: TenantCaller, query: TenantListQuery) {
       return deps.system.asSuperAdmin(caller.principal, async (tx) => {
-        const { rows, total } = await repo.listTenants(tx, query);
-        return { tenants: rows.map(toTenantJson), total, limit: query.limit, offset: query.offset };
+        const pattern = query.q ? `%${likeEscape(query.q)}%` : undefined;
+        const page = await repo.tenantResource.list(tx, reachOf(caller), query, {
+          where: [
+            repo.customerTenants(),
+            query.status ? eq(tenants.status, query.status) : undefined,
+            pattern ? or(ilike(tenants.name, pattern), ilike(tenants.slug, pattern)) : undefined,
+          ],
+        });
+        return envelope('tenants', page, toTenantJson);
       });
     },
 
     get(caller: TenantCaller, id: string) {
-      return run(caller, id, async (tx) => {
-        const row = await repo.findTenant(tx, id);
-        if (!row) throw notFound('Tenant');
-        return toTenantJson(row);
-      });
+      return run(caller, id, async (tx) => toTenantJson(await repo.findTenant(tx, reachOf(caller), id)));
     },
 
     async create(caller: TenantCaller, body: CreateTenantBody) {
@@ -154,7 +164,7 @@ export function createTenantsService(deps: {
             phone,
           },
         );
-        const row = (await repo.findTenant(tx, tenantId))!;
+        const row = await repo.findTenant(tx, reachOf(caller), tenantId);
         const tenant = toTenantJson(row);
         await writeAudit(tx, caller.audit, {
           tenantId,
@@ -170,8 +180,7 @@ export function createTenantsService(deps: {
     update(caller: TenantCaller, id: string, body: UpdateTenantBody) {
       checkSettings(body.settings);
       return run(caller, id, async (tx) => {
-        const current = await repo.findTenant(tx, id, { forUpdate: true });
-        if (!current) throw notFound('Tenant');
+        const current = await repo.findTenant(tx, reachOf(caller), id, true);
         const row = await repo.updateTenant(tx, id, {
           name: body.name,
           settings: body.settings ? { ...current.settings, ...body.settings } : undefined,

@@ -23,6 +23,15 @@ export interface UserFilters {
   q?: string;
 }
 
+/** What a report or a member list shows of a user. */
+export const userSummaryColumns = {
+  id: users.id,
+  email: users.email,
+  firstName: users.firstName,
+  lastName: users.lastName,
+  status: users.status,
+};
+
 /** Users are "owned" by themselves: the data scope of GET /users is the caller's reporting line. */
 export const userResource = defineResource({
   table: users,
@@ -117,19 +126,13 @@ export async function findUserWithMemberships(
   return row;
 }
 
-export async function findUser(
-  tx: Tx,
-  tenantId: string,
-  id: string,
-  scope?: SQL,
-  options: { forUpdate?: boolean } = {},
-): Promise<UserRow | undefined> {
-  const query = tx.db
-    .select()
+/** Whether `id` is a user of the tenant, in or out of anyone's scope (a reference check). */
+export async function userExists(tx: Tx, tenantId: string, id: string): Promise<boolean> {
+  const [row] = await tx.db
+    .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.tenantId, tenantId), eq(users.id, id), scope));
-  const [row] = options.forUpdate ? await query.for('update') : await query;
-  return row;
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
+  return row !== undefined;
 }
 
 export async function insertUser(tx: Tx, values: NewUserRow): Promise<UserRow> {

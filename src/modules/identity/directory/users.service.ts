@@ -6,8 +6,8 @@ import { diff, writeAudit } from '../audit.js';
 import { checkPasswordPolicy, hashPassword } from '../passwords.js';
 import { scopePredicate } from '../scope.js';
 import { users } from '../tables/users.tables.js';
-import { envelope } from '../../../platform/resource/index.js';
-import { inTenant, iso, noSessionCache, type CallContext, type SessionCache } from './context.js';
+import { envelope, tenantTxOf } from '../../../platform/resource/index.js';
+import { iso, noSessionCache, type CallContext, type SessionCache } from './context.js';
 import { normalisePhone } from '../phone.js';
 import { tenantSettings } from './tenants.repository.js';
 import type { SessionRevocations } from '../auth/revocation.js';
@@ -51,13 +51,18 @@ const auditable = (u: User): Record<string, unknown> => {
 };
 
 /**
- * Read scope of a caller over users: their data scope, and nobody but themselves without
- * `users:read` (so every signed-in user can read their own record through GET /users/{id}).
+ * Without `users:read` a caller reaches only their own record (so every signed-in user can read it
+ * through GET /users/{id}), not even the members of a team they lead.
  */
-function readScope(ctx: CallContext) {
-  if (!hasPermission(ctx.principal, 'users:read')) return eq(users.id, ctx.principal.userId); // only oneself, not even the members of a team one leads
-  return scopePredicate(ctx.principal, users.id);
-}
+const selfOnly = (ctx: CallContext) =>
+  hasPermission(ctx.principal, 'users:read') ? undefined : eq(users.id, ctx.principal.userId);
+
+/** Read scope of a caller over users: their data scope, narrowed by `selfOnly`. */
+const readScope = (ctx: CallContext) => selfOnly(ctx) ?? scopePredicate(ctx.principal, users.id);
+
+/** The user `id` within the caller's read scope, locked for a write; 404 otherwise. */
+const findForWrite = (tx: Tx, ctx: CallContext, id: string) =>
+  repo.userResource.find(tx, ctx, id, { lock: true, where: [selfOnly(ctx)] });
 
 export function createUsersService(deps: {
   db: TenantDatabase;
@@ -66,7 +71,7 @@ export function createUsersService(deps: {
   revocations?: Pick<SessionRevocations, 'announce' | 'apply' | 'announceStale' | 'applyStale'>;
 }) {
   const cache = deps.sessionCache ?? noSessionCache;
-  const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantTx = tenantTxOf(deps);
 
   async function resolveRoleIds(tx: Tx, tenantId: string, refs: string[], path: string) {
     const unique = [...new Set(refs)];
@@ -84,7 +89,7 @@ export function createUsersService(deps: {
     if (body.manager_id) {
       if (body.manager_id === selfId)
         throw validationFailed([{ path: '/body/manager_id', message: 'a user cannot manage themself' }]);
-      if (!(await repo.findUser(tx, ctx.tenantId, body.manager_id)))
+      if (!(await repo.userExists(tx, ctx.tenantId, body.manager_id)))
         throw validationFailed([{ path: '/body/manager_id', message: 'no such user' }]);
     }
     if (body.org_unit_id && !(await repo.orgUnitExists(tx, ctx.tenantId, body.org_unit_id)))
@@ -175,8 +180,7 @@ export function createUsersService(deps: {
 
     update(ctx: CallContext, id: string, body: UpdateUserBody) {
       return tenantTx(ctx, async (tx) => {
-        const current = await repo.findUser(tx, ctx.tenantId, id, readScope(ctx), { forUpdate: true });
-        if (!current) throw notFound('User');
+        const current = await findForWrite(tx, ctx, id);
         const settings = await tenantSettings(tx, ctx.tenantId);
         await checkReferences(
           tx,
@@ -210,8 +214,7 @@ export function createUsersService(deps: {
     /** Deactivation: never a hard delete; the user's sessions are revoked at once. */
     async deactivate(ctx: CallContext, id: string): Promise<void> {
       const revoked = await tenantTx(ctx, async (tx): Promise<string[]> => {
-        const current = await repo.findUser(tx, ctx.tenantId, id, readScope(ctx), { forUpdate: true });
-        if (!current) throw notFound('User');
+        const current = await findForWrite(tx, ctx, id);
         const before = await present(tx, ctx.tenantId, current);
         await assertNotLastAdmin(tx, ctx.tenantId, current, before.roles);
         if (current.status === 'inactive') return [];
@@ -234,8 +237,7 @@ export function createUsersService(deps: {
 
     activate(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const current = await repo.findUser(tx, ctx.tenantId, id, readScope(ctx), { forUpdate: true });
-        if (!current) throw notFound('User');
+        const current = await findForWrite(tx, ctx, id);
         if (current.status === 'active') return present(tx, ctx.tenantId, current);
         const row = await repo.updateUser(tx, ctx.tenantId, id, {
           status: 'active',
@@ -256,8 +258,7 @@ export function createUsersService(deps: {
 
     async setRoles(ctx: CallContext, id: string, body: RolesBody): Promise<User> {
       const user = await tenantTx(ctx, async (tx) => {
-        const current = await repo.findUser(tx, ctx.tenantId, id, readScope(ctx), { forUpdate: true });
-        if (!current) throw notFound('User');
+        const current = await findForWrite(tx, ctx, id);
         const before = await present(tx, ctx.tenantId, current);
         const roleRows = await resolveRoleIds(tx, ctx.tenantId, body.roles, '/body/roles');
         if (!roleRows.some((r) => r.key === 'admin'))

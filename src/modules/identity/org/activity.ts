@@ -1,11 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
-import type { TenantDatabase } from '../../../platform/db/types.js';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import type { ActivityCounter } from '../../../platform/module.js';
 import { IsoDateTime, PaginationQuery, Uuid } from '../../../platform/http/schemas.js';
 import { validationFailed } from '../../../platform/http/errors.js';
-import { scopePredicate } from '../scope.js';
+import { auditLog } from '../tables/audit.tables.js';
 import { users } from '../tables/users.tables.js';
+import { userResource, userSummaryColumns } from '../directory/users.repository.js';
 import { inTenant, iso, type CallContext } from '../directory/context.js';
 
 /** The audit actions that count as a successful sign-in. */
@@ -46,16 +47,25 @@ export const ActivityResponse = Type.Object({
   offset: Type.Integer({ minimum: 0 }),
 });
 
-interface Row extends Record<string, unknown> {
-  id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  status: string;
-  last_login_at: Date | string | null;
-  logins: number | string;
-  actions: number | string;
-  total: number | string;
+/** Sign-ins and audited writes per user of `userIds` in `[from, to)` (the actor index serves it). */
+async function auditCounts(tx: Tx, tenantId: string, userIds: string[], from: Date, to: Date) {
+  const rows = await tx.db
+    .select({
+      userId: auditLog.actorUserId,
+      logins: sql<number>`count(*) filter (where ${inArray(auditLog.action, [...LOGIN_ACTIONS])})::int`,
+      actions: sql<number>`count(*) filter (where ${auditLog.action} not like 'auth.%')::int`,
+    })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.tenantId, tenantId),
+        inArray(auditLog.actorUserId, userIds),
+        gte(auditLog.at, from),
+        lt(auditLog.at, to),
+      ),
+    )
+    .groupBy(auditLog.actorUserId);
+  return new Map(rows.map((r) => [r.userId!, { logins: Number(r.logins), actions: Number(r.actions) }]));
 }
 
 export function createActivityService(deps: { db: TenantDatabase; counters: readonly ActivityCounter[] }) {
@@ -65,53 +75,51 @@ export function createActivityService(deps: { db: TenantDatabase; counters: read
       const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86_400_000);
       if (from >= to) throw validationFailed([{ path: '/query/from', message: 'must be before to' }]);
       return inTenant(deps, ctx, async (tx) => {
-        const scope = scopePredicate(ctx.principal, users.id);
-        const logins = sql.join(
-          LOGIN_ACTIONS.map((a) => sql`${a}`),
-          sql`, `,
-        );
-        const result = await tx.db.execute(sql`
-          select u.id, u.email, u.first_name, u.last_name, u.status, u.last_login_at,
-            coalesce(a.logins, 0) as logins, coalesce(a.actions, 0) as actions, count(*) over () as total
-          from ${users} u
-          left join lateral (
-            select count(*) filter (where l.action in (${logins})) as logins,
-                   count(*) filter (where l.action not like 'auth.%') as actions
-            from audit_log l
-            where l.tenant_id = u.tenant_id and l.actor_user_id = u.id and l.at >= ${from} and l.at < ${to}
-          ) a on true
-          where u.tenant_id = ${ctx.tenantId} ${scope ? sql`and ${sql.raw('u.id')} in (select ${users.id} from ${users} where ${scope})` : sql``}
-          order by u.last_name, u.first_name, u.id
-          limit ${query.limit} offset ${query.offset}`);
-        const rows = (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+        // The page of users first; every count below then runs for these users only.
+        const inScope = userResource.where(ctx);
+        const page = await tx.db
+          .select({ ...userSummaryColumns, lastLoginAt: users.lastLoginAt })
+          .from(users)
+          .where(inScope)
+          .orderBy(asc(users.lastName), asc(users.firstName), asc(users.id))
+          .limit(query.limit + 1)
+          .offset(query.offset);
+        const more = page.length > query.limit;
+        if (more) page.length = query.limit;
+        const ids = page.map((u) => u.id);
+        // The total is the page's own arithmetic unless more users follow.
+        const total =
+          more || (page.length === 0 && query.offset > 0)
+            ? Number((await tx.db.select({ n: count() }).from(users).where(inScope))[0]?.n ?? 0)
+            : query.offset + page.length;
+        const audited = ids.length > 0 ? await auditCounts(tx, ctx.tenantId, ids, from, to) : new Map();
         const counts = new Map<string, Record<string, number>>();
-        const ids = rows.map((r) => r.id);
-        for (const counter of deps.counters) {
-          if (ids.length === 0) break;
-          const res = await tx.db.execute(counter.query({ tenantId: ctx.tenantId, from, to }));
-          const countRows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as {
+        for (const counter of ids.length > 0 ? deps.counters : []) {
+          const res = await tx.db.execute(counter.query({ tenantId: ctx.tenantId, from, to, userIds: ids }));
+          // The two drivers shape `execute` results differently.
+          const found = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as {
             user_id: string;
             n: number | string;
           }[];
-          for (const c of countRows)
+          for (const c of found)
             counts.set(c.user_id, { ...(counts.get(c.user_id) ?? {}), [counter.key]: Number(c.n) });
         }
         const keys = deps.counters.map((counter) => counter.key);
         return {
           from: from.toISOString(),
           to: to.toISOString(),
-          users: rows.map((r) => ({
-            user_id: r.id,
-            email: r.email,
-            first_name: r.first_name,
-            last_name: r.last_name,
-            status: r.status,
-            last_login_at: r.last_login_at ? iso(new Date(r.last_login_at)) : null,
-            logins: Number(r.logins),
-            actions: Number(r.actions),
-            counts: Object.fromEntries(keys.map((k) => [k, counts.get(r.id)?.[k] ?? 0])),
+          users: page.map((u) => ({
+            user_id: u.id,
+            email: u.email,
+            first_name: u.firstName,
+            last_name: u.lastName,
+            status: u.status,
+            last_login_at: iso(u.lastLoginAt),
+            logins: audited.get(u.id)?.logins ?? 0,
+            actions: audited.get(u.id)?.actions ?? 0,
+            counts: Object.fromEntries(keys.map((k) => [k, counts.get(u.id)?.[k] ?? 0])),
           })),
-          total: Number(rows[0]?.total ?? 0),
+          total,
           limit: query.limit,
           offset: query.offset,
         };

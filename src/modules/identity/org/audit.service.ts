@@ -1,11 +1,17 @@
-import { and, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { eq, gte, lt } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
 import type { SystemAccess } from '../../../platform/db/system.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { IsoDateTime, PaginationQuery, Uuid } from '../../../platform/http/schemas.js';
+import {
+  defineResource,
+  envelope,
+  tenantTxOf,
+  type ResourceCaller,
+} from '../../../platform/resource/index.js';
 import { auditLog } from '../tables/audit.tables.js';
-import { inTenant, iso, type CallContext } from '../directory/context.js';
+import { iso, type CallContext } from '../directory/context.js';
 
 export const AuditEntry = Type.Object(
   {
@@ -29,6 +35,12 @@ export type AuditEntry = Static<typeof AuditEntry>;
 
 const filters = {
   ...PaginationQuery.properties,
+  include_total: Type.Optional(
+    Type.Boolean({
+      description:
+        'Count the matching rows into `total`. The audit log only grows: by default `total` is given when the page shows it (the last page of an offset walk) and null otherwise.',
+    }),
+  ),
   user: Type.Optional(Type.Union([Uuid], { description: 'Actor user id' })),
   action: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'e.g. user.update' })),
   entity_type: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
@@ -59,34 +71,45 @@ function toJson(row: typeof auditLog.$inferSelect): AuditEntry {
   };
 }
 
-async function search(tx: Tx, query: AuditAllQuery, tenantId: string | undefined) {
-  const where = and(
-    tenantId ? eq(auditLog.tenantId, tenantId) : undefined,
-    query.user ? eq(auditLog.actorUserId, query.user) : undefined,
-    query.action ? eq(auditLog.action, query.action) : undefined,
-    query.entity_type ? eq(auditLog.entityType, query.entity_type) : undefined,
-    query.entity_id ? eq(auditLog.entityId, query.entity_id) : undefined,
-    query.from ? gte(auditLog.at, new Date(query.from)) : undefined,
-    query.to ? lt(auditLog.at, new Date(query.to)) : undefined,
-  ) as SQL | undefined;
-  const rows = await tx.db
-    .select()
-    .from(auditLog)
-    .where(where)
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
-    .limit(query.limit)
-    .offset(query.offset);
-  const [total] = await tx.db.select({ n: count() }).from(auditLog).where(where);
-  return { audit: rows.map(toJson), total: Number(total?.n ?? 0), limit: query.limit, offset: query.offset };
+/** Newest first; never counted on every page (the table only grows). */
+const auditResource = defineResource({
+  table: auditLog,
+  name: 'Audit entry',
+  tenantId: auditLog.tenantId,
+  id: auditLog.id,
+  sorts: { at: auditLog.at },
+  countsTotal: false,
+});
+
+async function search(tx: Tx, ctx: ResourceCaller, query: AuditQuery) {
+  const page = await auditResource.list(
+    tx,
+    ctx,
+    { ...query, sort: '-at' },
+    {
+      where: [
+        query.user ? eq(auditLog.actorUserId, query.user) : undefined,
+        query.action ? eq(auditLog.action, query.action) : undefined,
+        query.entity_type ? eq(auditLog.entityType, query.entity_type) : undefined,
+        query.entity_id ? eq(auditLog.entityId, query.entity_id) : undefined,
+        query.from ? gte(auditLog.at, new Date(query.from)) : undefined,
+        query.to ? lt(auditLog.at, new Date(query.to)) : undefined,
+      ],
+    },
+  );
+  return envelope('audit', page, toJson);
 }
 
 /** The append-only audit log: a tenant's own rows, or (super_admin) every tenant's. */
 export function createAuditService(deps: { db: TenantDatabase; system: SystemAccess }) {
+  const tenantTx = tenantTxOf(deps);
   return {
-    list: (ctx: CallContext, query: AuditQuery) =>
-      inTenant(deps, ctx, (tx) => search(tx, query, ctx.tenantId)),
-    listAll: (caller: Principal, query: AuditAllQuery) =>
-      deps.system.asSuperAdmin(caller, (tx) => search(tx, query, query.tenant_id)),
+    list: (ctx: CallContext, query: AuditQuery) => tenantTx(ctx, (tx) => search(tx, ctx, query)),
+    // Across tenants (or in the one `tenant_id` names) in the super-admin door, which RLS does not bind.
+    listAll: (caller: Principal, { tenant_id, ...query }: AuditAllQuery) =>
+      deps.system.asSuperAdmin(caller, (tx) =>
+        search(tx, { principal: caller, tenantId: tenant_id ?? null }, query),
+      ),
   };
 }
 

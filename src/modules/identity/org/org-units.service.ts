@@ -1,11 +1,12 @@
-import { and, asc, count, eq, ilike, like, or, sql } from 'drizzle-orm';
+import { and, count, eq, ilike, like, or, sql } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
-import { conflict, notFound, validationFailed } from '../../../platform/http/errors.js';
+import { conflict, validationFailed } from '../../../platform/http/errors.js';
+import { defineResource, envelope, tenantTxOf } from '../../../platform/resource/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import { diff, writeAudit } from '../audit.js';
 import { orgUnits, teams } from '../tables/org.tables.js';
 import { users } from '../tables/users.tables.js';
-import { inTenant, likeEscape, type CallContext } from '../directory/context.js';
+import { likeEscape, type CallContext } from '../directory/context.js';
 import type { CreateOrgUnitBody, OrgUnit, OrgUnitListQuery, UpdateOrgUnitBody } from './org-units.schemas.js';
 
 type Row = typeof orgUnits.$inferSelect;
@@ -43,70 +44,61 @@ const auditable = (u: OrgUnit) => ({
   path: u.path,
 });
 
+/** Units in path order: a parent before its subtree (the path ends with the id, so it is unique). */
+const orgUnitResource = defineResource({
+  table: orgUnits,
+  name: 'Org unit',
+  tenantId: orgUnits.tenantId,
+  id: orgUnits.id,
+  sorts: { path: orgUnits.path },
+});
+
 /**
  * The org tree with a materialised path (`/root/…/id/`): a subtree is a prefix match, a move
  * rewrites the moved unit's and all descendants' paths in one statement.
  */
 export function createOrgUnitsService(deps: { db: TenantDatabase }) {
-  async function find(tx: Tx, tenantId: string, id: string, forUpdate = false) {
-    const query = tx.db
-      .select()
-      .from(orgUnits)
-      .where(and(eq(orgUnits.tenantId, tenantId), eq(orgUnits.id, id)));
-    const [row] = forUpdate ? await query.for('update') : await query;
-    return row;
-  }
+  const tenantTx = tenantTxOf(deps);
 
+  /** The parent a body names: a unit of the tenant, or 422 (a reference, not the addressed unit). */
   async function parentOf(tx: Tx, tenantId: string, parentId: string | null | undefined) {
     if (!parentId) return undefined;
-    const parent = await find(tx, tenantId, parentId);
+    const [parent] = await tx.db
+      .select()
+      .from(orgUnits)
+      .where(and(eq(orgUnits.tenantId, tenantId), eq(orgUnits.id, parentId)));
     if (!parent) throw validationFailed([{ path: '/body/parent_id', message: 'no such org unit' }]);
     return parent;
   }
 
   return {
     list(ctx: CallContext, query: OrgUnitListQuery) {
-      return inTenant(deps, ctx, async (tx) => {
-        let under: Row | undefined;
-        if (query.under) {
-          under = await find(tx, ctx.tenantId, query.under);
-          if (!under) throw notFound('Org unit');
-        }
+      return tenantTx(ctx, async (tx) => {
+        const under = query.under ? await orgUnitResource.find(tx, ctx, query.under) : undefined;
         const pattern = query.q ? `%${likeEscape(query.q)}%` : undefined;
-        const where = and(
-          eq(orgUnits.tenantId, ctx.tenantId),
-          query.parent_id ? eq(orgUnits.parentId, query.parent_id) : undefined,
-          under ? like(orgUnits.path, `${under.path}%`) : undefined,
-          pattern ? or(ilike(orgUnits.name, pattern), ilike(orgUnits.code, pattern)) : undefined,
+        const page = await orgUnitResource.list(
+          tx,
+          ctx,
+          { ...query, sort: 'path' },
+          {
+            where: [
+              query.parent_id ? eq(orgUnits.parentId, query.parent_id) : undefined,
+              under ? like(orgUnits.path, `${under.path}%`) : undefined,
+              pattern ? or(ilike(orgUnits.name, pattern), ilike(orgUnits.code, pattern)) : undefined,
+            ],
+          },
         );
-        const rows = await tx.db
-          .select()
-          .from(orgUnits)
-          .where(where)
-          .orderBy(asc(orgUnits.path))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(orgUnits).where(where);
-        const units = rows.map(toOrgUnitJson);
-        return {
-          org_units: query.tree ? nest(units) : units,
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+        const units = page.rows.map(toOrgUnitJson);
+        return envelope('org_units', { ...page, rows: query.tree ? nest(units) : units }, (unit) => unit);
       });
     },
 
     get(ctx: CallContext, id: string) {
-      return inTenant(deps, ctx, async (tx) => {
-        const row = await find(tx, ctx.tenantId, id);
-        if (!row) throw notFound('Org unit');
-        return toOrgUnitJson(row);
-      });
+      return tenantTx(ctx, async (tx) => toOrgUnitJson(await orgUnitResource.find(tx, ctx, id)));
     },
 
     create(ctx: CallContext, body: CreateOrgUnitBody) {
-      return inTenant(deps, ctx, async (tx) => {
+      return tenantTx(ctx, async (tx) => {
         const parent = await parentOf(tx, ctx.tenantId, body.parent_id);
         const id = uuidv7();
         const [row] = await tx.db
@@ -135,9 +127,8 @@ export function createOrgUnitsService(deps: { db: TenantDatabase }) {
     },
 
     update(ctx: CallContext, id: string, body: UpdateOrgUnitBody) {
-      return inTenant(deps, ctx, async (tx) => {
-        const current = await find(tx, ctx.tenantId, id, true);
-        if (!current) throw notFound('Org unit');
+      return tenantTx(ctx, async (tx) => {
+        const current = await orgUnitResource.find(tx, ctx, id, { lock: true });
         const before = toOrgUnitJson(current);
         const moving = body.parent_id !== undefined && body.parent_id !== current.parentId;
         if (moving) {
@@ -180,9 +171,8 @@ export function createOrgUnitsService(deps: { db: TenantDatabase }) {
     },
 
     remove(ctx: CallContext, id: string) {
-      return inTenant(deps, ctx, async (tx) => {
-        const current = await find(tx, ctx.tenantId, id, true);
-        if (!current) throw notFound('Org unit');
+      return tenantTx(ctx, async (tx) => {
+        const current = await orgUnitResource.find(tx, ctx, id, { lock: true });
         const [children] = await tx.db
           .select({ n: count() })
           .from(orgUnits)

@@ -1,21 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { requirePrincipal } from '../../../platform/http/auth.js';
 import { ListEnvelope } from '../../../platform/http/schemas.js';
-import { callContext, crudRoutes, resourceAction } from '../../../platform/resource/index.js';
-import {
-  ActivityQuery,
-  ActivityResponse,
-  type ActivityQuery as ActivityQueryT,
-  type ActivityService,
-} from './activity.js';
-import {
-  AuditAllQuery,
-  AuditEntry,
-  AuditQuery,
-  type AuditAllQuery as AuditAllQueryT,
-  type AuditQuery as AuditQueryT,
-  type AuditService,
-} from './audit.service.js';
+import { crudRoutes, resourceAction } from '../../../platform/resource/index.js';
+import { ActivityQuery, ActivityResponse, type ActivityService } from './activity.js';
+import { AuditAllQuery, AuditEntry, AuditQuery, type AuditService } from './audit.service.js';
 import { CreateOrgUnitBody, OrgUnit, OrgUnitListQuery, UpdateOrgUnitBody } from './org-units.schemas.js';
 import type { OrgUnitsService } from './org-units.service.js';
 import {
@@ -102,43 +90,46 @@ export function teamRoutes(app: FastifyInstance, teams: TeamsService): void {
 export const AUDIT_READ_ALL = 'audit:read_all';
 
 export function auditRoutes(app: FastifyInstance, audit: AuditService, activity: ActivityService): void {
-  app.get<{ Querystring: AuditQueryT }>(
-    '/audit',
+  const tag = 'audit';
+  resourceAction(
+    app,
     {
-      config: { permission: 'audit:read' },
-      schema: {
-        summary: 'The tenant’s audit log, newest first',
-        tags: ['audit'],
-        querystring: AuditQuery,
-        response: { 200: ListEnvelope('audit', AuditEntry) },
-      },
+      tag,
+      method: 'get',
+      path: '/audit',
+      summary: 'The tenant’s audit log, newest first',
+      permission: 'audit:read',
+      query: AuditQuery,
+      response: ListEnvelope('audit', AuditEntry),
     },
-    async (request) => audit.list(callContext(request), request.query),
+    (ctx, _id, _body, query) => audit.list(ctx, query),
   );
-  app.get<{ Querystring: AuditAllQueryT }>(
-    '/audit/all',
+  resourceAction(
+    app,
     {
-      config: { permission: AUDIT_READ_ALL },
-      schema: {
-        summary: 'The audit log across tenants (super_admin)',
-        tags: ['audit'],
-        querystring: AuditAllQuery,
-        response: { 200: ListEnvelope('audit', AuditEntry) },
-      },
+      tag,
+      method: 'get',
+      path: '/audit/all',
+      summary: 'The audit log across tenants (super_admin)',
+      permission: AUDIT_READ_ALL,
+      query: AuditAllQuery,
+      response: ListEnvelope('audit', AuditEntry),
+      // Across tenants: a super administrator sends no X-Tenant-ID here.
+      context: requirePrincipal,
     },
-    async (request) => audit.listAll(requirePrincipal(request), request.query),
+    (caller, _id, _body, query) => audit.listAll(caller, query),
   );
-  app.get<{ Querystring: ActivityQueryT }>(
-    '/admin/users/activity',
+  resourceAction(
+    app,
     {
-      config: { permission: 'admin:reports' },
-      schema: {
-        summary: 'Per user: last login, logins and audited actions in the period, plus module counts',
-        tags: ['admin'],
-        querystring: ActivityQuery,
-        response: { 200: ActivityResponse },
-      },
+      tag: 'admin',
+      method: 'get',
+      path: '/admin/users/activity',
+      summary: 'Per user: last login, logins and audited actions in the period, plus module counts',
+      permission: 'admin:reports',
+      query: ActivityQuery,
+      response: ActivityResponse,
     },
-    async (request) => activity.report(callContext(request), request.query),
+    (ctx, _id, _body, query) => activity.report(ctx, query),
   );
 }

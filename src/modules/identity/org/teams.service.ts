@@ -1,16 +1,30 @@
-import { and, asc, count, desc, eq, ilike, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, sql } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed } from '../../../platform/http/errors.js';
+import { defineResource, envelope, tenantTxOf } from '../../../platform/resource/index.js';
 import { diff, writeAudit } from '../audit.js';
 import { orgUnits, teamMembers, teams } from '../tables/org.tables.js';
 import { users } from '../tables/users.tables.js';
-import { inTenant, likeEscape, parseSort, type CallContext } from '../directory/context.js';
+import { userSummaryColumns } from '../directory/users.repository.js';
+import { likeEscape, type CallContext } from '../directory/context.js';
 import type { CreateTeamBody, MembersBody, Team, TeamListQuery, UpdateTeamBody } from './teams.schemas.js';
 
 type Row = typeof teams.$inferSelect;
 
+const teamResource = defineResource({
+  table: teams,
+  name: 'Team',
+  tenantId: teams.tenantId,
+  id: teams.id,
+  sorts: { name: teams.name, created_at: teams.createdAt },
+});
+
+/**
+ * Members of the team, as a column of the team's row. The outer columns are written out qualified:
+ * Drizzle renders single-table columns unqualified, which the subquery would read as its own.
+ */
 const memberCount = sql<number>`(select count(*)::int from ${teamMembers} tm
-  where tm.tenant_id = ${teams.tenantId} and tm.team_id = ${teams.id})`;
+  where tm.tenant_id = teams.tenant_id and tm.team_id = teams.id)`;
 
 function toTeamJson(row: Row, members: number): Team {
   return {
@@ -33,27 +47,23 @@ const auditable = (t: Team) => ({
 });
 
 export function createTeamsService(deps: { db: TenantDatabase }) {
-  async function find(tx: Tx, tenantId: string, id: string, forUpdate = false) {
-    const query = tx.db
-      .select({ team: teams, members: memberCount })
-      .from(teams)
-      .where(and(eq(teams.tenantId, tenantId), eq(teams.id, id)));
-    const [row] = forUpdate ? await query.for('update', { of: teams }) : await query;
-    if (!row) throw notFound('Team');
-    return row;
+  const tenantTx = tenantTxOf(deps);
+
+  /** The team (locked for a write when asked) with its member count; 404 outside the tenant. */
+  async function find(tx: Tx, ctx: CallContext, id: string, lock = false) {
+    const team = await teamResource.find(tx, ctx, id, { lock });
+    const [counted] = await tx.db
+      .select({ n: count() })
+      .from(teamMembers)
+      .where(and(eq(teamMembers.tenantId, ctx.tenantId), eq(teamMembers.teamId, id)));
+    return { team, members: Number(counted?.n ?? 0) };
   }
 
-  async function withMembers(tx: Tx, tenantId: string, id: string): Promise<Team> {
-    const { team, members } = await find(tx, tenantId, id);
+  async function withMembers(tx: Tx, ctx: CallContext, id: string): Promise<Team> {
+    const tenantId = ctx.tenantId;
+    const { team, members } = await find(tx, ctx, id);
     const rows = await tx.db
-      .select({
-        id: users.id,
-        email: users.email,
-        firstName: users.firstName,
-        lastName: users.lastName,
-        status: users.status,
-        joinedAt: teamMembers.joinedAt,
-      })
+      .select({ ...userSummaryColumns, joinedAt: teamMembers.joinedAt })
       .from(teamMembers)
       .innerJoin(users, and(eq(users.tenantId, teamMembers.tenantId), eq(users.id, teamMembers.userId)))
       .where(and(eq(teamMembers.tenantId, tenantId), eq(teamMembers.teamId, id)))
@@ -112,42 +122,29 @@ export function createTeamsService(deps: { db: TenantDatabase }) {
 
   return {
     list(ctx: CallContext, query: TeamListQuery) {
-      return inTenant(deps, ctx, async (tx) => {
-        const where = and(
-          eq(teams.tenantId, ctx.tenantId),
-          query.org_unit_id ? eq(teams.orgUnitId, query.org_unit_id) : undefined,
-          query.leader_id ? eq(teams.leaderId, query.leader_id) : undefined,
-          query.member_id
-            ? sql`exists (select 1 from ${teamMembers} tm where tm.tenant_id = ${teams.tenantId}
-                and tm.team_id = ${teams.id} and tm.user_id = ${query.member_id})`
-            : undefined,
-          query.q ? ilike(teams.name, `%${likeEscape(query.q)}%`) : undefined,
-        );
-        const { field, desc: d } = parseSort(query.sort);
-        const column = field === 'created_at' ? teams.createdAt : teams.name;
-        const rows = await tx.db
-          .select({ team: teams, members: memberCount })
-          .from(teams)
-          .where(where)
-          .orderBy(d ? desc(column) : asc(column), asc(teams.id))
-          .limit(query.limit)
-          .offset(query.offset);
-        const [total] = await tx.db.select({ n: count() }).from(teams).where(where);
-        return {
-          teams: rows.map((r) => toTeamJson(r.team, r.members)),
-          total: Number(total?.n ?? 0),
-          limit: query.limit,
-          offset: query.offset,
-        };
+      return tenantTx(ctx, async (tx) => {
+        const page = await teamResource.list<{ members: number }>(tx, ctx, query, {
+          where: [
+            query.org_unit_id ? eq(teams.orgUnitId, query.org_unit_id) : undefined,
+            query.leader_id ? eq(teams.leaderId, query.leader_id) : undefined,
+            query.member_id
+              ? sql`exists (select 1 from ${teamMembers} tm where tm.tenant_id = teams.tenant_id
+                  and tm.team_id = teams.id and tm.user_id = ${query.member_id})`
+              : undefined,
+            query.q ? ilike(teams.name, `%${likeEscape(query.q)}%`) : undefined,
+          ],
+          fields: { members: memberCount },
+        });
+        return envelope('teams', page, (r) => toTeamJson(r, r.members));
       });
     },
 
     get(ctx: CallContext, id: string) {
-      return inTenant(deps, ctx, (tx) => withMembers(tx, ctx.tenantId, id));
+      return tenantTx(ctx, (tx) => withMembers(tx, ctx, id));
     },
 
     create(ctx: CallContext, body: CreateTeamBody) {
-      return inTenant(deps, ctx, async (tx) => {
+      return tenantTx(ctx, async (tx) => {
         await checkReferences(tx, ctx.tenantId, body);
         const [row] = await tx.db
           .insert(teams)
@@ -160,7 +157,7 @@ export function createTeamsService(deps: { db: TenantDatabase }) {
           })
           .returning();
         await addMembers(tx, ctx.tenantId, row!.id, body.member_ids ?? []);
-        const team = await withMembers(tx, ctx.tenantId, row!.id);
+        const team = await withMembers(tx, ctx, row!.id);
         await writeAudit(tx, ctx.audit, {
           tenantId: ctx.tenantId,
           action: 'team.create',
@@ -173,8 +170,8 @@ export function createTeamsService(deps: { db: TenantDatabase }) {
     },
 
     update(ctx: CallContext, id: string, body: UpdateTeamBody) {
-      return inTenant(deps, ctx, async (tx) => {
-        const current = await find(tx, ctx.tenantId, id, true);
+      return tenantTx(ctx, async (tx) => {
+        const current = await find(tx, ctx, id, true);
         await checkReferences(tx, ctx.tenantId, body);
         await tx.db
           .update(teams)
@@ -186,7 +183,7 @@ export function createTeamsService(deps: { db: TenantDatabase }) {
             updatedAt: new Date(),
           })
           .where(and(eq(teams.tenantId, ctx.tenantId), eq(teams.id, id)));
-        const after = await withMembers(tx, ctx.tenantId, id);
+        const after = await withMembers(tx, ctx, id);
         await writeAudit(tx, ctx.audit, {
           tenantId: ctx.tenantId,
           action: 'team.update',
@@ -199,8 +196,8 @@ export function createTeamsService(deps: { db: TenantDatabase }) {
     },
 
     remove(ctx: CallContext, id: string) {
-      return inTenant(deps, ctx, async (tx) => {
-        const current = await find(tx, ctx.tenantId, id, true);
+      return tenantTx(ctx, async (tx) => {
+        const current = await find(tx, ctx, id, true);
         // Memberships go with the team (on delete cascade).
         await tx.db.delete(teams).where(and(eq(teams.tenantId, ctx.tenantId), eq(teams.id, id)));
         await writeAudit(tx, ctx.audit, {
@@ -214,8 +211,8 @@ export function createTeamsService(deps: { db: TenantDatabase }) {
     },
 
     addMembers(ctx: CallContext, id: string, body: MembersBody) {
-      return inTenant(deps, ctx, async (tx) => {
-        await find(tx, ctx.tenantId, id, true);
+      return tenantTx(ctx, async (tx) => {
+        await teamResource.find(tx, ctx, id, { lock: true });
         await checkReferences(tx, ctx.tenantId, { member_ids: body.user_ids }, '/body/user_ids');
         const added = await addMembers(tx, ctx.tenantId, id, body.user_ids);
         if (added.length > 0)
@@ -226,13 +223,13 @@ export function createTeamsService(deps: { db: TenantDatabase }) {
             entityId: id,
             changes: { after: { user_ids: added.map((a) => a.userId) } },
           });
-        return withMembers(tx, ctx.tenantId, id);
+        return withMembers(tx, ctx, id);
       });
     },
 
     removeMember(ctx: CallContext, id: string, userId: string) {
-      return inTenant(deps, ctx, async (tx) => {
-        await find(tx, ctx.tenantId, id, true);
+      return tenantTx(ctx, async (tx) => {
+        await teamResource.find(tx, ctx, id, { lock: true });
         const removed = await tx.db
           .delete(teamMembers)
           .where(
