@@ -45,23 +45,50 @@ $$;
 CREATE OR REPLACE FUNCTION field_photo_day(p_created timestamptz) RETURNS date
 LANGUAGE sql IMMUTABLE AS $$ SELECT (p_created AT TIME ZONE 'UTC')::date $$;
 --> statement-breakpoint
--- Adds the deltas, one upsert per (tenant, agent, day), in key order so that two transactions
--- touching overlapping days lock them in the same order; all-zero deltas (an update that changed
--- nothing counted) are skipped.
+-- The tenant-total bucket of an agent (TENANT_TOTAL_BUCKETS in daily-totals.tables.ts).
+CREATE OR REPLACE FUNCTION field_totals_bucket(p_agent uuid) RETURNS smallint
+LANGUAGE sql IMMUTABLE AS $$ SELECT (hashtext(p_agent::text) & 15)::smallint $$;
+--> statement-breakpoint
+-- Adds the deltas, one upsert per (tenant, agent, day) and one per (tenant, day, bucket), in key
+-- order so that two transactions touching overlapping days lock them in the same order; all-zero
+-- deltas (an update that changed nothing counted) are skipped. The bucket is a hash of the agent
+-- (16 per tenant and day), so agents writing at once rarely share a tenant row.
 CREATE OR REPLACE FUNCTION field_totals_add(p_deltas field_daily_totals[]) RETURNS void
 LANGUAGE sql AS $$
-  INSERT INTO field_daily_totals AS t (tenant_id, agent_id, day, visits_planned, visits_completed,
+  WITH d AS (
+    SELECT d.tenant_id, d.agent_id, d.day, sum(d.visits_planned) AS visits_planned,
+      sum(d.visits_completed) AS visits_completed, sum(d.surveys_completed) AS surveys_completed,
+      sum(d.geofence_verified) AS geofence_verified, sum(d.geofence_inside) AS geofence_inside,
+      sum(d.photos) AS photos, sum(d.share_own_bp) AS share_own_bp, sum(d.share_all_bp) AS share_all_bp
+    FROM unnest(p_deltas) d
+    GROUP BY d.tenant_id, d.agent_id, d.day
+    HAVING sum(d.visits_planned) <> 0 OR sum(d.visits_completed) <> 0 OR sum(d.surveys_completed) <> 0
+      OR sum(d.geofence_verified) <> 0 OR sum(d.geofence_inside) <> 0 OR sum(d.photos) <> 0
+      OR sum(d.share_own_bp) <> 0 OR sum(d.share_all_bp) <> 0
+  ),
+  by_agent AS (
+    INSERT INTO field_daily_totals AS t (tenant_id, agent_id, day, visits_planned, visits_completed,
+      surveys_completed, geofence_verified, geofence_inside, photos, share_own_bp, share_all_bp)
+    SELECT * FROM d ORDER BY 1, 2, 3
+    ON CONFLICT (tenant_id, agent_id, day) DO UPDATE SET
+      visits_planned = t.visits_planned + excluded.visits_planned,
+      visits_completed = t.visits_completed + excluded.visits_completed,
+      surveys_completed = t.surveys_completed + excluded.surveys_completed,
+      geofence_verified = t.geofence_verified + excluded.geofence_verified,
+      geofence_inside = t.geofence_inside + excluded.geofence_inside,
+      photos = t.photos + excluded.photos,
+      share_own_bp = t.share_own_bp + excluded.share_own_bp,
+      share_all_bp = t.share_all_bp + excluded.share_all_bp
+  )
+  INSERT INTO field_daily_tenant_totals AS t (tenant_id, day, bucket, visits_planned, visits_completed,
     surveys_completed, geofence_verified, geofence_inside, photos, share_own_bp, share_all_bp)
-  SELECT d.tenant_id, d.agent_id, d.day, sum(d.visits_planned), sum(d.visits_completed),
+  SELECT d.tenant_id, d.day, field_totals_bucket(d.agent_id), sum(d.visits_planned), sum(d.visits_completed),
     sum(d.surveys_completed), sum(d.geofence_verified), sum(d.geofence_inside), sum(d.photos),
     sum(d.share_own_bp), sum(d.share_all_bp)
-  FROM unnest(p_deltas) d
-  GROUP BY d.tenant_id, d.agent_id, d.day
-  HAVING sum(d.visits_planned) <> 0 OR sum(d.visits_completed) <> 0 OR sum(d.surveys_completed) <> 0
-    OR sum(d.geofence_verified) <> 0 OR sum(d.geofence_inside) <> 0 OR sum(d.photos) <> 0
-    OR sum(d.share_own_bp) <> 0 OR sum(d.share_all_bp) <> 0
+  FROM d
+  GROUP BY 1, 2, 3
   ORDER BY 1, 2, 3
-  ON CONFLICT (tenant_id, agent_id, day) DO UPDATE SET
+  ON CONFLICT (tenant_id, day, bucket) DO UPDATE SET
     visits_planned = t.visits_planned + excluded.visits_planned,
     visits_completed = t.visits_completed + excluded.visits_completed,
     surveys_completed = t.surveys_completed + excluded.surveys_completed,
@@ -272,3 +299,12 @@ FROM (
 ) u
 GROUP BY 1, 2, 3
 ON CONFLICT (tenant_id, agent_id, day) DO NOTHING;
+--> statement-breakpoint
+INSERT INTO field_daily_tenant_totals (tenant_id, day, bucket, visits_planned, visits_completed,
+  surveys_completed, geofence_verified, geofence_inside, photos, share_own_bp, share_all_bp)
+SELECT tenant_id, day, field_totals_bucket(agent_id), sum(visits_planned), sum(visits_completed),
+  sum(surveys_completed), sum(geofence_verified), sum(geofence_inside), sum(photos), sum(share_own_bp),
+  sum(share_all_bp)
+FROM field_daily_totals
+GROUP BY 1, 2, 3
+ON CONFLICT (tenant_id, day, bucket) DO NOTHING;

@@ -62,6 +62,21 @@ const STORED = `
   where tenant_id = $1 and (visits_planned <> 0 or photos <> 0 or share_all_bp <> 0)
   order by 1, 2`;
 
+/** The tenant-wide buckets, summed per day, against the recomputation summed per day. */
+const BY_DAY = (rows: string) => `
+  select day, sum(visits_planned)::int as planned, sum(visits_completed)::int as completed,
+    sum(surveys_completed)::int as surveys, sum(geofence_verified)::int as verified,
+    sum(geofence_inside)::int as inside, sum(photos)::int as photos,
+    sum(share_own::numeric)::numeric(12, 2)::text as own, sum(share_all::numeric)::numeric(12, 2)::text as share
+  from (${rows}) r
+  group by day having sum(visits_planned) + sum(photos) + sum(share_all::numeric) > 0
+  order by day`;
+const TENANT_STORED = BY_DAY(`
+  select day::text, visits_planned, visits_completed, surveys_completed, geofence_verified,
+    geofence_inside, photos, share_own_bp / 100.0 as share_own, share_all_bp / 100.0 as share_all
+  from field_daily_tenant_totals where tenant_id = $1`);
+const TENANT_RECOMPUTED = BY_DAY(RECOMPUTED.replace('order by 1, 2', ''));
+
 describe('field: daily totals behind the overview', () => {
   let t: TestApp;
   let fx: IdentityFixture;
@@ -92,6 +107,7 @@ describe('field: daily totals behind the overview', () => {
     const stored = await owner(STORED);
     expect(stored.length).toBeGreaterThan(0);
     expect(stored).toEqual(await owner(RECOMPUTED));
+    expect(await owner(TENANT_STORED)).toEqual(await owner(TENANT_RECOMPUTED));
   };
 
   beforeAll(async () => {

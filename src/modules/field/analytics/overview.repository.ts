@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { scopePredicate } from '../../identity/index.js';
-import { fieldDailyTotals as t } from '../tables/daily-totals.tables.js';
+import { fieldDailyTenantTotals, fieldDailyTotals } from '../tables/daily-totals.tables.js';
 import { selectRows } from './analytics.repository.js';
 import type { Period } from './period.js';
 
@@ -19,10 +19,10 @@ export interface PeriodTotals {
 }
 
 /**
- * Both periods' measures from the per-agent daily totals (kept by triggers, see
- * `daily-totals.tables.ts`), in the caller's data scope: a few rows per agent and day instead of
- * every visit, photo and shelf mark of the two periods, summed as integers in one pass that yields
- * one row per period. Visits count on their planned date; a completed visit is inside the geofence
+ * Both periods' measures from the daily totals (kept by triggers, see `daily-totals.tables.ts`), in
+ * the caller's data scope: the tenant's 16 buckets per day when the scope is the tenant, else the
+ * rows of the agents in scope, instead of every visit, photo and shelf mark of the two periods,
+ * summed as integers in one pass that yields one row per period. Visits count on their planned date; a completed visit is inside the geofence
  * when its completion fix is and its check-in fix is not outside, and visits at outlets without
  * coordinates are left out of the geofence ratio. Shares come back in percent.
  */
@@ -33,7 +33,8 @@ export async function periodTotals(
   current: Period,
   previous: Period,
 ): Promise<{ current: PeriodTotals; previous: PeriodTotals }> {
-  const scope = scopePredicate(principal, t.agentId);
+  const scope = scopePredicate(principal, fieldDailyTotals.agentId);
+  const t = scope ? fieldDailyTotals : fieldDailyTenantTotals;
   const rows = await selectRows<Record<keyof PeriodTotals | 'is_current', number | string | boolean>>(
     tx,
     sql`select ${t.day} >= ${current.from} as is_current,
