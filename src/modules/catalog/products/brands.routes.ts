@@ -12,6 +12,8 @@ import {
   CreateBrandBody,
   Infographic,
   InfographicParams,
+  InfographicUploadForm,
+  LogoUploadForm,
   UpdateBrandBody,
   type BrandListQuery as BrandListQueryT,
   type CreateBrandBody as CreateBrandBodyT,
@@ -106,13 +108,12 @@ export async function brandApiRoutes(
   app.post<{ Params: Id }>(
     '/brands/:id/infographics',
     {
-      config: write,
+      config: { ...write, multipartForm: InfographicUploadForm },
       schema: {
         summary:
           'Upload an infographic (multipart field `file`: PNG, JPEG, WebP or PDF; optional field `title`)',
         tags,
         params: IdParams,
-        consumes: ['multipart/form-data'],
         response: { 201: Infographic },
       },
     },
@@ -182,12 +183,11 @@ export async function brandApiRoutes(
   app.put<{ Params: Id }>(
     '/brands/:id/logo',
     {
-      config: write,
+      config: { ...write, multipartForm: LogoUploadForm },
       schema: {
         summary: 'Upload or replace the brand logo (PNG, JPEG or WebP, sniffed from the bytes)',
         tags,
         params: IdParams,
-        consumes: ['multipart/form-data'],
         response: NoContent,
       },
     },
