@@ -97,8 +97,11 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         title: 'SalesOps API',
         version,
         description:
-          'Multi-tenant sales operations: field execution, leads and bonuses, inventory and ERP sync, ' +
-          'S&OP planning and customer success. Errors are RFC 9457 problem documents with a stable `code`.',
+          'Multi-tenant sales operations: identity and access, the catalogue and field execution (visits, ' +
+          'surveys, shelf photos, goals, call cycles), with CSV/XLSX import and export. Sign in with ' +
+          '`POST /api/v1/auth/login` (or **Authorize**) and send the access token as a bearer token; a super ' +
+          'admin acts in a tenant with `X-Tenant-ID`. Lists page by `limit`/`offset` or by `cursor` ' +
+          '(`next_cursor` of the previous page). Errors are RFC 9457 problem documents with a stable `code`.',
         license: { name: 'MIT', identifier: 'MIT' },
       },
       servers: [{ url: '/' }],
