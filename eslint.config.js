@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import boundaries from './scripts/eslint-module-boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'coverage', 'migrations', 'scratch', 'openapi'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'data',
+      'coverage',
+      'migrations',
+      'scratch',
+      'openapi',
+      'scripts/openapi-client/generated',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

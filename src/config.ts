@@ -251,6 +251,13 @@ const settings = {
     default: (c: ParsedSoFar) => !c.databaseUrl && c.nodeEnv !== 'production',
     parse: bool,
   },
+  selfRegistration: {
+    env: 'SELF_REGISTRATION',
+    description:
+      'Let anyone sign a new tenant up (POST /auth/register); off = 403 REGISTRATION_CLOSED, tenants come from a super admin',
+    default: true,
+    parse: bool,
+  },
   workers: {
     env: 'WORKERS',
     description: 'Run job workers inside the API process',

@@ -55,8 +55,17 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const config = testConfig(options.config);
   const database = options.database ?? (await createTestDatabase());
-  const app = await buildApp(config, { modules: [], ...options.deps, db: database.db });
-  await app.ready();
+  let app: App | undefined;
+  try {
+    app = await buildApp(config, { modules: [], ...options.deps, db: database.db });
+    await app.ready();
+  } catch (error) {
+    // An app that refuses to start (a test may expect it to) leaves no database or directory behind.
+    await app?.close().catch(() => undefined);
+    if (!options.database) await database.close();
+    rmSync(config.dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     app,
     database,

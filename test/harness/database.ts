@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/platform/db/index.js';
+import { tracked } from './leftovers.js';
 import { adminQuery, TEST_DB_PREFIX, testDatabaseUrl, urlFor } from './template.js';
 
 export const driverUnderTest: Database['driver'] = testDatabaseUrl() ? 'postgres' : 'pglite';
@@ -20,19 +21,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (!testDatabaseUrl()) {
     const tarball = await readFile(template);
     const db = await openDatabase({ driver: 'pglite', loadDataDir: new Blob([tarball]) });
-    return { db, close: () => db.close() };
+    return tracked({ db, close: () => db.close() });
   }
   const name = `${TEST_DB_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
+  const drop = () => adminQuery(`drop database if exists "${name}" with (force)`);
   await adminQuery(`create database "${name}" template "${template}"`);
   const url = urlFor(name);
-  const db = await openDatabase({ driver: 'postgres', url, poolSize: 5 });
-  return {
+  const db = await openDatabase({ driver: 'postgres', url, poolSize: 5 }).catch(async (error: unknown) => {
+    await drop();
+    throw error;
+  });
+  return tracked({
     db,
     url,
     name,
     async close() {
-      await db.close();
-      await adminQuery(`drop database if exists "${name}" with (force)`);
+      try {
+        await db.close();
+      } finally {
+        await drop();
+      }
     },
-  };
+  });
 }

@@ -41,14 +41,20 @@ export async function buildTemplate(): Promise<Template> {
   }
   const name = `${TEST_DB_PREFIX}tpl_${randomBytes(4).toString('hex')}`;
   await adminQuery(`create database "${name}"`);
-  const db = await openDatabase({ driver: 'postgres', url: urlFor(name), poolSize: 2 });
   try {
-    await migrate(db);
-  } finally {
-    await db.close();
+    const db = await openDatabase({ driver: 'postgres', url: urlFor(name), poolSize: 2 });
+    try {
+      await migrate(db);
+    } finally {
+      await db.close();
+    }
+    // A template must have no connections while copies are made from it.
+    await adminQuery(`alter database "${name}" is_template true allow_connections false`);
+  } catch (error) {
+    // A run that cannot build its template leaves none behind.
+    await adminQuery(`drop database if exists "${name}" with (force)`);
+    throw error;
   }
-  // A template must have no connections while copies are made from it.
-  await adminQuery(`alter database "${name}" is_template true allow_connections false`);
   return { kind: 'postgres', name };
 }
 

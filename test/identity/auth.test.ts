@@ -181,6 +181,42 @@ describe('auth', () => {
         422,
       );
     });
+
+    it('is open by default and answers 403 REGISTRATION_CLOSED to both steps with SELF_REGISTRATION=false', async () => {
+      expect(t.config.selfRegistration).toBe(true);
+      const body = {
+        tenant_name: 'Closed Shop',
+        email: 'owner@closed.test',
+        password: 'ClosedShop2026',
+        first_name: 'Cora',
+      };
+      // A link mailed while sign-up was open…
+      expectCode(await post('/auth/register', body), 202);
+      const token = await mailedToken('owner@closed.test', 'identity.registration_confirm');
+
+      const closed = await createTestApp({
+        config: { selfRegistration: false },
+        deps: { modules: [authModule] },
+        database: t.database,
+      });
+      try {
+        const closedPost = (url: string, payload: object) =>
+          closed.app.inject({ method: 'POST', url: `/api/v1${url}`, payload });
+        const refused = await closedPost('/auth/register', { ...body, email: 'second@closed.test' });
+        expectCode(refused, 403, 'REGISTRATION_CLOSED');
+        expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+        // Closed before the body is even looked at, and no mail goes out.
+        expectCode(await closedPost('/auth/register', {}), 403, 'REGISTRATION_CLOSED');
+        expect(await t.app.platform.mailer.outbox({ to: 'second@closed.test' })).toEqual([]);
+        // …is refused too, and creates nothing.
+        expectCode(await closedPost('/auth/register/confirm', { token }), 403, 'REGISTRATION_CLOSED');
+        expect((await sqlRun("select 1 from tenants where slug = 'closed-shop'")).rows).toEqual([]);
+      } finally {
+        await closed.close();
+      }
+      // The same link still works where sign-up is open: the setting alone refused it.
+      expectCode(await post('/auth/register/confirm', { token }), 201);
+    });
   });
 
   describe('login', () => {

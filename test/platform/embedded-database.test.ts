@@ -15,12 +15,17 @@ describe('embedded database (PGlite) on disk', () => {
   };
   afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-  it('refuses a second process on the same data directory, and the first keeps working', async () => {
+  it('refuses a second process on the same data directory, and the first keeps working (and tells how to sign in)', async () => {
     const dataDir = tempDir();
     const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'false' };
     const first = spawnNode(['bin/salesops.js', 'serve'], env);
     try {
       const [, port] = await first.waitFor(/API\s+http:\/\/localhost:(\d+)/, 60_000);
+      // Without demo data and with no account yet, the banner says how to get one.
+      await first.waitFor(/Press Ctrl\+C to stop/);
+      expect(first.output()).toMatch(
+        /Nobody can sign in yet[\s\S]*npx salesops seed[\s\S]*create-superadmin/,
+      );
       const second = spawnNode(['bin/salesops.js', 'serve'], env);
       const { code } = await second.exited;
       expect(code).toBe(1);

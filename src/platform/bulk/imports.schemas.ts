@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IsoDateTime, PaginationQuery, Uuid } from '../http/schemas.js';
+import { FilePart, IsoDateTime, PaginationQuery, Uuid } from '../http/schemas.js';
 
 const ImportMode = Type.Union([Type.Literal('insert'), Type.Literal('upsert-by-code')]);
 const ImportStatus = Type.Union([
@@ -76,16 +76,24 @@ export const SheetFormatQuery = Type.Object({
 });
 export type SheetFormatQuery = Static<typeof SheetFormatQuery>;
 
-/** The multipart form of POST /imports, documented for OpenAPI (the handler reads the parts itself). */
+/**
+ * The multipart body of POST /imports, for the document (the handler reads the parts itself). The
+ * fields come before `file`, which is streamed as it arrives; the docs UI sends them in this order.
+ */
 export const ImportForm = Type.Object({
-  file: Type.String({
-    format: 'binary',
-    description: 'CSV (any delimiter, UTF-8 with or without BOM) or XLSX',
-  }),
   entity: Type.String({ description: 'What the rows are: customers, outlets, products …' }),
-  mode: Type.Optional(ImportMode),
-  dry_run: Type.Optional(Type.Boolean({ description: 'Validate and count, write nothing' })),
+  mode: Type.Optional({
+    ...ImportMode,
+    default: 'insert',
+    description:
+      'insert: every row creates a record (an existing code is a row error); upsert-by-code: a row whose code exists updates it',
+  }),
+  dry_run: Type.Optional(Type.Boolean({ default: false, description: 'Validate and count, write nothing' })),
   all_or_nothing: Type.Optional(
-    Type.Boolean({ description: 'Write nothing when any row is invalid (default: write the valid rows)' }),
+    Type.Boolean({
+      default: false,
+      description: 'Write nothing when any row is invalid (default: write the valid rows)',
+    }),
   ),
+  file: FilePart('CSV (any delimiter, UTF-8 with or without BOM) or XLSX'),
 });

@@ -81,6 +81,12 @@ export const ProblemDocument = Type.Object(
 );
 export type ProblemDocument = Static<typeof ProblemDocument>;
 
+/**
+ * The file part of a multipart/form-data body (`config.multipartForm`): binary in the document, so
+ * the docs UI offers a file picker and client generators a Blob.
+ */
+export const FilePart = (description: string) => Type.String({ format: 'binary', description });
+
 /** Money: decimal string, never a float. */
 export const Money = Type.String({
   pattern: '^-?\\d{1,16}(\\.\\d{1,2})?$',

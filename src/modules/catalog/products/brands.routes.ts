@@ -12,6 +12,8 @@ import {
   CreateBrandBody,
   Infographic,
   InfographicParams,
+  InfographicUploadForm,
+  LogoUploadForm,
   UpdateBrandBody,
 } from './products.schemas.js';
 
@@ -68,13 +70,12 @@ export async function brandApiRoutes(
   app.post<{ Params: Id }>(
     '/brands/:id/infographics',
     {
-      config: { permission: write },
+      config: { permission: write, multipartForm: InfographicUploadForm },
       schema: {
         summary:
           'Upload an infographic (multipart field `file`: PNG, JPEG, WebP or PDF; optional field `title`)',
         tags,
         params: IdParams,
-        consumes: ['multipart/form-data'],
         response: { 201: Infographic },
       },
     },
@@ -141,12 +142,11 @@ export async function brandApiRoutes(
   app.put<{ Params: Id }>(
     '/brands/:id/logo',
     {
-      config: { permission: write },
+      config: { permission: write, multipartForm: LogoUploadForm },
       schema: {
         summary: 'Upload or replace the brand logo (PNG, JPEG or WebP, sniffed from the bytes)',
         tags,
         params: IdParams,
-        consumes: ['multipart/form-data'],
         response: NoContent,
       },
     },

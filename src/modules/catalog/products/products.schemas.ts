@@ -1,5 +1,12 @@
 import { Type, type Static } from 'typebox';
-import { IsoDateTime, Money, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
+import {
+  FilePart,
+  IsoDateTime,
+  Money,
+  PaginationQuery,
+  sortQuery,
+  Uuid,
+} from '../../../platform/http/schemas.js';
 import { ExternalRef } from '../core/core.schemas.js';
 
 /** `null` first: with Ajv's type coercion a string branch tried first would turn `null` into "". */
@@ -272,3 +279,20 @@ export const Infographic = Type.Object(
 export type Infographic = Static<typeof Infographic>;
 
 export const InfographicParams = Type.Object({ id: Uuid, infographic_id: Uuid });
+
+/** The multipart body of POST /brands/{id}/infographics, as documented (the handler reads the parts). */
+export const InfographicUploadForm = Type.Object({
+  title: Type.Optional(
+    Type.String({
+      description: 'Caption (cut at 200 characters); send it before the file, a title after it is not read',
+    }),
+  ),
+  file: FilePart('PNG, JPEG, WebP or PDF, recognised from its bytes (anything else 415)'),
+});
+
+/** The multipart body of PUT /brands/{id}/logo, as documented (the handler streams the file). */
+export const LogoUploadForm = Type.Object({
+  file: FilePart(
+    'PNG, JPEG or WebP, recognised from its bytes (anything else 415); replaces the current logo',
+  ),
+});

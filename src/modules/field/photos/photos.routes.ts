@@ -12,6 +12,7 @@ import {
   Photo,
   PhotoListQuery,
   PhotoUploadFields,
+  PhotoUploadForm,
   ShelfQuadrants,
   ShelfQuadrantsBody,
 } from './photos.schemas.js';
@@ -46,12 +47,14 @@ export async function photoRoutes(
   app.post(
     '/photos',
     {
-      config: { permission: write },
+      config: { permission: write, multipartForm: PhotoUploadForm },
       schema: {
         summary:
           'Upload a visit photo (multipart: file — JPEG, PNG, WebP or HEIC; visit_id, purpose, optional client_uuid, grid_rows, grid_cols)',
+        description:
+          'A `multipart/form-data` body with one `file` part and the text fields, in any order. 201 with the ' +
+          'stored photo; a repeated `client_uuid` answers 200 with the photo it stored the first time.',
         tags: [tag],
-        consumes: ['multipart/form-data'],
         response: { 200: Photo, 201: Photo },
       },
     },

@@ -25,6 +25,7 @@ import {
 import { createAccountService } from './account.service.js';
 import { sessionRevocationsOf } from './revocation.js';
 import { createAuthService, ownTenantOf, type Client } from './auth.service.js';
+import { registrationClosed } from './errors.js';
 
 type Body<T> = FastifyRequest<{ Body: T }>;
 const tags = ['auth'];
@@ -91,6 +92,10 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
     ]);
   const { rateLimitLogin, rateLimitRegister, rateLimitForgotPassword, rateLimitResetPassword } =
     platform.config;
+  // SELF_REGISTRATION=false closes both steps of sign-up before the body is read or counted.
+  const registrationOpen = async () => {
+    if (!platform.config.selfRegistration) throw registrationClosed();
+  };
 
   await app.register(async (api) => {
     await api.register(formbody);
@@ -99,6 +104,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       '/auth/register',
       {
         config: { public: true },
+        onRequest: registrationOpen,
         preHandler: limited('register', rateLimitRegister, (b) => b.email),
         schema: {
           summary: 'Start registering a new tenant and its first administrator (confirmed by e-mail)',
@@ -106,7 +112,8 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
             'Always 202 with the same message, whether or not the address already has an account, so the ' +
             'answer reveals nothing. A new address receives a link (`/confirm-registration?token=…`, 24 h) ' +
             'whose token `POST /auth/register/confirm` exchanges for the tenant, its admin and a token pair; ' +
-            'the owner of an existing address is told that someone tried to sign up with it.',
+            'the owner of an existing address is told that someone tried to sign up with it. ' +
+            'A server started with `SELF_REGISTRATION=false` answers 403 `REGISTRATION_CLOSED`.',
           tags,
           body: RegisterBody,
           response: { 202: Accepted },
@@ -133,9 +140,11 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       '/auth/register/confirm',
       {
         config: { public: true },
+        onRequest: registrationOpen,
         preHandler: limited('register-confirm', rateLimitResetPassword, (b) => b.token),
         schema: {
           summary: 'Create the tenant and its administrator from the e-mailed sign-up link; signs in',
+          description: 'A server started with `SELF_REGISTRATION=false` answers 403 `REGISTRATION_CLOSED`.',
           tags,
           body: ConfirmRegistrationBody,
           response: { 201: TokenResponse },

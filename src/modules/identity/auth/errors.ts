@@ -26,3 +26,5 @@ export const invalidResetToken = () =>
   new AppError(422, 'INVALID_RESET_TOKEN', 'The reset link is invalid, used or expired.', {
     errors: [{ path: '/body/token', message: 'is invalid, used or expired' }],
   });
+export const registrationClosed = () =>
+  forbidden('Sign-up is closed on this server; ask an administrator for an account.', 'REGISTRATION_CLOSED');
