@@ -97,6 +97,9 @@ export async function present(tx: Tx, tenantId: string, rows: ProductRow[]): Pro
 /** At most this many words of `q` are matched (each one narrows the result). */
 const MAX_SEARCH_WORDS = 8;
 
+const wordRange = (column: SQL, word: string) =>
+  sql`${column} ~>=~ left(lower(${word}), 100) and ${column} ~<~ (left(lower(${word}), 100) || chr(1114111))`;
+
 /**
  * `q=`: every white-space separated word of `q` must start a term of the product (a word of its
  * name, its code, its article or one of its barcodes), compared lower-cased. Each word is a prefix
@@ -105,17 +108,31 @@ const MAX_SEARCH_WORDS = 8;
  * tenant transaction like every other read. `chr(1114111)` is the highest code point, so
  * `[word, word || chr(1114111))` holds every term that starts with the word (byte order is code
  * point order in UTF-8).
+ *
+ * The work is bounded: the matches are collected by walking the longest word's terms in index
+ * order (exact words before longer ones), each joined to its product and checked against the other
+ * words and every filter, and the walk stops at `SEARCH_MATCH_CAP` matches; the page is then sorted
+ * from those. A word matching a tenth of a million products costs a thousand index entries, not a
+ * scan of the catalogue in name order.
  */
-function searchCondition(tenantId: string, q: string): SQL | undefined {
-  const words = q.trim().split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+function searchCondition(tenantId: string, q: string, filters: SQL[]): SQL | undefined {
+  const words = q
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, MAX_SEARCH_WORDS)
+    // The longest word is usually the rarest: it drives the walk, the others only filter.
+    .sort((a, b) => b.length - a.length);
   if (words.length === 0) return undefined;
-  return and(
-    ...words.map(
-      (word) => sql`${products.id} in (select s.product_id from ${productSearchTerms} s
-        where s.tenant_id = ${tenantId}
-          and s.term ~>=~ left(lower(${word}), 100) and s.term ~<~ (left(lower(${word}), 100) || chr(1114111)))`,
-    ),
+  const [first, ...others] = words as [string, ...string[]];
+  const alsoMatches = others.map(
+    (word) => sql`${products.id} in (select o.product_id from ${productSearchTerms} o
+      where o.tenant_id = ${tenantId} and ${wordRange(sql`o.term`, word)})`,
   );
+  return sql`${products.id} = any(array(select s.product_id from ${productSearchTerms} s
+    join ${products} on ${products.tenantId} = s.tenant_id and ${products.id} = s.product_id
+    where s.tenant_id = ${tenantId} and ${wordRange(sql`s.term`, first)} and ${and(...filters, ...alsoMatches)}
+    limit ${SEARCH_MATCH_CAP}))`;
 }
 
 export function listConditions(tenantId: string, query: ProductListQuery): SQL[] {
@@ -126,20 +143,19 @@ export function listConditions(tenantId: string, query: ProductListQuery): SQL[]
     conditions.push(sql`${products.folderId} in (select f.id from ${productFolders} f
       join ${productFolders} root on root.tenant_id = f.tenant_id and root.id = ${query.folder}
       where f.tenant_id = ${tenantId} and f.path like root.path || '%')`);
-  const search = query.q ? searchCondition(tenantId, query.q) : undefined;
-  if (search) conditions.push(search);
   if (query.price_type && (query.min_price !== undefined || query.max_price !== undefined)) {
     const min = query.min_price !== undefined ? sql` and pp.amount >= ${query.min_price}::numeric` : sql``;
     const max = query.max_price !== undefined ? sql` and pp.amount <= ${query.max_price}::numeric` : sql``;
     conditions.push(sql`exists (select 1 from ${productPrices} pp where pp.tenant_id = products.tenant_id
       and pp.product_id = products.id and pp.price_type_id = ${query.price_type}${min}${max})`);
   }
-  return conditions;
+  // The search carries the filters inside its bounded walk, so its matches all pass them.
+  const search = query.q ? searchCondition(tenantId, query.q, conditions) : undefined;
+  return search ? [eq(products.tenantId, tenantId), search] : conditions;
 }
 
 /**
- * With `q`, `total` is exact up to this many matches (or up to one past the requested page, when
- * that is further); a broader search reports the cap, so clients page on as long as
- * `offset + limit < total` and a search never counts every match of a broad word.
+ * A search returns at most this many products (its first matches by term, sorted as asked), and
+ * `total` is exact up to it; a broader word reports the cap and asks for a narrower `q`.
  */
-export const SEARCH_TOTAL_CAP = 1000;
+export const SEARCH_MATCH_CAP = 1000;

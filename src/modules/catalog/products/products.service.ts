@@ -12,7 +12,7 @@ import {
   productVariants,
 } from '../tables/products.tables.js';
 import { auditChange, findFolder } from './folders.service.js';
-import { listConditions, present, productResource, SEARCH_TOTAL_CAP } from './products.read.js';
+import { listConditions, present, productResource, SEARCH_MATCH_CAP } from './products.read.js';
 import type {
   CreateProductBody,
   CreateVariantBody,
@@ -148,9 +148,8 @@ export function createProductsService(deps: { db: TenantDatabase }) {
       return tenantTx(ctx, async (tx) => {
         const page = await productResource.list(tx, ctx, query, {
           where: listConditions(ctx.tenantId, query),
-          // A search counts its matches only up to a cap (past the requested page), so a broad `q`
-          // costs the page, not the whole match set.
-          countLimit: query.q ? Math.max(SEARCH_TOTAL_CAP, query.offset + query.limit + 1) : undefined,
+          // A search holds at most SEARCH_MATCH_CAP matches, so counting them is bounded too.
+          countLimit: query.q ? SEARCH_MATCH_CAP : undefined,
         });
         // Prices, barcodes and references of the whole page at once.
         const rows = await present(tx, ctx.tenantId, page.rows);
