@@ -115,7 +115,7 @@ const wordRange = (column: SQL, word: string) =>
  * from those. A word matching a tenth of a million products costs a thousand index entries, not a
  * scan of the catalogue in name order.
  */
-function searchCondition(tenantId: string, q: string, filters: SQL[]): SQL | undefined {
+function searchWalk(tenantId: string, q: string, filters: SQL[]): SQL | undefined {
   const words = q
     .trim()
     .split(/\s+/)
@@ -129,13 +129,14 @@ function searchCondition(tenantId: string, q: string, filters: SQL[]): SQL | und
     (word) => sql`${products.id} in (select o.product_id from ${productSearchTerms} o
       where o.tenant_id = ${tenantId} and ${wordRange(sql`o.term`, word)})`,
   );
-  return sql`${products.id} = any(array(select s.product_id from ${productSearchTerms} s
+  return sql`select s.product_id from ${productSearchTerms} s
     join ${products} on ${products.tenantId} = s.tenant_id and ${products.id} = s.product_id
     where s.tenant_id = ${tenantId} and ${wordRange(sql`s.term`, first)} and ${and(...filters, ...alsoMatches)}
-    limit ${SEARCH_MATCH_CAP}))`;
+    limit ${SEARCH_MATCH_CAP}`;
 }
 
-export function listConditions(tenantId: string, query: ProductListQuery): SQL[] {
+/** Every condition of a product list but the search. */
+function filterConditions(tenantId: string, query: ProductListQuery): SQL[] {
   const conditions: SQL[] = [eq(products.tenantId, tenantId)];
   conditions.push(query.archived ? isNotNull(products.archivedAt) : isNull(products.archivedAt));
   if (query.brand) conditions.push(eq(products.brandId, query.brand));
@@ -149,9 +150,32 @@ export function listConditions(tenantId: string, query: ProductListQuery): SQL[]
     conditions.push(sql`exists (select 1 from ${productPrices} pp where pp.tenant_id = products.tenant_id
       and pp.product_id = products.id and pp.price_type_id = ${query.price_type}${min}${max})`);
   }
-  // The search carries the filters inside its bounded walk, so its matches all pass them.
-  const search = query.q ? searchCondition(tenantId, query.q, conditions) : undefined;
-  return search ? [eq(products.tenantId, tenantId), search] : conditions;
+  return conditions;
+}
+
+/** The list's conditions in one statement (exports): the search's walk carries the filters. */
+export function listConditions(tenantId: string, query: ProductListQuery): SQL[] {
+  const filters = filterConditions(tenantId, query);
+  const walk = query.q ? searchWalk(tenantId, query.q, filters) : undefined;
+  return walk ? [eq(products.tenantId, tenantId), sql`${products.id} = any(array(${walk}))`] : filters;
+}
+
+/**
+ * The ids a search matches (filters applied, at most SEARCH_MATCH_CAP), or undefined without a
+ * search: the list pages over them and knows its total without walking twice.
+ */
+export async function searchMatches(
+  tx: Tx,
+  tenantId: string,
+  query: ProductListQuery,
+): Promise<string[] | undefined> {
+  const walk = query.q ? searchWalk(tenantId, query.q, filterConditions(tenantId, query)) : undefined;
+  if (!walk) return undefined;
+  const result = await tx.db.execute(sql`select distinct w.product_id from (${walk}) w`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+    product_id: string;
+  }[];
+  return rows.map((r) => r.product_id);
 }
 
 /**

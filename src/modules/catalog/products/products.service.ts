@@ -12,7 +12,7 @@ import {
   productVariants,
 } from '../tables/products.tables.js';
 import { auditChange, findFolder } from './folders.service.js';
-import { listConditions, present, productResource, SEARCH_MATCH_CAP } from './products.read.js';
+import { listConditions, present, productResource, searchMatches } from './products.read.js';
 import type {
   CreateProductBody,
   CreateVariantBody,
@@ -146,11 +146,20 @@ export function createProductsService(deps: { db: TenantDatabase }) {
           { path: '/query/price_type', message: 'required with min_price or max_price' },
         ]);
       return tenantTx(ctx, async (tx) => {
-        const page = await productResource.list(tx, ctx, query, {
-          where: listConditions(ctx.tenantId, query),
-          // A search holds at most SEARCH_MATCH_CAP matches, so counting them is bounded too.
-          countLimit: query.q ? SEARCH_MATCH_CAP : undefined,
-        });
+        // A search first collects its matches (bounded, filters applied) and pages over those,
+        // so its total is their number rather than a second walk.
+        const matches = await searchMatches(tx, ctx.tenantId, query);
+        const page = matches
+          ? {
+              ...(await productResource.list(
+                tx,
+                ctx,
+                { ...query, include_total: false },
+                { where: [inArray(products.id, matches)] },
+              )),
+              total: (query.include_total ?? !query.cursor) ? matches.length : null,
+            }
+          : await productResource.list(tx, ctx, query, { where: listConditions(ctx.tenantId, query) });
         // Prices, barcodes and references of the whole page at once.
         const rows = await present(tx, ctx.tenantId, page.rows);
         return envelope('products', { ...page, rows }, (product) => product);
