@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { defineResource, envelope, tenantTxOf } from '../../../platform/resource/index.js';
@@ -155,7 +155,8 @@ export function createProductsService(deps: { db: TenantDatabase }) {
                 tx,
                 ctx,
                 { ...query, include_total: false },
-                { where: [inArray(products.id, matches)] },
+                // One array parameter (the ids come from the database), not a parameter per id.
+                { where: [sql`${products.id} = any(${`{${matches.join(',')}}`}::uuid[])`] },
               )),
               total: (query.include_total ?? !query.cursor) ? matches.length : null,
             }
