@@ -12,7 +12,31 @@ interface PgLikeError {
 /** SQLSTATEs after which the whole transaction may simply be run again. */
 export const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
-const CONNECTION_SQLSTATE = /^(08|57P0|53)/;
+/** Connection exceptions, the server shutting down or starting, too many connections or no resources. */
+const CONNECTION_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[0-9A-Z]|53[0-9A-Z]{3})$/;
+
+/** Socket failures on the way to the server (refused, reset, unreachable, unresolvable). */
+const SOCKET_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * What node-postgres says, without a SQLSTATE, when a connection ended under a query, was already
+ * broken, or could not be had from the pool in time. Its own fixed texts, not the server's.
+ */
+const CLIENT_CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'timeout exceeded when trying to connect',
+];
 
 /** The PostgreSQL error itself: Drizzle wraps driver errors (DrizzleQueryError) and keeps them as `cause`. */
 export function pgErrorOf(error: unknown): PgLikeError | undefined {
@@ -28,6 +52,25 @@ export function sqlState(error: unknown): string | undefined {
   return pgErrorOf(error)?.code;
 }
 
+/** True when `error` (or what it wraps) says the database cannot be reached or the connection is gone. */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (SOCKET_ERRNOS.has(code) || CONNECTION_SQLSTATE.test(code))) return true;
+    if (typeof message === 'string' && CLIENT_CONNECTION_MESSAGES.some((m) => message.startsWith(m)))
+      return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** 503 `DATABASE_UNAVAILABLE`: the request may succeed when retried a little later. */
+export const databaseUnavailable = (cause: unknown): AppError =>
+  new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable.', {
+    cause,
+    retryAfterSeconds: 5,
+  });
+
 /** Names the columns of a violated key without echoing the values ("Key (code)=(A1) already exists."). */
 function keyColumns(detail: string | undefined): string[] {
   const match = detail?.match(/^Key \(([^)]+)\)/);
@@ -39,6 +82,7 @@ function keyColumns(detail: string | undefined): string[] {
  * programming error (bad SQL), which the error handler reports as a 500 without internals.
  */
 export function translateDbError(error: unknown): AppError | undefined {
+  if (isConnectionFailure(error)) return databaseUnavailable(error);
   const pg = pgErrorOf(error);
   const state = pg?.code;
   if (!pg || !state) return undefined;
@@ -88,12 +132,6 @@ export function translateDbError(error: unknown): AppError | undefined {
     case '57014':
       return new AppError(503, 'QUERY_TIMEOUT', 'The database took too long to answer.', { cause: error });
     default:
-      if (CONNECTION_SQLSTATE.test(state)) {
-        return new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable.', {
-          cause: error,
-          retryAfterSeconds: 5,
-        });
-      }
       return undefined;
   }
 }
