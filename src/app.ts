@@ -7,7 +7,7 @@ import { modules as allModules } from './modules/index.js';
 import { databaseOptionsFrom, openDatabase, type Database } from './platform/db/index.js';
 import { createPlatform } from './platform/index.js';
 import { defaultPrincipalResolver, registerAuth, type PrincipalResolver } from './platform/http/auth.js';
-import { registerErrorHandling } from './platform/http/error-handler.js';
+import { handleClientError, handleError, registerErrorHandling } from './platform/http/error-handler.js';
 import { registerNotFound } from './platform/http/not-found.js';
 import { API_PREFIX, registerOpenApi } from './platform/http/openapi.js';
 import { registerProtections } from './platform/http/protections.js';
@@ -69,6 +69,11 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false },
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // The router's own errors (bad percent-encoding, a too long parameter) as problem documents too.
+    // They are answered before any route, so no hook runs: the request id header is set here.
+    frameworkErrors: (error, request, reply) =>
+      handleError(error, request, reply.header('x-request-id', request.id)),
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const modules = deps.modules ?? allModules;

@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.js';
+import { AppError, jsonPointer } from '../http/errors.js';
 
 interface PgLikeError {
   code?: string;
@@ -71,10 +71,35 @@ export const databaseUnavailable = (cause: unknown): AppError =>
     retryAfterSeconds: 5,
   });
 
-/** Names the columns of a violated key without echoing the values ("Key (code)=(A1) already exists."). */
+/**
+ * Names the columns of a violated key without echoing the values: "Key (tenant_id, code)=(…, A1)
+ * already exists." → tenant_id, code. An expression index names the column it reads:
+ * "Key (lower(email::text))=(…)" → email.
+ */
 function keyColumns(detail: string | undefined): string[] {
-  const match = detail?.match(/^Key \(([^)]+)\)/);
-  return match?.[1] ? match[1].split(',').map((c) => c.trim().replace(/^"|"$/g, '')) : [];
+  const list = detail?.match(/^Key \((.*?)\)=\(/)?.[1];
+  if (!list) return [];
+  // Split at the commas between elements, not those inside an expression's parentheses.
+  const elements: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= list.length; i++) {
+    const c = list[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if ((c === ',' && depth === 0) || c === undefined) {
+      elements.push(list.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return elements.map(columnOf).filter((c) => c !== undefined);
+}
+
+/** The column an index element reads: the element itself, or the first name in it that is no function or type. */
+function columnOf(element: string): string | undefined {
+  const bare = element.replace(/'(?:[^']|'')*'/g, '').replace(/::\s*"?[\w .]+"?(\[\])?/g, '');
+  const match = /"((?:[^"]|"")+)"(?!\s*\()|([a-z_][\w$]*)(?![\w$]*\s*\()/i.exec(bare);
+  return match ? (match[1]?.replace(/""/g, '"') ?? match[2]) : undefined;
 }
 
 /**
@@ -87,7 +112,7 @@ export function translateDbError(error: unknown): AppError | undefined {
   const state = pg?.code;
   if (!pg || !state) return undefined;
   const columns = keyColumns(pg.detail).filter((c) => c !== 'tenant_id');
-  const errors = columns.map((column) => ({ path: `/${column}`, message: '' }));
+  const errors = columns.map((column) => ({ path: jsonPointer('', column), message: '' }));
   switch (state) {
     case '23505':
       return new AppError(409, 'DUPLICATE', 'A record with the same unique value already exists.', {
@@ -106,7 +131,7 @@ export function translateDbError(error: unknown): AppError | undefined {
       );
     case '23502':
       return new AppError(422, 'VALIDATION_FAILED', 'A required value is missing.', {
-        errors: pg.column ? [{ path: `/${pg.column}`, message: 'is required' }] : [],
+        errors: pg.column ? [{ path: jsonPointer('', pg.column), message: 'is required' }] : [],
         cause: error,
       });
     case '23514':
