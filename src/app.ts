@@ -12,7 +12,7 @@ import { registerNotFound } from './platform/http/not-found.js';
 import { API_PREFIX, registerOpenApi } from './platform/http/openapi.js';
 import { registerProtections } from './platform/http/protections.js';
 import { requestIdFrom } from './platform/http/request-id.js';
-import { registerStrictBodies } from './platform/http/strict-bodies.js';
+import { registerStrictInput } from './platform/http/strict-input.js';
 import { contributionsOf, type Platform, type SalesOpsModule } from './platform/module.js';
 import { registerHealth } from './platform/observability/health.js';
 import { loggerOptions } from './platform/observability/logger.js';
@@ -64,7 +64,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     genReqId: requestIdFrom,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    // removeAdditional off: unknown body properties are rejected (strict bodies below), not dropped.
+    // removeAdditional off: unknown properties and parameters are refused (strict input), not dropped.
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false },
     },
@@ -104,7 +104,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     if (closing) reply.header('connection', 'close');
   });
   registerErrorHandling(app);
-  registerStrictBodies(app);
+  registerStrictInput(app);
   registerNotFound(app);
   registerHttpMetrics(app, platform.metrics);
   // Rate limits before authentication, so that failed authentications are counted and throttled.
