@@ -4,6 +4,9 @@ import { API_PREFIX } from './openapi.js';
 
 type Schema = Record<string, unknown>;
 
+/** The query schema of an API route that declares none. */
+const NO_PARAMETERS: Schema = { type: 'object', properties: {}, additionalProperties: false };
+
 /**
  * Request input is strict by construction, so a client's mistake is an answer rather than a silent
  * no-op:
@@ -23,20 +26,11 @@ type Schema = Record<string, unknown>;
  */
 export function registerStrictInput(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
-    const schema = route.schema ?? {};
-    const body = schema.body as Schema | undefined;
-    const querystring = schema.querystring as Schema | undefined;
+    const { body, querystring } = (route.schema ?? {}) as { body?: unknown; querystring?: unknown };
     const api = route.url.startsWith(`${API_PREFIX}/`);
-    if (!isObject(body) && !isObject(querystring) && !api) return;
-    route.schema = {
-      ...schema,
-      ...(isObject(body) ? { body: strict(body) } : {}),
-      ...(isObject(querystring)
-        ? { querystring: closed(querystring) }
-        : api
-          ? { querystring: { type: 'object', properties: {}, additionalProperties: false } }
-          : {}),
-    };
+    const query = isObject(querystring) ? closed(querystring) : api ? NO_PARAMETERS : undefined;
+    if (isObject(body)) route.schema = { ...route.schema, body: strict(body) };
+    if (query) route.schema = { ...route.schema, querystring: query };
   });
   app.addHook('preValidation', async (request) =>
     refuseNulCharacters([
