@@ -7,6 +7,7 @@
  * Prints `listening <port> <token>` when ready.
  */
 import { createReadStream } from 'node:fs';
+import { Type } from 'typebox';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { catalogModule } from '../src/modules/catalog/index.js';
@@ -41,7 +42,11 @@ const app = await buildApp(
       api.get('/bench/bare', { config: { public: true } }, async () => ({ ok: true }));
       api.post<{ Querystring: { mode?: string } }>(
         '/bench/import',
-        { config: { public: true } },
+        // Query strings are closed: the parameter is declared, or the request is refused.
+        {
+          config: { public: true },
+          schema: { querystring: Type.Object({ mode: Type.Optional(Type.String()) }) },
+        },
         async (request) => {
           const caller = { tenantId, userId: null, may: () => true };
           const allOrNothing = request.query.mode === 'all-or-nothing';

@@ -7,12 +7,12 @@ import { modules as allModules } from './modules/index.js';
 import { databaseOptionsFrom, openDatabase, type Database } from './platform/db/index.js';
 import { createPlatform } from './platform/index.js';
 import { defaultPrincipalResolver, registerAuth, type PrincipalResolver } from './platform/http/auth.js';
-import { registerErrorHandling } from './platform/http/error-handler.js';
+import { handleClientError, handleError, registerErrorHandling } from './platform/http/error-handler.js';
 import { registerNotFound } from './platform/http/not-found.js';
 import { API_PREFIX, registerOpenApi } from './platform/http/openapi.js';
 import { registerProtections } from './platform/http/protections.js';
 import { requestIdFrom } from './platform/http/request-id.js';
-import { registerStrictBodies } from './platform/http/strict-bodies.js';
+import { registerStrictInput } from './platform/http/strict-input.js';
 import { contributionsOf, type Platform, type SalesOpsModule } from './platform/module.js';
 import { registerHealth } from './platform/observability/health.js';
 import { loggerOptions } from './platform/observability/logger.js';
@@ -64,11 +64,16 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     genReqId: requestIdFrom,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    // removeAdditional off: unknown body properties are rejected (strict bodies below), not dropped.
+    // removeAdditional off: unknown properties and parameters are refused (strict input), not dropped.
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false },
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // The router's own errors (bad percent-encoding, a too long parameter) as problem documents too.
+    // They are answered before any route, so no hook runs: the request id header is set here.
+    frameworkErrors: (error, request, reply) =>
+      handleError(error, request, reply.header('x-request-id', request.id)),
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const modules = deps.modules ?? allModules;
@@ -99,7 +104,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     if (closing) reply.header('connection', 'close');
   });
   registerErrorHandling(app);
-  registerStrictBodies(app);
+  registerStrictInput(app);
   registerNotFound(app);
   registerHttpMetrics(app, platform.metrics);
   // Rate limits before authentication, so that failed authentications are counted and throttled.

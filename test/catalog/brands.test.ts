@@ -276,6 +276,24 @@ describe('catalog: brands and infographics', () => {
     );
   });
 
+  it('refuses a NUL character in a multipart title or file name (422 naming the field)', async () => {
+    const brand = await createBrand();
+    const titled = await upload(brand.id, { name: 'a.png', type: 'image/png', bytes: tinyPng() }, admin(), {
+      title: 'Shelf\u0000guide',
+    });
+    expect(titled.statusCode, titled.body).toBe(422);
+    expect(titled.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: '/body/title', message: 'must not contain NUL characters' }],
+    });
+    const named = await upload(brand.id, { name: 'a\u0000.png', type: 'image/png', bytes: tinyPng() });
+    expect(named.statusCode, named.body).toBe(422);
+    expect(named.json()).toMatchObject({ errors: [{ path: '/body/file' }] });
+    expect(
+      (await ok<{ infographics: unknown[] }>('GET', `/brands/${brand.id}/infographics`)).infographics,
+    ).toEqual([]);
+  });
+
   it("tenant isolation: cannot read, change, download or delete another tenant's brands and infographics", async () => {
     const beta = await identityFixture(t, 'beta');
     const bBrand = expectCode(

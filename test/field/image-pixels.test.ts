@@ -115,7 +115,7 @@ describe('image uploads: the pixel limit is checked from the header, before deco
     // Just over the limit is refused too, a real image within it is stored.
     expectStatus(await photo(await jpeg(1001, 1000)), 413, 'IMAGE_TOO_LARGE');
     expectStatus(await photo(await jpeg(1000, 1000)), 201);
-    const list = await api().ok<{ total: number }>('GET', `/photos?visit_id=${visit}`, agent.auth);
+    const list = await api().ok<{ total: number }>('GET', `/photos?visit=${visit}`, agent.auth);
     expect(list.total).toBe(1);
   });
 

@@ -203,6 +203,12 @@ describe('field: photos and shelf quadrants', () => {
       '/body/visit_id',
     ]);
     expectStatus(await upload(agent.auth, { visit_id: visit, purpose: 'shelf' }), 422);
+    const nul = expectStatus(
+      await upload(agent.auth, { visit_id: visit, purpose: 'shelf' }, await jpeg(), 'shelf\u0000.jpg'),
+      422,
+      'VALIDATION_FAILED',
+    ).json<Problem>();
+    expect(nul.errors).toEqual([{ path: '/body/file', message: 'must not contain NUL characters' }]);
     expectStatus(
       await upload(
         agent.auth,

@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.js';
+import { AppError, jsonPointer } from '../http/errors.js';
 
 interface PgLikeError {
   code?: string;
@@ -12,7 +12,31 @@ interface PgLikeError {
 /** SQLSTATEs after which the whole transaction may simply be run again. */
 export const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
-const CONNECTION_SQLSTATE = /^(08|57P0|53)/;
+/** Connection exceptions, the server shutting down or starting, too many connections or no resources. */
+const CONNECTION_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[0-9A-Z]|53[0-9A-Z]{3})$/;
+
+/** Socket failures on the way to the server (refused, reset, unreachable, unresolvable). */
+const SOCKET_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * What node-postgres says, without a SQLSTATE, when a connection ended under a query, was already
+ * broken, or could not be had from the pool in time. Its own fixed texts, not the server's.
+ */
+const CLIENT_CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'timeout exceeded when trying to connect',
+];
 
 /** The PostgreSQL error itself: Drizzle wraps driver errors (DrizzleQueryError) and keeps them as `cause`. */
 export function pgErrorOf(error: unknown): PgLikeError | undefined {
@@ -28,10 +52,54 @@ export function sqlState(error: unknown): string | undefined {
   return pgErrorOf(error)?.code;
 }
 
-/** Names the columns of a violated key without echoing the values ("Key (code)=(A1) already exists."). */
+/** True when `error` (or what it wraps) says the database cannot be reached or the connection is gone. */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (SOCKET_ERRNOS.has(code) || CONNECTION_SQLSTATE.test(code))) return true;
+    if (typeof message === 'string' && CLIENT_CONNECTION_MESSAGES.some((m) => message.startsWith(m)))
+      return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** 503 `DATABASE_UNAVAILABLE`: the request may succeed when retried a little later. */
+export const databaseUnavailable = (cause: unknown): AppError =>
+  new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable.', {
+    cause,
+    retryAfterSeconds: 5,
+  });
+
+/**
+ * Names the columns of a violated key without echoing the values: "Key (tenant_id, code)=(…, A1)
+ * already exists." → tenant_id, code. An expression index names the column it reads:
+ * "Key (lower(email::text))=(…)" → email.
+ */
 function keyColumns(detail: string | undefined): string[] {
-  const match = detail?.match(/^Key \(([^)]+)\)/);
-  return match?.[1] ? match[1].split(',').map((c) => c.trim().replace(/^"|"$/g, '')) : [];
+  const list = detail?.match(/^Key \((.*?)\)=\(/)?.[1];
+  if (!list) return [];
+  // Split at the commas between elements, not those inside an expression's parentheses.
+  const elements: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= list.length; i++) {
+    const c = list[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if ((c === ',' && depth === 0) || c === undefined) {
+      elements.push(list.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return elements.map(columnOf).filter((c) => c !== undefined);
+}
+
+/** The column an index element reads: the element itself, or the first name in it that is no function or type. */
+function columnOf(element: string): string | undefined {
+  const bare = element.replace(/'(?:[^']|'')*'/g, '').replace(/::\s*"?[\w .]+"?(\[\])?/g, '');
+  const match = /"((?:[^"]|"")+)"(?!\s*\()|([a-z_][\w$]*)(?![\w$]*\s*\()/i.exec(bare);
+  return match ? (match[1]?.replace(/""/g, '"') ?? match[2]) : undefined;
 }
 
 /**
@@ -39,11 +107,12 @@ function keyColumns(detail: string | undefined): string[] {
  * programming error (bad SQL), which the error handler reports as a 500 without internals.
  */
 export function translateDbError(error: unknown): AppError | undefined {
+  if (isConnectionFailure(error)) return databaseUnavailable(error);
   const pg = pgErrorOf(error);
   const state = pg?.code;
   if (!pg || !state) return undefined;
   const columns = keyColumns(pg.detail).filter((c) => c !== 'tenant_id');
-  const errors = columns.map((column) => ({ path: `/${column}`, message: '' }));
+  const errors = columns.map((column) => ({ path: jsonPointer('', column), message: '' }));
   switch (state) {
     case '23505':
       return new AppError(409, 'DUPLICATE', 'A record with the same unique value already exists.', {
@@ -62,7 +131,7 @@ export function translateDbError(error: unknown): AppError | undefined {
       );
     case '23502':
       return new AppError(422, 'VALIDATION_FAILED', 'A required value is missing.', {
-        errors: pg.column ? [{ path: `/${pg.column}`, message: 'is required' }] : [],
+        errors: pg.column ? [{ path: jsonPointer('', pg.column), message: 'is required' }] : [],
         cause: error,
       });
     case '23514':
@@ -88,12 +157,6 @@ export function translateDbError(error: unknown): AppError | undefined {
     case '57014':
       return new AppError(503, 'QUERY_TIMEOUT', 'The database took too long to answer.', { cause: error });
     default:
-      if (CONNECTION_SQLSTATE.test(state)) {
-        return new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable.', {
-          cause: error,
-          retryAfterSeconds: 5,
-        });
-      }
       return undefined;
   }
 }

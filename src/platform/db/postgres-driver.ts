@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { databaseUnavailable } from './pg-errors.js';
 import { SNAPSHOT_MODE, type DriverCore } from './transactions.js';
 import type { AppDb, NotificationListener } from './types.js';
 
@@ -40,32 +41,50 @@ export interface PostgresOptions {
 }
 
 /**
- * One dedicated connection for LISTEN, reconnecting with backoff, re-subscribing every channel, so
- * real-time events survive a database restart.
+ * One dedicated connection for LISTEN. When it fails (the server restarts, an administrator ends the
+ * session) it reconnects with backoff, as long as it takes, and subscribes every channel again, so
+ * real-time events survive a database outage. Notifications sent while it is away are lost.
  */
 function createListener(options: PostgresOptions) {
   const channels = new Map<string, Set<NotificationListener>>();
   let client: pg.Client | undefined;
   let connecting: Promise<pg.Client> | undefined;
+  let retry: NodeJS.Timeout | undefined;
   let closed = false;
   let retryMs = 250;
 
   const quote = (channel: string) => `"${channel.replace(/"/g, '""')}"`;
+
+  function reconnectLater(): void {
+    if (closed || retry || channels.size === 0) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void ensure().catch(() => reconnectLater());
+    }, retryMs);
+    retryMs = Math.min(retryMs * 2, 10_000);
+  }
 
   async function connect(): Promise<pg.Client> {
     const next = new pg.Client({ connectionString: options.url });
     next.on('notification', (msg) => {
       for (const listener of channels.get(msg.channel) ?? []) listener(msg.payload ?? '');
     });
-    next.on('error', (error) => {
-      options.onError?.(error);
-      if (client === next) client = undefined;
+    const lost = (error?: Error) => {
+      if (error) options.onError?.(error);
+      if (client !== next) return;
+      client = undefined;
       void next.end().catch(() => undefined);
-      if (!closed) setTimeout(() => void ensure().catch(() => undefined), retryMs);
-      retryMs = Math.min(retryMs * 2, 10_000);
-    });
-    await next.connect();
-    for (const channel of channels.keys()) await next.query(`LISTEN ${quote(channel)}`);
+      reconnectLater();
+    };
+    next.on('error', lost);
+    next.on('end', () => lost());
+    try {
+      await next.connect();
+      for (const channel of channels.keys()) await next.query(`LISTEN ${quote(channel)}`);
+    } catch (error) {
+      void next.end().catch(() => undefined);
+      throw error;
+    }
     retryMs = 250;
     client = next;
     return next;
@@ -83,8 +102,13 @@ function createListener(options: PostgresOptions) {
       if (!set) {
         set = new Set();
         channels.set(channel, set);
-        const conn = await ensure();
-        if (conn === client && channels.has(channel)) await conn.query(`LISTEN ${quote(channel)}`);
+        try {
+          const conn = await ensure();
+          if (conn === client && channels.get(channel) === set) await conn.query(`LISTEN ${quote(channel)}`);
+        } catch (error) {
+          if (channels.get(channel) === set && set.size === 0) channels.delete(channel);
+          throw error;
+        }
       }
       set.add(listener);
       return async () => {
@@ -97,6 +121,7 @@ function createListener(options: PostgresOptions) {
     },
     async close() {
       closed = true;
+      clearTimeout(retry);
       await client?.end().catch(() => undefined);
     },
   };
@@ -110,6 +135,10 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (error) => options.onError?.(error));
+  // The pool listens for errors only on idle connections. A session the server ends while it is
+  // checked out, between two statements, would raise an unhandled 'error' event and end the process;
+  // with this listener the next statement on it fails instead (503), and the pool discards it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const listener = createListener(options);
   // Drizzle instances are cached per pooled connection: building one per request costs more than the query.
   const bound = new WeakMap<pg.PoolClient, AppDb>();
@@ -121,11 +150,16 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
     }
     return db;
   };
+  /** Not getting a connection at all (refused, the pool's wait timed out, the server refusing sessions) is 503. */
+  const connect = () =>
+    pool.connect().catch((error: unknown) => {
+      throw databaseUnavailable(error);
+    });
 
   return {
     driver: 'postgres',
     async transaction(preamble, fn, options) {
-      const client = await pool.connect();
+      const client = await connect();
       let broken: Error | undefined;
       try {
         // BEGIN and the tenant preamble travel in one round trip (simple query protocol).
@@ -148,11 +182,18 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
         client.release(broken);
       }
     },
-    query: (text, params) => pool.query(text, params) as never,
+    async query(text, params) {
+      const client = await connect();
+      try {
+        return (await client.query(text, params)) as never;
+      } finally {
+        client.release(); // a connection that broke meanwhile is discarded by the pool
+      }
+    },
     async exec(text) {
       // A failing script that opened its own transaction would leave the connection aborted; roll it
       // back (or destroy the connection) before it returns to the pool.
-      const client = await pool.connect();
+      const client = await connect();
       let broken: Error | undefined;
       try {
         await client.query(text);
@@ -166,7 +207,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
     listen: (channel, fn) => listener.listen(channel, fn),
     async migrate(migrationsFolder) {
       // A session lock serialises instances that start together; drizzle runs its own transaction.
-      const client = await pool.connect();
+      const client = await connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         await migrate(drizzle({ client }), { migrationsFolder });

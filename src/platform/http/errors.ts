@@ -4,6 +4,22 @@ export interface FieldError {
   message: string;
 }
 
+/** How much of one client-supplied name (an unknown property, a map key) a pointer repeats. */
+const MAX_TOKEN_LENGTH = 64;
+
+/** Cuts an escaped token, never inside an escape (`~0`, `~1`). */
+const clip = (token: string) =>
+  token.length > MAX_TOKEN_LENGTH ? `${token.slice(0, MAX_TOKEN_LENGTH).replace(/~$/, '')}…` : token;
+
+/**
+ * A JSON Pointer (RFC 6901) from a base pointer and reference tokens (`~` and `/` escaped). Tokens
+ * can be client input, so each one, in the base too, is cut to a safe length.
+ */
+export function jsonPointer(base: string, ...tokens: (string | number)[]): string {
+  const escaped = tokens.map((t) => String(t).replace(/~/g, '~0').replace(/\//g, '~1'));
+  return [...base.split('/').slice(1), ...escaped].map((t) => `/${clip(t)}`).join('');
+}
+
 export interface AppErrorOptions {
   errors?: FieldError[];
   cause?: unknown;

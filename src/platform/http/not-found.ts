@@ -2,6 +2,8 @@ import type { FastifyInstance, HTTPMethods } from 'fastify';
 import FindMyWay from 'find-my-way';
 import { sendProblem } from './problem.js';
 
+const MAX_PATH_SHOWN = 100;
+
 /**
  * 404 for paths nothing serves, 405 (with Allow) for paths served under other methods. Fastify itself
  * answers 404 for both, so every route is mirrored into a handler-less router used only to ask
@@ -35,10 +37,12 @@ export function registerNotFound(app: FastifyInstance): void {
         detail: `${request.method} is not supported here; use ${allowed.join(', ')}.`,
       });
     }
+    // The path is the client's: quoted only so far.
+    const shown = path.length > MAX_PATH_SHOWN ? `${path.slice(0, MAX_PATH_SHOWN)}…` : path;
     return sendProblem(request, reply, {
       status: 404,
       code: 'ROUTE_NOT_FOUND',
-      detail: `No route ${request.method} ${path}.`,
+      detail: `No route ${request.method} ${shown}.`,
     });
   });
 }

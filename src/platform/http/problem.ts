@@ -15,7 +15,21 @@ export interface ProblemInput {
   extensions?: Record<string, unknown>;
 }
 
-/** Sends an RFC 9457 problem document; the one place that shapes error responses. */
+/** The RFC 9457 problem document; the one place that shapes error responses. */
+export function problemBody(problem: ProblemInput, requestId: string): Record<string, unknown> {
+  return {
+    ...problem.extensions,
+    type: `urn:salesops:problem:${kebab(problem.code)}`,
+    title: STATUS_CODES[problem.status] ?? 'Error',
+    status: problem.status,
+    detail: problem.detail,
+    code: problem.code,
+    ...(problem.errors?.length ? { errors: problem.errors } : {}),
+    request_id: requestId,
+  };
+}
+
+/** Sends a problem document (with Retry-After when the problem says when to retry). */
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -24,17 +38,5 @@ export function sendProblem(
   if (problem.retryAfterSeconds !== undefined) {
     reply.header('retry-after', String(Math.max(1, Math.ceil(problem.retryAfterSeconds))));
   }
-  return reply
-    .code(problem.status)
-    .type(PROBLEM_CONTENT_TYPE)
-    .send({
-      ...problem.extensions,
-      type: `urn:salesops:problem:${kebab(problem.code)}`,
-      title: STATUS_CODES[problem.status] ?? 'Error',
-      status: problem.status,
-      detail: problem.detail,
-      code: problem.code,
-      ...(problem.errors?.length ? { errors: problem.errors } : {}),
-      request_id: request.id,
-    });
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id));
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Database } from '../db/types.js';
-import { AppError } from '../http/errors.js';
+import { databaseUnavailable } from '../db/pg-errors.js';
 
 const READY_TIMEOUT_MS = 2_000;
 
@@ -41,10 +41,7 @@ export function registerHealth(app: FastifyInstance, db: Database): void {
           }),
         ]);
       } catch (error) {
-        throw new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable.', {
-          cause: error,
-          retryAfterSeconds: 5,
-        });
+        throw databaseUnavailable(error);
       } finally {
         clearTimeout(timer);
       }

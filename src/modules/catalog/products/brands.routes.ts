@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { IdParams } from '../../../platform/http/schemas.js';
 import { validationFailed } from '../../../platform/http/errors.js';
 import { callContext, crudRoutes, resourceAction } from '../../../platform/resource/index.js';
+import { refuseNulCharacters } from '../../../platform/http/strict-input.js';
 import type { BrandLogosService } from './brand-logos.service.js';
 import type { BrandsService } from './brands.service.js';
 import {
@@ -91,9 +92,17 @@ export async function brandApiRoutes(
         typeof titleField.value === 'string'
           ? titleField.value.slice(0, 200)
           : null;
+      const fileName = data.filename || 'file';
+      // Multipart fields bypass the platform's check of parsed input; the same rule, applied here.
+      try {
+        refuseNulCharacters([[{ title, file: fileName }, '/body']]);
+      } catch (error) {
+        data.file.resume();
+        throw error;
+      }
       const infographic = await brands.uploadInfographic(ctx, request.params.id, {
         file: data.file,
-        fileName: data.filename || 'file',
+        fileName,
         title,
       });
       return reply.code(201).send(infographic);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Value } from 'typebox/value';
 import { validationErrors } from '../../../platform/http/error-handler.js';
 import { validationFailed } from '../../../platform/http/errors.js';
+import { refuseNulCharacters } from '../../../platform/http/strict-input.js';
 import { IdParams } from '../../../platform/http/schemas.js';
 import { callContext, crudRoutes, resourceAction } from '../../../platform/resource/index.js';
 import { readImageUpload, type ImageUpload } from './image.js';
@@ -77,6 +78,8 @@ export async function photoRoutes(
         }
       }
       if (!file) throw validationFailed([{ path: '/body/file', message: 'a file is required' }]);
+      // Multipart fields bypass the platform's check of parsed input; the same rule, applied here.
+      refuseNulCharacters([[{ ...raw, file: file.fileName }, '/body']]);
       const { photo, created } = await photos.upload(ctx, { ...file, fields: uploadFields(raw) });
       return reply.code(created ? 201 : 200).send(photo);
     },
