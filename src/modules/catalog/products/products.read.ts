@@ -1,4 +1,5 @@
 /** How products are read: the resource, their JSON with prices, barcodes and external refs; list filters; search. */
+import { selectRows } from '../../../platform/db/rows.js';
 import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { defineResource } from '../../../platform/resource/index.js';
@@ -171,10 +172,10 @@ export async function searchMatches(
 ): Promise<string[] | undefined> {
   const walk = query.q ? searchWalk(tenantId, query.q, filterConditions(tenantId, query)) : undefined;
   if (!walk) return undefined;
-  const result = await tx.db.execute(sql`select distinct w.product_id from (${walk}) w`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-    product_id: string;
-  }[];
+  const rows = await selectRows<{ product_id: string }>(
+    tx,
+    sql`select distinct w.product_id from (${walk}) w`,
+  );
   return rows.map((r) => r.product_id);
 }
 

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import type { TenantDatabase } from '../../../platform/db/types.js';
 import { IsoDate, Uuid } from '../../../platform/http/schemas.js';
 import { type CallContext, inTenant, scopePredicate } from '../../identity/index.js';
-import { selectRows } from '../analytics/analytics.repository.js';
+import { selectRows } from '../../../platform/db/rows.js';
 import { percent, resolvePeriod } from '../analytics/period.js';
 import { visits } from '../tables/visits.tables.js';
 

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { selectRows } from '../../../platform/db/rows.js';
 import type { Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { scopePredicate } from '../../identity/index.js';
@@ -11,12 +12,6 @@ import { endOf, startOf, type Interval, type Period } from './period.js';
  * the tenant's visits or photos once (filtered aggregates for every measure and both periods), so
  * the cost grows with the rows in the period, not with the number of measures.
  */
-
-/** Rows of a raw statement; the two drivers shape `execute` results differently. */
-export async function selectRows<T>(tx: Tx, query: SQL): Promise<T[]> {
-  const result = await tx.db.execute(query);
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
-}
 
 export interface Filters {
   agent?: string;

@@ -3,7 +3,7 @@ import type { Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { scopePredicate } from '../../identity/index.js';
 import { fieldDailyTenantTotals, fieldDailyTotals } from '../tables/daily-totals.tables.js';
-import { selectRows } from './analytics.repository.js';
+import { selectRows } from '../../../platform/db/rows.js';
 import type { Period } from './period.js';
 
 /** The overview's visit, photo and shelf-share measures of one period. */

@@ -6,7 +6,8 @@ import { goalInScope, visibleAssignmentsOf } from '../goals/goals.repository.js'
 import { goalsProgressOf } from '../goals/progress.js';
 import { callCycles } from '../tables/call-cycles.tables.js';
 import { goals } from '../tables/goals.tables.js';
-import { selectRows, type Filters } from './analytics.repository.js';
+import { selectRows } from '../../../platform/db/rows.js';
+import type { Filters } from './analytics.repository.js';
 import { dayOf, percent, round2, type Period } from './period.js';
 import type { CycleCoverage } from './analytics.schemas.js';
 

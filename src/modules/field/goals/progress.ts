@@ -12,7 +12,7 @@ import { photos, shelfQuadrants } from '../tables/photos.tables.js';
 import { surveys } from '../tables/surveys.tables.js';
 import { visits } from '../tables/visits.tables.js';
 import type { GoalMetric } from '../tables/goals.tables.js';
-import { selectRows } from '../analytics/analytics.repository.js';
+import { selectRows } from '../../../platform/db/rows.js';
 import { membersOfTeams, type AssignmentRow, type GoalRow } from './goals.repository.js';
 import type { GoalProgress } from './goals.schemas.js';
 

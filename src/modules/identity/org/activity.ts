@@ -1,3 +1,4 @@
+import { selectRows } from '../../../platform/db/rows.js';
 import { and, asc, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
@@ -95,12 +96,10 @@ export function createActivityService(deps: { db: TenantDatabase; counters: read
         const audited = ids.length > 0 ? await auditCounts(tx, ctx.tenantId, ids, from, to) : new Map();
         const counts = new Map<string, Record<string, number>>();
         for (const counter of ids.length > 0 ? deps.counters : []) {
-          const res = await tx.db.execute(counter.query({ tenantId: ctx.tenantId, from, to, userIds: ids }));
-          // The two drivers shape `execute` results differently.
-          const found = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as {
-            user_id: string;
-            n: number | string;
-          }[];
+          const found = await selectRows<{ user_id: string; n: number | string }>(
+            tx,
+            counter.query({ tenantId: ctx.tenantId, from, to, userIds: ids }),
+          );
           for (const c of found)
             counts.set(c.user_id, { ...(counts.get(c.user_id) ?? {}), [counter.key]: Number(c.n) });
         }
