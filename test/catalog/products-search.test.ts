@@ -95,6 +95,23 @@ describe('catalog: product search', () => {
     expect((await search('mineral', acme, '&archived=true')).products.map((p) => p.id)).toEqual([ids.water]);
   });
 
+  it('keeps a term that another column still gives when a barcode goes, and adds a new barcode once', async () => {
+    const twin = await create(acme, {
+      code: '4780000009999',
+      name: 'Twin pack',
+      barcodes: ['4780000009999'],
+    });
+    expect(await names('4780000009999')).toEqual(['Twin pack']);
+    expect((await call(acme, 'PUT', `/products/${twin.id}`, { barcodes: [] })).statusCode).toBe(200);
+    expect(await names('4780000009999')).toEqual(['Twin pack']); // the code still gives it
+    const added = await call(acme, 'PUT', `/products/${twin.id}`, { barcodes: ['4780000008888', 'TWIN'] });
+    expect(added.statusCode, added.body).toBe(200);
+    expect(await names('4780000008888')).toEqual(['Twin pack']);
+    expect(await names('twin')).toEqual(['Twin pack']); // name word and barcode: one match
+    expect((await search('twin')).total).toBe(1);
+    expect((await call(acme, 'DELETE', `/products/${twin.id}`)).statusCode).toBe(204);
+  });
+
   it('pages through matches with an exact total below the cap', async () => {
     for (let i = 0; i < 5; i++) await create(acme, { code: `PG-${i}`, name: `Paging item ${i}` });
     const page = await search('paging', acme, '&limit=2&offset=2');

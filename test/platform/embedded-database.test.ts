@@ -63,3 +63,29 @@ describe('embedded database (PGlite) on disk', () => {
     }
   }, 120_000);
 });
+
+describe('embedded database (PGlite) maintenance', () => {
+  it('vacuums and analyzes a table that grew, so the planner sees its size and dead rows are reclaimed', async () => {
+    const db = await openDatabase({ driver: 'pglite', maintenanceIntervalMs: 50 });
+    try {
+      await db.exec(`create table grown (id int primary key, v text);
+        insert into grown select i, repeat('x', 40) || i from generate_series(1, 20000) i;
+        delete from grown where id <= 5000;`);
+      const stats = async () =>
+        (
+          await db.query<{ reltuples: number; analyzed: boolean; vacuumed: boolean }>(
+            `select c.reltuples::int as reltuples, s.last_analyze is not null as analyzed,
+                    s.last_vacuum is not null as vacuumed
+               from pg_class c join pg_stat_user_tables s on s.relid = c.oid where c.relname = 'grown'`,
+          )
+        ).rows[0]!;
+      // Before maintenance PostgreSQL has never counted the table (reltuples -1).
+      const deadline = Date.now() + 10_000;
+      while ((await stats()).reltuples < 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await stats()).toEqual({ reltuples: 15000, analyzed: true, vacuumed: true });
+    } finally {
+      await db.close();
+    }
+  }, 30_000);
+});

@@ -10,7 +10,8 @@ export interface ChunkSizer {
   record(rows: number, ms: number): void;
 }
 
-const MIN_ROWS = 25;
+// Small enough that a chunk of the slowest rows still fits the budget on the embedded database.
+const MIN_ROWS = 5;
 
 export function chunkSizer(maxRows: number, budgetMs?: number): ChunkSizer {
   if (!budgetMs) return { size: () => maxRows, record: () => undefined };

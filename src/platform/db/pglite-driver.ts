@@ -4,6 +4,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { lockDirectory } from './dir-lock.js';
+import { startEmbeddedMaintenance } from './pglite-maintenance.js';
 import { SNAPSHOT_MODE, type DriverCore } from './transactions.js';
 import type { AppDb, Tx } from './types.js';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
@@ -22,7 +23,14 @@ export interface PgliteOptions {
   loadDataDir?: Blob;
   /** An already-open instance (tests that share one database between two apps). */
   instance?: PGlite;
+  /**
+   * How often the embedded autovacuum looks for tables to vacuum and analyze (default 30 s; 0 turns
+   * it off). Not run on a shared `instance`: its owner does.
+   */
+  maintenanceIntervalMs?: number;
 }
+
+const MAINTENANCE_INTERVAL_MS = 30_000;
 
 /**
  * PGlite runs one transaction at a time, so one Drizzle instance can serve every transaction: its
@@ -69,6 +77,9 @@ export async function openPglite(options: PgliteOptions): Promise<DriverCore> {
   }
   const owned = !options.instance;
   const bindTx = transactionBinder();
+  const maintenance = owned
+    ? startEmbeddedMaintenance(client, options.maintenanceIntervalMs ?? MAINTENANCE_INTERVAL_MS)
+    : undefined;
 
   return {
     driver: 'pglite',
@@ -91,6 +102,7 @@ export async function openPglite(options: PgliteOptions): Promise<DriverCore> {
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     async close() {
       try {
+        await maintenance?.stop();
         if (owned && !client.closed) await client.close();
       } finally {
         release?.();
