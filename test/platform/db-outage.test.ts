@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogModule } from '../../src/modules/catalog/index.js';
@@ -5,9 +6,10 @@ import { identityModule } from '../../src/modules/identity/index.js';
 import { openDatabase } from '../../src/platform/db/index.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import { createTestDatabase, driverUnderTest, type TestDatabase } from '../harness/database.js';
+import { connect } from '../harness/sse.js';
 import { startTcpProxy } from '../harness/tcp-proxy.js';
 import { adminQuery } from '../harness/template.js';
-import { FIXTURE_PASSWORD, identityFixture, type IdentityFixture } from '../identity/fixtures.js';
+import { FIXTURE_PASSWORD, identityFixture, login, type IdentityFixture } from '../identity/fixtures.js';
 
 const modules = [identityModule, catalogModule];
 
@@ -171,6 +173,29 @@ describe.skipIf(driverUnderTest !== 'postgres')('PostgreSQL unreachable', () => 
     } finally {
       await unlisten();
     }
+  });
+
+  it('judges every session afresh and ends open streams once its listener is back, since notifications of the gap are lost', async () => {
+    const user = await login(t, fx.users.agent.email, FIXTURE_PASSWORD);
+    const me = () => t.app.inject({ url: '/api/v1/auth/me', headers: user.auth });
+    expect((await me()).statusCode).toBe(200); // the verdict is cached for 30 s
+    const cachedAt = Date.now();
+    if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const stream = await connect(`http://127.0.0.1:${port}`, user.token);
+    await proxy.cut();
+    // Another instance revokes the session meanwhile; its notification cannot reach this one.
+    const { sid } = JSON.parse(Buffer.from(user.token.split('.')[1]!, 'base64url').toString()) as {
+      sid: string;
+    };
+    await database.db.query(
+      `update sessions set revoked_at = now(), revoked_reason = 'logout' where id = $1`,
+      [sid],
+    );
+    await proxy.restore();
+    await stream.ended;
+    await eventually(async () => expect((await me()).statusCode).toBe(401));
+    expect(Date.now() - cachedAt).toBeLessThan(20_000);
   });
 
   it('answers 503 when no pooled connection frees up in time', async () => {

@@ -43,10 +43,16 @@ export interface PostgresOptions {
 /**
  * One dedicated connection for LISTEN. When it fails (the server restarts, an administrator ends the
  * session) it reconnects with backoff, as long as it takes, and subscribes every channel again, so
- * real-time events survive a database outage. Notifications sent while it is away are lost.
+ * real-time events survive a database outage. Notifications sent while it is away are lost: each
+ * subscriber's `onResubscribed` then runs, so it can re-read what they would have told it.
  */
 function createListener(options: PostgresOptions) {
-  const channels = new Map<string, Set<NotificationListener>>();
+  interface Subscriber {
+    listener: NotificationListener;
+    onResubscribed?: () => void;
+  }
+  const channels = new Map<string, Set<Subscriber>>();
+  let everConnected = false;
   let client: pg.Client | undefined;
   let connecting: Promise<pg.Client> | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -67,7 +73,7 @@ function createListener(options: PostgresOptions) {
   async function connect(): Promise<pg.Client> {
     const next = new pg.Client({ connectionString: options.url });
     next.on('notification', (msg) => {
-      for (const listener of channels.get(msg.channel) ?? []) listener(msg.payload ?? '');
+      for (const { listener } of channels.get(msg.channel) ?? []) listener(msg.payload ?? '');
     });
     const lost = (error?: Error) => {
       if (error) options.onError?.(error);
@@ -87,6 +93,10 @@ function createListener(options: PostgresOptions) {
     }
     retryMs = 250;
     client = next;
+    if (everConnected) {
+      for (const set of channels.values()) for (const s of set) s.onResubscribed?.();
+    }
+    everConnected = true;
     return next;
   }
 
@@ -97,7 +107,7 @@ function createListener(options: PostgresOptions) {
   }
 
   return {
-    async listen(channel: string, listener: NotificationListener) {
+    async listen(channel: string, listener: NotificationListener, onResubscribed?: () => void) {
       let set = channels.get(channel);
       if (!set) {
         set = new Set();
@@ -110,9 +120,10 @@ function createListener(options: PostgresOptions) {
           throw error;
         }
       }
-      set.add(listener);
+      const subscriber: Subscriber = { listener, onResubscribed };
+      set.add(subscriber);
       return async () => {
-        set.delete(listener);
+        set.delete(subscriber);
         if (set.size === 0 && channels.get(channel) === set) {
           channels.delete(channel);
           await client?.query(`UNLISTEN ${quote(channel)}`).catch(() => undefined);
@@ -204,7 +215,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
         client.release(broken);
       }
     },
-    listen: (channel, fn) => listener.listen(channel, fn),
+    listen: (channel, fn, onResubscribed) => listener.listen(channel, fn, onResubscribed),
     async migrate(migrationsFolder) {
       // A session lock serialises instances that start together; drizzle runs its own transaction.
       const client = await connect();

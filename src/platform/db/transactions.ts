@@ -9,7 +9,11 @@ export interface DriverCore {
   transaction<T>(preamble: string | null, fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
   exec(text: string): Promise<void>;
-  listen(channel: string, listener: NotificationListener): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    listener: NotificationListener,
+    onResubscribed?: () => void,
+  ): Promise<() => Promise<void>>;
   migrate(folder: string): Promise<void>;
   poolStats(): PoolStats;
   close(): Promise<void>;
@@ -44,7 +48,7 @@ export function withTenancy(core: DriverCore): Database {
     withSystem: (fn) => withRetry(() => core.transaction(null, fn)),
     query: (text, params) => core.query(text, params),
     exec: (text) => core.exec(text),
-    listen: (channel, listener) => core.listen(channel, listener),
+    listen: (channel, listener, onResubscribed) => core.listen(channel, listener, onResubscribed),
     migrate: (folder) => core.migrate(folder),
     poolStats: () => core.poolStats(),
     close: () => core.close(),

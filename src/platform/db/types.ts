@@ -47,7 +47,16 @@ export interface Database {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
   /** Several statements in one round trip, no parameters (pg-boss schema scripts). */
   exec(text: string): Promise<void>;
-  listen(channel: string, listener: NotificationListener): Promise<() => Promise<void>>;
+  /**
+   * Calls `listener` with each NOTIFY on `channel`. `onResubscribed` runs after the listening
+   * connection was lost and is back: notifications sent meanwhile are gone, so whatever was kept
+   * up to date by them must be re-read (never on PGlite, whose connection cannot be lost).
+   */
+  listen(
+    channel: string,
+    listener: NotificationListener,
+    onResubscribed?: () => void,
+  ): Promise<() => Promise<void>>;
   /** Applies the drizzle-kit migrations in `folder` (serialised across processes on PostgreSQL). */
   migrate(folder: string): Promise<void>;
   poolStats(): PoolStats;

@@ -100,12 +100,38 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
     return true;
   }
 
+  /** Ends every open subscription (its stream closes; the client reconnects and reloads). */
+  function endAll(): void {
+    const ended = [...byTenant.values()].flatMap((set) => [...set]);
+    byTenant.clear();
+    for (const subscription of ended) {
+      try {
+        subscription.onEnd?.();
+      } catch (error) {
+        log.error({ err: error }, 'realtime: a subscription end handler failed');
+      }
+    }
+  }
+
+  /**
+   * The LISTEN connection was lost and is back: events of that gap are gone, so every stream is
+   * ended, and its client reconnects and reloads over REST as after any reconnection.
+   */
+  function resubscribed(): void {
+    if (state === 'stopped') return;
+    log.warn(
+      { channel },
+      'realtime: the listening connection came back; ending open streams so clients reload',
+    );
+    endAll();
+  }
+
   return {
     start() {
       if (state === 'stopped') return Promise.reject(new Error('Realtime was stopped; create a new one.'));
       starting ??= (async () => {
         state = 'starting';
-        const off = await db.listen(channel, deliver);
+        const off = await db.listen(channel, deliver, resubscribed);
         // stop() may have run while LISTEN was in flight.
         if (current() === 'stopped') {
           await off();
@@ -125,15 +151,7 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
       if (state === 'stopped') return;
       const pending = starting;
       state = 'stopped';
-      const ended = [...byTenant.values()].flatMap((set) => [...set]);
-      byTenant.clear();
-      for (const subscription of ended) {
-        try {
-          subscription.onEnd?.();
-        } catch (error) {
-          log.error({ err: error }, 'realtime: a subscription end handler failed');
-        }
-      }
+      endAll();
       await pending?.catch(() => undefined);
       await unlisten?.().catch((error: unknown) => log.warn({ err: error }, 'realtime: UNLISTEN failed'));
       unlisten = undefined;

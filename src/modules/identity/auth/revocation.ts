@@ -98,11 +98,16 @@ export function createSessionRevocations(deps: {
     applyStale: (who) => cache.forget(who),
     start() {
       starting ??= deps.db
-        .listen(REVOCATION_CHANNEL, (payload) => {
-          const received = fromWire(payload);
-          if (received && 'revoked' in received) apply(received.revoked);
-          else if (received) cache.forget(received.stale);
-        })
+        .listen(
+          REVOCATION_CHANNEL,
+          (payload) => {
+            const received = fromWire(payload);
+            if (received && 'revoked' in received) apply(received.revoked);
+            else if (received) cache.forget(received.stale);
+          },
+          // Revocations announced while the listener was away are lost: judge everyone afresh.
+          () => cache.clear(),
+        )
         .then((off) => {
           unlisten = off;
         });
