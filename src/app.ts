@@ -8,6 +8,7 @@ import { databaseOptionsFrom, openDatabase, type Database } from './platform/db/
 import { createPlatform } from './platform/index.js';
 import { defaultPrincipalResolver, registerAuth, type PrincipalResolver } from './platform/http/auth.js';
 import { handleClientError, handleError, registerErrorHandling } from './platform/http/error-handler.js';
+import { installAjvFormats } from './platform/http/formats.js';
 import { registerNotFound } from './platform/http/not-found.js';
 import { API_PREFIX, registerOpenApi } from './platform/http/openapi.js';
 import { registerProtections } from './platform/http/protections.js';
@@ -67,6 +68,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     // removeAdditional off: unknown properties and parameters are refused (strict input), not dropped.
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false },
+      // The platform's string formats, which the import validator checks as well.
+      onCreate: installAjvFormats,
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // The router's own errors (bad percent-encoding, a too long parameter) as problem documents too.

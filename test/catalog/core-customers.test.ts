@@ -259,4 +259,28 @@ describe('customers', () => {
       expect(res.statusCode).toBe(401);
     });
   });
+  it('refuses a negative contract value with a pointer on create and update; zero is a value', async () => {
+    const pointers = (res: { json<T>(): T }) =>
+      res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path);
+    const refused = await call('POST', '/customers', {
+      code: 'NEG-1',
+      name: 'Negative',
+      contract_value: '-100.00',
+    });
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(pointers(refused)).toEqual(['/body/contract_value']);
+    const customer = await create({ code: 'NEG-2', name: 'Zero', contract_value: '0.00' });
+    expect(customer.contract_value).toBe('0.00');
+    const update = await call('PUT', `/customers/${customer.id}`, { contract_value: '-0.01' });
+    expect(update.statusCode, update.body).toBe(422);
+    expect(pointers(update)).toEqual(['/body/contract_value']);
+    const read = await call('GET', `/customers/${customer.id}`);
+    expect(read.json<CustomerJson>().contract_value).toBe('0.00');
+  });
+
+  it('refuses an e-mail without a dotted domain (as imports do)', async () => {
+    const res = await call('POST', '/customers', { code: 'MAIL-1', name: 'Dotless', email: 'bad@example' });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual(['/body/email']);
+  });
 });

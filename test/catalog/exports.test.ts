@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { catalogModule } from '../../src/modules/catalog/index.js';
 import { pageReader } from '../../src/modules/catalog/imports/export-pages.js';
 import { identityModule } from '../../src/modules/identity/index.js';
@@ -90,5 +90,75 @@ describe('catalog exports: keyset pages', () => {
     const res = await send('GET', '/products/export?min_price=1');
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  /** A problem document naming exactly these pointers, and not a byte of a file. */
+  const expectRefused = async (url: string, pointers: string[]) => {
+    const res = await send('GET', url);
+    expect(res.statusCode, `${url}: ${res.body}`).toBe(422);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.headers['content-disposition']).toBeUndefined();
+    const problem = res.json<{ code: string; errors: { path: string }[] }>();
+    expect(problem.code).toBe('VALIDATION_FAILED');
+    expect(problem.errors.map((e) => e.path)).toEqual(pointers);
+    // The list answers the same filter the same way.
+    const list = await send('GET', url.replace('/export', '').replace(/format=\w+&?/, ''));
+    expect(list.statusCode, list.body).toBe(422);
+    expect(list.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual(pointers);
+  };
+
+  it('every export checks its filters as its list does, before the first byte', async () => {
+    const priceType = await send('POST', '/products/price-types', { name: 'Export retail', currency: 'EUR' });
+    const pt = priceType.json<{ id: string }>().id;
+    for (const format of ['csv', 'xlsx']) {
+      await expectRefused(`/products/export?format=${format}&price_type=${pt}&min_price=-1`, [
+        '/query/min_price',
+      ]);
+      await expectRefused(`/products/export?format=${format}&min_price=1`, ['/query/price_type']);
+      await expectRefused(`/products/export?format=${format}&price_type=${pt}&min_price=9&max_price=1`, [
+        '/query/max_price',
+      ]);
+      await expectRefused(`/products/export?format=${format}&q=a%00b`, ['/query/q']);
+      await expectRefused(`/customers/export?format=${format}&status=gone`, ['/query/status']);
+      await expectRefused(`/customers/export?format=${format}&industry=a%00b`, ['/query/industry']);
+      await expectRefused(`/outlets/export?format=${format}&near=95,10`, ['/query/near']);
+      await expectRefused(`/outlets/export?format=${format}&q=%00`, ['/query/q']);
+    }
+    const fine = await send('GET', `/products/export?price_type=${pt}&min_price=0`);
+    expect(fine.statusCode, fine.body).toBe(200);
+  });
+
+  it('a failure in the first page is a problem document, not a 200 cut short', async () => {
+    const db = t.app.platform.db;
+    const withTenant = db.withTenant.bind(db);
+    // The export's transactions cannot query. Customers have a fixed header (no query), so what
+    // fails is the first page's read, on either driver.
+    const spy = vi.spyOn(db, 'withTenant').mockImplementation(((ctx, fn, options) =>
+      withTenant(
+        ctx,
+        (tx) =>
+          fn(
+            new Proxy(tx, {
+              get: (target, key) => {
+                if (key === 'db' || key === 'sql') throw new Error('first page failed');
+                return Reflect.get(target, key) as unknown;
+              },
+            }),
+          ),
+        options,
+      )) as typeof db.withTenant);
+    try {
+      const res = await send('GET', '/customers/export?format=csv');
+      expect(res.statusCode).toBe(500);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.headers['content-disposition']).toBeUndefined();
+      expect(res.json()).toMatchObject({ status: 500 });
+    } finally {
+      spy.mockRestore();
+    }
+    // The connection went back: the next export works.
+    const again = await send('GET', '/customers/export?format=csv&q=EXP-0000');
+    expect(again.statusCode).toBe(200);
+    expect(parseCsv(again.body).length).toBeGreaterThan(1);
   });
 });

@@ -131,6 +131,45 @@ describe('catalog: importing products and outlets, exports that re-import', () =
     expect(outlets[0]!.customer_id).toBeTruthy();
   });
 
+  it('refuses negative prices and names the code a reference was looked up by', async () => {
+    const api = await call('POST', '/products', {
+      code: 'NEG-API',
+      name: 'Negative',
+      prices: [{ price_type_id: retail, amount: '-5.00' }],
+    });
+    expect(api.statusCode, api.body).toBe(422);
+    expect(api.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual([
+      '/body/prices/0/amount',
+    ]);
+    const run = await importAs(
+      [
+        'code,name,folder_code,brand_code,price:Retail',
+        'NEG-1,Refund,,,-5.00',
+        'NEG-2,Ghost,NOPE,,',
+        'NEG-3,Free,,,0',
+      ].join('\n'),
+      { entity: 'products' },
+    );
+    expect(run.progress).toMatchObject({ rows_read: 3, rows_invalid: 2, rows_created: 1 });
+    expect(run.first_errors.map((e) => [e.row_number, e.column, e.code, e.message])).toEqual([
+      [2, 'prices', 'VALUE_INVALID', expect.any(String)],
+      [3, 'folder_code', 'REFERENCE_UNKNOWN', 'no folder with code "NOPE"'],
+    ]);
+    expect(await product('NEG-1')).toBeUndefined();
+    expect((await product('NEG-3'))!.prices).toEqual([
+      { price_type_id: retail, amount: '0.00', currency: 'UZS' },
+    ]);
+
+    const outlets = await importAs(
+      ['code,name,org_unit_code,customer_code', 'REF-1,One,SOUTH,', 'REF-2,Two,,NO-CHAIN'].join('\n'),
+      { entity: 'outlets' },
+    );
+    expect(outlets.first_errors.map((e) => [e.column, e.message])).toEqual([
+      ['org_unit_code', 'no org unit with code "SOUTH"'],
+      ['customer_code', 'no customer with code "NO-CHAIN"'],
+    ]);
+  });
+
   it('exports honour the list filters and re-import without changes (CSV and XLSX)', async () => {
     for (const entity of ['products', 'outlets', 'customers']) {
       for (const format of ['csv', 'xlsx'] as const) {

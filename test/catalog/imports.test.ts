@@ -91,6 +91,50 @@ describe('catalog: bulk import engine (customers)', () => {
     expect(rows[1]![4]).toBe('not-an-email');
   });
 
+  it('refuses exactly what POST /customers refuses, and names what a reference was looked up by', async () => {
+    // The API's answer for the same values, so the two cannot drift apart unnoticed.
+    for (const [field, value] of [
+      ['email', 'bad@example'],
+      ['contract_value', '-100.00'],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/customers',
+        headers: admin().auth,
+        payload: { code: `API-${field}`, name: 'Refused', [field]: value },
+      });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual([
+        `/body/${field}`,
+      ]);
+    }
+    const csv = [
+      'code,name,email,contract_value,contract_start,contract_end,owner_email',
+      'SAME-1,Dotless,bad@example,,,,',
+      'SAME-2,Negative,,-100.00,,,',
+      'SAME-3,Backwards,,,2026-05-01,2026-04-01,',
+      'SAME-4,Nobody,,,,,ghost@nowhere.test',
+      'SAME-5,Fine,fine@example.com,0.00,2026-01-01,2026-01-01,',
+    ].join('\n');
+    const { run } = await importAs({ bytes: csv }, { entity: 'customers', mode: 'insert' });
+    expect(run!.progress).toMatchObject({ rows_read: 5, rows_invalid: 4, rows_created: 1 });
+    const errors = await errorsOf(run!.id);
+    expect(errors.errors.map((e) => [e.row_number, e.column, e.code, e.value])).toEqual([
+      [2, 'email', 'VALUE_INVALID', 'bad@example'],
+      [3, 'contract_value', 'VALUE_INVALID', '-100.00'],
+      [4, 'contract_end', 'VALUE_INVALID', null],
+      [5, 'owner_email', 'REFERENCE_UNKNOWN', 'ghost@nowhere.test'],
+    ]);
+    expect(errors.errors[2]!.message).toBe('must not be before contract_start');
+    expect(errors.errors[3]!.message).toBe('no user with e-mail "ghost@nowhere.test"');
+    for (const code of ['SAME-1', 'SAME-2', 'SAME-3', 'SAME-4'])
+      expect(await customerByCode(code)).toBeUndefined();
+    expect(await customerByCode('SAME-5')).toMatchObject({
+      email: 'fine@example.com',
+      contract_value: '0.00',
+    });
+  });
+
   it('reads semicolon-separated CSV with a BOM and decimal commas', async () => {
     const csv = '\uFEFFcode;name;contract_value;industry\r\nSEMI-1;"Semi; colon";1250,50;Retail\r\n';
     const { run } = await importAs({ bytes: csv }, { entity: 'customers' });

@@ -240,6 +240,34 @@ describe('catalog: products, variants, folders, price types', () => {
     expectCode(await call('GET', `/products?price_type=${pt.id}&min_price=1.999`, admin()), 422);
   });
 
+  it('refuses negative prices and price filters with a pointer, and crossed price bounds', async () => {
+    const pt = await ok('POST', '/products/price-types', { name: `Neg ${nextCode()}`, currency: 'EUR' }, 201);
+    const pointers = (res: Res) => res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path);
+    const negative = [{ price_type_id: pt.id, amount: '-5.00' }];
+    const refused = expectCode(
+      await call('POST', '/products', admin(), { code: nextCode(), name: 'Refund', prices: negative }),
+      422,
+      'VALIDATION_FAILED',
+    );
+    expect(pointers(refused)).toEqual(['/body/prices/0/amount']);
+    const product = await createProduct({ prices: [{ price_type_id: pt.id, amount: '0.00' }] });
+    expect(product.prices[0]!.amount).toBe('0.00');
+    const update = expectCode(
+      await call('PUT', `/products/${product.id}`, admin(), { prices: negative }),
+      422,
+    );
+    expect(pointers(update)).toEqual(['/body/prices/0/amount']);
+    expect(
+      pointers(expectCode(await call('GET', `/products?price_type=${pt.id}&min_price=-1`, admin()), 422)),
+    ).toEqual(['/query/min_price']);
+    expect(
+      pointers(
+        expectCode(await call('GET', `/products?price_type=${pt.id}&min_price=10&max_price=2`, admin()), 422),
+      ),
+    ).toEqual(['/query/max_price']);
+    expect((await ok<Product>('GET', `/products/${product.id}`)).prices[0]!.amount).toBe('0.00');
+  });
+
   it('pages products by cursor, with and without a search', async () => {
     const word = `cursorword${Date.now().toString(36)}`;
     for (const n of [1, 2, 3])

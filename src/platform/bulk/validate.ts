@@ -1,6 +1,10 @@
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { installTypeBoxFormats } from '../http/formats.js';
 import type { RowProblem } from './entity.js';
+
+// Formats as the API's validator checks them (`email`, `uuid`, dates): one definition for both.
+installTypeBoxFormats();
 
 type Validator = ReturnType<typeof Compile>;
 const validators = new WeakMap<TSchema, Validator>();

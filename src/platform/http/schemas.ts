@@ -87,10 +87,19 @@ export type ProblemDocument = Static<typeof ProblemDocument>;
  */
 export const FilePart = (description: string) => Type.String({ format: 'binary', description });
 
-/** Money: decimal string, never a float. */
+/** Money: decimal string, never a float; signed (a balance, an adjustment). */
 export const Money = Type.String({
   pattern: '^-?\\d{1,16}(\\.\\d{1,2})?$',
   description: 'Decimal amount, e.g. "1250.00"',
+});
+/**
+ * Money that cannot be below zero: prices, contract values, targets, price filters. Input schemas
+ * use it wherever a negative amount means nothing, so the API and imports refuse `-5.00` with a
+ * pointer instead of storing it.
+ */
+export const NonNegativeMoney = Type.String({
+  pattern: '^\\d{1,16}(\\.\\d{1,2})?$',
+  description: 'Decimal amount, not negative, e.g. "1250.00"',
 });
 export const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 export const IsoDateTime = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });

@@ -3,6 +3,7 @@ import {
   IsoDate,
   IsoDateTime,
   Money,
+  NonNegativeMoney,
   PaginationQuery,
   sortQuery,
   Uuid,
@@ -101,7 +102,7 @@ const customerEditable = {
   status: CUSTOMER_STATUS,
   contract_start: Nullable(IsoDate),
   contract_end: Nullable(IsoDate),
-  contract_value: Nullable(Money),
+  contract_value: Nullable(NonNegativeMoney),
   currency: Nullable(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' })),
 };
 

@@ -105,6 +105,29 @@ export function customerValues(body: UpdateCustomerBody): Partial<NewCustomerRow
   return v;
 }
 
+/** A rule a body's fields break beyond the schema: the field and why. */
+export interface FieldRuleError {
+  field: string;
+  message: string;
+}
+
+/**
+ * The customer rules the schema cannot say, as the record would be after the write. The API (with
+ * `/body/` pointers) and the importer (on the file's column) both apply these, so they agree.
+ */
+export function customerRuleErrors(after: {
+  contractStart: string | null | undefined;
+  contractEnd: string | null | undefined;
+}): FieldRuleError[] {
+  const { contractStart: start, contractEnd: end } = after;
+  return start && end && end < start
+    ? [{ field: 'contract_end', message: 'must not be before contract_start' }]
+    : [];
+}
+
+const bodyErrors = (errors: FieldRuleError[]) =>
+  errors.map(({ field, message }) => ({ path: `/body/${field}`, message }));
+
 async function checkReferences(
   tx: Tx,
   tenantId: string,
@@ -116,10 +139,11 @@ async function checkReferences(
     if (!owner.has(values.ownerId))
       throw validationFailed([{ path: '/body/owner_id', message: 'no such user' }], 'Unknown owner.');
   }
-  const start = values.contractStart !== undefined ? values.contractStart : before?.contractStart;
-  const end = values.contractEnd !== undefined ? values.contractEnd : before?.contractEnd;
-  if (start && end && end < start)
-    throw validationFailed([{ path: '/body/contract_end', message: 'must not be before contract_start' }]);
+  const rules = customerRuleErrors({
+    contractStart: values.contractStart !== undefined ? values.contractStart : before?.contractStart,
+    contractEnd: values.contractEnd !== undefined ? values.contractEnd : before?.contractEnd,
+  });
+  if (rules.length) throw validationFailed(bodyErrors(rules));
 }
 
 /** The list filters as conditions (the list and the export share them). */

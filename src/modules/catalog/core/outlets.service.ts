@@ -89,16 +89,28 @@ export function outletValues(body: UpdateOutletBody): Partial<NewOutletRow> {
   return v;
 }
 
+/**
+ * The outlet rules the schema cannot say, as the record would be after the write: a position is
+ * both coordinates or neither. The API (with `/body/` pointers) and the importer (on the file's
+ * column) both apply these, so they agree.
+ */
+export function outletRuleErrors(after: {
+  latitude: number | null | undefined;
+  longitude: number | null | undefined;
+}): { field: string; message: string }[] {
+  const lat = after.latitude ?? null;
+  const lng = after.longitude ?? null;
+  if ((lat === null) === (lng === null)) return [];
+  return [{ field: lat === null ? 'latitude' : 'longitude', message: 'latitude and longitude go together' }];
+}
+
 async function checkReferences(tx: Tx, tenantId: string, values: Partial<NewOutletRow>, before?: OutletRow) {
-  const lat = values.latitude !== undefined ? values.latitude : (before?.latitude ?? null);
-  const lng = values.longitude !== undefined ? values.longitude : (before?.longitude ?? null);
-  if ((lat === null) !== (lng === null))
-    throw validationFailed([
-      {
-        path: lat === null ? '/body/latitude' : '/body/longitude',
-        message: 'latitude and longitude go together',
-      },
-    ]);
+  const rules = outletRuleErrors({
+    latitude: values.latitude !== undefined ? values.latitude : before?.latitude,
+    longitude: values.longitude !== undefined ? values.longitude : before?.longitude,
+  });
+  if (rules.length)
+    throw validationFailed(rules.map(({ field, message }) => ({ path: `/body/${field}`, message })));
   if (values.orgUnitId) {
     const units = await orgUnitIdsAmong(tx, tenantId, [values.orgUnitId]);
     if (!units.has(values.orgUnitId))
@@ -118,6 +130,18 @@ async function checkReferences(tx: Tx, tenantId: string, values: Partial<NewOutl
         'Unknown customer.',
       );
   }
+}
+
+/**
+ * The list's `near` filter as a point, checked beyond its pattern (the list and the export share it):
+ * 422 on `/query/near` when it is off the globe.
+ */
+export function outletNear(query: Pick<OutletListQuery, 'near'>): LatLng | undefined {
+  if (query.near === undefined) return undefined;
+  const near = parseLatLng(query.near);
+  if (!near)
+    throw validationFailed([{ path: '/query/near', message: 'latitude -90..90, longitude -180..180' }]);
+  return near;
 }
 
 /** The list filters as conditions, `near` already parsed (the list and the export share them). */
@@ -181,12 +205,7 @@ export function createOutletsService(deps: { db: TenantDatabase }) {
 
   return {
     list(ctx: CallContext, query: OutletListQuery) {
-      let near: LatLng | undefined;
-      if (query.near !== undefined) {
-        near = parseLatLng(query.near);
-        if (!near)
-          throw validationFailed([{ path: '/query/near', message: 'latitude -90..90, longitude -180..180' }]);
-      }
+      const near = outletNear(query);
       return tenantTx(ctx, async (tx) => {
         const distance = near ? distanceSql(near) : undefined;
         // Nearest first pages by offset only (a distance is no stable keyset across requests).

@@ -33,10 +33,12 @@ export async function idsByCode(
   return new Map(rows.map((row) => [row.code, row.id]));
 }
 
-/** A column that names another record by its code; the body gets that record's id. */
+/** A column that names another record (by its code, a user by e-mail …); the body gets its id. */
 export interface Reference {
   column: string;
   field: string;
+  /** What a value is looked up as, for the error when none is found: `user with e-mail`. */
+  lookup: string;
   resolve(tx: Tx, tenantId: string, codes: string[]): Promise<Map<string, string>>;
 }
 
@@ -121,7 +123,7 @@ export function codeImporter<Body extends { code: string }, Values extends Recor
               rowNumber,
               column: reference.column,
               code: 'REFERENCE_UNKNOWN',
-              message: `no record with code "${code}"`,
+              message: `no ${reference.lookup} "${code}"`,
               value: code,
             });
         }

@@ -1,6 +1,6 @@
 import type { ImportColumn } from '../../../platform/bulk/index.js';
 import { userIdsByEmails } from '../../identity/index.js';
-import { customerValues } from '../core/customers.service.js';
+import { customerRuleErrors, customerValues } from '../core/customers.service.js';
 import { CreateCustomerBody } from '../core/core.schemas.js';
 import { customers } from '../tables/core.tables.js';
 import { codeImporter, type Reference } from './code-importer.js';
@@ -47,6 +47,7 @@ const DEFAULTS = { tags: [], addresses: [], is_customer: true, is_supplier: fals
 const ownerByEmail: Reference = {
   column: 'owner_email',
   field: 'owner_id',
+  lookup: 'user with e-mail',
   async resolve(tx, tenantId, emails) {
     const byLower = await userIdsByEmails(tx, tenantId, emails);
     return new Map(
@@ -67,8 +68,6 @@ export const customersImporter = codeImporter<CreateCustomerBody, ReturnType<typ
   references: [ownerByEmail],
   toBody: (record, columns) => bodyOf(record, columns, PLAIN_FIELDS, DEFAULTS),
   checkBody: (body) =>
-    body.contract_start && body.contract_end && body.contract_end < body.contract_start
-      ? [{ field: 'contract_end', message: 'must not be before contract_start' }]
-      : [],
+    customerRuleErrors({ contractStart: body.contract_start, contractEnd: body.contract_end }),
   values: customerValues,
 });

@@ -49,27 +49,34 @@ export function pageReader(db: TenantDatabase, ctx: TenantContext): PageReader {
 
 /**
  * The rows of an export, page by page by code (keyset: `code > last code`, never OFFSET, and no
- * count). The reader is closed when the stream ends, fails or is abandoned.
+ * count). The first page is read before this resolves: a filter the database refuses, or any other
+ * failure of the first query, is still an error answer (a problem document), not a 200 whose
+ * download breaks off after the header. When it rejects the caller closes the reader; once it has
+ * resolved, the stream closes it when it ends, fails or is abandoned.
  */
-export async function* keysetRows<T extends { code: string }>(
+export async function keysetRows<T extends { code: string }>(
   reader: PageReader,
   pageSize: number,
   page: (tx: Tx, afterCode: string | null, limit: number) => Promise<T[]>,
   cells: (tx: Tx, items: T[]) => Promise<SheetCell[][]>,
-): AsyncGenerator<SheetCell[]> {
-  let after: string | null = null;
-  try {
-    for (;;) {
-      const from = after;
-      const { items, rows } = await reader.read(async (tx) => {
-        const items = await page(tx, from, pageSize);
-        return { items, rows: await cells(tx, items) };
-      });
-      yield* rows;
-      if (items.length < pageSize) return;
-      after = items.at(-1)!.code;
+): Promise<AsyncIterable<SheetCell[]>> {
+  const read = (after: string | null) =>
+    reader.read(async (tx) => {
+      const items = await page(tx, after, pageSize);
+      return { items, rows: await cells(tx, items) };
+    });
+  const first = await read(null);
+  async function* pages(): AsyncGenerator<SheetCell[]> {
+    let current = first;
+    try {
+      for (;;) {
+        yield* current.rows;
+        if (current.items.length < pageSize) return;
+        current = await read(current.items.at(-1)!.code);
+      }
+    } finally {
+      await reader.close();
     }
-  } finally {
-    await reader.close();
   }
+  return pages();
 }

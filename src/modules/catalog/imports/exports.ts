@@ -1,16 +1,14 @@
 import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type, type TObject, type TProperties } from 'typebox';
-import { parseLatLng, type LatLng } from '../../../lib/geo.js';
 import { sendDownload, sheetContentType, writeSheet, type SheetCell } from '../../../platform/bulk/index.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
-import { validationFailed } from '../../../platform/http/errors.js';
 import type { Platform } from '../../../platform/module.js';
 import { callContext, orgUnitCodesByIds, userFacts, type CallContext } from '../../identity/index.js';
 import { customerListConditions, toCustomerJson } from '../core/customers.service.js';
-import { outletListConditions, toOutletJson } from '../core/outlets.service.js';
+import { outletListConditions, outletNear, toOutletJson } from '../core/outlets.service.js';
 import { CustomerListQuery, OutletListQuery, type Customer, type Outlet } from '../core/core.schemas.js';
-import { listConditions, present } from '../products/products.read.js';
+import { checkProductFilters, listConditions, present } from '../products/products.read.js';
 import { ProductListQuery, type Product } from '../products/products.schemas.js';
 import { customers, outlets } from '../tables/core.tables.js';
 import { brands, priceTypes, productFolders, products } from '../tables/products.tables.js';
@@ -62,7 +60,7 @@ interface ExportSpec<T extends { code: string }> {
   entity: string;
   permission: string;
   query: TObject;
-  /** Checks the filters (422 before the download starts) and returns the page query they make. */
+  /** Checks the filters as the list does (422 before the download starts); returns the page query. */
   pages(ctx: CallContext, query: ExportQuery): Promise<PageQuery<T>>;
   header(tx: Tx, tenantId: string): Promise<string[]>;
   /** The cells of a page of items, in header order (references written as codes). */
@@ -96,16 +94,24 @@ function exportRoute<T extends { code: string }>(
     },
     async (request, reply) => {
       const ctx = callContext(request);
+      // The list's own checks, then the header and the first page: whatever fails up to here is
+      // answered as a problem document, since not a byte of the file has been sent yet.
       const page = await spec.pages(ctx, request.query);
       const reader = pageReader(db, { tenantId: ctx.tenantId, userId: ctx.principal.userId });
+      // However the download ends (done, failed, or the client gone before a row was pulled), the
+      // snapshot's connection goes back to the pool; closing twice is harmless.
+      reply.raw.once('close', () => void reader.close());
       let header: string[];
+      let rows: AsyncIterable<SheetCell[]>;
       try {
         header = await reader.read((tx) => spec.header(tx, ctx.tenantId));
+        rows = await keysetRows(reader, PAGE, page, (tx, items) =>
+          spec.cells(tx, ctx.tenantId, items, header),
+        );
       } catch (error) {
         await reader.close();
         throw error;
       }
-      const rows = keysetRows(reader, PAGE, page, (tx, items) => spec.cells(tx, ctx.tenantId, items, header));
       const { format } = request.query;
       const stamp = new Date().toISOString().slice(0, 10);
       return sendDownload(
@@ -180,13 +186,7 @@ export function catalogExportRoutes(app: FastifyInstance, platform: Platform): v
     query: exportQuery(OutletListQuery),
     async pages(ctx, query) {
       const filters = query as unknown as OutletListQuery;
-      let near: LatLng | undefined;
-      if (filters.near !== undefined) {
-        near = parseLatLng(filters.near);
-        if (!near)
-          throw validationFailed([{ path: '/query/near', message: 'latitude -90..90, longitude -180..180' }]);
-      }
-      const conditions = outletListConditions(ctx.tenantId, filters, near);
+      const conditions = outletListConditions(ctx.tenantId, filters, outletNear(filters));
       return async (tx, after, limit) => {
         const rows = await tx.db
           .select()
@@ -230,10 +230,7 @@ export function catalogExportRoutes(app: FastifyInstance, platform: Platform): v
     query: exportQuery(ProductListQuery),
     async pages(ctx, query) {
       const filters = query as unknown as ProductListQuery;
-      if ((filters.min_price !== undefined || filters.max_price !== undefined) && !filters.price_type)
-        throw validationFailed([
-          { path: '/query/price_type', message: 'required with min_price or max_price' },
-        ]);
+      checkProductFilters(filters);
       const conditions = listConditions(ctx.tenantId, filters);
       return async (tx, after, limit) => {
         const rows = await tx.db

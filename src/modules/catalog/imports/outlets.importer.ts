@@ -1,6 +1,6 @@
 import type { ImportColumn } from '../../../platform/bulk/index.js';
 import { orgUnitIdsByCode } from '../../identity/index.js';
-import { outletValues } from '../core/outlets.service.js';
+import { outletRuleErrors, outletValues } from '../core/outlets.service.js';
 import { CreateOutletBody } from '../core/core.schemas.js';
 import { customers, outlets } from '../tables/core.tables.js';
 import { codeImporter, idsByCode } from './code-importer.js';
@@ -41,25 +41,17 @@ export const outletsImporter = codeImporter<CreateOutletBody, ReturnType<typeof 
     {
       column: 'org_unit_code',
       field: 'org_unit_id',
+      lookup: 'org unit with code',
       resolve: (tx, tenantId, codes) => orgUnitIdsByCode(tx, tenantId, codes),
     },
     {
       column: 'customer_code',
       field: 'customer_id',
+      lookup: 'customer with code',
       resolve: (tx, tenantId, codes) => idsByCode(tx, customers, tenantId, codes),
     },
   ],
   toBody: (record, columns) => bodyOf(record, columns, PLAIN_FIELDS, DEFAULTS),
-  checkBody: (body) =>
-    (body.latitude ?? null) === null && (body.longitude ?? null) === null
-      ? []
-      : (body.latitude ?? null) === null || (body.longitude ?? null) === null
-        ? [
-            {
-              field: body.latitude == null ? 'latitude' : 'longitude',
-              message: 'latitude and longitude go together',
-            },
-          ]
-        : [],
+  checkBody: (body) => outletRuleErrors({ latitude: body.latitude, longitude: body.longitude }),
   values: outletValues,
 });

@@ -178,11 +178,13 @@ export const productsImporter = codeImporter<CreateProductBody, ReturnType<typeo
     {
       column: 'folder_code',
       field: 'folder_id',
+      lookup: 'folder with code',
       resolve: (tx, tenantId, codes) => idsByCode(tx, productFolders, tenantId, codes),
     },
     {
       column: 'brand_code',
       field: 'brand_id',
+      lookup: 'brand with code',
       resolve: (tx, tenantId, codes) => idsByCode(tx, brands, tenantId, codes),
     },
   ],

@@ -2,6 +2,7 @@
 import { selectRows } from '../../../platform/db/rows.js';
 import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
+import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { defineResource } from '../../../platform/resource/index.js';
 import { iso } from '../../identity/index.js';
 import { externalRefsOf } from '../core/external-refs.js';
@@ -134,6 +135,25 @@ function searchWalk(tenantId: string, q: string, filters: SQL[]): SQL | undefine
     join ${products} on ${products.tenantId} = s.tenant_id and ${products.id} = s.product_id
     where s.tenant_id = ${tenantId} and ${wordRange(sql`s.term`, first)} and ${and(...filters, ...alsoMatches)}
     limit ${SEARCH_MATCH_CAP}`;
+}
+
+/**
+ * The filter rules the query schema cannot say, for the list and the export alike (both answer 422
+ * before reading): a price range needs its price type, and its bounds must not cross.
+ */
+export function checkProductFilters(
+  query: Pick<ProductListQuery, 'price_type' | 'min_price' | 'max_price'>,
+): void {
+  const errors: FieldError[] = [];
+  if ((query.min_price !== undefined || query.max_price !== undefined) && !query.price_type)
+    errors.push({ path: '/query/price_type', message: 'required with min_price or max_price' });
+  if (
+    query.min_price !== undefined &&
+    query.max_price !== undefined &&
+    Number(query.min_price) > Number(query.max_price)
+  )
+    errors.push({ path: '/query/max_price', message: 'must not be below min_price' });
+  if (errors.length) throw validationFailed(errors);
 }
 
 /** Every condition of a product list but the search. */

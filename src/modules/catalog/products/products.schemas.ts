@@ -3,6 +3,7 @@ import {
   FilePart,
   IsoDateTime,
   Money,
+  NonNegativeMoney,
   PaginationQuery,
   sortQuery,
   Uuid,
@@ -78,7 +79,7 @@ export type CreatePriceTypeBody = Static<typeof CreatePriceTypeBody>;
 
 export const ProductPrice = Type.Object({ price_type_id: Uuid, amount: Money, currency: Currency });
 export const PriceInput = Type.Object(
-  { price_type_id: Uuid, amount: Money },
+  { price_type_id: Uuid, amount: NonNegativeMoney },
   { additionalProperties: false },
 );
 
@@ -171,8 +172,8 @@ export const ProductListQuery = Type.Object({
   brand: Type.Optional(Uuid),
   archived: Type.Optional(Type.Boolean({ description: 'true: only archived; false (default): active' })),
   price_type: Type.Optional(Type.Union([Uuid], { description: 'Price type of min_price/max_price' })),
-  min_price: Type.Optional(Money),
-  max_price: Type.Optional(Money),
+  min_price: Type.Optional(NonNegativeMoney),
+  max_price: Type.Optional(NonNegativeMoney),
   sort: sortQuery(PRODUCT_SORT_FIELDS, 'name'),
 });
 export type ProductListQuery = Static<typeof ProductListQuery>;

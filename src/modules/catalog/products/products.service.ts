@@ -12,7 +12,13 @@ import {
   productVariants,
 } from '../tables/products.tables.js';
 import { auditChange, findFolder } from './folders.service.js';
-import { listConditions, present, productResource, searchMatches } from './products.read.js';
+import {
+  checkProductFilters,
+  listConditions,
+  present,
+  productResource,
+  searchMatches,
+} from './products.read.js';
 import type {
   CreateProductBody,
   CreateVariantBody,
@@ -141,10 +147,7 @@ export function createProductsService(deps: { db: TenantDatabase }) {
   return {
     // ---------- products ----------
     async list(ctx: CallContext, query: ProductListQuery) {
-      if ((query.min_price !== undefined || query.max_price !== undefined) && !query.price_type)
-        throw validationFailed([
-          { path: '/query/price_type', message: 'required with min_price or max_price' },
-        ]);
+      checkProductFilters(query);
       return tenantTx(ctx, async (tx) => {
         // A search first collects its matches (bounded, filters applied) and pages over those,
         // so its total is their number rather than a second walk.

@@ -1,5 +1,12 @@
 import { Type, type Static } from 'typebox';
-import { IsoDate, IsoDateTime, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
+import {
+  IsoDate,
+  IsoDateTime,
+  NonNegativeMoney,
+  PaginationQuery,
+  sortQuery,
+  Uuid,
+} from '../../../platform/http/schemas.js';
 import { Nullable } from '../field.schemas.js';
 
 export const GoalMetricSchema = Type.Union([
@@ -14,11 +21,8 @@ export const GoalMetricSchema = Type.Union([
 ]);
 export const AssigneeTypeSchema = Type.Union([Type.Literal('user'), Type.Literal('team')]);
 
-/** A positive decimal with at most two places, sent and returned as a string ("25.50"). */
-export const Decimal = Type.String({
-  pattern: '^\\d{1,16}(\\.\\d{1,2})?$',
-  description: 'Decimal, e.g. "25" or "1250.50"',
-});
+/** A target: not negative, at most two places, sent and returned as a string ("25.50"). */
+export const Decimal = NonNegativeMoney;
 
 export const GoalAssignment = Type.Object(
   {
