@@ -171,6 +171,13 @@ const settings = {
     default: { perIp: 100, perAccount: 20 },
     parse: limitPair,
   },
+  rateLimitLoginFailures: {
+    env: 'RATE_LIMIT_LOGIN_FAILURES',
+    description:
+      'Failed POST /auth/login attempts per client IP per window; more → 429 until the window ends (limits lockouts one address can cause)',
+    default: 10,
+    parse: int(1, 1_000_000),
+  },
   rateLimitRegister: {
     env: 'RATE_LIMIT_REGISTER',
     description: 'POST /auth/register requests per window: <per client IP>/<per e-mail address>',

@@ -28,6 +28,7 @@ export function testConfig(overrides: Partial<Config> = {}): TestConfig {
         jwtSecret: TEST_JWT_SECRET,
         rateLimitMax: 100_000,
         rateLimitLogin: { perIp: 100_000, perAccount: 100_000 },
+        rateLimitLoginFailures: 100_000,
         rateLimitRegister: { perIp: 100_000, perAccount: 100_000 },
         rateLimitForgotPassword: { perIp: 100_000, perAccount: 100_000 },
         rateLimitResetPassword: { perIp: 100_000, perAccount: 100_000 },

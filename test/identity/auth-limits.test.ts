@@ -172,6 +172,103 @@ describe('per-route limits of the auth routes, by IP and by account', () => {
   });
 });
 
+describe('failed logins per client address', () => {
+  let t: TestApp;
+  let setup: TestApp;
+  let acme: IdentityFixture;
+  const login = (payload: object, ip: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload,
+      headers: { 'x-forwarded-for': ip },
+    });
+  /** The answer without its request id: what tells one account from another, if anything. */
+  const visible = (res: Res) => {
+    const { request_id: _id, ...body } = JSON.parse(res.body) as Record<string, unknown>;
+    return { status: res.statusCode, body };
+  };
+
+  beforeAll(async () => {
+    setup = await createTestApp({ deps: { modules: [authModule] } });
+    acme = await identityFixture(setup, 'failures');
+    // Attempts are plentiful; failures are not: 3 per address per window.
+    t = await createTestApp({
+      config: {
+        trustProxy: true,
+        rateLimitAuthWindowMs: 60_000,
+        rateLimitLogin: { perIp: 1000, perAccount: 1000 },
+        rateLimitLoginFailures: 3,
+      },
+      deps: { modules: [authModule] },
+      database: setup.database,
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await setup.close();
+  });
+
+  it('throttles an address after its failures, alike for known and unknown accounts, before any lockout', async () => {
+    const ip = nextIp();
+    const { agent, viewer, admin } = acme.users;
+    const failures = [
+      await login({ email: agent.email, password: 'Wrong1234' }, ip),
+      await login({ email: `ghost.${Date.now()}@failures.test`, password: 'Wrong1234' }, ip),
+      await login({ email: viewer.email, password: 'Wrong1234' }, ip),
+    ];
+    expect(statuses(failures)).toEqual([401, 401, 401]);
+    const known = await login({ email: admin.email, password: 'Wrong1234' }, ip);
+    const unknown = await login({ email: `nobody.${Date.now()}@failures.test`, password: 'Wrong1234' }, ip);
+    const right = await login({ email: admin.email, password: FIXTURE_PASSWORD }, ip);
+    for (const res of [known, unknown, right]) {
+      expect(visible(res)).toEqual(visible(unknown));
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    expect(visible(unknown)).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+    // The throttled attempts never reached the accounts: the admin's count is untouched, nothing is locked.
+    const rows = await t.database.db.query<{ id: string; failed_login_count: number; locked_until: unknown }>(
+      `select id, failed_login_count, locked_until from users where id = any($1::uuid[])`,
+      [[agent.id, viewer.id, admin.id]],
+    );
+    const count = Object.fromEntries(rows.rows.map((r) => [r.id, r.failed_login_count]));
+    expect(count).toEqual({ [agent.id]: 1, [viewer.id]: 1, [admin.id]: 0 });
+    expect(rows.rows.every((r) => r.locked_until === null)).toBe(true);
+    // Another address is unaffected, and the owner signs in.
+    expect((await login({ email: admin.email, password: FIXTURE_PASSWORD }, nextIp())).statusCode).toBe(200);
+  });
+
+  it('lets one address lock at most what its failure budget allows', async () => {
+    const strict = await identityFixture(setup, 'budget');
+    await t.database.db.query(`update tenants set settings = '{"lockout_threshold": 2}' where id = $1`, [
+      strict.tenantId,
+    ]);
+    const ip = nextIp();
+    const targets = [strict.users.agent, strict.users.viewer, strict.users.team_leader];
+    const answers: Res[] = [];
+    for (const user of targets)
+      for (let i = 0; i < 2; i++) answers.push(await login({ email: user.email, password: 'Wrong1234' }, ip));
+    expect(statuses(answers)).toEqual([401, 401, 401, 429, 429, 429]);
+    const locked = await t.database.db.query<{ id: string }>(
+      `select id from users where tenant_id = $1 and locked_until > now()`,
+      [strict.tenantId],
+    );
+    expect(locked.rows.map((r) => r.id)).toEqual([strict.users.agent.id]);
+  });
+
+  it('does not count successful logins', async () => {
+    const ip = nextIp();
+    for (let i = 0; i < 6; i++)
+      expect(
+        (await login({ email: acme.users.agent.email, password: FIXTURE_PASSWORD }, ip)).statusCode,
+      ).toBe(200);
+    const more = [];
+    for (let i = 0; i < 4; i++)
+      more.push(await login({ email: acme.users.agent.email, password: 'Wrong1234' }, ip));
+    expect(statuses(more)).toEqual([401, 401, 401, 429]);
+  });
+});
+
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisAnswers = await new Promise<boolean>((resolve) => {
   const { hostname, port } = new URL(REDIS_URL);
@@ -202,6 +299,35 @@ describe.skipIf(!redisAnswers)('per-route limits shared through Redis', () => {
           headers: { 'x-forwarded-for': nextIp() },
         });
       expect(statuses([await hit(a), await hit(b), await hit(a), await hit(b)])).toEqual([
+        401, 401, 429, 429,
+      ]);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+
+  it('counts the failures of one client address across two API instances', async () => {
+    const config = {
+      ...limits,
+      rateLimitLogin: { perIp: 1000, perAccount: 1000 },
+      rateLimitLoginFailures: 2,
+      redisUrl: REDIS_URL,
+    };
+    const a = await createTestApp({ config, deps: { modules: [authModule] } });
+    const b = await createTestApp({ config, deps: { modules: [authModule] }, database: a.database });
+    try {
+      // Redis keeps counting across test runs: an address of its own for this one.
+      const rnd = () => Math.floor(Math.random() * 250) + 1;
+      const ip = `10.${rnd()}.${rnd()}.${rnd()}`;
+      const hit = (t: TestApp, i: number) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: `spread.${i}.${Date.now()}.${Math.random()}@redis.test`, password: 'Wrong1234' },
+          headers: { 'x-forwarded-for': ip },
+        });
+      expect(statuses([await hit(a, 1), await hit(b, 2), await hit(a, 3), await hit(b, 4)])).toEqual([
         401, 401, 429, 429,
       ]);
     } finally {

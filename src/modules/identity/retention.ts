@@ -24,4 +24,10 @@ export const IDENTITY_RETENTION_RULES: readonly RetentionRule[] = [
     days: (config) => config.retentionSessionsDays,
     expired: 'expires_at < $1 or used_at < $1',
   },
+  {
+    name: 'identity.email_change_tokens',
+    table: 'email_change_tokens',
+    days: (config) => config.retentionSessionsDays,
+    expired: 'expires_at < $1 or used_at < $1',
+  },
 ];

@@ -12,6 +12,8 @@ import { AppError } from './errors.js';
 export interface KeyedCounter {
   /** Counts one hit on `key`; returns the count in the current window and the time left in it. */
   hit(key: string, windowMs: number): Promise<{ count: number; ttlMs: number }>;
+  /** The count in the current window of `key` without counting (0 when no window is open). */
+  peek(key: string): Promise<{ count: number; ttlMs: number }>;
 }
 
 export function memoryCounter(maxKeys = 100_000): KeyedCounter {
@@ -31,6 +33,12 @@ export function memoryCounter(maxKeys = 100_000): KeyedCounter {
       entry.count++;
       return { count: entry.count, ttlMs: entry.start + entry.windowMs - now };
     },
+    async peek(key) {
+      const now = Date.now();
+      const entry = windows.get(key);
+      if (!entry || now - entry.start >= entry.windowMs) return { count: 0, ttlMs: 0 };
+      return { count: entry.count, ttlMs: entry.start + entry.windowMs - now };
+    },
   };
 }
 
@@ -43,10 +51,20 @@ if ttl < 0 then
 end
 return {count, ttl}`;
 
+const PEEK_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then ttl = 0 end
+return {count, ttl}`;
+
 export function redisCounter(redis: Redis, prefix = 'salesops:limit:'): KeyedCounter {
   return {
     async hit(key, windowMs) {
       const [count, ttlMs] = (await redis.eval(HIT_SCRIPT, 1, prefix + key, windowMs)) as [number, number];
+      return { count, ttlMs };
+    },
+    async peek(key) {
+      const [count, ttlMs] = (await redis.eval(PEEK_SCRIPT, 1, prefix + key)) as [number, number];
       return { count, ttlMs };
     },
   };
@@ -68,16 +86,45 @@ export interface RouteLimit {
 export function routeLimits(counter: KeyedCounter, limits: readonly RouteLimit[]) {
   return async (request: FastifyRequest): Promise<void> => {
     for (const limit of limits) {
-      const raw = limit.key(request);
-      if (raw === undefined) continue;
-      const key = `${limit.name}:${createHash('sha256').update(raw).digest('base64url').slice(0, 32)}`;
+      const key = counterKey(limit, request);
+      if (key === undefined) continue;
       const { count, ttlMs } = await counter.hit(key, limit.windowMs);
-      if (count > limit.max) {
-        const retry = Math.max(1, Math.ceil(ttlMs / 1000));
-        throw new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${retry} s.`, {
-          retryAfterSeconds: retry,
-        });
-      }
+      if (count > limit.max) throw rateLimited(ttlMs);
     }
   };
+}
+
+/**
+ * A limit on failed attempts only (e.g. wrong passwords per client IP): `check` is a preHandler
+ * that refuses with 429 once `max` failures fell in the window, without counting the request;
+ * the handler calls `record` when the attempt failed. Successful attempts cost nothing, so a busy
+ * office behind one address is not throttled for signing in. Requests running concurrently may
+ * each pass `check` before any records, so the budget can be exceeded by as many as run at once.
+ */
+export function failureLimit(counter: KeyedCounter, limit: RouteLimit) {
+  return {
+    check: async (request: FastifyRequest): Promise<void> => {
+      const key = counterKey(limit, request);
+      if (key === undefined) return;
+      const { count, ttlMs } = await counter.peek(key);
+      if (count >= limit.max) throw rateLimited(ttlMs);
+    },
+    record: async (request: FastifyRequest): Promise<void> => {
+      const key = counterKey(limit, request);
+      if (key !== undefined) await counter.hit(key, limit.windowMs);
+    },
+  };
+}
+
+function counterKey(limit: RouteLimit, request: FastifyRequest): string | undefined {
+  const raw = limit.key(request);
+  if (raw === undefined) return undefined;
+  return `${limit.name}:${createHash('sha256').update(raw).digest('base64url').slice(0, 32)}`;
+}
+
+function rateLimited(ttlMs: number): AppError {
+  const retry = Math.max(1, Math.ceil(ttlMs / 1000));
+  return new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${retry} s.`, {
+    retryAfterSeconds: retry,
+  });
 }

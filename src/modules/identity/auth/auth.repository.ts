@@ -87,12 +87,18 @@ export async function loadAccess(tx: Tx, tenantId: string, userId: string): Prom
   };
 }
 
+/**
+ * Counts a wrong password and locks the account when the count reaches `threshold`. Undefined when
+ * the account is already locked (by a concurrent attempt too: the row is re-checked under its
+ * lock), so attempts during a lock neither count nor lock it again; `newlyLocked` is true for the
+ * one attempt that locked it.
+ */
 export async function recordFailedLogin(
   tx: Tx,
   user: UserRow,
   threshold: number,
   lockMinutes: number,
-): Promise<{ count: number; lockedUntil: Date | null }> {
+): Promise<{ count: number; lockedUntil: Date | null } | undefined> {
   // A lock whose time has passed starts a fresh count.
   const lockExpired = sql`(${users.lockedUntil} is not null and ${users.lockedUntil} <= now())`;
   const [row] = await tx.db
@@ -102,9 +108,15 @@ export async function recordFailedLogin(
       lockedUntil: sql`case when (case when ${lockExpired} then 1 else ${users.failedLoginCount} + 1 end) >= ${threshold}
         then now() + make_interval(mins => ${lockMinutes}::int) else null end`,
     })
-    .where(and(eq(users.tenantId, user.tenantId), eq(users.id, user.id)))
+    .where(
+      and(
+        eq(users.tenantId, user.tenantId),
+        eq(users.id, user.id),
+        or(isNull(users.lockedUntil), sql`${users.lockedUntil} <= now()`),
+      ),
+    )
     .returning({ count: users.failedLoginCount, lockedUntil: users.lockedUntil });
-  return row!;
+  return row;
 }
 
 export async function recordSuccessfulLogin(tx: Tx, user: UserRow): Promise<void> {

@@ -2,19 +2,20 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { requirePrincipal } from '../../../platform/http/auth.js';
-import { validationFailed } from '../../../platform/http/errors.js';
-import { routeLimits } from '../../../platform/http/route-limits.js';
+import { AppError, validationFailed } from '../../../platform/http/errors.js';
+import { failureLimit, routeLimits } from '../../../platform/http/route-limits.js';
 import { IdParams } from '../../../platform/http/schemas.js';
 import type { Platform } from '../../../platform/module.js';
 import { auditSourceOf } from '../audit.js';
 import {
   Accepted,
   ChangePasswordBody,
+  ConfirmEmailBody,
   ConfirmRegistrationBody,
   ForgotBody,
   LoginBody,
   LogoutBody,
-  Me,
+  Profile,
   RefreshBody,
   RegisterBody,
   ResetBody,
@@ -90,6 +91,14 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
         },
       },
     ]);
+  // Wrong passwords (and unknown or locked accounts) per client IP: one address can neither lock
+  // many accounts nor guess widely. Counted after the attempt, refused before argon2 runs.
+  const loginFailures = failureLimit(app.limitCounter, {
+    name: 'login-failures.ip',
+    max: platform.config.rateLimitLoginFailures,
+    windowMs: platform.config.rateLimitAuthWindowMs,
+    key: (r) => r.ip,
+  });
   const { rateLimitLogin, rateLimitRegister, rateLimitForgotPassword, rateLimitResetPassword } =
     platform.config;
   // SELF_REGISTRATION=false closes both steps of sign-up before the body is read or counted.
@@ -164,11 +173,13 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       '/auth/login',
       {
         config: { public: true },
-        preHandler: limited('login', rateLimitLogin, (b) => b.email ?? b.username),
+        preHandler: [limited('login', rateLimitLogin, (b) => b.email ?? b.username), loginFailures.check],
         schema: {
           summary: 'Sign in with e-mail or username and password (JSON or OAuth2 password form)',
           description:
-            'Accepts `application/json` `{email|username, password}` and `application/x-www-form-urlencoded` OAuth2 password-grant posts (`username` may be an e-mail).',
+            'Accepts `application/json` `{email|username, password}` and `application/x-www-form-urlencoded` OAuth2 password-grant posts (`username` may be an e-mail). ' +
+            'An unknown login, a wrong password and a locked account (after `lockout_threshold` wrong passwords, for `lockout_minutes`; the owner is mailed) all answer the same 401 `INVALID_CREDENTIALS`. ' +
+            'Too many failures from one client IP answer 429 `RATE_LIMITED` with `Retry-After` until the window ends.',
           tags,
           consumes: ['application/json', 'application/x-www-form-urlencoded'],
           body: LoginBody,
@@ -179,7 +190,13 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
         const login = request.body.email ?? request.body.username;
         if (!login)
           throw validationFailed([{ path: '/body/email', message: 'email or username is required' }]);
-        return auth.login(login, request.body.password, clientOf(request), auditSourceOf(request));
+        try {
+          return await auth.login(login, request.body.password, clientOf(request), auditSourceOf(request));
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'INVALID_CREDENTIALS')
+            await loginFailures.record(request);
+          throw error;
+        }
       },
     );
 
@@ -227,9 +244,9 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       {
         config: { permission: 'authenticated' },
         schema: {
-          summary: 'The signed-in user with roles, permissions and scope',
+          summary: 'The signed-in user with roles, permissions, scope and any pending e-mail change',
           tags,
-          response: { 200: Me },
+          response: { 200: Profile },
         },
       },
       async (request) => {
@@ -249,15 +266,42 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
       {
         config: { permission: 'authenticated' },
         schema: {
-          summary: 'Change the own name, e-mail or phone (E.164, tenant default region)',
+          summary: 'Change the own name or phone (E.164, tenant default region), or start an e-mail change',
+          description:
+            'Names and phone change at once. A new `email` needs `current_password` (missing → 422 at `/body/current_password`, ' +
+            'wrong → 422 `INVALID_CURRENT_PASSWORD`) and an address no other user of the tenant has (409 `DUPLICATE`); ' +
+            'it is then pending (`pending_email`): a link valid 24 h is mailed to the new address, a notice to the current one, ' +
+            'and the account keeps its current address until `POST /auth/me/email/confirm`. A newer change replaces an open one.',
           tags,
           body: UpdateMeBody,
-          response: { 200: Me },
+          response: { 200: Profile },
         },
       },
       async (request: Body<Static<typeof UpdateMeBody>>) => {
         const me = self(request);
         return account.updateMe(me.tenantId, me.userId, request.body, auditSourceOf(request));
+      },
+    );
+
+    api.post(
+      '/auth/me/email/confirm',
+      {
+        config: { public: true },
+        preHandler: limited('email-confirm', rateLimitResetPassword, (b) => b.token),
+        schema: {
+          summary: 'Confirm an e-mail change with the token mailed to the new address',
+          description:
+            'Public: the link is opened from the mailbox. The token works once and for 24 hours (otherwise 422 ' +
+            '`INVALID_EMAIL_CHANGE_TOKEN`); a password change or reset, or a newer e-mail change, cancels it. ' +
+            'An address another user took meanwhile is 409 `DUPLICATE`. Sessions stay open.',
+          tags,
+          body: ConfirmEmailBody,
+          response: { 204: NoContent },
+        },
+      },
+      async (request: Body<Static<typeof ConfirmEmailBody>>, reply) => {
+        await account.confirmEmailChange(request.body.token, auditSourceOf(request));
+        return reply.code(204).send();
       },
     );
 

@@ -58,6 +58,14 @@ export const Me = Type.Object({
   last_login_at: Type.Union([IsoDateTime, Type.Null()]),
 });
 
+export const Profile = Type.Object({
+  ...Me.properties,
+  pending_email: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The address an open e-mail change switches to once its link (mailed there) is opened; null when none is open',
+  }),
+});
+
 export const TokenResponse = Type.Object({
   access_token: Type.String(),
   refresh_token: Type.String(),
@@ -70,10 +78,25 @@ export const UpdateMeBody = Type.Object(
   {
     first_name: Type.Optional(Name),
     last_name: Type.Optional(Type.String({ maxLength: 100 })),
-    email: Type.Optional(Email),
+    email: Type.Optional(
+      Type.String({
+        format: 'email',
+        maxLength: 254,
+        description:
+          'A new address takes effect when the link mailed to it is opened (`POST /auth/me/email/confirm`); needs `current_password`',
+      }),
+    ),
     phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+    current_password: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 1024, description: 'Required when `email` changes' }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
+);
+
+export const ConfirmEmailBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
 );
 
 export const ChangePasswordBody = Type.Object(

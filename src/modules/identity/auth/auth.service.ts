@@ -11,7 +11,6 @@ import { provisionTenant } from '../tenants/provision.js';
 import { effectiveSettings } from '../tenants/settings.js';
 import { randomToken, sha256 } from './crypto.js';
 import {
-  accountLocked,
   invalidCredentials,
   invalidRefreshToken,
   refreshTokenReused,
@@ -21,6 +20,7 @@ import {
 } from './errors.js';
 import { registrationConfirmMail, registrationExistingMail } from './mail-templates.js';
 import * as repo from './auth.repository.js';
+import { recordLoginFailure, type LoginClient } from './lockout.js';
 import type { SessionRevocations } from './revocation.js';
 import { auditUserEvent, meView, type MeView } from './views.js';
 
@@ -43,10 +43,7 @@ const invalidRegistrationToken = () =>
     errors: [{ path: '/body/token', message: 'is invalid or expired' }],
   });
 
-export interface Client {
-  ip: string | null;
-  userAgent: string | null;
-}
+export type Client = LoginClient;
 
 export interface TokenPair {
   access_token: string;
@@ -264,28 +261,10 @@ export function createAuthService(deps: AuthDeps) {
       const outcome: Outcome = await db.withTenant(
         { tenantId: user.tenantId, userId: user.id },
         async (tx) => {
-          if (user.lockedUntil && user.lockedUntil > now) {
-            await audit(tx, source, user.tenantId, user.id, 'auth.login_failed', {
-              after: { reason: 'locked' },
-            });
-            return { error: accountLocked(user.lockedUntil) };
-          }
-          if (!ok) {
-            const result = await repo.recordFailedLogin(
-              tx,
-              user,
-              settings.lockout_threshold,
-              settings.lockout_minutes,
-            );
-            await audit(tx, source, user.tenantId, user.id, 'auth.login_failed', {
-              after: { reason: 'wrong_password', failed_count: result.count },
-            });
-            if (result.lockedUntil && result.lockedUntil > now) {
-              await audit(tx, source, user.tenantId, user.id, 'auth.account_locked', {
-                after: { locked_until: result.lockedUntil.toISOString() },
-              });
-              return { error: accountLocked(result.lockedUntil) };
-            }
+          // A locked account answers exactly like a wrong password: the lock tells nobody the
+          // account exists, and the owner hears of it by mail (`recordLoginFailure`).
+          if (!ok || (user.lockedUntil && user.lockedUntil > now)) {
+            await recordLoginFailure(tx, deps, { user, settings, client, source, now });
             return { error: invalidCredentials() };
           }
           if (user.status !== 'active') {

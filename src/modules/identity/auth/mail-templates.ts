@@ -43,3 +43,57 @@ export const registrationExistingMail = defineMailTemplate<{ name: string; signI
       '<p>If it was not you, ignore this message; your account is unchanged.</p>',
   },
 );
+
+/** To the owner of an account that just got locked (once per lock, not per attempt). */
+export const accountLockedMail = defineMailTemplate<{
+  name: string;
+  time: string;
+  ip: string;
+  userAgent: string;
+  lockedUntil: string;
+  reset: string;
+}>('identity.account_locked', {
+  subject: 'Your SalesOps account was locked after failed sign-ins',
+  text:
+    'Hello {{name}},\n\nAfter several wrong passwords your account was locked until {{lockedUntil}} (UTC).\n\n' +
+    'Last attempt: {{time}} (UTC) from IP address {{ip}}, browser or app "{{userAgent}}".\n\n' +
+    'If it was you, wait until then or choose a new password at {{reset}} (that also unlocks the account). ' +
+    'If it was not you, someone is guessing your password: choose a new, strong one.',
+  html:
+    '<p>Hello {{name}},</p><p>After several wrong passwords your account was locked until {{lockedUntil}} (UTC).</p>' +
+    '<p>Last attempt: {{time}} (UTC) from IP address {{ip}}, browser or app “{{userAgent}}”.</p>' +
+    '<p>If it was you, wait until then or <a href="{{reset}}">choose a new password</a> (that also unlocks the account). ' +
+    'If it was not you, someone is guessing your password: choose a new, strong one.</p>',
+});
+
+/** To the new address of an e-mail change: the link that makes it the account's address. */
+export const emailChangeConfirmMail = defineMailTemplate<{ name: string; link: string }>(
+  'identity.email_change_confirm',
+  {
+    subject: 'Confirm your new SalesOps e-mail address',
+    text:
+      'Hello {{name}},\n\nOpen {{link}} to make this your SalesOps sign-in address. The link expires in 24 hours and works once.\n\n' +
+      'If you did not ask for this, ignore this message; nothing changes.',
+    html:
+      '<p>Hello {{name}},</p><p><a href="{{link}}">Make this your SalesOps sign-in address</a> (the link expires in 24 hours and works once).</p>' +
+      '<p>If you did not ask for this, ignore this message; nothing changes.</p>',
+  },
+);
+
+/** To the current address of an e-mail change: what was asked, and how to stop it. */
+export const emailChangeNoticeMail = defineMailTemplate<{
+  name: string;
+  newEmail: string;
+  time: string;
+  reset: string;
+}>('identity.email_change_notice', {
+  subject: 'Your SalesOps e-mail address is about to change',
+  text:
+    'Hello {{name}},\n\nOn {{time}} (UTC) someone signed in to your account asked to change its e-mail address to {{newEmail}}. ' +
+    'Nothing changes until the link sent to that address is opened; until then you sign in with this address.\n\n' +
+    'If it was not you, choose a new password at {{reset}} now: that cancels the change and ends every session.',
+  html:
+    '<p>Hello {{name}},</p><p>On {{time}} (UTC) someone signed in to your account asked to change its e-mail address to {{newEmail}}. ' +
+    'Nothing changes until the link sent to that address is opened; until then you sign in with this address.</p>' +
+    '<p>If it was not you, <a href="{{reset}}">choose a new password</a> now: that cancels the change and ends every session.</p>',
+});

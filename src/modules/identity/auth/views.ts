@@ -37,6 +37,16 @@ export function meView(user: repo.UserRow, access: repo.Access): MeView {
   };
 }
 
+/** GET and PUT /auth/me: the user plus the address an open e-mail change would switch to. */
+export interface ProfileView extends MeView {
+  pending_email: string | null;
+}
+
+export const profileView = (user: repo.UserRow, access: repo.Access, pendingEmail: string | null) => ({
+  ...meView(user, access),
+  pending_email: pendingEmail,
+});
+
 /** An audit row about a user's own account (logins, password changes, sessions). */
 export const auditUserEvent = (
   tx: Tx,

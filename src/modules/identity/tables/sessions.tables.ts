@@ -79,3 +79,31 @@ export const passwordResetTokens = pgTable(
   ],
 );
 appAccess(passwordResetTokens, NO_DELETE);
+
+/**
+ * A change of a user's own e-mail address waiting for its confirmation from the new mailbox
+ * (`PUT /auth/me` → `POST /auth/me/email/confirm`). The address changes only when the token is
+ * consumed; a newer request, a password change or reset ends an open one (`used_at`).
+ */
+export const emailChangeTokens = pgTable(
+  'email_change_tokens',
+  {
+    ...tenantColumns(),
+    userId: uuid('user_id').notNull(),
+    newEmail: text('new_email').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    ...tenantScoped(t),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
+    uniqueIndex('email_change_tokens_hash_key').on(t.tokenHash),
+    index('email_change_tokens_user_idx').on(t.tenantId, t.userId),
+    index('email_change_tokens_expires_idx').on(t.expiresAt),
+  ],
+);
+appAccess(emailChangeTokens, NO_DELETE);

@@ -1,0 +1,92 @@
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/types.js';
+import { emailChangeTokens } from '../tables/sessions.tables.js';
+import { tenants } from '../tables/tenants.tables.js';
+import { users } from '../tables/users.tables.js';
+
+/** Another user of the tenant with this address (case-insensitive)? */
+export async function emailUsedByOther(
+  tx: Tx,
+  tenantId: string,
+  userId: string,
+  email: string,
+): Promise<boolean> {
+  const rows = await tx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, tenantId),
+        ne(users.id, userId),
+        sql`lower(${users.email}) = ${email.trim().toLowerCase()}`,
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Ends the user's open e-mail changes (a newer request, a password change or reset). */
+export async function cancelEmailChanges(tx: Tx, tenantId: string, userId: string): Promise<void> {
+  await tx.db
+    .update(emailChangeTokens)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(emailChangeTokens.tenantId, tenantId),
+        eq(emailChangeTokens.userId, userId),
+        isNull(emailChangeTokens.usedAt),
+      ),
+    );
+}
+
+export async function insertEmailChange(
+  tx: Tx,
+  values: { tenantId: string; userId: string; newEmail: string; tokenHash: string; expiresAt: Date },
+): Promise<void> {
+  await tx.db.insert(emailChangeTokens).values(values);
+}
+
+/** The address the user is changing to, while its link is open. */
+export async function pendingEmail(tx: Tx, tenantId: string, userId: string): Promise<string | null> {
+  const [row] = await tx.db
+    .select({ email: emailChangeTokens.newEmail })
+    .from(emailChangeTokens)
+    .where(
+      and(
+        eq(emailChangeTokens.tenantId, tenantId),
+        eq(emailChangeTokens.userId, userId),
+        isNull(emailChangeTokens.usedAt),
+        gt(emailChangeTokens.expiresAt, sql`now()`),
+      ),
+    )
+    .orderBy(sql`${emailChangeTokens.createdAt} desc`)
+    .limit(1);
+  return row?.email ?? null;
+}
+
+/** A change by its token hash (a `beforeTenantKnown` lookup: the link is opened signed out). */
+export async function findEmailChange(tx: Tx, tokenHash: string) {
+  const [row] = await tx.db
+    .select({ change: emailChangeTokens, tenantStatus: tenants.status })
+    .from(emailChangeTokens)
+    .innerJoin(tenants, eq(tenants.id, emailChangeTokens.tenantId))
+    .where(eq(emailChangeTokens.tokenHash, tokenHash));
+  return row;
+}
+
+/** Consumes the token once; false when it was used, cancelled or expired meanwhile. */
+export async function consumeEmailChange(tx: Tx, tenantId: string, id: string): Promise<boolean> {
+  const rows = await tx.db
+    .update(emailChangeTokens)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(emailChangeTokens.tenantId, tenantId),
+        eq(emailChangeTokens.id, id),
+        isNull(emailChangeTokens.usedAt),
+        gt(emailChangeTokens.expiresAt, sql`now()`),
+      ),
+    )
+    .returning({ id: emailChangeTokens.id });
+  return rows.length === 1;
+}
