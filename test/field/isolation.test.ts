@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photos, shelfQuadrants } from '../../src/modules/field/tables/photos.tables.js';
 import { surveyQuestions, surveys } from '../../src/modules/field/tables/surveys.tables.js';
 import { visitAnswers, visits } from '../../src/modules/field/tables/visits.tables.js';
+import { sqlState } from '../../src/platform/db/pg-errors.js';
 import type { TestApp } from '../harness/app.js';
 import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
 import {
@@ -67,6 +68,21 @@ describe('field tenant isolation', () => {
       quadrants: [{ brand_id: B.brand, cells: [{ row: 0, col: 0 }] }],
     });
     B.openVisit = (await api.ok('POST', '/visits', b.users.agent.auth, { outlet_id: B.outlet }, 201)).id;
+    B.cycle = (
+      await api.ok(
+        'POST',
+        '/call-cycles',
+        bAdmin,
+        {
+          name: 'Beta round',
+          agent_id: b.users.agent.id,
+          start_date: '2030-01-01',
+          end_date: '2030-01-31',
+          frequency: 'weekly',
+        },
+        201,
+      )
+    ).id;
     await api.ok('PUT', `/visits/${B.visit}/complete`, b.users.agent.auth, {
       ...GPS,
       answers: [{ question_id: B.question, value: true }],
@@ -121,7 +137,7 @@ describe('field tenant isolation', () => {
     expect(marks.quadrants).toHaveLength(1);
   });
 
-  it("answers 422 when A references B's outlet, survey, agent or brand; B's client_uuid is A's to use", async () => {
+  it("answers 422 when A references B's outlet, survey, agent, call cycle or brand; B's client_uuid is A's to use", async () => {
     const aAdmin = a.users.admin.auth;
     const outlet = await createOutlet(t, aAdmin);
     for (const body of [
@@ -130,6 +146,25 @@ describe('field tenant isolation', () => {
       { outlet_id: outlet, agent_id: b.users.agent.id },
     ])
       expectStatus(await api.call('POST', '/visits', aAdmin, body), 422);
+    const cycle = expectStatus(
+      await api.call('POST', '/visits', aAdmin, { outlet_id: outlet, call_cycle_id: B.cycle }),
+      422,
+      'VALIDATION_FAILED',
+    );
+    expect(cycle.json()).toMatchObject({
+      errors: [{ path: '/body/call_cycle_id', message: 'no such call cycle' }],
+    });
+    // Below the service's check, the (tenant_id, call_cycle_id) key refuses it too.
+    const direct = t.database.db.withTenant({ tenantId: a.tenantId }, (tx) =>
+      tx.db.insert(visits).values({
+        tenantId: a.tenantId,
+        agentId: a.users.agent.id,
+        outletId: outlet,
+        callCycleId: B.cycle!,
+        plannedDate: '2030-01-07',
+      }),
+    );
+    await expect(direct).rejects.toSatisfy((error) => sqlState(error) === '23503');
     expectStatus(await api.call('POST', '/surveys', aAdmin, { title: 'x', brand_id: B.brand }), 422);
     const visit = await api.ok(
       'POST',

@@ -77,6 +77,20 @@ describe('field: visits', () => {
   const plan = (auth: Headers, body: object = {}) =>
     api.ok<Visit>('POST', '/visits', auth, { outlet_id: outlet, survey_id: survey.id, ...body }, 201);
   const q = (i: number) => survey.questions[i]!.id;
+  const createCycle = (auth: Headers, agentId: string) =>
+    api.ok<{ id: string }>(
+      'POST',
+      '/call-cycles',
+      auth,
+      {
+        name: uniq('Round'),
+        agent_id: agentId,
+        start_date: '2030-01-01',
+        end_date: '2030-03-31',
+        frequency: 'weekly',
+      },
+      201,
+    );
 
   it('creates a visit for the caller and is idempotent by client_uuid (also when racing)', async () => {
     const clientUuid = crypto.randomUUID();
@@ -120,6 +134,74 @@ describe('field: visits', () => {
     );
   });
 
+  it('answers 409 CLIENT_UUID_REUSED when a client_uuid comes back with a different visit', async () => {
+    const cycle = (await createCycle(admin, agent.id)).id;
+    const other = await createOutlet(t, admin);
+    const body = {
+      outlet_id: outlet,
+      client_uuid: crypto.randomUUID(),
+      call_cycle_id: cycle,
+      survey_id: survey.id,
+      planned_date: '2030-02-04',
+      visit_type: 'planned',
+      notes: 'first',
+    };
+    const first = expectStatus(await api.call('POST', '/visits', agent.auth, body), 201).json<Visit>();
+    // A true repeat, also with other notes or without the planned date (its default is the day it arrives).
+    for (const repeat of [body, { ...body, notes: 'retyped' }, { ...body, planned_date: undefined }])
+      expect(expectStatus(await api.call('POST', '/visits', agent.auth, repeat), 200).json<Visit>().id).toBe(
+        first.id,
+      );
+    const changes: [object, string[]][] = [
+      [{ outlet_id: other }, ['/body/outlet_id']],
+      [{ planned_date: '2030-02-05' }, ['/body/planned_date']],
+      [{ call_cycle_id: null }, ['/body/call_cycle_id']],
+      [{ survey_id: undefined, visit_type: 'unplanned' }, ['/body/survey_id', '/body/visit_type']],
+      [{ agent_id: peer.id }, ['/body/agent_id']],
+    ];
+    for (const [change, paths] of changes) {
+      // The agent's own request, or (for another agent) the admin's, who sees the stored visit.
+      const auth = 'agent_id' in change ? admin : agent.auth;
+      const res = expectStatus(
+        await api.call('POST', '/visits', auth, { ...body, ...change }),
+        409,
+        'CLIENT_UUID_REUSED',
+      );
+      expect(res.json<Problem & { visit_id: string }>()).toMatchObject({ visit_id: first.id });
+      expect(res.json<Problem>().errors.map((e) => e.path)).toEqual(paths);
+    }
+    // The admin repeating the agent's request names the agent: the same visit.
+    expectStatus(await api.call('POST', '/visits', admin, { ...body, agent_id: agent.id }), 200);
+    // Nothing was changed or added.
+    expect(await api.ok('GET', `/visits/${first.id}`, admin)).toMatchObject({
+      outlet_id: outlet,
+      planned_date: '2030-02-04',
+      notes: 'first',
+    });
+    const stored = await t.database.db.withSystem((tx) =>
+      tx.sql.query<{ n: number }>(
+        'select count(*)::int as n from visits where tenant_id = $1 and client_uuid = $2',
+        [fx.tenantId, body.client_uuid],
+      ),
+    );
+    expect(stored.rows[0]!.n).toBe(1);
+
+    // Racing: whichever request stores the visit, the others are repeats (200) or differ (409).
+    const racing = { outlet_id: outlet, client_uuid: crypto.randomUUID() };
+    const bodies = [racing, racing, { ...racing, outlet_id: other }, racing];
+    const results = await Promise.all(bodies.map((b) => api.call('POST', '/visits', agent.auth, b)));
+    const winner = results.findIndex((r) => r.statusCode === 201);
+    expect(results.filter((r) => r.statusCode === 201)).toHaveLength(1);
+    const stays = bodies[winner]!.outlet_id;
+    results.forEach((res, i) => {
+      if (i === winner) return;
+      if (bodies[i]!.outlet_id === stays) {
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json<Visit>().id).toBe(results[winner]!.json<Visit>().id);
+      } else expectStatus(res, 409, 'CLIENT_UUID_REUSED');
+    });
+  });
+
   it('validates references: outlet, survey and an agent within scope', async () => {
     const unknown = '01900000-0000-7000-8000-000000000000';
     const bad = expectStatus(
@@ -131,6 +213,17 @@ describe('field: visits', () => {
       422,
     ).json<Problem>();
     expect(bad.errors.map((e) => e.path)).toEqual(['/body/agent_id', '/body/outlet_id', '/body/survey_id']);
+    // A call cycle must exist and be visible to the caller: an unknown id, or a peer's cycle for an agent.
+    const peersCycle = (await createCycle(admin, peer.id)).id;
+    for (const call_cycle_id of [unknown, peersCycle]) {
+      const res = expectStatus(
+        await api.call('POST', '/visits', agent.auth, { outlet_id: outlet, call_cycle_id }),
+        422,
+        'VALIDATION_FAILED',
+      ).json<Problem>();
+      expect(res.errors).toEqual([{ path: '/body/call_cycle_id', message: 'no such call cycle' }]);
+    }
+    expect((await plan(admin, { agent_id: peer.id, call_cycle_id: peersCycle })).agent_id).toBe(peer.id);
     // A team leader plans for a team member, an admin for anyone, an agent only for themself.
     const forMember = await plan(fx.users.team_leader.auth, { agent_id: agent.id });
     expect(forMember.agent_id).toBe(agent.id);
@@ -376,7 +469,7 @@ describe('field: visits', () => {
 
   it('lists with filters, date range, paging and sort', async () => {
     const other = await createOutlet(t, admin);
-    const cycle = crypto.randomUUID();
+    const cycle = (await createCycle(admin, peer.id)).id;
     const a = await plan(admin, {
       agent_id: peer.id,
       outlet_id: other,

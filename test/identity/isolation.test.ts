@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityModule } from '../../src/modules/identity/index.js';
 import { users } from '../../src/modules/identity/tables/users.tables.js';
+import { uuidv7 } from '../../src/lib/ids.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import { identityFixture, type IdentityFixture } from './fixtures.js';
 
@@ -102,6 +103,55 @@ describe('tenant isolation', () => {
       await call('PUT', `/users/${a.users.agent.id}`, a.users.admin.auth, { org_unit_id: B.unit }),
     ];
     expect(res.map((r) => r.statusCode)).toEqual([422, 422, 422, 422, 422, 422]);
+  });
+
+  it("keys a user's primary outlet and org unit to the tenant: B's or an unknown id is 422 at its member", async () => {
+    // Outlets are catalog's (not loaded here); the table is there, as the migrations made it.
+    const outletOf = async (tenantId: string) => {
+      const id = uuidv7();
+      await t.database.db.withSystem((tx) =>
+        tx.sql.query('insert into outlets (tenant_id, id, code, name) values ($1, $2, $3, $4)', [
+          tenantId,
+          id,
+          `O-${id.slice(-8)}`,
+          'Shop',
+        ]),
+      );
+      return id;
+    };
+    const [own, beta] = [await outletOf(a.tenantId), await outletOf(b.tenantId)];
+    const admin = a.users.admin.auth;
+    const newUser = (primary_outlet_id: string) => ({
+      email: `alpha.${uuidv7().slice(-12)}@alpha.test`,
+      password: 'Secret123x',
+      first_name: 'Alpha',
+      primary_outlet_id,
+    });
+    for (const outlet of [beta, uuidv7()]) {
+      for (const res of [
+        await call('POST', '/users', admin, newUser(outlet)),
+        await call('PUT', `/users/${a.users.agent.id}`, admin, { primary_outlet_id: outlet }),
+      ]) {
+        expect(res.statusCode, res.body).toBe(422);
+        expect(res.json()).toMatchObject({
+          code: 'VALIDATION_FAILED',
+          errors: [{ path: '/body/primary_outlet_id', message: 'no such outlet' }],
+        });
+      }
+    }
+    const created = await call('POST', '/users', admin, newUser(own));
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ primary_outlet_id: own });
+    const updated = await call('PUT', `/users/${a.users.agent.id}`, admin, { primary_outlet_id: own });
+    expect(updated.json()).toMatchObject({ primary_outlet_id: own });
+
+    // Deleting an org unit takes it from its users (ON DELETE SET NULL of org_unit_id alone).
+    const unit = (await call('POST', '/org-units', admin, { name: 'Alpha temp' })).json<{ id: string }>();
+    const assigned = await call('PUT', `/users/${a.users.agent.id}`, admin, { org_unit_id: unit.id });
+    expect(assigned.json()).toMatchObject({ org_unit_id: unit.id });
+    expect((await call('DELETE', `/org-units/${unit.id}`, admin)).statusCode).toBe(204);
+    const after = await call('GET', `/users/${a.users.agent.id}`, admin);
+    expect(after.json()).toMatchObject({ org_unit_id: null, primary_outlet_id: own });
   });
 
   it("never lists tenant B's rows, even with B's ids as filters", async () => {

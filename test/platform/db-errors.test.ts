@@ -57,7 +57,7 @@ describe('database errors through HTTP', () => {
   });
   afterAll(() => t.close());
 
-  it('turns a unique violation into 409 naming the field', async () => {
+  it('turns a unique violation into 409 pointing at the body member', async () => {
     const post = (code: string) =>
       t.app.inject({ method: 'POST', url: '/api/v1/probe/codes', headers: auth, payload: { code } });
     expect((await post('A1')).statusCode).toBe(201);
@@ -65,12 +65,12 @@ describe('database errors through HTTP', () => {
     expect(dup.statusCode).toBe(409);
     expect(dup.json()).toMatchObject({
       code: 'DUPLICATE',
-      errors: [{ path: '/code', message: 'must be unique' }],
+      errors: [{ path: '/body/code', message: 'must be unique' }],
     });
     expect(dup.body).not.toContain('A1');
   });
 
-  it('turns a foreign-key violation into 422', async () => {
+  it('turns a foreign-key violation into 422 pointing at the body member', async () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/probe/codes',
@@ -78,7 +78,10 @@ describe('database errors through HTTP', () => {
       payload: { code: 'B1', parent: 'missing' },
     });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'REFERENCE_NOT_FOUND' });
+    expect(res.json()).toMatchObject({
+      code: 'REFERENCE_NOT_FOUND',
+      errors: [{ path: '/body/parent', message: 'must reference an existing record' }],
+    });
   });
 
   it('retries a transaction after a serialization failure', async () => {

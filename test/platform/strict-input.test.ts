@@ -174,7 +174,7 @@ describe('strict input at the edge', () => {
       expect(dup.statusCode, dup.body).toBe(409);
       expect(dup.json()).toMatchObject({
         code: 'DUPLICATE',
-        errors: [{ path: '/word', message: 'must be unique' }],
+        errors: [{ path: '/params/word', message: 'must be unique' }],
       });
       const user = await call('POST', '/users', {
         email: fx.users.agent.email.toUpperCase(),

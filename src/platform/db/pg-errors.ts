@@ -1,4 +1,4 @@
-import { AppError, jsonPointer } from '../http/errors.js';
+import { AppError, jsonPointer, validationFailed, type FieldError } from '../http/errors.js';
 
 interface PgLikeError {
   code?: string;
@@ -100,6 +100,21 @@ function columnOf(element: string): string | undefined {
   const bare = element.replace(/'(?:[^']|'')*'/g, '').replace(/::\s*"?[\w .]+"?(\[\])?/g, '');
   const match = /"((?:[^"]|"")+)"(?!\s*\()|([a-z_][\w$]*)(?![\w$]*\s*\()/i.exec(bare);
   return match ? (match[1]?.replace(/""/g, '"') ?? match[2]) : undefined;
+}
+
+/**
+ * A foreign-key violation of one of the given constraints (by name) as 422 `VALIDATION_FAILED` at the
+ * request member that carried the reference; undefined for any other error. PostgreSQL leaves the
+ * key's columns out of the error when the table is under row-level security (every tenant table),
+ * so `translateDbError` cannot point at the member; the constraint's name still says which key
+ * failed. For references a service cannot check itself (another module's table) or as the last word
+ * after its own check (a row deleted meanwhile):
+ * `await write.catch((e) => { throw missingReference(e, { users_tenant_primary_outlet_fk: … }) ?? e; })`.
+ */
+export function missingReference(error: unknown, keys: Record<string, FieldError>): AppError | undefined {
+  const pg = pgErrorOf(error);
+  const field = pg?.code === '23503' && pg.constraint ? keys[pg.constraint] : undefined;
+  return field ? validationFailed([field]) : undefined;
 }
 
 /**

@@ -172,7 +172,33 @@ const GENERIC_CODES: Record<number, string> = {
 /** Other 4xx messages are passed on, cut to this length: they may quote the request. */
 const MAX_DETAIL = 200;
 
-function toProblem(error: FastifyError | AppError | Error): ProblemInput | undefined {
+/**
+ * A translated database error names columns (`/primary_outlet_id`). Point instead into the part of
+ * the request that carried a member of that name — body, then path parameters, then query — so the
+ * pointer reads like a schema violation's (`/body/primary_outlet_id`); a column no part carries
+ * (a value the service derived) keeps its bare name.
+ */
+function anchorColumns(problem: AppError, request: FastifyRequest): ProblemInput {
+  const parts: [string, unknown][] = [
+    ['/body', request.body],
+    ['/params', request.params],
+    ['/query', request.query],
+  ];
+  const errors = problem.errors?.map((error) => {
+    const column = error.path.slice(1);
+    const part = parts.find(
+      ([, value]) => typeof value === 'object' && value !== null && Object.hasOwn(value, column),
+    );
+    return part ? { ...error, path: jsonPointer(part[0], column) } : error;
+  });
+  const { status, code, detail, retryAfterSeconds, extensions } = problem;
+  return { status, code, detail, errors, retryAfterSeconds, extensions };
+}
+
+function toProblem(
+  error: FastifyError | AppError | Error,
+  request: FastifyRequest,
+): ProblemInput | undefined {
   if (error instanceof AppError) return error;
   const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (Array.isArray(fastifyError.validation)) {
@@ -189,7 +215,7 @@ function toProblem(error: FastifyError | AppError | Error): ProblemInput | undef
     return { status: 400, code: 'MALFORMED_JSON', detail: 'The body is not valid JSON.' };
   }
   const db = translateDbError(error);
-  if (db) return db;
+  if (db) return anchorColumns(db, request);
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
     const detail =
@@ -201,7 +227,7 @@ function toProblem(error: FastifyError | AppError | Error): ProblemInput | undef
 
 /** Every error leaves as a problem document; a 500 never shows internals. */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  const problem = toProblem(error);
+  const problem = toProblem(error, request);
   if (problem) {
     if (problem.status >= 500) request.log.warn({ err: error }, problem.detail);
     return sendProblem(request, reply, problem);

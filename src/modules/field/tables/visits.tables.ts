@@ -34,7 +34,8 @@ export const visits = pgTable(
     agentId: uuid('agent_id').notNull(),
     outletId: uuid('outlet_id').notNull(),
     surveyId: uuid('survey_id'),
-    // Call cycles arrive later; the column exists so planned visits can already carry their cycle.
+    // (tenant_id, call_cycle_id) → call_cycles is declared in migration 0021_tenant_reference_keys:
+    // call_cycles' definition imports this table, so the key cannot be declared here.
     callCycleId: uuid('call_cycle_id'),
     clientUuid: uuid('client_uuid'),
     status: text('status', { enum: VISIT_STATUSES }).notNull().default('planned'),

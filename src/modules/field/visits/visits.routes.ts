@@ -39,6 +39,10 @@ export function visitRoutes(app: FastifyInstance, visits: VisitsService, actions
       config: { permission: 'visits:write' },
       schema: {
         summary: 'Create a visit (idempotent by client_uuid: a repeat answers 200 with the stored visit)',
+        description:
+          'A repeat must ask for the same visit: the same `outlet_id`, agent, `call_cycle_id`, `survey_id`, ' +
+          '`visit_type` and (when given) `planned_date`; otherwise 409 `CLIENT_UUID_REUSED`. ' +
+          '`call_cycle_id` must name a call cycle of the tenant the caller can see (422 otherwise).',
         tags: [tag],
         body: CreateVisitBody,
         response: { 200: Visit, 201: Visit },

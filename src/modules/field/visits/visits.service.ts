@@ -1,6 +1,7 @@
 import { and, eq, gte, isNull, lte } from 'drizzle-orm';
+import { missingReference } from '../../../platform/db/pg-errors.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
-import { conflict, validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import { AppError, conflict, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import {
   defineResource,
   envelope,
@@ -8,7 +9,9 @@ import {
   tenantTxOf,
   type CallContext,
 } from '../../../platform/resource/index.js';
+import { callCycleResource } from '../call-cycles/call-cycles.service.js';
 import { photosOfVisit, toPhotoJson } from '../photos/photos.repository.js';
+import { callCycles } from '../tables/call-cycles.tables.js';
 import { surveys } from '../tables/surveys.tables.js';
 import { visits } from '../tables/visits.tables.js';
 import type { CreateVisitBody, Visit, VisitListQuery } from './visits.schemas.js';
@@ -65,7 +68,30 @@ export const visitResource = defineResource({
   },
 });
 
+const NO_SUCH_CYCLE = { path: '/body/call_cycle_id', message: 'no such call cycle' };
+
 const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * The fields that make a visit the one its client_uuid names, as the request states them (defaults
+ * applied): who visits which outlet, when, under which cycle, with which survey, of which type. They
+ * never change after creation, so a true repeat always matches. `notes` is left out (completion may
+ * replace it), and so is an omitted `planned_date`: its default is the day the request arrives,
+ * which a retry after midnight would move.
+ */
+function changedFields(row: VisitRow, body: CreateVisitBody, agentId: string): string[] {
+  const asked: Record<string, [unknown, unknown]> = {
+    outlet_id: [row.outletId, body.outlet_id],
+    agent_id: [row.agentId, agentId],
+    call_cycle_id: [row.callCycleId, body.call_cycle_id ?? null],
+    survey_id: [row.surveyId, body.survey_id ?? null],
+    visit_type: [row.visitType, body.visit_type ?? 'planned'],
+    planned_date: [row.plannedDate, body.planned_date ?? row.plannedDate],
+  };
+  return Object.entries(asked)
+    .filter(([, [stored, requested]]) => stored !== requested)
+    .map(([field]) => field);
+}
 
 export interface CreatedVisit {
   visit: Visit;
@@ -78,10 +104,17 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
 
   /**
    * The existing visit for a repeated client_uuid. A visit the caller may not see is a clash with
-   * someone else's device id, not a retry, so it is never returned.
+   * someone else's device id, not a retry, so it is never returned (nor compared). One the caller
+   * sees is returned only when the request asks for the same visit (`changedFields`); a different
+   * visit under the same id is a client's bug, answered 409 rather than with the wrong visit.
    */
-  async function existing(tx: Tx, ctx: CallContext, clientUuid: string): Promise<CreatedVisit | undefined> {
-    const row = await visitByClientUuid(tx, ctx.tenantId, clientUuid);
+  async function existing(
+    tx: Tx,
+    ctx: CallContext,
+    body: CreateVisitBody,
+    agentId: string,
+  ): Promise<CreatedVisit | undefined> {
+    const row = await visitByClientUuid(tx, ctx.tenantId, body.client_uuid!);
     if (!row) return undefined;
     const visible = await tx.db
       .select({ id: visits.id })
@@ -89,6 +122,20 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
       .where(visitResource.where(ctx, eq(visits.id, row.id)));
     if (visible.length === 0)
       throw conflict('CLIENT_UUID_IN_USE', 'Another visit already uses this client_uuid.');
+    const changed = changedFields(row, body, agentId);
+    if (changed.length > 0)
+      throw new AppError(
+        409,
+        'CLIENT_UUID_REUSED',
+        'This client_uuid already named a different visit; a retry must repeat the same request.',
+        {
+          errors: changed.map((field) => ({
+            path: `/body/${field}`,
+            message: 'differs from the visit stored under this client_uuid',
+          })),
+          extensions: { visit_id: row.id },
+        },
+      );
     return { visit: toVisitJson(row), created: false };
   }
 
@@ -112,22 +159,32 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
         );
       if (!survey) errors.push({ path: '/body/survey_id', message: 'no such active survey' });
     }
+    // The foreign key holds it to the tenant; the caller must also be able to see the cycle.
+    if (body.call_cycle_id) {
+      const [cycle] = await tx.db
+        .select({ id: callCycles.id })
+        .from(callCycles)
+        .where(callCycleResource.where(ctx, eq(callCycles.id, body.call_cycle_id)));
+      if (!cycle) errors.push(NO_SUCH_CYCLE);
+    }
     if (errors.length) throw validationFailed(errors);
   }
 
   return {
     /**
      * Creates a planned visit. With a client_uuid the call is idempotent: a repeat returns the
-     * visit already stored (created = false) — also when two repeats race, through ON CONFLICT.
+     * visit already stored (created = false) — also when two repeats race, through ON CONFLICT —
+     * and a different request under the same client_uuid is 409 CLIENT_UUID_REUSED.
      */
     create(ctx: CallContext, body: CreateVisitBody): Promise<CreatedVisit> {
       return tenantTx(ctx, async (tx) => {
+        const agentId = body.agent_id ?? ctx.principal.userId;
         if (body.client_uuid) {
-          const found = await existing(tx, ctx, body.client_uuid);
+          const found = await existing(tx, ctx, body, agentId);
           if (found) return found;
         }
-        const agentId = body.agent_id ?? ctx.principal.userId;
         await checkReferences(tx, ctx, body, agentId);
+        // The cycle's key has the last word should the cycle be deleted since the check.
         const row = await insertVisit(tx, {
           tenantId: ctx.tenantId,
           agentId,
@@ -138,10 +195,12 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
           visitType: body.visit_type ?? 'planned',
           plannedDate: body.planned_date ?? today(),
           notes: body.notes ?? null,
+        }).catch((error: unknown) => {
+          throw missingReference(error, { visits_tenant_call_cycle_fk: NO_SUCH_CYCLE }) ?? error;
         });
         if (row) return { visit: toVisitJson(row), created: true };
         // Lost a race with a concurrent retry: the other request's row is the answer.
-        return (await existing(tx, ctx, body.client_uuid!))!;
+        return (await existing(tx, ctx, body, agentId))!;
       });
     },
 

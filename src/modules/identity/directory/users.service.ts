@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { missingReference } from '../../../platform/db/pg-errors.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { hasPermission } from '../../../platform/http/auth.js';
 import { conflict, forbidden, notFound, validationFailed } from '../../../platform/http/errors.js';
@@ -13,6 +14,21 @@ import { tenantSettings } from './tenants.repository.js';
 import type { SessionRevocations } from '../auth/revocation.js';
 import * as repo from './users.repository.js';
 import type { CreateUserBody, RolesBody, UpdateUserBody, User, UserListQuery } from './users.schemas.js';
+
+/**
+ * The (tenant_id, …) keys of users' references (migration 0021_tenant_reference_keys). Outlets are
+ * catalog's, which identity does not read: their key is the check. Org units are checked first.
+ */
+const REFERENCE_KEYS = {
+  users_tenant_primary_outlet_fk: { path: '/body/primary_outlet_id', message: 'no such outlet' },
+  users_tenant_org_unit_fk: { path: '/body/org_unit_id', message: 'no such org unit' },
+};
+
+/** A write of a users row, its references' violations answered at their members. */
+const keyed = <T>(write: Promise<T>): Promise<T> =>
+  write.catch((error: unknown) => {
+    throw missingReference(error, REFERENCE_KEYS) ?? error;
+  });
 
 export function toUserJson(row: repo.UserRow, roles: string[], teams: string[]): User {
   return {
@@ -155,11 +171,13 @@ export function createUsersService(deps: {
         const roleRows = body.roles?.length
           ? await resolveRoleIds(tx, ctx.tenantId, body.roles, '/body/roles')
           : [];
-        const row = await repo.insertUser(tx, {
-          tenantId: ctx.tenantId,
-          ...(columnsOf(body, settings.default_phone_region) as { email: string; firstName: string }),
-          passwordHash,
-        });
+        const row = await keyed(
+          repo.insertUser(tx, {
+            tenantId: ctx.tenantId,
+            ...(columnsOf(body, settings.default_phone_region) as { email: string; firstName: string }),
+            passwordHash,
+          }),
+        );
         await repo.replaceUserRoles(
           tx,
           ctx.tenantId,
@@ -193,11 +211,8 @@ export function createUsersService(deps: {
           id,
         );
         const before = await present(tx, ctx.tenantId, current);
-        const row = await repo.updateUser(
-          tx,
-          ctx.tenantId,
-          id,
-          columnsOf(body, settings.default_phone_region),
+        const row = await keyed(
+          repo.updateUser(tx, ctx.tenantId, id, columnsOf(body, settings.default_phone_region)),
         );
         const after = await present(tx, ctx.tenantId, row);
         await writeAudit(tx, ctx.audit, {

@@ -5,7 +5,6 @@ import { defineResource, envelope, tenantTxOf } from '../../../platform/resource
 import { uuidv7 } from '../../../lib/ids.js';
 import { diff, writeAudit } from '../audit.js';
 import { orgUnits, teams } from '../tables/org.tables.js';
-import { users } from '../tables/users.tables.js';
 import { likeEscape, type CallContext } from '../directory/context.js';
 import type { CreateOrgUnitBody, OrgUnit, OrgUnitListQuery, UpdateOrgUnitBody } from './org-units.schemas.js';
 
@@ -183,11 +182,8 @@ export function createOrgUnitsService(deps: { db: TenantDatabase }) {
           .where(and(eq(teams.tenantId, ctx.tenantId), eq(teams.orgUnitId, id)));
         if (Number(children?.n) > 0 || Number(teamCount?.n) > 0)
           throw conflict('ORG_UNIT_NOT_EMPTY', 'The org unit still has child units or teams.');
-        // Users assigned to the unit lose the assignment (users.org_unit_id has no foreign key).
-        await tx.db
-          .update(users)
-          .set({ orgUnitId: null })
-          .where(and(eq(users.tenantId, ctx.tenantId), eq(users.orgUnitId, id)));
+        // Users assigned to the unit lose the assignment: users' (tenant_id, org_unit_id) key is
+        // ON DELETE SET NULL (org_unit_id).
         await tx.db.delete(orgUnits).where(and(eq(orgUnits.tenantId, ctx.tenantId), eq(orgUnits.id, id)));
         await writeAudit(tx, ctx.audit, {
           tenantId: ctx.tenantId,

@@ -34,6 +34,8 @@ export const users = pgTable(
     status: text('status', { enum: USER_STATUSES }).notNull().default('active'),
     employeeCode: text('employee_code'),
     managerId: uuid('manager_id'),
+    // Both keyed by (tenant_id, …) in migration 0021_tenant_reference_keys, ON DELETE SET NULL of
+    // the column alone: org_units' definition imports this table, outlets are catalog's.
     orgUnitId: uuid('org_unit_id'),
     primaryOutletId: uuid('primary_outlet_id'),
     hiredAt: date('hired_at', { mode: 'string' }),

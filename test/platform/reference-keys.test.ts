@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/platform/db/index.js';
+import { createTestDatabase, driverUnderTest, type TestDatabase } from '../harness/database.js';
+
+/**
+ * Reference columns of tenant tables that no (tenant_id, …) foreign key covers, on purpose. Every
+ * entry says why; anything else named `*_id` must be a composite key, so a row can never point at
+ * another tenant's row (DESIGN.md, Tenancy).
+ */
+const ALLOWED: Record<string, string> = {
+  // The actor may be a super administrator, a user of the platform tenant, acting in this one;
+  // the log records who acted, it is no reference to follow.
+  'audit_log.actor_user_id': 'audit actor, possibly of the platform tenant',
+  'audit_log.actor_tenant_id': 'the actor’s home tenant (null for a super administrator)',
+  // Polymorphic: customers, outlets, products… by entity_type; each is checked when linked.
+  'external_refs.entity_id': 'polymorphic entity id',
+  // Derived by triggers from visits and photos, whose agent_id is itself a composite key; a key here
+  // would add a users lookup to the trigger of every visit and photo write for counts alone.
+  'field_daily_totals.agent_id': 'aggregate keyed by agents its sources already reference',
+};
+
+interface ReferenceColumn {
+  table: string;
+  column: string;
+}
+
+/** Every uuid `*_id` column of a table with a tenant_id that no foreign key including tenant_id covers. */
+async function uncoveredReferences(db: Database): Promise<ReferenceColumn[]> {
+  const { rows } = await db.withSystem((tx) =>
+    tx.sql.query<ReferenceColumn>(
+      `select c.relname as table, a.attname as column
+       from pg_class c
+       join pg_namespace n on n.oid = c.relnamespace
+       join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+       join pg_attribute t on t.attrelid = c.oid and t.attname = 'tenant_id' and not t.attisdropped
+       where c.relkind in ('r', 'p') and not c.relispartition
+         and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'
+         and a.atttypid = 'uuid'::regtype and a.attname like '%\\_id' and a.attname <> 'tenant_id'
+         and not exists (
+           select 1 from pg_constraint k
+           where k.conrelid = c.oid and k.contype = 'f'
+             and a.attnum = any (k.conkey) and t.attnum = any (k.conkey))
+       order by 1, 2`,
+    ),
+  );
+  return rows;
+}
+
+describe(`reference keys (${driverUnderTest})`, () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.close());
+
+  it('covers every reference column of a tenant table by a (tenant_id, …) foreign key, or allows it with a reason', async () => {
+    const found = (await uncoveredReferences(database.db)).map((r) => `${r.table}.${r.column}`);
+    expect(found.filter((key) => !(key in ALLOWED))).toEqual([]);
+    // An entry whose column gained a key (or went away) is stale: drop it.
+    expect(Object.keys(ALLOWED).filter((key) => !found.includes(key))).toEqual([]);
+  });
+
+  it('sees a reference without a key, and one whose key leaves tenant_id out', async () => {
+    await database.db.withSystem(async (tx) => {
+      await tx.sql.query(`create table probe_parents (tenant_id uuid not null, id uuid not null,
+        primary key (tenant_id, id), unique (id))`);
+      await tx.sql.query(`create table probe_children (tenant_id uuid not null, id uuid not null,
+        loose_id uuid, global_id uuid references probe_parents (id), keyed_id uuid,
+        primary key (tenant_id, id), foreign key (tenant_id, keyed_id) references probe_parents (tenant_id, id))`);
+    });
+    const found = (await uncoveredReferences(database.db)).filter((r) => r.table === 'probe_children');
+    expect(found.map((r) => r.column)).toEqual(['global_id', 'loose_id']);
+  });
+});
