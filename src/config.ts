@@ -141,6 +141,20 @@ const settings = {
     default: 50_000_000,
     parse: int(1024, 536_870_000),
   },
+  importStaleMs: {
+    env: 'IMPORT_STALE_MS',
+    description:
+      'An import validating or importing without a heartbeat from its worker for this long has lost it (killed, crashed) and is resumed by a process running workers; the heartbeat is renewed every third of it',
+    default: 30_000,
+    parse: int(1000, 3_600_000),
+  },
+  importRecoveryIntervalMs: {
+    env: 'IMPORT_RECOVERY_INTERVAL_MS',
+    description:
+      'How often (and once at start) a process running workers looks for imports that lost their worker',
+    default: 15_000,
+    parse: int(500, 600_000),
+  },
   imageMaxPixels: {
     env: 'IMAGE_MAX_PIXELS',
     description: 'Largest image (width × height, read from its header before decoding) an upload accepts',

@@ -68,12 +68,15 @@ export function createPlatform(
       storage,
       jobs,
       realtime,
+      log,
       maxBytes: config.importLimitBytes,
       sheetLimits: {
         maxRecordChars: config.importMaxRecordChars,
         maxSharedStrings: config.importMaxSharedStrings,
         maxSharedStringChars: config.importMaxSharedStringChars,
       },
+      staleMs: config.importStaleMs,
+      recoveryIntervalMs: config.importRecoveryIntervalMs,
     },
     options.importers ?? [],
   );
@@ -102,8 +105,13 @@ export function createPlatform(
       await realtime.start();
       await jobs.start({ workers });
       await scheduleRetentionJob(jobs);
+      // Runs whose worker died (a killed process) are resumed by whichever process runs workers.
+      if (workers) await imports.recovery.start();
     },
     stopRealtime: () => realtime.stop(),
-    stopJobs: () => jobs.stop({ graceful: true, timeoutMs: config.shutdownTimeoutMs }),
+    async stopJobs() {
+      await imports.recovery.stop();
+      await jobs.stop({ graceful: true, timeoutMs: config.shutdownTimeoutMs });
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/types.js';
 import type { ReadyRow, RowProblem } from './entity.js';
 import { importErrors, importRuns, importStagedRows, type ImportStatus } from './imports.tables.js';
@@ -40,6 +40,142 @@ export async function updateRun(
     .update(importRuns)
     .set(patch)
     .where(and(eq(importRuns.tenantId, tenantId), eq(importRuns.id, id)))
+    .returning();
+  return row;
+}
+
+/** Thrown when the attempt no longer holds its run: another worker took it over (see claim.ts). */
+export class ClaimLost extends Error {
+  constructor(readonly importId: string) {
+    super(`Import run ${importId} was taken over by another worker.`);
+    this.name = 'ClaimLost';
+  }
+}
+
+const RUNNING = ['validating', 'importing'] as const;
+
+/**
+ * The heartbeat is the database's clock, never a process's: instances with skewed clocks agree.
+ * Stale: no attempt holds the run (null), its heartbeat is older than `staleMs`, or it was renewed
+ * before `bootedBefore` (PGlite: only one process can open the data directory, so a heartbeat
+ * from before this process started belongs to a dead one).
+ */
+function heartbeatStale(staleMs: number, bootedBefore?: Date): SQL {
+  return or(
+    isNull(importRuns.heartbeatAt),
+    lt(importRuns.heartbeatAt, sql`now() - ${staleMs}::int * interval '1 millisecond'`),
+    ...(bootedBefore ? [lt(importRuns.heartbeatAt, bootedBefore)] : []),
+  )!;
+}
+
+/**
+ * Claims a run that is not finished for the attempt `token`: one that is free (pending, released or
+ * with a stale heartbeat), or that a recovery handed to this job (`handoff`). Undefined when the run
+ * is finished, gone, or held by a live attempt — then this attempt must leave it alone.
+ */
+export async function claimRun(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  claim: { token: string; handoff?: string; staleMs: number },
+): Promise<ImportRunRow | undefined> {
+  const [row] = await tx.db
+    .update(importRuns)
+    .set({ claim: claim.token, heartbeatAt: sql`now()` })
+    .where(
+      and(
+        eq(importRuns.tenantId, tenantId),
+        eq(importRuns.id, id),
+        inArray(importRuns.status, ['pending', ...RUNNING]),
+        claim.handoff
+          ? or(heartbeatStale(claim.staleMs), eq(importRuns.claim, claim.handoff))
+          : heartbeatStale(claim.staleMs),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** `updateRun` by the attempt holding the run, renewing its heartbeat; throws ClaimLost otherwise. */
+export async function updateClaimed(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  token: string,
+  patch: Partial<NewImportRun>,
+): Promise<ImportRunRow> {
+  const [row] = await tx.db
+    .update(importRuns)
+    .set({ ...patch, heartbeatAt: sql`now()` })
+    .where(and(eq(importRuns.tenantId, tenantId), eq(importRuns.id, id), eq(importRuns.claim, token)))
+    .returning();
+  if (!row) throw new ClaimLost(id);
+  return row;
+}
+
+/** Renews the heartbeat of a running run this attempt holds; false when it no longer does. */
+export async function touchRun(tx: Tx, tenantId: string, id: string, token: string): Promise<boolean> {
+  const rows = await tx.db
+    .update(importRuns)
+    .set({ heartbeatAt: sql`now()` })
+    .where(
+      and(
+        eq(importRuns.tenantId, tenantId),
+        eq(importRuns.id, id),
+        eq(importRuns.claim, token),
+        inArray(importRuns.status, RUNNING),
+      ),
+    )
+    .returning({ id: importRuns.id });
+  return rows.length > 0;
+}
+
+/** Frees a run this attempt holds (it stops; the job's retry claims it at once). */
+export async function releaseRun(tx: Tx, tenantId: string, id: string, token: string): Promise<void> {
+  await tx.db
+    .update(importRuns)
+    .set({ heartbeatAt: null })
+    .where(and(eq(importRuns.tenantId, tenantId), eq(importRuns.id, id), eq(importRuns.claim, token)));
+}
+
+export interface StaleRun {
+  tenantId: string;
+  id: string;
+  createdBy: string | null;
+}
+
+/** Every tenant's running runs whose worker is gone (as the owner: the sweep serves all tenants). */
+export async function findStaleRuns(tx: Tx, staleMs: number, bootedBefore?: Date): Promise<StaleRun[]> {
+  return tx.db
+    .select({ tenantId: importRuns.tenantId, id: importRuns.id, createdBy: importRuns.createdBy })
+    .from(importRuns)
+    .where(and(inArray(importRuns.status, RUNNING), heartbeatStale(staleMs, bootedBefore)))
+    .orderBy(asc(importRuns.heartbeatAt))
+    .limit(100);
+}
+
+/**
+ * Takes over a stale run for a recovery, if it still is stale: hands it to `handoff` (the job about
+ * to be enqueued) with a fresh heartbeat, so another instance sweeping at the same moment finds it
+ * taken. Undefined when someone else took it or it moved on.
+ */
+export async function takeOverRun(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  take: { handoff: string; staleMs: number; bootedBefore?: Date },
+): Promise<ImportRunRow | undefined> {
+  const [row] = await tx.db
+    .update(importRuns)
+    .set({ claim: take.handoff, heartbeatAt: sql`now()`, recoveries: sql`${importRuns.recoveries} + 1` })
+    .where(
+      and(
+        eq(importRuns.tenantId, tenantId),
+        eq(importRuns.id, id),
+        inArray(importRuns.status, RUNNING),
+        heartbeatStale(take.staleMs, take.bootedBefore),
+      ),
+    )
     .returning();
   return row;
 }

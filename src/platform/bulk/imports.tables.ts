@@ -53,6 +53,18 @@ export const importRuns = pgTable(
      * a retried run resumes after it instead of writing a chunk twice.
      */
     writePosition: integer('write_position').notNull().default(0),
+    /**
+     * The attempt holding a validating/importing run (a random token per attempt, or the token a
+     * recovery hands to the job it enqueues): only its writes count, so two workers never run it at once.
+     */
+    claim: uuid('claim'),
+    /**
+     * Renewed by the attempt holding the run (with every batch and on a timer); a run whose heartbeat
+     * is older than `IMPORT_STALE_MS` has lost its worker and is recovered (recovery.ts). Null: free.
+     */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, mode: 'date' }),
+    /** Times the run was recovered after its worker was lost; past the limit it fails instead. */
+    recoveries: integer('recoveries').notNull().default(0),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
     /** The user who started the run (no foreign key: the platform does not know the users table). */
@@ -66,6 +78,10 @@ export const importRuns = pgTable(
     index('import_runs_tenant_created_idx').on(t.tenantId, t.createdAt),
     // The retention job finds the errors of runs finished long ago by this.
     index('import_runs_finished_idx').on(t.finishedAt),
+    // The recovery sweep looks for running runs only; the finished ones, nearly all, stay out of it.
+    index('import_runs_running_heartbeat_idx')
+      .on(t.heartbeatAt)
+      .where(sql`${t.status} in ('validating', 'importing')`),
     check(
       'import_runs_status_check',
       sql`${t.status} in ('pending', 'validating', 'importing', 'completed', 'failed')`,

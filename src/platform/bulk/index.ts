@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/types.js';
-import type { JobQueue } from '../jobs/types.js';
+import type { JobLogger, JobQueue } from '../jobs/types.js';
 import type { Realtime, RealtimeTopic } from '../realtime/types.js';
 import type { FileStorage } from '../storage/types.js';
 import type { ImportEntity } from './entity.js';
@@ -8,6 +8,8 @@ import { importRoutes } from './imports.routes.js';
 import { createImportsService } from './imports.service.js';
 import { importJob } from './jobs.js';
 import { createProgressBoard } from './progress.js';
+import { IMPORT_STALE_MS } from './claim.js';
+import { createRunRecovery, IMPORT_RECOVERY_INTERVAL_MS } from './recovery.js';
 import { createImportRunner } from './runner.js';
 import type { SheetLimits } from './sheet-reader.js';
 
@@ -37,6 +39,8 @@ export { sheetContentType, writeSheet, type SheetCell } from './sheet-writer.js'
 export { sendDownload } from './imports.routes.js';
 export { SheetFormatQuery } from './imports.schemas.js';
 export { IMPORT_MODES, type ImportFormat, type ImportMode } from './imports.tables.js';
+export { IMPORT_STALE_MS } from './claim.js';
+export { IMPORT_MAX_RECOVERIES, IMPORT_RECOVERY_INTERVAL_MS } from './recovery.js';
 
 /** The topics the bulk engine publishes; the platform declares them for it. */
 export const BULK_REALTIME_TOPICS: readonly RealtimeTopic[] = [
@@ -70,10 +74,15 @@ export function createBulkImports(
     storage: FileStorage;
     jobs: JobQueue;
     realtime: Realtime;
+    log: JobLogger;
     maxBytes: number;
     sheetLimits?: SheetLimits;
     /** Rows per chunk (tests use small chunks to exercise many). */
     batchSize?: number;
+    /** A running run without a heartbeat for this long has lost its worker (IMPORT_STALE_MS). */
+    staleMs?: number;
+    /** How often workers look for such runs (IMPORT_RECOVERY_INTERVAL_MS). */
+    recoveryIntervalMs?: number;
   },
   entities: readonly ImportEntity[],
 ) {
@@ -89,6 +98,7 @@ export function createBulkImports(
     batchSize: deps.batchSize ?? IMPORT_BATCH_SIZE,
     chunkMillis: deps.batchSize ? undefined : IMPORT_CHUNK_MILLIS,
     sheetLimits: deps.sheetLimits,
+    staleMs: deps.staleMs ?? IMPORT_STALE_MS,
     // The user who started the run hears when it ends (GET /api/v1/events, topic `imports`).
     onFinished: async (run) => {
       await deps.realtime.publish({
@@ -107,9 +117,22 @@ export function createBulkImports(
     maxBytes: deps.maxBytes,
     liveRowsWritten: (id) => progress.rowsWritten(id),
   });
+  const recovery = createRunRecovery({
+    db: deps.db,
+    jobs: deps.jobs,
+    runner,
+    log: deps.log,
+    staleMs: deps.staleMs ?? IMPORT_STALE_MS,
+    intervalMs: deps.recoveryIntervalMs ?? IMPORT_RECOVERY_INTERVAL_MS,
+  });
   return {
     service,
     runner,
+    /**
+     * Resumes (or fails) runs whose worker is gone: at once, then periodically. Processes that run
+     * workers start it after the job queue; it stops before the queue does.
+     */
+    recovery,
     registerJobs(): void {
       // A run that fails is reported on the run itself. An unexpected error (the database gone, a
       // crashed worker) is retried and the run resumes; after the last retry it fails for good.

@@ -12,13 +12,14 @@ import type {
   WriteCounts,
 } from './entity.js';
 import { chunkSizer } from './chunk-sizer.js';
+import type { RunClaim } from './claim.js';
 import { fileBatches, ImportFailure, type EntityColumns } from './file-batches.js';
 import {
   deleteStaged,
   insertErrors,
   stagedAfter,
   stageRows,
-  updateRun,
+  updateClaimed,
   type ImportRunRow,
 } from './imports.repository.js';
 
@@ -102,6 +103,7 @@ export function createWritePass(deps: WritePassDeps) {
     ctx: ImportContext,
     validated: Validated,
     observer: RunObserver,
+    claim: RunClaim,
   ): Promise<void> {
     const header = { map: null as HeaderMap | null };
     const memory = newMemory();
@@ -138,13 +140,18 @@ export function createWritePass(deps: WritePassDeps) {
     const sizer = chunkSizer(deps.batchSize, deps.chunkMillis);
     for await (const batch of fileBatches(deps.storage, sizer.size, run, header, validated.columns)) {
       if (batch.lastRow <= run.writePosition) continue; // committed before the retry
-      const rows = batch.rows.filter((row) => !validated.invalid.has(row.rowNumber));
+      claim.check();
+      // Chunks are sized by time, so a resumed pass's batches need not line up with the committed
+      // ones: rows up to `write_position` are skipped one by one, not only whole batches.
+      const rows = batch.rows.filter(
+        (row) => row.rowNumber > run.writePosition && !validated.invalid.has(row.rowNumber),
+      );
       const began = performance.now();
       const chunk = await chunkTransaction(run, ctx, async (tx) => {
         const { writable, problems } = await prepare(tx, rows);
         if (run.allOrNothing && !run.dryRun) {
           await stageRows(tx, ctx.tenantId, run.id, writable);
-          await updateRun(tx, ctx.tenantId, run.id, { writePosition: batch.lastRow });
+          await updateClaimed(tx, ctx.tenantId, run.id, claim.token, { writePosition: batch.lastRow });
           return { written: { created: 0, updated: 0, unchanged: 0 }, problems, staged: writable.length };
         }
         const written = await writeRows(tx, writable);
@@ -152,7 +159,8 @@ export function createWritePass(deps: WritePassDeps) {
         const rejected = new Set(problems.map((p) => p.rowNumber)).size;
         const next = add(totals, written);
         await insertErrors(tx, ctx.tenantId, run.id, problems);
-        await updateRun(tx, ctx.tenantId, run.id, {
+        // Conditional on the claim: a chunk of an attempt given up for dead rolls back (ClaimLost).
+        await updateClaimed(tx, ctx.tenantId, run.id, claim.token, {
           writePosition: batch.lastRow,
           rowsWritten: next.created + next.updated,
           rowsCreated: next.created,
@@ -181,6 +189,7 @@ export function createWritePass(deps: WritePassDeps) {
       await yieldToEventLoop();
     }
 
+    claim.check();
     if (run.allOrNothing && !run.dryRun) {
       // The one transaction an all-or-nothing run needs: staged rows (already checked) to the table.
       await deps.db.withTenant(ctx, async (tx) => {
@@ -196,7 +205,7 @@ export function createWritePass(deps: WritePassDeps) {
         }
         await deleteStaged(tx, ctx.tenantId, run.id);
         totals = applied;
-        await finish(tx, run, ctx, totals, counts, totals.created + totals.updated);
+        await finish(tx, run, ctx, claim, totals, counts, totals.created + totals.updated);
       });
       return;
     }
@@ -204,7 +213,7 @@ export function createWritePass(deps: WritePassDeps) {
       await insertErrors(tx, ctx.tenantId, run.id, dryRunProblems);
       const late = new Set(dryRunProblems.map((p) => p.rowNumber)).size;
       const final = { ...counts, rowsValid: counts.rowsValid - late, rowsInvalid: counts.rowsInvalid + late };
-      await finish(tx, run, ctx, totals, final, run.dryRun ? 0 : totals.created + totals.updated);
+      await finish(tx, run, ctx, claim, totals, final, run.dryRun ? 0 : totals.created + totals.updated);
     });
   };
 
@@ -220,11 +229,12 @@ export function createWritePass(deps: WritePassDeps) {
     tx: Tx,
     run: ImportRunRow,
     ctx: ImportContext,
+    claim: RunClaim,
     totals: WriteCounts,
     counts: { rowsValid: number; rowsInvalid: number },
     rowsWritten: number,
   ) {
-    await updateRun(tx, ctx.tenantId, run.id, {
+    await updateClaimed(tx, ctx.tenantId, run.id, claim.token, {
       status: 'completed',
       rowsWritten,
       rowsCreated: totals.created,

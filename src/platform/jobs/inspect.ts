@@ -32,6 +32,18 @@ export async function queueDepths(db: Database, registered: Iterable<string>): P
   );
 }
 
+/** Whether a job of `queueName` with data containing `match` is queued or waiting for a retry. */
+export async function isQueued(db: Database, queueName: string, match: unknown): Promise<boolean> {
+  const { rows } = await db.query<{ queued: boolean }>(
+    `select exists (
+       select 1 from ${JOB_SCHEMA}.job
+        where name = $1 and state in ('created', 'retry') and data @> $2::jsonb
+     ) as queued`,
+    [queueName, JSON.stringify(match)],
+  );
+  return rows[0]?.queued === true;
+}
+
 /** pg-boss stores a thrown Error as its serialized fields, anything else wrapped as `{ value }`. */
 function failureOf(output: unknown): unknown {
   if (output && typeof output === 'object' && 'value' in output && Object.keys(output).length === 1) {

@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/types.js';
-import { listDeadLetters, queueDepths } from './inspect.js';
+import { isQueued, listDeadLetters, queueDepths } from './inspect.js';
 import { JOB_SCHEMA } from './schema.js';
 import { bossDbFor, bossDbForTx } from './sql-adapter.js';
 import {
@@ -171,6 +171,8 @@ export function createJobQueue(db: Database, log: JobLogger, options: JobQueueOp
     },
 
     depths: () => queueDepths(db, registry.keys()),
+
+    isQueued: (job, match) => isQueued(db, registrationOf(job).queue.name, match),
 
     deadLetters: (job, limit = 100) => listDeadLetters(db, job?.name, limit),
   };

@@ -80,6 +80,11 @@ export interface JobQueue {
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
   /** Jobs per queue and state (registered queues always report created/retry/active/failed). */
   depths(): Promise<QueueDepth[]>;
+  /**
+   * Whether a job of this kind whose data contains `match` (JSON containment) waits to run: queued,
+   * or failed and waiting for its retry. Lets a caller re-enqueue work without piling up duplicates.
+   */
+  isQueued<T>(job: JobDefinition<T>, match: Partial<T>): Promise<boolean>;
   /** Jobs that failed every attempt, newest first (all job kinds, or one). */
   deadLetters(job?: JobDefinition<unknown>, limit?: number): Promise<DeadLetter[]>;
 }
