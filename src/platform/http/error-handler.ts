@@ -185,6 +185,14 @@ function toProblem(error: FastifyError | AppError | Error): ProblemInput | undef
   }
   const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
   if (known) return known;
+  // Busboy (under @fastify/multipart) throws a bare Error, no code, for a multipart type without a boundary.
+  if (error.message === 'Multipart: Boundary not found') {
+    return {
+      status: 400,
+      code: 'MALFORMED_MULTIPART',
+      detail: 'The multipart/form-data body has no boundary.',
+    };
+  }
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
     return { status: 400, code: 'MALFORMED_JSON', detail: 'The body is not valid JSON.' };
   }
