@@ -25,7 +25,7 @@ async function probeRoutes(api: FastifyInstance) {
     await scope.register(multipart);
     scope.post('/probe/upload', { config: { public: true } }, async (request) => {
       const data = await request.file();
-      return { name: data?.filename ?? null };
+      return { name: data?.filename ?? null, bytes: (await data?.toBuffer())?.length ?? 0 };
     });
   });
   api.get('/probe/crash', { config: { public: true } }, async () => {
@@ -121,6 +121,16 @@ describe('HTTP platform', () => {
       url: '/api/v1/probe/upload',
       headers: { 'content-type': 'multipart/form-data' },
       payload: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\na\r\n--x--\r\n',
+    });
+    expectProblem(res, 400, 'MALFORMED_MULTIPART');
+  });
+
+  it('answers a multipart body that ends before its closing boundary with 400, not 500', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/probe/upload',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      payload: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nabc',
     });
     expectProblem(res, 400, 'MALFORMED_MULTIPART');
   });
