@@ -33,7 +33,7 @@ export default async function setup(project: TestProject) {
   return async () => dropTemplate(built.name);
 }
 
-async function pgliteTemplate(): Promise<string> {
+export async function pgliteTemplate(): Promise<string> {
   const file = path.join(os.tmpdir(), `${CACHE_PREFIX}${templateKey()}.tar`);
   if (existsSync(file)) {
     const now = new Date();

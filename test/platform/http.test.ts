@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,14 @@ async function probeRoutes(api: FastifyInstance) {
     },
     async (request, reply) => reply.code(201).send({ ...(request.body as object) }),
   );
+  // An upload read the way the real ones are (the handler pulls the file from the stream).
+  await api.register(async (scope) => {
+    await scope.register(multipart);
+    scope.post('/probe/upload', { config: { public: true } }, async (request) => {
+      const data = await request.file();
+      return { name: data?.filename ?? null, bytes: (await data?.toBuffer())?.length ?? 0 };
+    });
+  });
   api.get('/probe/crash', { config: { public: true } }, async () => {
     throw new Error('secret internals: password=hunter2');
   });
@@ -104,6 +113,26 @@ describe('HTTP platform', () => {
       payload: 'x',
     });
     expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers a multipart body without a boundary with 400, not 500', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/probe/upload',
+      headers: { 'content-type': 'multipart/form-data' },
+      payload: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\na\r\n--x--\r\n',
+    });
+    expectProblem(res, 400, 'MALFORMED_MULTIPART');
+  });
+
+  it('answers a multipart body that ends before its closing boundary with 400, not 500', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/probe/upload',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      payload: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nabc',
+    });
+    expectProblem(res, 400, 'MALFORMED_MULTIPART');
   });
 
   it('answers a body over the limit with 413', async () => {

@@ -110,6 +110,28 @@ describe('strict input at the edge', () => {
       expect(ok.statusCode, ok.body).toBe(200);
       expect(ok.json()).toEqual({ q: 'x', tags: { a: 'b' } });
     });
+
+    it('checks a deeply nested body in time linear in its depth', async () => {
+      // 40 kB of nested arrays: a pointer built per level made this take a minute, blocking the server.
+      const depth = 20_000;
+      const post = (payload: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/customers',
+          headers: { ...fx.users.admin.auth, 'content-type': 'application/json' },
+          payload,
+        });
+      const started = Date.now();
+      const deep = await post(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+      expect(deep.statusCode, deep.body).toBe(422);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const nested = `${'['.repeat(depth)}"\\u0000"${']'.repeat(depth)}`;
+      const res = await post(`{"code":"N-2","name":"x","tags":${nested}}`);
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json<{ errors: { path: string }[] }>().errors).toEqual([
+        expect.objectContaining({ path: `/body/tags${'/0'.repeat(depth)}` }),
+      ]);
+    });
   });
 
   describe('problem documents for every error', () => {

@@ -153,6 +153,9 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; detail: str
   },
 };
 
+const MULTIPART_ERRORS =
+  /^(Multipart: Boundary not found|Unexpected end of multipart data|\w+ terminated early due to unexpected end of multipart data)$/;
+
 const GENERIC_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHENTICATED',
@@ -211,6 +214,11 @@ function toProblem(
   }
   const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
   if (known) return known;
+  // Busboy (under @fastify/multipart) throws bare Errors, no code, for a multipart type without a
+  // boundary and for a body that ends before its closing boundary.
+  if (MULTIPART_ERRORS.test(error.message)) {
+    return { status: 400, code: 'MALFORMED_MULTIPART', detail: 'The multipart/form-data body is malformed.' };
+  }
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
     return { status: 400, code: 'MALFORMED_JSON', detail: 'The body is not valid JSON.' };
   }

@@ -71,19 +71,34 @@ function closed(schema: Schema): Schema {
   return isObject(schema.properties) && !open ? { ...schema, additionalProperties: false } : { ...schema };
 }
 
-/** Every string, and every member name, of the parsed input that holds a NUL (iterative: any depth). */
+/** Where a value sits: its key and its parent's place, or the root's pointer (`/body`). */
+type Place = { root: string } | { parent: Place; key: string | number };
+
+function pointerOf(place: Place): string {
+  const keys: (string | number)[] = [];
+  let at = place;
+  for (; 'parent' in at; at = at.parent) keys.push(at.key);
+  return jsonPointer(at.root, ...keys.reverse());
+}
+
+/**
+ * Every string, and every member name, of the parsed input that holds a NUL (iterative: any depth).
+ * A pointer is spelled out only for what is reported: building one per visited value costs time
+ * quadratic in the depth, and a 200 kB body of nested arrays then held the event loop for minutes.
+ */
 function nulCharacters(roots: [unknown, string][]): FieldError[] {
   const found: FieldError[] = [];
-  const stack = [...roots];
+  const stack: [unknown, Place][] = roots.map(([value, root]) => [value, { root }]);
   for (let next = stack.pop(); next; next = stack.pop()) {
-    const [value, path] = next;
+    const [value, place] = next;
     if (typeof value === 'string') {
-      if (value.includes('\0')) found.push({ path, message: 'must not contain NUL characters' });
+      if (value.includes('\0'))
+        found.push({ path: pointerOf(place), message: 'must not contain NUL characters' });
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => stack.push([item, jsonPointer(path, i)]));
+      value.forEach((item, i) => stack.push([item, { parent: place, key: i }]));
     } else if (isPlain(value)) {
       for (const [key, item] of Object.entries(value))
-        stack.push([key.includes('\0') ? key : item, jsonPointer(path, key)]);
+        stack.push([key.includes('\0') ? key : item, { parent: place, key }]);
     }
   }
   return found.reverse();
