@@ -9,7 +9,8 @@ import type { ImportRun as Run } from './imports.helpers.js';
 
 type ImportRun = Run & { started_at: string | null };
 
-const ROWS = 10_000;
+// Enough for a write pass of many chunks (killed in its middle), few enough to keep the test short.
+const ROWS = 3_000;
 const customersCsv = (prefix: string) =>
   ['code,name', ...Array.from({ length: ROWS }, (_, i) => `${prefix}-${i + 1},Customer ${i + 1}`)].join('\n');
 

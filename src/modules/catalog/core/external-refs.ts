@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
+import { anyId } from '../../../platform/db/rows.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { externalRefs } from '../tables/core.tables.js';
 import type { ExternalRef } from './core.schemas.js';
@@ -68,7 +69,7 @@ export async function externalRefsOf(
       and(
         eq(externalRefs.tenantId, tenantId),
         eq(externalRefs.entityType, entityType),
-        inArray(externalRefs.entityId, [...ids]),
+        anyId(externalRefs.entityId, [...ids]),
       ),
     )
     .orderBy(asc(externalRefs.provider), asc(externalRefs.externalId));

@@ -165,7 +165,7 @@ export const ProductListQuery = Type.Object({
       maxLength: 100,
       description:
         'Every word must start a word of the name, or the code, article or a barcode (any case). ' +
-        'With q, total is exact up to 1000 matches (or one past the page) and capped beyond.',
+        'With q, at most 250 matches are listed: total is exact up to 250 and reports 250 beyond (narrow the search).',
     }),
   ),
   folder: Type.Optional(Type.Union([Uuid], { description: 'Folder id; includes its sub-folders' })),

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { anyId } from '../../../platform/db/rows.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { defineResource, envelope, tenantTxOf } from '../../../platform/resource/index.js';
@@ -158,8 +159,7 @@ export function createProductsService(deps: { db: TenantDatabase }) {
                 tx,
                 ctx,
                 { ...query, include_total: false },
-                // One array parameter (the ids come from the database), not a parameter per id.
-                { where: [sql`${products.id} = any(${`{${matches.join(',')}}`}::uuid[])`] },
+                { where: [anyId(products.id, matches)] },
               )),
               total: (query.include_total ?? !query.cursor) ? matches.length : null,
             }
