@@ -209,6 +209,16 @@ describe('strict input at the edge', () => {
     });
   });
 
+  describe('numbers in query strings', () => {
+    it('refuses infinities that coercion would let past the integer and minimum checks', async () => {
+      for (const value of ['-Infinity', 'Infinity', '%2BInfinity'])
+        expect422(await call('GET', `/outlets?limit=${value}`), [
+          { path: '/query/limit', message: 'must be a finite number' },
+        ]);
+      expect((await call('GET', '/outlets?limit=2')).statusCode).toBe(200);
+    });
+  });
+
   describe('closed query strings', () => {
     it('refuses a parameter the route does not declare, naming it', async () => {
       expect422(await call('GET', '/customers?search=x'), [

@@ -18,7 +18,8 @@ const NO_PARAMETERS: Schema = { type: 'object', properties: {}, additionalProper
  *   takes no parameters, so `?search=x` on a list whose filter is `q` is 422 naming `/query/search`
  *   instead of listing everything;
  * - no string anywhere in the query, the path parameters or the body may contain a NUL character
- *   (PostgreSQL cannot store one): 422 naming each field.
+ *   (PostgreSQL cannot store one): 422 naming each field;
+ * - no query or path number may be infinite (`limit=-Infinity` passes the validator's coercion).
  *
  * A schema that really accepts open keys says so (`additionalProperties: true`, a `Type.Record`);
  * objects with `additionalProperties` or `patternProperties` of their own keep them. Works on a
@@ -38,6 +39,25 @@ export function registerStrictInput(app: FastifyInstance): void {
       [request.params, '/params'],
       [request.query, '/query'],
     ]),
+  );
+  // After validation: coercion turns `limit=-Infinity` into a number that the validator's
+  // integer and minimum checks let through, and no handler expects one.
+  app.addHook('preHandler', async (request) => {
+    const errors = [
+      ...nonFiniteNumbers(request.query, '/query'),
+      ...nonFiniteNumbers(request.params, '/params'),
+    ];
+    if (errors.length) throw validationFailed(errors);
+  });
+}
+
+/** Query and path values (and their list items) that were coerced to ±Infinity or NaN. */
+function nonFiniteNumbers(values: unknown, pointer: string): FieldError[] {
+  if (!isObject(values)) return [];
+  return Object.entries(values).flatMap(([key, value]) =>
+    (Array.isArray(value) ? value : [value]).some((v) => typeof v === 'number' && !Number.isFinite(v))
+      ? [{ path: jsonPointer(pointer, key), message: 'must be a finite number' }]
+      : [],
   );
 }
 
