@@ -1,39 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authRoutes, identityPrincipalResolver } from '../../src/modules/identity/auth/index.js';
 import { IDENTITY_PERMISSIONS } from '../../src/modules/identity/permissions.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import { FIXTURE_PASSWORD, identityFixture, login, type IdentityFixture } from './fixtures.js';
-
-/** A real SMTP server on loopback that keeps every message's raw text. */
-async function startSmtp() {
-  const received: { to: string[]; raw: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-const decodeQp = (raw: string) =>
-  raw
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+import { startSmtp } from './smtp.js';
 
 describe('password reset through a real SMTP server', () => {
   let t: TestApp;
@@ -43,15 +13,8 @@ describe('password reset through a real SMTP server', () => {
   const post = (url: string, payload: object) =>
     t.app.inject({ method: 'POST', url: `/api/v1${url}`, payload });
 
-  async function mailFor(address: string, count: number): Promise<string> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const mails = smtp.received.filter((m) => m.to.includes(address));
-      if (mails.length >= count) return decodeQp(mails[count - 1]!.raw);
-      if (Date.now() > deadline) throw new Error(`no mail for ${address}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const mailFor = async (address: string, count: number): Promise<string> =>
+    (await smtp.waitFor(address, count))[count - 1]!.text;
   const tokenIn = (mail: string) => /reset-password\?token=([A-Za-z0-9_-]+)/.exec(mail)?.[1];
 
   beforeAll(async () => {
