@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogModule } from '../../src/modules/catalog/index.js';
 import { identityModule } from '../../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
+import { multipart } from '../harness/multipart.js';
 import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
 import { runImport, xlsx } from './imports.helpers.js';
 
@@ -51,6 +52,21 @@ describe('import reading limits: an oversized record or shared-strings table fai
     ].join('\n');
     const { run } = await importFile({ bytes: csv });
     expect(run!.error).toMatchObject({ code: 'CSV_RECORD_TOO_LARGE' });
+  });
+
+  it('refuses a file name with a NUL character before storing anything', async () => {
+    const { payload, contentType } = multipart(
+      { name: 'a\u0000b.csv', type: 'text/csv', bytes: Buffer.from('code,name\nC-1,One\n') },
+      { entity: 'customers' },
+    );
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      headers: { ...fx.users.admin.auth, 'content-type': contentType },
+      payload,
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: '/body/file' }] });
   });
 
   it('reads records up to the limit', async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeConnections } from '../fuzz/http.js';
 import { Rng, seedFrom } from '../fuzz/random.js';
+
+const SUITE_SEED = 831421166;
 import { formatFailure, formatRequest } from '../fuzz/report.js';
 import { fuzz, serverAlive } from '../fuzz/run.js';
 import { startFuzzServer, type FuzzServer } from '../fuzz/server.js';
@@ -41,7 +43,8 @@ describe('fuzzing every route', () => {
     `answers ${REQUESTS} generated requests without a 5xx or a non-problem error`,
     { timeout: 180_000 },
     async () => {
-      const seed = seedFrom(process.env.FUZZ_SEED);
+      // A fixed seed keeps the suite repeatable; `npm run fuzz` draws a new one each run.
+      const seed = seedFrom(process.env.FUZZ_SEED ?? String(SUITE_SEED));
       console.log(`fuzz seed ${seed} (repeat with FUZZ_SEED=${seed})`);
       const report = await fuzz(world, operations, seed, REQUESTS);
       const failures = report.failures.map((f) => formatFailure(f, seed, server.errorFor(f.requestId)));

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { hasPermission, requirePrincipal, requireTenant } from '../http/auth.js';
 import { validationFailed } from '../http/errors.js';
+import { refuseNulCharacters } from '../http/strict-input.js';
 import { IdParams, ListEnvelope } from '../http/schemas.js';
 import type { ImportEntity } from './entity.js';
 import {
@@ -100,6 +101,7 @@ export async function importRoutes(
       const fields = importFields(data.fields as Record<string, unknown>);
       try {
         if (fields.errors.length) throw validationFailed(fields.errors);
+        refuseNulCharacters([[{ file: data.filename }, '/body']]);
         imports.authorize(caller, fields.entity);
       } catch (error) {
         data.file.resume();
