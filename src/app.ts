@@ -12,11 +12,12 @@ import { installAjvFormats } from './platform/http/formats.js';
 import { registerNotFound } from './platform/http/not-found.js';
 import { API_PREFIX, registerOpenApi } from './platform/http/openapi.js';
 import { registerProtections } from './platform/http/protections.js';
+import { apiSecurityHeaders, registerSecurityHeaders } from './platform/http/security-headers.js';
 import { requestIdFrom } from './platform/http/request-id.js';
 import { registerStrictInput } from './platform/http/strict-input.js';
 import { contributionsOf, type Platform, type SalesOpsModule } from './platform/module.js';
 import { registerHealth } from './platform/observability/health.js';
-import { loggerOptions } from './platform/observability/logger.js';
+import { loggerOptions, registerAccessLog } from './platform/observability/logger.js';
 import { registerHttpMetrics } from './platform/observability/metrics.js';
 import type { JobQueueOptions } from './platform/jobs/index.js';
 import { registerRealtimeRoutes, type RealtimeRouteOptions } from './platform/realtime/index.js';
@@ -63,6 +64,8 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   const app = Fastify({
     logger: withStream(loggerOptions(config), deps.logStream),
     genReqId: requestIdFrom,
+    // One access-log line per request instead of two (registerAccessLog).
+    disableRequestLogging: true,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // removeAdditional off: unknown properties and parameters are refused (strict input), not dropped.
@@ -75,7 +78,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     // The router's own errors (bad percent-encoding, a too long parameter) as problem documents too.
     // They are answered before any route, so no hook runs: the request id header is set here.
     frameworkErrors: (error, request, reply) =>
-      handleError(error, request, reply.header('x-request-id', request.id)),
+      handleError(error, request, reply.headers(apiSecurityHeaders).header('x-request-id', request.id)),
     clientErrorHandler: handleClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -102,10 +105,13 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
+  // First, so that every answer has them, even one refused by the hooks that follow.
+  registerSecurityHeaders(app, '/docs');
+  registerAccessLog(app);
   registerErrorHandling(app);
   registerStrictInput(app);
   registerNotFound(app);

@@ -16,7 +16,8 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database for one test file, copied from the run's template. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A database from the template; `poolSize` (PostgreSQL) 1 makes every call reuse one connection. */
+export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
   const template = inject('dbTemplate');
   if (!testDatabaseUrl()) {
     const tarball = await readFile(template);
@@ -27,10 +28,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const drop = () => adminQuery(`drop database if exists "${name}" with (force)`);
   await adminQuery(`create database "${name}" template "${template}"`);
   const url = urlFor(name);
-  const db = await openDatabase({ driver: 'postgres', url, poolSize: 5 }).catch(async (error: unknown) => {
-    await drop();
-    throw error;
-  });
+  const db = await openDatabase({ driver: 'postgres', url, poolSize: options.poolSize ?? 5 }).catch(
+    async (error: unknown) => {
+      await drop();
+      throw error;
+    },
+  );
   return tracked({
     db,
     url,

@@ -232,6 +232,32 @@ describe('HTTP platform', () => {
     expect(res.headers['content-encoding']).toBe('gzip');
   });
 
+  it("sets a JSON API's security headers on every answer, errors included, and the page set on /docs", async () => {
+    const answers = [
+      await t.app.inject({ url: '/openapi.json' }),
+      await t.app.inject({ url: '/api/v1/no-such-route' }),
+      await t.app.inject({ url: '/api/v1/probe/secure' }), // 401
+      await t.app.inject({ url: '/api/v1/probe/items/%E0%A4%A' }), // the router's own 400
+    ];
+    for (const res of answers) {
+      expect(res.headers).toMatchObject({
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      });
+      expect(res.headers['x-request-id']).toBeTruthy();
+      // Headers that only matter for HTML pages are not sent with JSON.
+      for (const pageOnly of ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control'])
+        expect(res.headers[pageOnly]).toBeUndefined();
+    }
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 404, 401, 400]);
+    const docs = await t.app.inject({ url: '/docs/' });
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
+    expect(docs.headers['cache-control']).not.toBe('no-store');
+  });
+
   it('answers CORS preflights', async () => {
     const res = await t.app.inject({
       method: 'OPTIONS',

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { databaseUnavailable } from './pg-errors.js';
+import { ownerPreamble, tenantReadSession } from './preamble.js';
 import { SNAPSHOT_MODE, type DriverCore } from './transactions.js';
 import type { AppDb, NotificationListener } from './types.js';
 
@@ -167,19 +168,32 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
       throw databaseUnavailable(error);
     });
 
+  // The tenant a pooled connection's session is bound to by `read` (absent: the owner, unbound).
+  // Transactions set their own role and tenant locally, so they run right on any connection; only
+  // statements outside transactions depend on the session, and each path below sets what it needs.
+  const boundTenant = new WeakMap<pg.PoolClient, string>();
+  const asOwner = async (client: pg.PoolClient) => {
+    if (!boundTenant.has(client)) return;
+    await client.query(ownerPreamble('session'));
+    boundTenant.delete(client);
+  };
+  const txOf = (client: pg.PoolClient) => ({
+    db: dbFor(client),
+    sql: { query: (text: string, params?: unknown[]) => client.query(text, params) as never },
+  });
+
   return {
     driver: 'postgres',
     async transaction(preamble, fn, options) {
       const client = await connect();
       let broken: Error | undefined;
       try {
-        // BEGIN and the tenant preamble travel in one round trip (simple query protocol).
-        const begin = options?.snapshot ? `begin ${SNAPSHOT_MODE}` : 'begin';
-        await client.query(preamble ? `${begin}; ${preamble}` : begin);
-        const result = await fn({
-          db: dbFor(client),
-          sql: { query: (text, params) => client.query(text, params) as never },
-        });
+        // BEGIN and the preamble travel in one round trip (simple query protocol). `read write` is
+        // explicit because a connection bound for tenant reads defaults to read-only.
+        const begin = options?.snapshot ? `begin ${SNAPSHOT_MODE}` : 'begin read write';
+        const settings = preamble ?? (boundTenant.has(client) ? ownerPreamble('transaction') : null);
+        await client.query(settings ? `${begin}; ${settings}` : begin);
+        const result = await fn(txOf(client));
         await client.query('commit');
         return result;
       } catch (error) {
@@ -193,9 +207,26 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
         client.release(broken);
       }
     },
+    async read(ctx, fn) {
+      const client = await connect();
+      try {
+        const key = `${ctx.tenantId}/${ctx.userId ?? ''}`.toLowerCase();
+        if (boundTenant.get(client) !== key) {
+          boundTenant.delete(client); // unknown until the statement succeeds
+          await client.query(tenantReadSession(ctx));
+          boundTenant.set(client, key);
+        }
+        return await fn(txOf(client));
+      } finally {
+        // No transaction to end: a failed statement left nothing open, and a connection that broke
+        // meanwhile is discarded by the pool.
+        client.release();
+      }
+    },
     async query(text, params) {
       const client = await connect();
       try {
+        await asOwner(client);
         return (await client.query(text, params)) as never;
       } finally {
         client.release(); // a connection that broke meanwhile is discarded by the pool
@@ -207,6 +238,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
       const client = await connect();
       let broken: Error | undefined;
       try {
+        await asOwner(client);
         await client.query(text);
       } catch (error) {
         await client.query('rollback').catch((rollbackError: Error) => (broken = rollbackError));
@@ -220,6 +252,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
       // A session lock serialises instances that start together; drizzle runs its own transaction.
       const client = await connect();
       try {
+        await asOwner(client);
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         await migrate(drizzle({ client }), { migrationsFolder });
       } finally {

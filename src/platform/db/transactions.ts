@@ -1,12 +1,17 @@
 import { RETRYABLE_SQLSTATES, sqlState, translateDbError } from './pg-errors.js';
 import { tenantPreamble } from './preamble.js';
-import type { Database, NotificationListener, PoolStats, Tx, TxOptions } from './types.js';
+import type { Database, NotificationListener, PoolStats, TenantContext, Tx, TxOptions } from './types.js';
 
 /** What a driver provides; `createDatabase` adds tenancy and retries on top. */
 export interface DriverCore {
   readonly driver: Database['driver'];
   /** One transaction; `preamble` (when given) runs first, inside it. */
   transaction<T>(preamble: string | null, fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
+  /**
+   * Statements for one tenant outside a transaction (`Database.readTenant`); drivers without it run
+   * them in a tenant transaction instead.
+   */
+  read?<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
   query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
   exec(text: string): Promise<void>;
   listen(
@@ -45,6 +50,10 @@ export function withTenancy(core: DriverCore): Database {
   return {
     driver: core.driver,
     withTenant: (ctx, fn, options) => withRetry(() => core.transaction(tenantPreamble(ctx), fn, options)),
+    readTenant: (ctx, fn) =>
+      withRetry(() =>
+        core.read ? core.read(ctx, fn) : core.transaction(tenantPreamble(ctx), fn, { snapshot: true }),
+      ),
     withSystem: (fn) => withRetry(() => core.transaction(null, fn)),
     query: (text, params) => core.query(text, params),
     exec: (text) => core.exec(text),

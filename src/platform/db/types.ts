@@ -41,6 +41,14 @@ export interface Database {
   readonly driver: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction as the application role with RLS bound to the tenant. */
   withTenant<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
+  /**
+   * Runs `fn` as the application role with RLS bound to the tenant, without a transaction: each
+   * statement commits on its own. For reads of one statement (or of facts that need no common
+   * snapshot): on PostgreSQL a pooled connection stays bound to the last tenant it read for, so a
+   * repeated read costs its statement alone, where a transaction adds BEGIN and COMMIT round trips.
+   * A write inside it is refused by the database (the session is read-only for it).
+   */
+  readTenant<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction as the owner (RLS bypassed): migrations, jobs, super-admin work. */
   withSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** A statement outside any transaction, as the owner (health checks, pg-boss polling). */
@@ -68,4 +76,4 @@ export interface Database {
  * every statement to the caller's tenant, so a forgotten filter cannot leak another tenant's rows;
  * the owner role is reached only through the platform's named doors (`SystemAccess`).
  */
-export type TenantDatabase = Pick<Database, 'driver' | 'withTenant' | 'listen'>;
+export type TenantDatabase = Pick<Database, 'driver' | 'withTenant' | 'readTenant' | 'listen'>;

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
@@ -16,7 +15,7 @@ declare module 'fastify' {
 }
 
 /**
- * CORS, security headers, compression and rate limiting, configured from settings. Register it
+ * CORS, compression and rate limiting, configured from settings. Register it
  * before authentication: the global limit is an application-level onRequest hook, so it runs before
  * the authentication hook added after it, and requests with bad tokens are counted too.
  */
@@ -37,17 +36,6 @@ export async function registerProtections(
       'x-ratelimit-reset',
     ],
     maxAge: 600,
-  });
-  await app.register(helmet, {
-    // The docs UI needs inline scripts and styles; the API itself only serves JSON.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
-      },
-    },
   });
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   await app.register(rateLimit, {

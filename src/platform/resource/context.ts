@@ -51,6 +51,15 @@ export const tenantTxOf =
   <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>): Promise<T> =>
     inTenant(deps, ctx, fn);
 
+/**
+ * The read shorthand: `const tenantRead = tenantReadOf(deps)`, then `tenantRead(ctx, (tx) => …)`
+ * for a read of one statement (see `TenantDatabase.readTenant`: no transaction, writes refused).
+ */
+export const tenantReadOf =
+  (deps: { db: TenantDatabase }) =>
+  <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    deps.db.readTenant({ tenantId: ctx.tenantId, userId: ctx.principal.userId }, fn);
+
 export const iso = (value: Date | null | undefined): string | null => (value ? value.toISOString() : null);
 
 /** `sort=-created_at` → { field: 'created_at', desc: true }. */

@@ -5,6 +5,7 @@ export {
   iso,
   likeEscape,
   parseSort,
+  tenantReadOf,
   tenantTxOf,
   type AuditSource,
   type CallContext,

@@ -1,5 +1,6 @@
 import { and, count, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { prepared } from '../db/prepared.js';
 import type { Tx } from '../db/types.js';
 import { forbidden, notFound, validationFailed } from '../http/errors.js';
 import type { CallContext } from './context.js';
@@ -98,6 +99,43 @@ export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable
     return row as Row;
   }
 
+  /**
+   * The row with this id in the caller's tenant and scope, with `fields` (extra selected
+   * expressions, e.g. a correlated subquery for related rows) in the same statement; anything else
+   * is 404. When the caller's scope adds no condition (tenant-wide callers, resources without an
+   * owner) the statement is prepared once per connection: a by-id read is then one execute.
+   * `fields` must be one object made once (a module constant), since it keys that statement.
+   */
+  async function read<Extra extends object = object>(
+    tx: Tx,
+    ctx: ResourceCaller,
+    id: string,
+    fields?: Record<string, SQL | AnyPgColumn>,
+  ): Promise<Row & Extra> {
+    const scope =
+      ctx.tenantId === null
+        ? undefined
+        : spec.owner
+          ? scopePredicate(ctx.principal, spec.owner)
+          : spec.scope?.(ctx);
+    const selection = { ...getTableColumns(spec.table), ...fields };
+    const [row] =
+      scope === undefined && ctx.tenantId !== null
+        ? await prepared(tx.db, `resource.read:${spec.name}:${fieldsKey(fields)}`, (db) =>
+            db
+              .select(selection)
+              .from(spec.table as PgTable)
+              .where(and(eq(spec.tenantId, sql.placeholder('tenantId')), eq(spec.id, sql.placeholder('id'))))
+              .prepare(`read_${spec.name.toLowerCase().replace(/\W+/g, '_')}_${fieldsKey(fields)}`),
+          ).execute({ tenantId: ctx.tenantId, id })
+        : await tx.db
+            .select(selection)
+            .from(spec.table as PgTable)
+            .where(where(ctx, eq(spec.id, id)));
+    if (!row) throw notFound(spec.name);
+    return row as Row & Extra;
+  }
+
   /** One page: filters, the sort whitelist, keyset (`cursor`) or offset paging, totals when asked. */
   async function list<Extra extends object = object>(
     tx: Tx,
@@ -173,7 +211,20 @@ export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable
 
   const idKey = Object.entries(getTableColumns(spec.table)).find(([, c]) => c === spec.id)?.[0] ?? 'id';
 
-  return { spec, where, find, list };
+  return { spec, where, find, read, list };
+}
+
+const fieldSets = new WeakMap<object, string>();
+let fieldSetCount = 0;
+/** A short stable name for one `fields` object (prepared statements are cached by it). */
+function fieldsKey(fields: object | undefined): string {
+  if (!fields) return '0';
+  let key = fieldSets.get(fields);
+  if (key === undefined) {
+    key = String(++fieldSetCount);
+    fieldSets.set(fields, key);
+  }
+  return key;
 }
 
 /** Rows strictly after the cursor in `column (nulls last), id` order. */

@@ -6,12 +6,13 @@ import {
   envelope,
   iso,
   likeEscape,
+  tenantReadOf,
   tenantTxOf,
   type CallContext,
 } from '../../../platform/resource/index.js';
 import { diff, userFacts, writeAudit } from '../../identity/index.js';
 import { customers } from '../tables/core.tables.js';
-import { externalRefsOf } from './external-refs.js';
+import { externalRefsColumn, externalRefsOf } from './external-refs.js';
 import type {
   AccountManagerCounts,
   CreateCustomerBody,
@@ -62,6 +63,9 @@ const auditable = (c: Customer): Record<string, unknown> => {
   const { created_at: _c, updated_at: _u, external_refs: _e, ...rest } = c;
   return rest;
 };
+
+/** What a by-id read selects besides the row: its external references, in the same statement. */
+const withRefs = { externalRefs: externalRefsColumn(ENTITY, customers) };
 
 /** Customers are tenant-wide (no owner scope): the account manager is a field, not a visibility rule. */
 export const customerResource = defineResource({
@@ -176,6 +180,7 @@ export function customerListConditions(
 
 export function createCustomersService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
+  const tenantRead = tenantReadOf(deps);
 
   async function present(tx: Tx, tenantId: string, row: CustomerRow): Promise<Customer> {
     const refs = await externalRefsOf(tx, tenantId, ENTITY, [row.id]);
@@ -224,8 +229,11 @@ export function createCustomersService(deps: { db: TenantDatabase }) {
       });
     },
 
-    get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await customerResource.find(tx, ctx, id)));
+    async get(ctx: CallContext, id: string) {
+      const row = await tenantRead(ctx, (tx) =>
+        customerResource.read<{ externalRefs: ExternalRef[] }>(tx, ctx, id, withRefs),
+      );
+      return toCustomerJson(row, row.externalRefs);
     },
 
     create(ctx: CallContext, body: CreateCustomerBody) {

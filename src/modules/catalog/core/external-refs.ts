@@ -1,4 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, getTableName, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { anyId } from '../../../platform/db/rows.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { externalRefs } from '../tables/core.tables.js';
@@ -79,4 +80,20 @@ export async function externalRefsOf(
     byId.set(row.entityId, list);
   }
   return byId;
+}
+
+/**
+ * The entity's external references as a JSON array in the API's shape, for a by-id read to select
+ * with its row (one statement instead of a second query): a correlated subquery over the entity's
+ * `tenant_id` and `id` (qualified by the table's name: a single-table select renders its columns
+ * unqualified, which inside the subquery would mean the references' own columns).
+ */
+export function externalRefsColumn(entityType: ExternalEntityType, table: PgTable) {
+  const owner = sql.identifier(getTableName(table));
+  return sql<ExternalRef[]>`coalesce((
+    select json_agg(json_build_object('provider', r.provider, 'entity_type', r.entity_type,
+      'external_id', r.external_id) order by r.provider, r.external_id)
+    from ${externalRefs} r
+    where r.tenant_id = ${owner}.tenant_id and r.entity_type = ${sql.raw(`'${entityType.replace(/'/g, "''")}'`)}
+      and r.entity_id = ${owner}.id), '[]'::json)` as SQL<ExternalRef[]>;
 }

@@ -84,11 +84,11 @@ export function createAccountService(deps: {
      * as the authorisation of this very request), so this is one query.
      */
     async me(tenantId: string, userId: string, access: repo.Access): Promise<ProfileView> {
-      return db.withTenant({ tenantId, userId }, async (tx) => {
-        const user = await repo.findUser(tx, tenantId, userId);
-        if (!user) throw sessionRevoked();
-        return profileView(user, access, await emailRepo.pendingEmail(tx, tenantId, userId));
-      });
+      const user = await db.readTenant({ tenantId, userId }, (tx) =>
+        emailRepo.userWithPendingEmail(tx, tenantId, userId),
+      );
+      if (!user) throw sessionRevoked();
+      return profileView(user, access, user.pendingEmail);
     },
 
     /**

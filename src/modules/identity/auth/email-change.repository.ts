@@ -1,4 +1,5 @@
-import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, isNull, ne, sql } from 'drizzle-orm';
+import { prepared } from '../../../platform/db/prepared.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { emailChangeTokens } from '../tables/sessions.tables.js';
 import { tenants } from '../tables/tenants.tables.js';
@@ -47,6 +48,32 @@ export async function insertEmailChange(
 }
 
 /** The address the user is changing to, while its link is open. */
+/**
+ * The signed-in user with the address of their open e-mail change, in one prepared statement
+ * (`GET /auth/me` runs on every app start and page load).
+ */
+export async function userWithPendingEmail(
+  tx: Tx,
+  tenantId: string,
+  userId: string,
+): Promise<(typeof users.$inferSelect & { pendingEmail: string | null }) | undefined> {
+  const [row] = await prepared(tx.db, 'identity.userWithPendingEmail', (db) =>
+    db
+      .select({
+        ...getTableColumns(users),
+        pendingEmail: sql<string | null>`(
+          select ${emailChangeTokens.newEmail} from ${emailChangeTokens}
+          where ${emailChangeTokens.tenantId} = ${users.tenantId} and ${emailChangeTokens.userId} = ${users.id}
+            and ${emailChangeTokens.usedAt} is null and ${emailChangeTokens.expiresAt} > now()
+          order by ${emailChangeTokens.createdAt} desc limit 1)`,
+      })
+      .from(users)
+      .where(and(eq(users.tenantId, sql.placeholder('tenantId')), eq(users.id, sql.placeholder('userId'))))
+      .prepare('identity_user_with_pending_email'),
+  ).execute({ tenantId, userId });
+  return row;
+}
+
 export async function pendingEmail(tx: Tx, tenantId: string, userId: string): Promise<string | null> {
   const [row] = await tx.db
     .select({ email: emailChangeTokens.newEmail })

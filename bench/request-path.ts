@@ -1,0 +1,92 @@
+/**
+ * `npm run bench:request-path`: the authenticated, tenant-scoped read against the machine's own
+ * ceilings, on the production app (bench/production-server.ts). Each case reports req/s, p50/p99
+ * and its share of `SELECT 1` through the same pool in the same process and run.
+ * BENCH_DRIVERS=postgres,pglite (default postgres when reachable), BENCH_CONNECTIONS (default 50),
+ * BENCH_DURATION seconds per case (default 10), BENCH_OUT the report file.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { postgresDatabase } from './databases.js';
+
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const OUT = process.env.BENCH_OUT ?? 'bench/results/request-path.md';
+
+interface Started {
+  port: number;
+  token: string;
+  userId: string;
+  customerId: string;
+}
+const CASES = [
+  { name: 'bare route', path: '/api/v1/bench/bare' },
+  { name: 'SELECT 1 through the pool', path: '/api/v1/bench/select1' },
+  { name: 'GET /auth/me', path: '/api/v1/auth/me', auth: true },
+  { name: 'GET /customers/{id}', path: '/api/v1/customers/:customer', auth: true },
+  { name: 'GET /users/{id}', path: '/api/v1/users/:user', auth: true },
+];
+
+async function withServer<T>(env: Record<string, string>, fn: (s: Started) => Promise<T>): Promise<T> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/production-server.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const started = await new Promise<Started>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as Started));
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  try {
+    return await fn(started);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+async function measure(s: Started, path: string, auth: boolean | undefined) {
+  const options = {
+    url: `http://127.0.0.1:${s.port}${path.replace(':customer', s.customerId).replace(':user', s.userId)}`,
+    connections: CONNECTIONS,
+    headers: auth ? { authorization: `Bearer ${s.token}` } : {},
+  };
+  await autocannon({ ...options, duration: 2 }); // warm-up
+  const r = await autocannon({ ...options, duration: DURATION_S });
+  return {
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+  };
+}
+
+const drivers = (process.env.BENCH_DRIVERS ?? 'postgres').split(',');
+const lines = [
+  `Request path on the production app: ${CONNECTIONS} connections, ${DURATION_S} s per case, ${new Date().toISOString()}`,
+  '',
+  '| driver | case | req/s | p50 ms | p99 ms | share of SELECT 1 | errors |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+];
+for (const driver of drivers) {
+  const postgres = driver === 'postgres' ? await postgresDatabase('request_path') : undefined;
+  if (driver === 'postgres' && !postgres) continue;
+  try {
+    await withServer(postgres ? { BENCH_DATABASE_URL: postgres.url } : {}, async (s) => {
+      let select1 = 0;
+      for (const item of CASES) {
+        process.stderr.write(`… ${driver}: ${item.name}\n`);
+        const m = await measure(s, item.path, item.auth);
+        if (item.name.startsWith('SELECT 1')) select1 = m.rps;
+        const share = select1 ? `${Math.round((100 * m.rps) / select1)}%` : '—';
+        lines.push(`| ${driver} | ${item.name} | ${m.rps} | ${m.p50} | ${m.p99} | ${share} | ${m.errors} |`);
+      }
+    });
+  } finally {
+    await postgres?.drop();
+  }
+}
+const report = lines.join('\n');
+process.stdout.write(`${report}\n`);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(OUT, `${report}\n`);
