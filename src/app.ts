@@ -17,7 +17,7 @@ import { requestIdFrom } from './platform/http/request-id.js';
 import { registerStrictInput } from './platform/http/strict-input.js';
 import { contributionsOf, type Platform, type SalesOpsModule } from './platform/module.js';
 import { registerHealth } from './platform/observability/health.js';
-import { loggerOptions, registerAccessLog } from './platform/observability/logger.js';
+import { AccessLog, loggerOptions } from './platform/observability/logger.js';
 import { registerHttpMetrics } from './platform/observability/metrics.js';
 import type { JobQueueOptions } from './platform/jobs/index.js';
 import { registerRealtimeRoutes, type RealtimeRouteOptions } from './platform/realtime/index.js';
@@ -64,8 +64,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   const app = Fastify({
     logger: withStream(loggerOptions(config), deps.logStream),
     genReqId: requestIdFrom,
-    // One access-log line per request instead of two (registerAccessLog).
-    disableRequestLogging: true,
+    logController: new AccessLog(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // removeAdditional off: unknown properties and parameters are refused (strict input), not dropped.
@@ -111,7 +110,6 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   });
   // First, so that every answer has them, even one refused by the hooks that follow.
   registerSecurityHeaders(app, '/docs');
-  registerAccessLog(app);
   registerErrorHandling(app);
   registerStrictInput(app);
   registerNotFound(app);

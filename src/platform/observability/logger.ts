@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../../config.js';
 
 /** Paths never written to logs: credentials in headers and bodies. */
@@ -32,21 +32,21 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
 }
 
 /**
- * One access-log line per answered request, with its outcome and duration. Fastify's own request
- * logging (off in `buildApp`) writes two: one on arrival, one on answer; the first repeats what the
- * second says, and on a busy server logging is a fair share of each request's cost.
+ * One access-log line per answered request, with its outcome and duration. Fastify's default writes
+ * two: one on arrival, one on answer; the first repeats what the second says, and on a busy server
+ * logging is a fair share of each request's cost.
  */
-export function registerAccessLog(app: FastifyInstance): void {
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request completed',
-    );
-    done();
-  });
+export class AccessLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
 }

@@ -7,7 +7,7 @@ import { diff, writeAudit } from '../audit.js';
 import { checkPasswordPolicy, hashPassword } from '../passwords.js';
 import { scopePredicate } from '../scope.js';
 import { users } from '../tables/users.tables.js';
-import { envelope, tenantTxOf } from '../../../platform/resource/index.js';
+import { envelope, tenantReadOf, tenantTxOf } from '../../../platform/resource/index.js';
 import { iso, noSessionCache, type CallContext, type SessionCache } from './context.js';
 import { normalisePhone } from '../phone.js';
 import { tenantSettings } from './tenants.repository.js';
@@ -88,6 +88,7 @@ export function createUsersService(deps: {
 }) {
   const cache = deps.sessionCache ?? noSessionCache;
   const tenantTx = tenantTxOf(deps);
+  const tenantRead = tenantReadOf(deps);
 
   async function resolveRoleIds(tx: Tx, tenantId: string, refs: string[], path: string) {
     const unique = [...new Set(refs)];
@@ -150,12 +151,12 @@ export function createUsersService(deps: {
       });
     },
 
-    get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => {
-        const row = await repo.findUserWithMemberships(tx, ctx.tenantId, id, readScope(ctx));
-        if (!row) throw notFound('User');
-        return toUserJson(row, row.roleKeys, row.teamIds);
-      });
+    async get(ctx: CallContext, id: string) {
+      const row = await tenantRead(ctx, (tx) =>
+        repo.findUserWithMemberships(tx, ctx.tenantId, id, readScope(ctx)),
+      );
+      if (!row) throw notFound('User');
+      return toUserJson(row, row.roleKeys, row.teamIds);
     },
 
     async create(ctx: CallContext, body: CreateUserBody) {
