@@ -1,11 +1,11 @@
 /** How products are read: the resource, their JSON with prices, barcodes and external refs; list filters; search. */
 import { anyId, selectRows } from '../../../platform/db/rows.js';
-import { and, asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { defineResource } from '../../../platform/resource/index.js';
 import { iso } from '../../identity/index.js';
-import { externalRefsOf } from '../core/external-refs.js';
+import { externalRefsColumn } from '../core/external-refs.js';
 import {
   priceTypes,
   productBarcodes,
@@ -32,44 +32,35 @@ export const productResource = defineResource({
   },
 });
 
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
+const productsTable = sql.identifier('products');
 
-/** Products with their prices (with the price type's currency) and barcodes, in the order given. */
-export async function present(tx: Tx, tenantId: string, rows: ProductRow[]): Promise<Product[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const prices = await tx.db
-    .select({
-      productId: productPrices.productId,
-      priceTypeId: productPrices.priceTypeId,
-      amount: productPrices.amount,
-      currency: priceTypes.currency,
-    })
-    .from(productPrices)
-    .innerJoin(
-      priceTypes,
-      and(eq(priceTypes.tenantId, productPrices.tenantId), eq(priceTypes.id, productPrices.priceTypeId)),
-    )
-    .where(and(eq(productPrices.tenantId, tenantId), anyId(productPrices.productId, ids)))
-    .orderBy(asc(priceTypes.name));
-  const codes = await tx.db
-    .select({ productId: productBarcodes.productId, barcode: productBarcodes.barcode })
-    .from(productBarcodes)
-    .where(and(eq(productBarcodes.tenantId, tenantId), anyId(productBarcodes.productId, ids)))
-    .orderBy(asc(productBarcodes.barcode));
-  const refs = await externalRefsOf(tx, tenantId, 'product', ids);
-  const pricesOf = groupBy(prices, (p) => p.productId);
-  const barcodesOf = groupBy(codes, (b) => b.productId);
-  return rows.map((row) => ({
+/**
+ * What a product read selects besides its row — prices (with the price type's currency, by price
+ * type name), barcodes and external references — as correlated subqueries, so a page of products
+ * is one statement. (`products` is named explicitly: a single-table select renders its columns
+ * unqualified, which inside a subquery would mean the subquery's own columns.)
+ */
+export const productDetails = {
+  prices: sql<ProductPriceJson[]>`coalesce((
+    select json_agg(json_build_object('price_type_id', pp.price_type_id, 'amount', pp.amount::text,
+      'currency', pt.currency) order by pt.name)
+    from ${productPrices} pp
+    join ${priceTypes} pt on pt.tenant_id = pp.tenant_id and pt.id = pp.price_type_id
+    where pp.tenant_id = ${productsTable}.tenant_id and pp.product_id = ${productsTable}.id), '[]'::json)`,
+  barcodes: sql<string[]>`coalesce((
+    select array_agg(b.barcode order by b.barcode) from ${productBarcodes} b
+    where b.tenant_id = ${productsTable}.tenant_id and b.product_id = ${productsTable}.id), '{}'::text[])`,
+  externalRefs: externalRefsColumn('product', products),
+};
+type ProductPriceJson = Product['prices'][number];
+export type ProductWithDetails = ProductRow & {
+  prices: ProductPriceJson[];
+  barcodes: string[];
+  externalRefs: Product['external_refs'];
+};
+
+export function toProductJson(row: ProductWithDetails): Product {
+  return {
     id: row.id,
     code: row.code,
     article: row.article,
@@ -83,17 +74,32 @@ export async function present(tx: Tx, tenantId: string, rows: ProductRow[]): Pro
     volume: row.volume,
     is_service: row.isService,
     min_stock: row.minStock,
-    prices: (pricesOf.get(row.id) ?? []).map((p) => ({
-      price_type_id: p.priceTypeId,
-      amount: p.amount,
-      currency: p.currency,
-    })),
-    barcodes: (barcodesOf.get(row.id) ?? []).map((b) => b.barcode),
-    external_refs: refs.get(row.id) ?? [],
+    prices: row.prices,
+    barcodes: row.barcodes,
+    external_refs: row.externalRefs,
     archived_at: iso(row.archivedAt),
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
-  }));
+  };
+}
+
+/** Products (rows just read or written) with their prices, barcodes and references, in the order given. */
+export async function present(tx: Tx, tenantId: string, rows: ProductRow[]): Promise<Product[]> {
+  if (rows.length === 0) return [];
+  const found = await tx.db
+    .select({ id: products.id, ...productDetails })
+    .from(products)
+    .where(
+      and(
+        eq(products.tenantId, tenantId),
+        anyId(
+          products.id,
+          rows.map((r) => r.id),
+        ),
+      ),
+    );
+  const details = new Map(found.map((d) => [d.id, d]));
+  return rows.map((row) => toProductJson({ ...row, ...details.get(row.id)! }));
 }
 
 /** At most this many words of `q` are matched (each one narrows the result). */

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { anyId } from '../../../platform/db/rows.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import { defineResource, envelope, tenantTxOf } from '../../../platform/resource/index.js';
+import { defineResource, envelope, tenantReadOf, tenantTxOf } from '../../../platform/resource/index.js';
 import { type CallContext, diff } from '../../identity/index.js';
 import {
   brands,
@@ -17,7 +17,10 @@ import {
   checkProductFilters,
   listConditions,
   present,
+  productDetails,
   productResource,
+  toProductJson,
+  type ProductWithDetails,
   searchMatches,
 } from './products.read.js';
 import type {
@@ -138,6 +141,8 @@ async function replacePricesAndBarcodes(
 
 export function createProductsService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
+  // Reads of products need no common snapshot across their (at most two) statements.
+  const tenantRead = tenantReadOf(deps);
   const audit = auditChange;
 
   async function presentOne(tx: Tx, tenantId: string, row: ProductRow): Promise<Product> {
@@ -149,30 +154,32 @@ export function createProductsService(deps: { db: TenantDatabase }) {
     // ---------- products ----------
     async list(ctx: CallContext, query: ProductListQuery) {
       checkProductFilters(query);
-      return tenantTx(ctx, async (tx) => {
+      return tenantRead(ctx, async (tx) => {
         // A search first collects its matches (bounded, filters applied) and pages over those,
         // so its total is their number rather than a second walk.
         const matches = await searchMatches(tx, ctx.tenantId, query);
+        // Prices, barcodes and references come with the page's rows (one statement).
         const page = matches
           ? {
-              ...(await productResource.list(
+              ...(await productResource.list<ProductWithDetails>(
                 tx,
                 ctx,
                 { ...query, include_total: false },
-                { where: [anyId(products.id, matches)] },
+                { where: [anyId(products.id, matches)], fields: productDetails },
               )),
               total: (query.include_total ?? !query.cursor) ? matches.length : null,
             }
-          : await productResource.list(tx, ctx, query, { where: listConditions(ctx.tenantId, query) });
-        // Prices, barcodes and references of the whole page at once.
-        const rows = await present(tx, ctx.tenantId, page.rows);
-        return envelope('products', { ...page, rows }, (product) => product);
+          : await productResource.list<ProductWithDetails>(tx, ctx, query, {
+              where: listConditions(ctx.tenantId, query),
+              fields: productDetails,
+            });
+        return envelope('products', page, toProductJson);
       });
     },
 
     get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) =>
-        presentOne(tx, ctx.tenantId, await productResource.find(tx, ctx, id)),
+      return tenantRead(ctx, async (tx) =>
+        toProductJson(await productResource.read<ProductWithDetails>(tx, ctx, id, productDetails)),
       );
     },
 
