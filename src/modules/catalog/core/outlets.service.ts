@@ -7,12 +7,13 @@ import {
   envelope,
   iso,
   likeEscape,
+  tenantReadOf,
   tenantTxOf,
   type CallContext,
 } from '../../../platform/resource/index.js';
 import { diff, orgUnitIdsAmong, writeAudit } from '../../identity/index.js';
 import { customers, outlets } from '../tables/core.tables.js';
-import { externalRefsOf } from './external-refs.js';
+import { externalRefsColumn, externalRefsOf } from './external-refs.js';
 import type {
   CreateOutletBody,
   ExternalRef,
@@ -25,6 +26,9 @@ type OutletRow = typeof outlets.$inferSelect;
 type NewOutletRow = typeof outlets.$inferInsert;
 
 const ENTITY = 'outlet';
+
+/** What a by-id read selects besides the row: its external references, in the same statement. */
+const withRefs = { externalRefs: externalRefsColumn(ENTITY, outlets) };
 
 export function toOutletJson(row: OutletRow, refs: ExternalRef[] = [], distanceM?: number): Outlet {
   return {
@@ -176,6 +180,7 @@ export function outletListConditions(
 
 export function createOutletsService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
+  const tenantRead = tenantReadOf(deps);
 
   async function present(tx: Tx, tenantId: string, row: OutletRow): Promise<Outlet> {
     const refs = await externalRefsOf(tx, tenantId, ENTITY, [row.id]);
@@ -226,8 +231,11 @@ export function createOutletsService(deps: { db: TenantDatabase }) {
       });
     },
 
-    get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => present(tx, ctx.tenantId, await outletResource.find(tx, ctx, id)));
+    async get(ctx: CallContext, id: string) {
+      const row = await tenantRead(ctx, (tx) =>
+        outletResource.read<{ externalRefs: ExternalRef[] }>(tx, ctx, id, withRefs),
+      );
+      return toOutletJson(row, row.externalRefs);
     },
 
     create(ctx: CallContext, body: CreateOutletBody) {

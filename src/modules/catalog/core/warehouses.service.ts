@@ -5,12 +5,13 @@ import {
   envelope,
   iso,
   likeEscape,
+  tenantReadOf,
   tenantTxOf,
   type CallContext,
 } from '../../../platform/resource/index.js';
 import { diff, writeAudit } from '../../identity/index.js';
 import { warehouses } from '../tables/core.tables.js';
-import { externalRefsOf } from './external-refs.js';
+import { externalRefsColumn, externalRefsOf } from './external-refs.js';
 import type {
   CreateWarehouseBody,
   ExternalRef,
@@ -23,6 +24,9 @@ type WarehouseRow = typeof warehouses.$inferSelect;
 type NewWarehouseRow = typeof warehouses.$inferInsert;
 
 const ENTITY = 'warehouse';
+
+/** What a by-id read selects besides the row: its external references, in the same statement. */
+const withRefs = { externalRefs: externalRefsColumn(ENTITY, warehouses) };
 
 export function toWarehouseJson(row: WarehouseRow, refs: ExternalRef[] = []): Warehouse {
   return {
@@ -65,6 +69,7 @@ function columnsOf(body: UpdateWarehouseBody): Partial<NewWarehouseRow> {
 
 export function createWarehousesService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
+  const tenantRead = tenantReadOf(deps);
 
   async function present(tx: Tx, tenantId: string, row: WarehouseRow): Promise<Warehouse> {
     const refs = await externalRefsOf(tx, tenantId, ENTITY, [row.id]);
@@ -111,10 +116,11 @@ export function createWarehousesService(deps: { db: TenantDatabase }) {
       });
     },
 
-    get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) =>
-        present(tx, ctx.tenantId, await warehouseResource.find(tx, ctx, id)),
+    async get(ctx: CallContext, id: string) {
+      const row = await tenantRead(ctx, (tx) =>
+        warehouseResource.read<{ externalRefs: ExternalRef[] }>(tx, ctx, id, withRefs),
       );
+      return toWarehouseJson(row, row.externalRefs);
     },
 
     create(ctx: CallContext, body: CreateWarehouseBody) {
