@@ -6,6 +6,7 @@ import {
   createBrand,
   createOutlet,
   expectStatus,
+  extraUser,
   fieldApp,
   jpeg,
   uploadPhoto,
@@ -230,10 +231,12 @@ describe('field: shelf marks describe one shelf', () => {
     expect(doc.paths['/api/v1/analytics/shelf-share']!.get!.description).toMatch(/50 % and 50 % here/);
   });
 
-  it('keeps permissions, scope and tenants: 403 for viewers, 404 for peers and other tenants', async () => {
+  it('keeps permissions, scope, tenants and visit state: 403 for viewers, 404 for peers and other tenants, 409 once completed', async () => {
     const photo = await newPhoto();
     const body = [{ brand_id: own, cells: [cell(0, 0)] }];
     expectStatus(await mark(photo, body, fx.users.viewer.auth), 403);
+    const peer = await extraUser(t, fx, 'agent');
+    expectStatus(await mark(photo, body, peer.auth), 404);
     expectStatus(await mark(photo, body, other.users.admin.auth), 404);
     expectStatus(await api.call('GET', `/photos/${photo}/shelf-quadrants`, other.users.admin.auth), 404);
     // Another tenant's brand is unknown here, before any share is computed.
@@ -247,5 +250,37 @@ describe('field: shelf marks describe one shelf', () => {
       'VALIDATION_FAILED',
     ).json<Problem>();
     expect(problem.errors.map((e) => e.path)).toEqual(['/body/quadrants/0/brand_id']);
+
+    // A completed visit takes no more marks from its agent (409), before the rules are looked at.
+    await api.ok('PUT', `/visits/${visit}/complete`, fx.users.agent.auth, {
+      latitude: 41.2995,
+      longitude: 69.2401,
+      accuracy_m: 5,
+      answers: [],
+    });
+    expectStatus(
+      await mark(photo, [
+        { brand_id: own, area_percent: 90 },
+        { brand_id: rival, area_percent: 90 },
+      ]),
+      409,
+      'VISIT_ALREADY_COMPLETED',
+    );
+    // A manager may still correct them, under the same rules.
+    expectStatus(
+      await mark(
+        photo,
+        [
+          { brand_id: own, area_percent: 90 },
+          { brand_id: rival, area_percent: 90 },
+        ],
+        admin,
+      ),
+      422,
+      'SHELF_AREA_EXCEEDED',
+    );
+    expect(
+      (await api.ok<Marks>('POST', `/photos/${photo}/shelf-quadrants`, admin, { quadrants: body })).quadrants,
+    ).toHaveLength(1);
   });
 });
