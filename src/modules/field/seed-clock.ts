@@ -8,8 +8,13 @@ import type { VisitStatus } from './tables/visits.tables.js';
 
 const MINUTE = 60_000;
 
+/** One formatter per zone: building one costs far more than using it. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function formatterFor(timeZone: string) {
-  return new Intl.DateTimeFormat('en-US', {
+  const known = formatters.get(timeZone);
+  if (known) return known;
+  const formatter = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -19,6 +24,8 @@ function formatterFor(timeZone: string) {
     minute: '2-digit',
     second: '2-digit',
   });
+  formatters.set(timeZone, formatter);
+  return formatter;
 }
 
 /** A zone the runtime knows, else UTC (settings are checked on write; old rows may predate that). */
