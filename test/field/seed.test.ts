@@ -33,11 +33,12 @@ describe('field demo and scale data', () => {
       return rows[0]!;
     });
 
+  // Seeding draws and stores a month of shelf photos: about a minute on a busy machine.
   beforeAll(async () => {
     t = await fieldApp();
     await seedDemo(t.app.platform, FIELD_MODULES, quiet);
     admin = (await login(t, 'admin@demo.salesops.local', 'Demo1234!')).auth;
-  });
+  }, 180_000);
   afterAll(() => t.close());
 
   it('seeds surveys, a month of visits, answers, photos and shelf marks once', async () => {

@@ -42,13 +42,14 @@ export async function insertCallCycles(
   agents: string[],
   outlets: Outlet[],
   today: Date,
+  createdAt: Date,
 ) {
   const routes: Route[] = [];
   const first = new Date(today.getTime() - (DAYS - 1) * 86_400_000);
   for (const [agentIndex, agentId] of agents.entries())
     for (const [weekday, name] of ROUTE_DAYS) {
       const start = new Date(first.getTime() + ((weekday - first.getUTCDay() + 7) % 7) * 86_400_000);
-      const id = uuidv7();
+      const id = uuidv7(createdAt.getTime());
       await tx.db.insert(callCycles).values({
         tenantId,
         id,
@@ -58,6 +59,8 @@ export async function insertCallCycles(
         startDate: dayString(start),
         endDate: dayString(new Date(today.getTime() + 28 * 86_400_000)),
         frequency: 'weekly',
+        createdAt,
+        updatedAt: createdAt,
       });
       const outletIds = [
         ...new Set(
@@ -69,7 +72,9 @@ export async function insertCallCycles(
       ];
       await tx.db
         .insert(callCycleLocations)
-        .values(outletIds.map((outletId, i) => ({ tenantId, cycleId: id, outletId, position: i + 1 })));
+        .values(
+          outletIds.map((outletId, i) => ({ tenantId, cycleId: id, outletId, position: i + 1, createdAt })),
+        );
       routes.push({ id, agentIndex, weekday });
     }
   return routes;
@@ -83,6 +88,7 @@ export async function insertGoals(
   teamIds: string[],
   ownBrand: string | null,
   today: Date,
+  createdAt: Date,
 ) {
   const periodStart = dayString(new Date(today.getTime() - (DAYS - 1) * 86_400_000));
   const periodEnd = dayString(today);
@@ -93,8 +99,19 @@ export async function insertGoals(
     assignees: { userId?: string; teamId?: string }[],
     brandId: string | null = null,
   ) => {
-    const id = uuidv7();
-    await tx.db.insert(goals).values({ tenantId, id, name, metric, target, periodStart, periodEnd, brandId });
+    const id = uuidv7(createdAt.getTime());
+    await tx.db.insert(goals).values({
+      tenantId,
+      id,
+      name,
+      metric,
+      target,
+      periodStart,
+      periodEnd,
+      brandId,
+      createdAt,
+      updatedAt: createdAt,
+    });
     await tx.db.insert(goalAssignments).values(
       assignees.map((a) => ({
         tenantId,
@@ -102,6 +119,8 @@ export async function insertGoals(
         assigneeType: a.userId ? ('user' as const) : ('team' as const),
         userId: a.userId ?? null,
         teamId: a.teamId ?? null,
+        createdAt,
+        updatedAt: createdAt,
       })),
     );
   };
@@ -127,9 +146,9 @@ export async function insertGoals(
     );
 }
 
-export async function insertSurveys(tx: Tx, tenantId: string, ownBrand: string | null) {
-  const shelfId = uuidv7();
-  const reviewId = uuidv7();
+export async function insertSurveys(tx: Tx, tenantId: string, ownBrand: string | null, createdAt: Date) {
+  const shelfId = uuidv7(createdAt.getTime());
+  const reviewId = uuidv7(createdAt.getTime());
   await tx.db.insert(surveys).values([
     {
       tenantId,
@@ -138,6 +157,8 @@ export async function insertSurveys(tx: Tx, tenantId: string, ownBrand: string |
       description: 'Availability, facings and promotion of our brands at the outlet',
       type: 'outlet',
       brandId: ownBrand,
+      createdAt,
+      updatedAt: createdAt,
     },
     {
       tenantId,
@@ -145,13 +166,17 @@ export async function insertSurveys(tx: Tx, tenantId: string, ownBrand: string |
       title: 'Visit self-review',
       description: 'How the visit went, from the agent',
       type: 'individual',
+      createdAt,
+      updatedAt: createdAt,
     },
   ]);
   const q = (surveyId: string, position: number, text: string, type: string, extra: object = {}) => ({
     tenantId,
-    id: uuidv7(),
+    id: uuidv7(createdAt.getTime()),
     surveyId,
     position,
+    createdAt,
+    updatedAt: createdAt,
     text,
     type: type as (typeof surveyQuestions.$inferInsert)['type'],
     ...extra,

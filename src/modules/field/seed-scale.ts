@@ -5,7 +5,7 @@ import { hashPassword } from '../identity/index.js';
 
 /**
  * Synthetic field data for benchmarks: `visits` visits spread over a tenant's agents and outlets
- * across the last 365 days, every fifth one completed with a shelf photo and its shelf marks. So
+ * across the 365 days up to yesterday, every fifth one completed with a shelf photo and its shelf marks. So
  * that per-agent numbers look like a real field force (about 2,000 visits per agent and year), it
  * first adds synthetic agents (`scale-agent-NNNNN@<slug>.scale.local`, spread over the org units,
  * with a random password nobody knows) until there are N ÷ 2,000 of them. Rows
@@ -108,7 +108,9 @@ g as materialized (
   cross join a cross join o
   cross join lateral (select ((s.i * 7919) % cardinality(o.ids))::int as k) x
   cross join lateral (
-    select (current_date - (364 - ((s.i - $4::bigint) * 365) / $5::bigint)::int)::timestamp
+    -- the 365 days up to yesterday (UTC): visits, photos and marks of a day end by 13:20, so no
+    -- row is dated after the moment of seeding, whatever its hour
+    select (current_date - 1 - (364 - ((s.i - $4::bigint) * 365) / $5::bigint)::int)::timestamp
       + make_interval(hours => 4 + (s.i % 9)::int, mins => ((s.i * 11) % 60)::int) as at
   ) t
 ),

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import sharp from 'sharp';
 import type { Tx } from '../../platform/db/types.js';
 import type { DemoLogin, Platform } from '../../platform/module.js';
@@ -6,8 +6,9 @@ import { safeKey } from '../../platform/storage/index.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { syncCycleSlots } from './call-cycles/slots.js';
 import { geofenceCheck } from './formulas.js';
+import { demoClock, earliest, placeTodaysVisit } from './seed-clock.js';
 import { inspectImage } from './photos/image.js';
-import { callCycles } from './tables/call-cycles.tables.js';
+import { callCycles, callCycleSlots } from './tables/call-cycles.tables.js';
 import { photos, shelfQuadrants, type GridCell } from './tables/photos.tables.js';
 import { visitAnswers, visits, type VisitStatus, type VisitType } from './tables/visits.tables.js';
 import {
@@ -30,6 +31,10 @@ import {
  * Friday routes per agent) and goals on visits, photos and own-brand shelf share. A fixed
  * pseudo-random sequence makes every run produce the same shape. Skipped when the tenant already
  * has surveys, so every start can run it.
+ *
+ * Days and hours are the tenant's (its `time_zone` setting), and nothing is dated after the moment
+ * of seeding: today's visits that would otherwise lie ahead are moved earlier into the day, or to
+ * yesterday evening when the day has not yet begun far enough (seeding just after local midnight).
  */
 
 const CANCEL_REASONS = ['Shop closed', 'Owner not available', 'Rescheduled by the manager', 'Road works'];
@@ -87,13 +92,16 @@ async function shelfJpeg(cellBrands: number[]): Promise<Buffer> {
     .toBuffer();
 }
 
-/** The agent's weekly route: the same outlets on the same weekday, so call cycles can plan them. */
-async function demoTenantId(platform: Platform): Promise<string | null> {
+async function demoTenant(platform: Platform): Promise<{ id: string; timeZone: string | null } | null> {
   const { rows } = await platform.system.seed((tx) =>
-    tx.sql.query<{ id: string }>("select id from tenants where slug = 'demo'"),
+    tx.sql.query<{ id: string; time_zone: string | null }>(
+      "select id, settings->>'time_zone' as time_zone from tenants where slug = 'demo'",
+    ),
   );
-  return rows[0]?.id ?? null;
+  return rows[0] ? { id: rows[0].id, timeZone: rows[0].time_zone } : null;
 }
+
+const DAY = 86_400_000;
 
 async function loadContext(tx: Tx, tenantId: string) {
   const agents = await tx.sql.query<{ id: string }>(
@@ -142,9 +150,12 @@ function shelfMarks(rand: () => number, brands: Brand[]): { brandIndex: number; 
   }));
 }
 
-export async function seedFieldDemo(platform: Platform): Promise<DemoLogin[]> {
-  const tenantId = await demoTenantId(platform);
-  if (!tenantId) return [];
+/** `now`: the moment of seeding (a test pins it); every stored time lies at or before it. */
+export async function seedFieldDemo(platform: Platform, options: { now?: Date } = {}): Promise<DemoLogin[]> {
+  const tenant = await demoTenant(platform);
+  if (!tenant) return [];
+  const tenantId = tenant.id;
+  const clock = demoClock(options.now ?? new Date(), tenant.timeZone ?? 'UTC');
   const written: string[] = [];
   try {
     await platform.db.withTenant({ tenantId }, async (tx) => {
@@ -152,10 +163,12 @@ export async function seedFieldDemo(platform: Platform): Promise<DemoLogin[]> {
       if (rows[0]!.n > 0) return;
       const { agents, outlets, brands, ownBrand, teams } = await loadContext(tx, tenantId);
       if (agents.length === 0 || outlets.length === 0) return;
-      const survey = await insertSurveys(tx, tenantId, ownBrand);
+      const today = clock.today;
+      // Surveys, routes and goals were set up the morning before the demo month's first visit.
+      const setUpAt = clock.at(new Date(today.getTime() - DAYS * DAY), 8 * 60);
+      const survey = await insertSurveys(tx, tenantId, ownBrand, setUpAt);
       const rand = random(20_240_601);
-      const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
-      const routes = await insertCallCycles(tx, tenantId, agents, outlets, today);
+      const routes = await insertCallCycles(tx, tenantId, agents, outlets, today, setUpAt);
 
       const visitRows: (typeof visits.$inferInsert)[] = [];
       const answerRows: (typeof visitAnswers.$inferInsert)[] = [];
@@ -164,12 +177,12 @@ export async function seedFieldDemo(platform: Platform): Promise<DemoLogin[]> {
 
       for (const [agentIndex, agentId] of agents.entries())
         for (let d = -(DAYS - 1); d <= 2; d++) {
-          const date = new Date(today.getTime() + d * 86_400_000);
-          if (date.getUTCDay() === 0) continue; // no field work on Sundays
+          const routeDate = new Date(today.getTime() + d * DAY);
+          if (routeDate.getUTCDay() === 0) continue; // no field work on Sundays
           for (let slot = 0; slot < VISITS_PER_DAY; slot++) {
-            const weekday = date.getUTCDay();
+            const weekday = routeDate.getUTCDay();
             const outlet = outlets[routeOutlet(agentIndex, weekday, slot, outlets.length)]!;
-            const route = routes.find((r) => r.agentIndex === agentIndex && r.weekday === weekday);
+            const routeOf = routes.find((r) => r.agentIndex === agentIndex && r.weekday === weekday);
             const roll = rand();
             let status: VisitStatus;
             if (d > 0) status = 'planned';
@@ -180,11 +193,19 @@ export async function seedFieldDemo(platform: Platform): Promise<DemoLogin[]> {
               typeRoll < 0.8 ? 'planned' : typeRoll < 0.95 ? 'unplanned' : 'follow_up';
             const surveyRoll = rand();
             const surveyId = surveyRoll < 0.7 ? survey.shelfId : surveyRoll < 0.85 ? survey.reviewId : null;
-            // Tashkent is UTC+5: the first visit starts around 09:00 local time.
-            const start = new Date(
-              date.getTime() + (4 + slot * 2) * 3_600_000 + Math.floor(rand() * 40) * 60_000,
-            );
-            const id = uuidv7(start.getTime());
+            // The first visit starts around 09:00 local time, the next ones two hours apart.
+            const usualStart = clock.at(routeDate, (9 + slot * 2) * 60 + Math.floor(rand() * 40));
+            const timed = status === 'completed' || status === 'in_progress';
+            const { date, start } =
+              d === 0 && timed
+                ? placeTodaysVisit(clock, usualStart, status, slot)
+                : { date: routeDate, start: usualStart };
+            // Planned the morning before (or just now, for the days ahead).
+            const createdAt = earliest(clock.at(new Date(date.getTime() - DAY), 8 * 60), clock.now);
+            // Ids sort as the day's visits do (keyset ties), never later than the moment of seeding.
+            const id = uuidv7(earliest(start, clock.now).getTime());
+            // A visit moved to yesterday is no longer the route's visit of today.
+            const route = date.getTime() === routeDate.getTime() ? routeOf : undefined;
             const row: typeof visits.$inferInsert = {
               tenantId,
               id,
@@ -195,8 +216,8 @@ export async function seedFieldDemo(platform: Platform): Promise<DemoLogin[]> {
               status,
               visitType,
               plannedDate: date.toISOString().slice(0, 10),
-              createdAt: new Date(date.getTime() - 86_400_000),
-              updatedAt: start,
+              createdAt,
+              updatedAt: status === 'planned' ? createdAt : start,
             };
             visitRows.push(row);
             if (status === 'cancelled') {
@@ -283,6 +304,7 @@ export async function seedFieldDemo(platform: Platform): Promise<DemoLogin[]> {
                   photoId,
                   brandId: brands[mark.brandIndex]!.id,
                   cells: mark.cells,
+                  createdAt: new Date(completedAt.getTime() - 60_000),
                 });
             }
 
@@ -331,7 +353,20 @@ export async function seedFieldDemo(platform: Platform): Promise<DemoLogin[]> {
       // The call-cycle module plans the slots and marks those the completed visits fulfil.
       const cycleRows = await tx.db.select().from(callCycles).where(eq(callCycles.tenantId, tenantId));
       for (const cycle of cycleRows) await syncCycleSlots(tx, tenantId, cycle, dayString(today));
-      await insertGoals(tx, tenantId, agents, teams, ownBrand, today);
+      // Planning stamps slots with the clock; the demo's slots were planned with their cycles.
+      await tx.db
+        .update(callCycleSlots)
+        .set({ createdAt: setUpAt, updatedAt: clock.now })
+        .where(
+          and(
+            eq(callCycleSlots.tenantId, tenantId),
+            inArray(
+              callCycleSlots.cycleId,
+              routes.map((r) => r.id),
+            ),
+          ),
+        );
+      await insertGoals(tx, tenantId, agents, teams, ownBrand, today, setUpAt);
     });
   } catch (error) {
     // The rows were rolled back: their files must not stay behind.

@@ -160,6 +160,8 @@ export function resourceAction<C = CallContext>(
     path: string;
     tag: string;
     summary: string;
+    /** Longer text for the OpenAPI operation: rules a client must know beyond the schemas. */
+    description?: string;
     permission: Permission;
     params?: TSchema;
     query?: TSchema;
@@ -185,6 +187,7 @@ export function resourceAction<C = CallContext>(
       config: { permission: route.permission },
       schema: {
         summary: route.summary,
+        ...(route.description ? { description: route.description } : {}),
         tags: [route.tag],
         ...(params ? { params } : {}),
         ...(route.query ? { querystring: route.query } : {}),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { callContext } from '../../identity/index.js';
+import { AGGREGATED_SHARE } from '../field.schemas.js';
 import type { AnalyticsService } from './analytics.service.js';
 import {
   Coverage,
@@ -55,6 +56,7 @@ export function analyticsRoutes(app: FastifyInstance, analytics: AnalyticsServic
       schema: {
         summary:
           'Aggregated shelf share by brand, own vs competitor, optionally per outlet, org unit or period',
+        description: AGGREGATED_SHARE,
         tags,
         querystring: ShelfShareQuery,
         response: { 200: ShelfShare },

@@ -119,7 +119,10 @@ export const BrandShare = Type.Object({
   brand_id: Uuid,
   brand_name: Type.String(),
   is_own: Type.Boolean(),
-  share_percent: Percent,
+  share_percent: Type.Number({
+    description:
+      'Σ the brand’s per-photo shares ÷ Σ every brand’s per-photo shares × 100: normalised, the brands sum to 100',
+  }),
   photos: Type.Integer({ description: 'Photos on which the brand is marked' }),
 });
 export type BrandShare = Static<typeof BrandShare>;

@@ -6,6 +6,7 @@ import { validationFailed } from '../../../platform/http/errors.js';
 import { refuseNulCharacters } from '../../../platform/http/strict-input.js';
 import { IdParams } from '../../../platform/http/schemas.js';
 import { callContext, crudRoutes, resourceAction } from '../../../platform/resource/index.js';
+import { PER_PHOTO_SHARE } from '../field.schemas.js';
 import { readImageUpload, type ImageUpload } from './image.js';
 import type { PhotosService } from './photos.service.js';
 import type { QuadrantsService } from './quadrants.service.js';
@@ -131,6 +132,13 @@ export async function photoRoutes(
       ...marks,
       method: 'post',
       summary: 'Replace the brands’ marked grid cells / area % on a shelf photo',
+      description:
+        'The body is the photo’s whole new set of marks (an empty list clears it); concurrent requests ' +
+        'are applied one after the other. The set must describe one shelf: a grid cell belongs to one ' +
+        'brand (422 `SHELF_CELL_TAKEN`, `conflicts` lists each cell with its brands) and the brands’ ' +
+        'shares of the photo add up to at most 100 % (422 `SHELF_AREA_EXCEEDED`, `total_percent` and ' +
+        '`brands` with each share). ' +
+        PER_PHOTO_SHARE,
       permission: write,
       body: ShelfQuadrantsBody,
     },
@@ -142,6 +150,7 @@ export async function photoRoutes(
       ...marks,
       method: 'get',
       summary: 'The brands marked on a photo, with each brand’s share',
+      description: PER_PHOTO_SHARE,
       permission: read,
     },
     (ctx, id) => quadrants.get(ctx, id),

@@ -108,7 +108,11 @@ export const ShelfQuadrantsBody = Type.Object(
         },
         { additionalProperties: false },
       ),
-      { maxItems: 100, description: 'One entry per brand; replaces the photo’s whole set' },
+      {
+        maxItems: 100,
+        description:
+          'One entry per brand; replaces the photo’s whole set. A cell belongs to one brand; the shares add up to at most 100 %',
+      },
     ),
   },
   { additionalProperties: false },
@@ -126,10 +130,16 @@ export const ShelfQuadrants = Type.Object({
       is_own: Type.Boolean(),
       cells: Type.Array(GridCellSchema),
       area_percent: Nullable(Type.Number()),
-      share_percent: Type.Number({ description: 'Area % if given, else marked cells ÷ grid cells × 100' }),
+      share_percent: Type.Number({
+        description:
+          'Share of the whole grid: area % if given, else marked cells ÷ grid cells × 100 (not normalised; see the aggregated share of GET /analytics/shelf-share)',
+      }),
     }),
   ),
-  own_percent: Type.Number({ description: 'Sum of own brands’ shares on this photo' }),
-  competitor_percent: Type.Number({ description: 'Sum of competitors’ shares on this photo' }),
+  own_percent: Type.Number({
+    description:
+      'Sum of own brands’ shares of this photo’s grid (own + competitor ≤ 100; the rest is unmarked)',
+  }),
+  competitor_percent: Type.Number({ description: 'Sum of competitors’ shares of this photo’s grid' }),
 });
 export type ShelfQuadrants = Static<typeof ShelfQuadrants>;

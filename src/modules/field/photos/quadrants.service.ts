@@ -8,6 +8,7 @@ import { shelfQuadrants, type GridCell } from '../tables/photos.tables.js';
 import { visitResource } from '../visits/visits.service.js';
 import type { PhotoRow } from './photos.repository.js';
 import { assertVisitEditable, photoResource } from './photos.service.js';
+import { shelfMarksProblem } from './shelf-rules.js';
 import type { ShelfQuadrants, ShelfQuadrantsBody } from './photos.schemas.js';
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -108,6 +109,18 @@ export function createQuadrantsService(deps: { db: TenantDatabase }) {
         const known = await brandIdsAmong(tx, ctx.tenantId, ids);
         const errors = checkMarks(photo, body, known);
         if (errors.length) throw validationFailed(errors, 'The shelf marks are not valid.');
+        // The body is the photo's whole new set (the old one goes), so the rules hold on it alone.
+        const names = await brandFacts(tx, ctx.tenantId, ids);
+        const problem = shelfMarksProblem(
+          { rows: photo.gridRows, cols: photo.gridCols },
+          body.quadrants.map((q) => ({
+            brandId: q.brand_id.toLowerCase(),
+            brandName: names.get(q.brand_id.toLowerCase())?.name ?? q.brand_id,
+            cells: q.cells ?? [],
+            areaPercent: q.area_percent ?? null,
+          })),
+        );
+        if (problem) throw problem;
         await tx.db
           .delete(shelfQuadrants)
           .where(and(eq(shelfQuadrants.tenantId, ctx.tenantId), eq(shelfQuadrants.photoId, photoId)));

@@ -4,9 +4,16 @@ import { AppError, validationFailed } from '../../../platform/http/errors.js';
 import { defineResource, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { surveyQuestions, surveys } from '../tables/surveys.tables.js';
 import { checkQuestionDefinition } from './question-rules.js';
-import { answersOf, nextQuestionPosition, questionHasAnswers, questionsOf } from './surveys.repository.js';
+import {
+  activeQuestionCount,
+  answersOf,
+  questionHasAnswers,
+  questionsOf,
+  renumberActiveQuestions,
+  shiftQuestionsFrom,
+} from './surveys.repository.js';
 import type {
-  CreateQuestionBody,
+  AddQuestionBody,
   QuestionListQuery,
   QuestionOrderBody,
   UpdateQuestionBody,
@@ -43,6 +50,17 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
       .where(and(eq(surveys.tenantId, tenantId), eq(surveys.id, surveyId)));
   }
 
+  /**
+   * Locks the question's survey, then the question: every change to a survey's questions takes
+   * the survey's row first (as add and reorder do), so concurrent edits queue instead of
+   * deadlocking, and the order they renumber is the one the previous edit left.
+   */
+  async function lockQuestionAndSurvey(tx: Tx, ctx: CallContext, id: string) {
+    const { surveyId } = await questionResource.find(tx, ctx, id);
+    await surveyResource.find(tx, ctx, surveyId, { lock: true });
+    return questionResource.find(tx, ctx, id, { lock: true });
+  }
+
   return {
     list(ctx: CallContext, surveyId: string, query: QuestionListQuery) {
       return tenantTx(ctx, async (tx) => {
@@ -52,11 +70,22 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
       });
     },
 
-    add(ctx: CallContext, surveyId: string, body: CreateQuestionBody) {
+    /** Appends, or inserts at `position` moving the questions from there on one place down. */
+    add(ctx: CallContext, surveyId: string, body: AddQuestionBody) {
       return tenantTx(ctx, async (tx) => {
+        // The survey's row lock serialises every change to its order, so positions stay dense.
         await surveyResource.find(tx, ctx, surveyId, { lock: true });
-        const position = await nextQuestionPosition(tx, ctx.tenantId, surveyId);
-        const [values] = questionValues(ctx.tenantId, surveyId, [body], position, () => '/body');
+        const { position: wanted, ...definition } = body;
+        // Orders left with gaps by earlier versions are closed first, so the shift below is exact.
+        await renumberActiveQuestions(tx, ctx.tenantId, surveyId);
+        const last = (await activeQuestionCount(tx, ctx.tenantId, surveyId)) + 1;
+        if (wanted !== undefined && wanted > last)
+          throw validationFailed([
+            { path: '/body/position', message: `must be between 1 and ${last} (the survey has ${last - 1})` },
+          ]);
+        const position = wanted ?? last;
+        const [values] = questionValues(ctx.tenantId, surveyId, [definition], position, () => '/body');
+        if (position < last) await shiftQuestionsFrom(tx, ctx.tenantId, surveyId, position);
         const [row] = await tx.db.insert(surveyQuestions).values(values!).returning();
         await touchSurvey(tx, ctx.tenantId, surveyId);
         return toQuestionJson(row!);
@@ -69,7 +98,7 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
      */
     update(ctx: CallContext, id: string, body: UpdateQuestionBody) {
       return tenantTx(ctx, async (tx) => {
-        const before = await questionResource.find(tx, ctx, id, { lock: true });
+        const before = await lockQuestionAndSurvey(tx, ctx, id);
         if (before.archivedAt)
           throw new AppError(409, 'QUESTION_ARCHIVED', 'An archived question cannot be changed.');
         const next = {
@@ -102,7 +131,7 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
     /** Deletes an unanswered question; an answered one is archived so its answers keep it. */
     remove(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const row = await questionResource.find(tx, ctx, id, { lock: true });
+        const row = await lockQuestionAndSurvey(tx, ctx, id);
         if (row.archivedAt) return;
         const where = and(eq(surveyQuestions.tenantId, ctx.tenantId), eq(surveyQuestions.id, id));
         if (await questionHasAnswers(tx, ctx.tenantId, id))
@@ -111,6 +140,8 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
             .set({ archivedAt: new Date(), updatedAt: new Date() })
             .where(where);
         else await tx.db.delete(surveyQuestions).where(where);
+        // The questions after it move up: the active ones stay numbered 1…n.
+        await renumberActiveQuestions(tx, ctx.tenantId, row.surveyId);
         await touchSurvey(tx, ctx.tenantId, row.surveyId);
       });
     },

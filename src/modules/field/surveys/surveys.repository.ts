@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, max, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { surveyQuestions, type surveys } from '../tables/surveys.tables.js';
 import { visitAnswers, visits } from '../tables/visits.tables.js';
@@ -38,12 +38,48 @@ export async function questionCounts(tx: Tx, tenantId: string, surveyIds: string
   return new Map(rows.map((r) => [r.surveyId, Number(r.n)]));
 }
 
-export async function nextQuestionPosition(tx: Tx, tenantId: string, surveyId: string): Promise<number> {
+/** How many active questions the survey has: the last position in its dense 1…n order. */
+export async function activeQuestionCount(tx: Tx, tenantId: string, surveyId: string): Promise<number> {
   const [row] = await tx.db
-    .select({ last: max(surveyQuestions.position) })
+    .select({ n: count() })
     .from(surveyQuestions)
-    .where(and(eq(surveyQuestions.tenantId, tenantId), eq(surveyQuestions.surveyId, surveyId)));
-  return (row?.last ?? 0) + 1;
+    .where(
+      and(
+        eq(surveyQuestions.tenantId, tenantId),
+        eq(surveyQuestions.surveyId, surveyId),
+        isNull(surveyQuestions.archivedAt),
+      ),
+    );
+  return Number(row?.n ?? 0);
+}
+
+/** Moves the active questions at `position` and after one place down, to make room for an insert. */
+export async function shiftQuestionsFrom(tx: Tx, tenantId: string, surveyId: string, position: number) {
+  await tx.db
+    .update(surveyQuestions)
+    .set({ position: sql`${surveyQuestions.position} + 1`, updatedAt: new Date() })
+    .where(
+      and(
+        eq(surveyQuestions.tenantId, tenantId),
+        eq(surveyQuestions.surveyId, surveyId),
+        isNull(surveyQuestions.archivedAt),
+        gte(surveyQuestions.position, position),
+      ),
+    );
+}
+
+/**
+ * Renumbers the active questions 1…n in their current order (after a delete or archive left a
+ * gap); archived questions keep the position they had. Rows already in place are not touched.
+ */
+export async function renumberActiveQuestions(tx: Tx, tenantId: string, surveyId: string) {
+  await tx.sql.query(
+    `update survey_questions q set position = r.n, updated_at = now()
+       from (select id, row_number() over (order by position, id)::int as n from survey_questions
+              where tenant_id = $1 and survey_id = $2 and archived_at is null) r
+      where q.tenant_id = $1 and q.id = r.id and q.position <> r.n`,
+    [tenantId, surveyId],
+  );
 }
 
 export async function surveyHasVisits(tx: Tx, tenantId: string, surveyId: string): Promise<boolean> {

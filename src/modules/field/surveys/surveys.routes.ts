@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { crudRoutes, resourceAction } from '../../../platform/resource/index.js';
 import type { QuestionsService } from './questions.service.js';
 import {
-  CreateQuestionBody,
+  AddQuestionBody,
   CreateSurveyBody,
   Question,
   QuestionList,
@@ -65,9 +65,12 @@ export function surveyRoutes(
       tag,
       method: 'post',
       path: '/surveys/:id/questions',
-      summary: 'Add a question at the end of a survey',
+      summary: 'Add a question at the end of a survey, or at a position',
+      description:
+        'Active questions are numbered 1…n. With `position` (1 to n + 1) the question is inserted there and ' +
+        'the questions from that place on move one down; beyond n + 1 is 422. Without it the question is appended.',
       permission: 'surveys:write',
-      body: CreateQuestionBody,
+      body: AddQuestionBody,
       response: Question,
       status: 201,
     },
@@ -80,6 +83,9 @@ export function surveyRoutes(
       method: 'put',
       path: '/surveys/:id/questions/order',
       summary: 'Reorder the active questions of a survey',
+      description:
+        '`question_ids` names every active question exactly once, in the new order; they are renumbered 1…n. ' +
+        'A missing, repeated, archived or unknown id is 422 (pointing at the entry or at `/body/question_ids`).',
       permission: 'surveys:write',
       body: QuestionOrderBody,
       response: QuestionList,
@@ -100,7 +106,9 @@ export function surveyRoutes(
         body: UpdateQuestionBody,
         summary: 'Update a question (an answered one keeps its type and answered options)',
       },
-      delete: { summary: 'Delete a question (archived instead when it has answers)' },
+      delete: {
+        summary: 'Delete a question (archived instead when it has answers); the questions after it move up',
+      },
     },
     { update: questions.update, remove: questions.remove },
   );

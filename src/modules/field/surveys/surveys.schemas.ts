@@ -32,7 +32,11 @@ export const Question = Type.Object(
     options: Type.Array(Type.String()),
     required: Type.Boolean(),
     validation: QuestionValidationSchema,
-    position: Type.Integer({ minimum: 1 }),
+    position: Type.Integer({
+      minimum: 1,
+      description:
+        'Active questions are numbered 1…n without gaps after every add, delete, archive and reorder; an archived question keeps the position it last had',
+    }),
     archived_at: Nullable(IsoDateTime),
     created_at: IsoDateTime,
     updated_at: IsoDateTime,
@@ -63,6 +67,22 @@ export const CreateQuestionBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateQuestionBody = Static<typeof CreateQuestionBody>;
+
+/** A question added to an existing survey: at the end, or at `position` (the others move down). */
+export const AddQuestionBody = Type.Object(
+  {
+    ...CreateQuestionBody.properties,
+    position: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          '1-based place among the active questions, at most their count + 1 (default: the end); the questions from there on move one place down',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AddQuestionBody = Static<typeof AddQuestionBody>;
 
 export const UpdateQuestionBody = Type.Partial(Type.Object(questionFields), {
   additionalProperties: false,
