@@ -18,6 +18,7 @@ import {
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
 import { orgUnits, tenants, users } from '../../identity/tables.js';
 import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
+import { GEOCODE_STATUSES } from '../../../platform/geocoding/types.js';
 
 export const CUSTOMER_STATUSES = ['onboarding', 'active', 'at_risk', 'churned'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
@@ -100,11 +101,19 @@ export const outlets = pgTable(
     orgUnitId: uuid('org_unit_id'),
     customerId: uuid('customer_id'),
     archivedAt: timestamp('archived_at', { withTimezone: true, mode: 'date' }),
+    /** Forward (address → position) or reverse (position → address) geocoding, done by a job. */
+    geocodeStatus: text('geocode_status', { enum: GEOCODE_STATUSES }),
+    geocodedAt: timestamp('geocoded_at', { withTimezone: true, mode: 'date' }),
+    geocodeError: text('geocode_error'),
     ...timestamps(),
   },
   (t) => [
     ...tenantScoped(t),
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
+    check(
+      'outlets_geocode_status_check',
+      sql`${t.geocodeStatus} in ('pending', 'ok', 'not_found', 'failed', 'off')`,
+    ),
     foreignKey({ columns: [t.tenantId, t.orgUnitId], foreignColumns: [orgUnits.tenantId, orgUnits.id] }),
     foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
     uniqueIndex('outlets_tenant_code_key').on(t.tenantId, t.code),
