@@ -185,10 +185,18 @@ export async function startFakeNominatim(places: FakePlace[] = PLACES) {
     clearFaults() {
       faults.length = 0;
     },
+    /** Stops listening: connections are refused (an unreachable geocoder) until `up`. */
+    async down() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    async up() {
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+    },
     async close() {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
