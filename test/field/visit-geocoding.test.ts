@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../harness/app.js';
+import { createTestDatabase, type TestDatabase } from '../harness/database.js';
 import { startFakeNominatim, waitUntil, type FakeNominatim } from '../harness/fake-nominatim.js';
 import { identityFixture, type FixtureUser, type IdentityFixture } from '../identity/fixtures.js';
 import { client, expectStatus, extraUser, FIELD_MODULES, uniq, type Headers } from './helpers.js';
@@ -210,38 +211,73 @@ describe('visit geocoding', () => {
   });
 });
 
-describe('geocoding off (no GEOCODER_URL)', () => {
+describe('geocoding off (no GEOCODER_URL), then configured', () => {
+  let database: TestDatabase;
   let t: TestApp;
+  let nominatim: FakeNominatim | undefined;
 
   beforeAll(async () => {
-    t = await createTestApp({ config: { workers: true }, deps: { modules: FIELD_MODULES } });
+    database = await createTestDatabase();
+    t = await createTestApp({ database, config: { workers: true }, deps: { modules: FIELD_MODULES } });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await nominatim?.close();
+    await database.close();
+  });
 
-  it('marks outlets and visit fixes that would need a lookup off', async () => {
-    const api = client(t);
+  it('marks outlets and visit fixes that would need a lookup off, and queues those outlets once configured', async () => {
+    let api = client(t);
     const fx = await identityFixture(t, 'vgeo-off');
-    const outlet = await api.ok<{ id: string; geocode_status: string | null }>(
-      'POST',
-      '/outlets',
-      fx.users.admin.auth,
-      { code: uniq('O'), name: 'Off', address: 'Chorsu Bazaar, Tashkent' },
-      201,
-    );
-    expect(outlet.geocode_status).toBe('off');
-    const placed = await api.ok('PUT', `/outlets/${outlet.id}`, fx.users.admin.auth, {
-      latitude: 41.3,
-      longitude: 69.2,
+    const admin = fx.users.admin.auth;
+    const create = (body: object) =>
+      api.ok<{ id: string; geocode_status: string | null }>(
+        'POST',
+        '/outlets',
+        admin,
+        { code: uniq('O'), name: 'Off', ...body },
+        201,
+      );
+    const waiting = await create({ address: 'Chorsu Bazaar, Tashkent' });
+    expect(waiting.geocode_status).toBe('off');
+    const placed = await create({ address: 'Registan Square, Samarkand' });
+    expect(placed.geocode_status).toBe('off');
+    expect(
+      await api.ok('PUT', `/outlets/${placed.id}`, admin, { latitude: 41.3, longitude: 69.2 }),
+    ).toMatchObject({
+      geocode_status: null,
     });
-    expect(placed).toMatchObject({ geocode_status: null });
     const visit = await api.ok(
       'POST',
       '/visits',
       fx.users.agent.auth,
-      { outlet_id: outlet.id, planned_date: today() },
+      { outlet_id: placed.id, planned_date: today() },
       201,
     );
     const checkedIn = await api.ok('PUT', `/visits/${visit.id}/check-in`, fx.users.agent.auth, AT_SQUARE);
     expect(checkedIn).toMatchObject({ check_in_geocode_status: 'off', check_in_address: null });
+
+    // The same database, restarted with a geocoder: the waiting outlet is queued and found.
+    await t.close();
+    nominatim = await startFakeNominatim();
+    t = await createTestApp({
+      database,
+      config: { ...FAST_GEOCODER, geocoderUrl: nominatim.url },
+      deps: { modules: FIELD_MODULES, jobOptions: { pollingIntervalSeconds: 0.5 } },
+    });
+    api = client(t);
+    const found = await waitUntil(async () => {
+      const o = await api.ok<{ geocode_status: string; latitude: number | null }>(
+        'GET',
+        `/outlets/${waiting.id}`,
+        admin,
+      );
+      return o.geocode_status === 'ok' ? o : undefined;
+    }, 'the waiting outlet geocoded');
+    expect(found.latitude).toBe(41.3265);
+    // Past visit fixes are not back-filled.
+    expect(await api.ok('GET', `/visits/${visit.id}`, admin)).toMatchObject({
+      check_in_geocode_status: 'off',
+    });
   });
 });

@@ -7,7 +7,7 @@ import {
   productsImporter,
 } from './imports/index.js';
 import { PRODUCT_PERMISSIONS, productRoutes } from './products/index.js';
-import { registerOutletGeocodingJobs } from './core/outlet-geocoding.js';
+import { queueOutletsGeocodingWasOffFor, registerOutletGeocodingJobs } from './core/outlet-geocoding.js';
 import { seedCatalogDemo } from './seed.js';
 
 /**
@@ -25,6 +25,7 @@ export const catalogModule: SalesOpsModule = {
     catalogExportRoutes(app, platform);
   },
   registerJobs: registerOutletGeocodingJobs,
+  onStart: queueOutletsGeocodingWasOffFor,
   importers: [customersImporter, outletsImporter, productsImporter],
   seedDemo: seedCatalogDemo,
 };

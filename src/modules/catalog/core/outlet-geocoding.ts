@@ -74,6 +74,26 @@ export async function enqueueOutletGeocode(
     await geocoding.jobs.send(geocodeOutletJob, { tenantId: row.tenantId, outletId: row.id }, { tx });
 }
 
+/**
+ * At start with a geocoder: outlets marked `off` while geocoding was not configured are queued now
+ * (in one cross-tenant transaction, so a crash queues them again at the next start). Visits are not
+ * back-filled: their past fixes would swamp a 1-request-per-second geocoder.
+ */
+export async function queueOutletsGeocodingWasOffFor(
+  platform: Pick<Platform, 'system' | 'jobs' | 'geocoder'>,
+) {
+  if (!platform.geocoder.enabled) return;
+  await platform.system.crossTenantJob(geocodeOutletJob.name, async (tx) => {
+    const rows = await tx.db
+      .update(outlets)
+      .set({ geocodeStatus: 'pending' })
+      .where(eq(outlets.geocodeStatus, 'off'))
+      .returning({ tenantId: outlets.tenantId, id: outlets.id });
+    for (const row of rows)
+      await platform.jobs.send(geocodeOutletJob, { tenantId: row.tenantId, outletId: row.id }, { tx });
+  });
+}
+
 const SYSTEM_AUDIT = {
   actorUserId: null,
   actorTenantId: null,

@@ -121,6 +121,10 @@ export const outlets = pgTable(
     index('outlets_tenant_org_unit_idx').on(t.tenantId, t.orgUnitId),
     index('outlets_tenant_customer_idx').on(t.tenantId, t.customerId),
     index('outlets_tenant_name_idx').on(t.tenantId, t.name, t.id),
+    // Outlets waiting for geocoding to be configured, queued across tenants when it is.
+    index('outlets_geocode_off_idx')
+      .on(t.tenantId, t.id)
+      .where(sql`${t.geocodeStatus} = 'off'`),
     check('outlets_latitude_check', sql`${t.latitude} is null or ${t.latitude} between -90 and 90`),
     check('outlets_longitude_check', sql`${t.longitude} is null or ${t.longitude} between -180 and 180`),
     check('outlets_lat_lng_pair_check', sql`(${t.latitude} is null) = (${t.longitude} is null)`),
