@@ -13,6 +13,7 @@ import {
   url,
   type Parser,
 } from './config-parsers.js';
+import { geocoderSettings } from './config-geocoder.js';
 
 /** Settings a derived default may look at (parsed before it, in table order). */
 interface ParsedSoFar {
@@ -233,6 +234,7 @@ const settings = {
     default: false,
     parse: bool,
   },
+  ...geocoderSettings,
   storageDir: {
     env: 'STORAGE_DIR',
     description: 'Root of local file storage',

@@ -4,6 +4,7 @@ import type { ImportEntity } from './bulk/index.js';
 import { createSystemAccess } from './db/system.js';
 import type { Database } from './db/types.js';
 import { createTokenService } from './http/tokens.js';
+import { createGeocoder } from './geocoding/index.js';
 import { createJobQueue, type JobLogger, type JobQueueOptions } from './jobs/index.js';
 import { createMailer, registerMailJobs, type MailLog } from './mail/index.js';
 import type { ActivityCounter, PermissionDefinition, Platform } from './module.js';
@@ -99,6 +100,7 @@ export function createPlatform(
     imports,
     mailer: createMailer({ db, jobs, config: mailConfig, log }),
     realtime,
+    geocoder: createGeocoder(config, db),
     permissions: options.permissions ?? [],
     activityCounters: options.activityCounters ?? [],
     async start({ workers }) {

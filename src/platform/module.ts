@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { BulkImports, ImportEntity } from './bulk/index.js';
 import type { SystemAccess } from './db/system.js';
 import type { TenantDatabase } from './db/types.js';
+import type { Geocoder } from './geocoding/types.js';
 import type { TokenService } from './http/tokens.js';
 import type { JobQueue } from './jobs/types.js';
 import type { Mailer } from './mail/types.js';
@@ -26,6 +27,8 @@ export interface Platform {
   storage: FileStorage;
   mailer: Mailer;
   realtime: Realtime;
+  /** Addresses ↔ positions through the configured provider (disabled without GEOCODER_URL); jobs only. */
+  geocoder: Geocoder;
   /** The bulk import engine over every module's importers (the CLI runs imports through it). */
   imports: BulkImports;
   /** Every module's permissions (the catalogue behind `GET /permissions` and the built-in roles). */

@@ -7,6 +7,7 @@ import {
   productsImporter,
 } from './imports/index.js';
 import { PRODUCT_PERMISSIONS, productRoutes } from './products/index.js';
+import { queueOutletsGeocodingWasOffFor, registerOutletGeocodingJobs } from './core/outlet-geocoding.js';
 import { seedCatalogDemo } from './seed.js';
 
 /**
@@ -23,6 +24,8 @@ export const catalogModule: SalesOpsModule = {
     await productRoutes(app, platform);
     catalogExportRoutes(app, platform);
   },
+  registerJobs: registerOutletGeocodingJobs,
+  onStart: queueOutletsGeocodingWasOffFor,
   importers: [customersImporter, outletsImporter, productsImporter],
   seedDemo: seedCatalogDemo,
 };

@@ -20,6 +20,7 @@ import { createSurveysService } from './surveys/surveys.service.js';
 import { visitRoutes } from './visits/visits.routes.js';
 import { createVisitActionsService } from './visits/visit-actions.service.js';
 import { createVisitsService } from './visits/visits.service.js';
+import { createVisitGeocoding, registerVisitGeocodingJobs } from './visits/visit-geocoding.js';
 
 /**
  * Field execution: surveys with ordered questions, visits with GPS check-in and completion,
@@ -31,7 +32,11 @@ export const fieldModule: SalesOpsModule = {
   async routes(app, platform) {
     const deps = { db: platform.db };
     surveyRoutes(app, createSurveysService(deps), createQuestionsService(deps));
-    visitRoutes(app, createVisitsService(deps), createVisitActionsService(deps));
+    visitRoutes(
+      app,
+      createVisitsService(deps),
+      createVisitActionsService({ ...deps, geocoding: createVisitGeocoding(platform) }),
+    );
     callCycleRoutes(app, createCallCyclesService(deps));
     goalRoutes(app, createGoalsService(deps));
     const photos = createPhotosService({ db: platform.db, storage: platform.storage });
@@ -49,7 +54,10 @@ export const fieldModule: SalesOpsModule = {
     fieldAdminRoutes(app, createSurveyCompletionService(deps));
   },
   activityCounters: FIELD_ACTIVITY_COUNTERS,
-  registerJobs: registerCallCycleJobs,
+  registerJobs(platform) {
+    registerCallCycleJobs(platform);
+    registerVisitGeocodingJobs(platform);
+  },
   onStart: (platform) => scheduleCallCycleJobs(platform.jobs),
   seedDemo: seedFieldDemo,
 };

@@ -8,6 +8,7 @@ import {
   sortQuery,
   Uuid,
 } from '../../../platform/http/schemas.js';
+import { GeocodeStatusSchema } from '../../../platform/geocoding/place.js';
 
 /**
  * `null` first: with Ajv's type coercion a string or number branch tried first would turn an
@@ -203,6 +204,11 @@ export const Outlet = Type.Object({
   org_unit_id: Nullable(Uuid),
   customer_id: Nullable(Uuid),
   archived_at: Nullable(IsoDateTime),
+  geocode_status: GeocodeStatusSchema,
+  geocoded_at: Nullable(IsoDateTime),
+  geocode_error: Nullable(
+    Type.String({ description: 'Why the last lookup failed (kept while it is retried, and when it failed)' }),
+  ),
   external_refs: Type.Array(ExternalRef),
   distance_m: Type.Optional(Type.Number({ description: 'Only in `near` searches: metres from the point' })),
   created_at: IsoDateTime,

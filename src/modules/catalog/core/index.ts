@@ -33,7 +33,7 @@ export const CORE_PERMISSIONS: readonly PermissionDefinition[] = [
 export async function coreRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
   const deps = { db: platform.db };
   customerRoutes(app, createCustomersService(deps));
-  outletRoutes(app, createOutletsService(deps));
+  outletRoutes(app, createOutletsService({ ...deps, geocoding: platform }));
   warehouseRoutes(app, createWarehousesService(deps));
 }
 

@@ -14,6 +14,7 @@ import {
 import { diff, orgUnitIdsAmong, writeAudit } from '../../identity/index.js';
 import { customers, outlets } from '../tables/core.tables.js';
 import { externalRefsColumn, externalRefsOf } from './external-refs.js';
+import { enqueueOutletGeocode, geocodeValuesFor, type OutletGeocoding } from './outlet-geocoding.js';
 import type {
   CreateOutletBody,
   ExternalRef,
@@ -43,6 +44,9 @@ export function toOutletJson(row: OutletRow, refs: ExternalRef[] = [], distanceM
     org_unit_id: row.orgUnitId,
     customer_id: row.customerId,
     archived_at: iso(row.archivedAt),
+    geocode_status: row.geocodeStatus,
+    geocoded_at: iso(row.geocodedAt),
+    geocode_error: row.geocodeError,
     external_refs: refs,
     ...(distanceM === undefined ? {} : { distance_m: Math.round(distanceM * 10) / 10 }),
     created_at: row.createdAt.toISOString(),
@@ -51,7 +55,15 @@ export function toOutletJson(row: OutletRow, refs: ExternalRef[] = [], distanceM
 }
 
 const auditable = (o: Outlet): Record<string, unknown> => {
-  const { created_at: _c, updated_at: _u, external_refs: _e, ...rest } = o;
+  const {
+    created_at: _c,
+    updated_at: _u,
+    external_refs: _e,
+    geocode_status: _s,
+    geocoded_at: _g,
+    geocode_error: _r,
+    ...rest
+  } = o;
   return rest;
 };
 
@@ -178,7 +190,8 @@ export function outletListConditions(
   return conditions;
 }
 
-export function createOutletsService(deps: { db: TenantDatabase }) {
+/** `geocoding` absent: writes never enqueue lookups (and mark outlets that would need one `off`). */
+export function createOutletsService(deps: { db: TenantDatabase; geocoding?: OutletGeocoding }) {
   const tenantTx = tenantTxOf(deps);
   const tenantRead = tenantReadOf(deps);
 
@@ -191,11 +204,13 @@ export function createOutletsService(deps: { db: TenantDatabase }) {
     return tenantTx(ctx, async (tx) => {
       const before = await outletResource.find(tx, ctx, id, { lock: true });
       await checkReferences(tx, ctx.tenantId, values, before);
+      const geocode = geocodeValuesFor(deps.geocoding, before, values);
       const [row] = await tx.db
         .update(outlets)
-        .set({ ...values, updatedAt: new Date() })
+        .set({ ...values, ...geocode, updatedAt: new Date() })
         .where(and(eq(outlets.tenantId, ctx.tenantId), eq(outlets.id, id)))
         .returning();
+      await enqueueOutletGeocode(deps.geocoding, tx, row!, geocode);
       const json = await present(tx, ctx.tenantId, row!);
       await writeAudit(tx, ctx.audit, {
         tenantId: ctx.tenantId,
@@ -242,10 +257,12 @@ export function createOutletsService(deps: { db: TenantDatabase }) {
       return tenantTx(ctx, async (tx) => {
         const values = outletValues(body);
         await checkReferences(tx, ctx.tenantId, values);
+        const geocode = geocodeValuesFor(deps.geocoding, undefined, values);
         const [row] = await tx.db
           .insert(outlets)
-          .values({ ...values, code: body.code, name: body.name, tenantId: ctx.tenantId })
+          .values({ ...values, ...geocode, code: body.code, name: body.name, tenantId: ctx.tenantId })
           .returning();
+        await enqueueOutletGeocode(deps.geocoding, tx, row!, geocode);
         const json = toOutletJson(row!);
         await writeAudit(tx, ctx.audit, {
           tenantId: ctx.tenantId,

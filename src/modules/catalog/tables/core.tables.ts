@@ -18,6 +18,7 @@ import {
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
 import { orgUnits, tenants, users } from '../../identity/tables.js';
 import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
+import { GEOCODE_STATUSES } from '../../../platform/geocoding/types.js';
 
 export const CUSTOMER_STATUSES = ['onboarding', 'active', 'at_risk', 'churned'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
@@ -100,11 +101,19 @@ export const outlets = pgTable(
     orgUnitId: uuid('org_unit_id'),
     customerId: uuid('customer_id'),
     archivedAt: timestamp('archived_at', { withTimezone: true, mode: 'date' }),
+    /** Forward (address → position) or reverse (position → address) geocoding, done by a job. */
+    geocodeStatus: text('geocode_status', { enum: GEOCODE_STATUSES }),
+    geocodedAt: timestamp('geocoded_at', { withTimezone: true, mode: 'date' }),
+    geocodeError: text('geocode_error'),
     ...timestamps(),
   },
   (t) => [
     ...tenantScoped(t),
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
+    check(
+      'outlets_geocode_status_check',
+      sql`${t.geocodeStatus} in ('pending', 'ok', 'not_found', 'failed', 'off')`,
+    ),
     foreignKey({ columns: [t.tenantId, t.orgUnitId], foreignColumns: [orgUnits.tenantId, orgUnits.id] }),
     foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
     uniqueIndex('outlets_tenant_code_key').on(t.tenantId, t.code),
@@ -112,6 +121,10 @@ export const outlets = pgTable(
     index('outlets_tenant_org_unit_idx').on(t.tenantId, t.orgUnitId),
     index('outlets_tenant_customer_idx').on(t.tenantId, t.customerId),
     index('outlets_tenant_name_idx').on(t.tenantId, t.name, t.id),
+    // Outlets waiting for geocoding to be configured, queued across tenants when it is.
+    index('outlets_geocode_off_idx')
+      .on(t.tenantId, t.id)
+      .where(sql`${t.geocodeStatus} = 'off'`),
     check('outlets_latitude_check', sql`${t.latitude} is null or ${t.latitude} between -90 and 90`),
     check('outlets_longitude_check', sql`${t.longitude} is null or ${t.longitude} between -180 and 180`),
     check('outlets_lat_lng_pair_check', sql`(${t.latitude} is null) = (${t.longitude} is null)`),

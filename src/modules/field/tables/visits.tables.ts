@@ -18,6 +18,7 @@ import { outlets } from '../../catalog/tables.js';
 import { tenants, users } from '../../identity/tables.js';
 import { surveyQuestions, surveys } from './surveys.tables.js';
 import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
+import { GEOCODE_STATUSES, type Place } from '../../../platform/geocoding/types.js';
 
 /** planned → in_progress → completed | cancelled | missed (missed is set by call-cycle planning). */
 export const VISIT_STATUSES = ['planned', 'in_progress', 'completed', 'cancelled', 'missed'] as const;
@@ -56,6 +57,12 @@ export const visits = pgTable(
     completionWithinGeofence: boolean('completion_within_geofence'),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true, mode: 'date' }),
     cancelReason: text('cancel_reason'),
+    // The addresses at the check-in and completion fixes, reverse-geocoded by a job (visit-geocoding.ts).
+    checkInAddress: jsonb('check_in_address').$type<Place>(),
+    checkInGeocodeStatus: text('check_in_geocode_status', { enum: GEOCODE_STATUSES }),
+    completionAddress: jsonb('completion_address').$type<Place>(),
+    completionGeocodeStatus: text('completion_geocode_status', { enum: GEOCODE_STATUSES }),
+    geocodeError: text('geocode_error'),
     ...timestamps(),
   },
   (t) => [
@@ -82,6 +89,14 @@ export const visits = pgTable(
       sql`${t.status} in ('planned', 'in_progress', 'completed', 'cancelled', 'missed')`,
     ),
     check('visits_type_check', sql`${t.visitType} in ('planned', 'unplanned', 'follow_up')`),
+    check(
+      'visits_check_in_geocode_status_check',
+      sql`${t.checkInGeocodeStatus} in ('pending', 'ok', 'not_found', 'failed', 'off')`,
+    ),
+    check(
+      'visits_completion_geocode_status_check',
+      sql`${t.completionGeocodeStatus} in ('pending', 'ok', 'not_found', 'failed', 'off')`,
+    ),
   ],
 );
 appAccess(visits, READ_WRITE);

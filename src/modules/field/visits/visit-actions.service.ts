@@ -9,6 +9,7 @@ import { questionsOf } from '../surveys/surveys.repository.js';
 import { visitAnswers } from '../tables/visits.tables.js';
 import type { CancelVisitBody, CheckInBody, CompleteVisitBody } from './visits.schemas.js';
 import { answersOfVisit, outletOf, updateVisit, type VisitRow } from './visits.repository.js';
+import type { VisitGeocoding } from './visit-geocoding.js';
 import { toVisitJson, visitResource } from './visits.service.js';
 
 /** Device clocks drift; times further ahead than this are rejected as wrong. */
@@ -52,7 +53,7 @@ async function gpsFacts(
   });
 }
 
-export function createVisitActionsService(deps: { db: TenantDatabase }) {
+export function createVisitActionsService(deps: { db: TenantDatabase; geocoding?: VisitGeocoding }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
   return {
@@ -85,7 +86,9 @@ export function createVisitActionsService(deps: { db: TenantDatabase }) {
           checkInAccuracyM: body.accuracy_m,
           checkInDistanceM: gps.distanceM,
           checkInWithinGeofence: gps.withinGeofence,
+          ...deps.geocoding?.valuesFor('check_in'),
         });
+        await deps.geocoding?.enqueue(tx, ctx.tenantId, id, 'check_in');
         return toVisitJson(updated);
       });
     },
@@ -130,7 +133,9 @@ export function createVisitActionsService(deps: { db: TenantDatabase }) {
           completionDistanceM: gps.distanceM,
           completionWithinGeofence: gps.withinGeofence,
           ...(body.notes !== undefined ? { notes: body.notes } : {}),
+          ...deps.geocoding?.valuesFor('completion'),
         });
+        await deps.geocoding?.enqueue(tx, ctx.tenantId, id, 'completion');
         // Call-cycle adherence counts this visit from the moment it is completed.
         await markSlotsVisitedByVisit(tx, ctx.tenantId, updated);
         await writeAudit(tx, ctx.audit, {

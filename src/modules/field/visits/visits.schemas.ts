@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { VisitGeocodeFields } from './visit-geocoding.schemas.js';
 import { IsoDate, IsoDateTime, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
 import { Photo } from '../photos/photos.schemas.js';
 import { AccuracyM, Latitude, Longitude, Nullable } from '../field.schemas.js';
@@ -55,6 +56,7 @@ export const Visit = Type.Object(
     completion_within_geofence: Nullable(Type.Boolean()),
     cancelled_at: Nullable(IsoDateTime),
     cancel_reason: Nullable(Type.String()),
+    ...VisitGeocodeFields,
     answers: Type.Optional(Type.Array(Answer)),
     photos: Type.Optional(Type.Array(Photo)),
     created_at: IsoDateTime,

@@ -14,6 +14,7 @@ import { photosOfVisit, toPhotoJson } from '../photos/photos.repository.js';
 import { callCycles } from '../tables/call-cycles.tables.js';
 import { surveys } from '../tables/surveys.tables.js';
 import { visits } from '../tables/visits.tables.js';
+import { visitGeocodeJson } from './visit-geocoding.schemas.js';
 import type { CreateVisitBody, Visit, VisitListQuery } from './visits.schemas.js';
 import {
   answersOfVisit,
@@ -49,6 +50,7 @@ export const toVisitJson = (row: VisitRow): Visit => ({
   completion_within_geofence: row.completionWithinGeofence,
   cancelled_at: iso(row.cancelledAt),
   cancel_reason: row.cancelReason,
+  ...visitGeocodeJson(row),
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
 });

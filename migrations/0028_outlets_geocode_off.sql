@@ -1,0 +1,1 @@
+CREATE INDEX "outlets_geocode_off_idx" ON "outlets" USING btree ("tenant_id","id") WHERE "outlets"."geocode_status" = 'off';
