@@ -108,7 +108,7 @@ async function start(command: string[], dataDir: string, port: number): Promise<
   const phases = progress
     .split('\n')
     .filter((line) => line.startsWith('✔'))
-    .map((line) => line.slice(2))
+    .map((line) => line.slice(2).replace(dataDir, '<fresh dir>'))
     .join('; ');
   return { child, port, startS: (performance.now() - started) / 1000, phases };
 }
