@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
 import { openDatabase } from '../../src/platform/db/index.js';
+import { startEmbeddedMaintenance } from '../../src/platform/db/pglite-maintenance.js';
 import { spawnNode, TSX } from '../harness/process.js';
 
 /** The embedded database's own guarantees; these run real processes against a real data directory. */
@@ -88,4 +90,37 @@ describe('embedded database (PGlite) maintenance', () => {
       await db.close();
     }
   }, 30_000);
+
+  it('looks at table sizes only after enough was written to make a table due (the look blocks every request)', async () => {
+    const client = await PGlite.create();
+    const scans: string[] = [];
+    const query = client.query.bind(client);
+    client.query = ((text: string, ...rest: unknown[]) => {
+      if (text.includes('pg_relation_size')) scans.push(text);
+      return (query as (...args: unknown[]) => unknown)(text, ...rest);
+    }) as typeof client.query;
+    const maintenance = startEmbeddedMaintenance(client, 0);
+    try {
+      await client.exec(`create table grown (id int primary key, v text);
+        insert into grown select i, repeat('x', 40) || i from generate_series(1, 20000) i;`);
+      expect(await maintenance.runOnce()).toEqual(['public.grown']);
+      expect(scans).toHaveLength(1);
+      await maintenance.runOnce(); // the VACUUM's own writes: one more look, nothing due
+      const looked = scans.length;
+      // Reads and a small write: the log moved by less than a table needs to grow, so no look.
+      await client.query('select count(*) from grown');
+      await client.query(`update grown set v = 'y' where id = 1`);
+      expect(await maintenance.runOnce()).toEqual([]);
+      expect(scans).toHaveLength(looked);
+      // The table grows again: the next pass looks and vacuums it.
+      await client.exec(
+        `insert into grown select i, repeat('x', 40) || i from generate_series(20001, 40000) i`,
+      );
+      expect(await maintenance.runOnce()).toEqual(['public.grown']);
+      expect(scans).toHaveLength(looked + 1);
+    } finally {
+      await maintenance.stop();
+      await client.close();
+    }
+  }, 60_000);
 });
