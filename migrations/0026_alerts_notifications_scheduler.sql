@@ -80,6 +80,7 @@ CREATE TABLE "job_runs" (
 	CONSTRAINT "job_runs_trigger_check" CHECK ("job_runs"."trigger" in ('schedule', 'manual'))
 );
 --> statement-breakpoint
+ALTER TABLE "job_runs" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "time_zone" text;--> statement-breakpoint
 ALTER TABLE "alerts" ADD CONSTRAINT "alerts_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "alerts" ADD CONSTRAINT "alerts_customer_fk" FOREIGN KEY ("tenant_id","customer_id") REFERENCES "public"."customers"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -101,4 +102,5 @@ CREATE INDEX "notifications_digest_idx" ON "notifications" USING btree ("tenant_
 CREATE INDEX "job_runs_name_queued_idx" ON "job_runs" USING btree ("job_name","queued_at");--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "alerts" AS PERMISSIVE FOR ALL TO "salesops_app" USING ("alerts"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK ("alerts"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "notification_preferences" AS PERMISSIVE FOR ALL TO "salesops_app" USING ("notification_preferences"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK ("notification_preferences"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid);--> statement-breakpoint
-CREATE POLICY "tenant_isolation" ON "notifications" AS PERMISSIVE FOR ALL TO "salesops_app" USING ("notifications"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK ("notifications"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid);
+CREATE POLICY "tenant_isolation" ON "notifications" AS PERMISSIVE FOR ALL TO "salesops_app" USING ("notifications"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK ("notifications"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid);--> statement-breakpoint
+CREATE POLICY "tenant_isolation" ON "job_runs" AS PERMISSIVE FOR ALL TO "salesops_app" USING ("job_runs"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK ("job_runs"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid);

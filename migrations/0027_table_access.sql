@@ -8,6 +8,8 @@ ALTER TABLE "public"."alerts" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
 REVOKE ALL ON TABLE "public"."job_runs" FROM salesops_app;
 --> statement-breakpoint
+ALTER TABLE "public"."job_runs" FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
 REVOKE ALL ON TABLE "public"."notification_preferences" FROM salesops_app;
 --> statement-breakpoint
 GRANT DELETE, INSERT, SELECT, UPDATE ON TABLE "public"."notification_preferences" TO salesops_app;
