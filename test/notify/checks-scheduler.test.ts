@@ -116,6 +116,42 @@ describe('notify: checks, scheduler and notifications', { timeout: 180_000 }, ()
     expect(await alertsOf(other.users.admin.auth)).toHaveLength(0);
   });
 
+  it('raises the adherence alert only below the tenant threshold', async () => {
+    const peer = await extraUser(t, fx, 'agent');
+    const outlet = await createOutlet(t, admin);
+    const cycle = await api.ok(
+      'POST',
+      '/call-cycles',
+      admin,
+      {
+        name: 'Second route',
+        agent_id: peer.id,
+        start_date: D(-7),
+        end_date: D(7),
+        frequency: 'daily',
+        locations: [{ outlet_id: outlet }],
+      },
+      201,
+    );
+    const settings = (value: number) =>
+      api.ok('PUT', `/tenants/${fx.tenantId}`, admin, { settings: { alert_adherence_threshold: value } });
+    expectStatus(
+      await api.call('PUT', `/tenants/${fx.tenantId}`, admin, {
+        settings: { alert_adherence_threshold: 101 },
+      }),
+      422,
+    );
+    // At 0 % nothing is below the threshold.
+    await settings(0);
+    await api.ok('POST', '/scheduler/jobs/notify.alert-checks/run', admin);
+    const about = async () =>
+      (await alertsOf(admin, `&type=call_cycle_adherence&entity_id=${cycle.id}`)).map((a) => a.entity_id);
+    expect(await about()).toEqual([]);
+    await settings(80);
+    await api.ok('POST', '/scheduler/jobs/notify.alert-checks/run', admin);
+    expect(await about()).toEqual([cycle.id]);
+  });
+
   it('run-checks queues this tenant’s checks as a job and answers with it', async () => {
     const rival = other.users.admin.auth;
     const run = expectStatus(await api.call('POST', '/alerts/run-checks', rival), 202).json<JobRun>();
