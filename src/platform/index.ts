@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { BULK_REALTIME_TOPICS, createBulkImports } from './bulk/index.js';
+import { BULK_REALTIME_TOPICS, createBulkImports, importRecoveryJob } from './bulk/index.js';
 import type { ImportEntity } from './bulk/index.js';
 import { createSystemAccess } from './db/system.js';
 import type { Database } from './db/types.js';
@@ -14,9 +14,13 @@ import {
   createRetention,
   PLATFORM_RETENTION_RULES,
   registerRetentionJob,
-  scheduleRetentionJob,
+  RETENTION_CRON,
+  retentionJob,
   type RetentionRule,
 } from './retention/index.js';
+import type { AlertCheck } from './alerts/types.js';
+import type { JobDefinition } from './jobs/types.js';
+import { createScheduler, type ScheduledJob } from './scheduler/index.js';
 import { createStorage } from './storage/index.js';
 
 export interface PlatformRuntime extends Platform {
@@ -27,6 +31,23 @@ export interface PlatformRuntime extends Platform {
   /** Stops the job queue (waiting for running jobs up to the shutdown timeout). */
   stopJobs(): Promise<void>;
 }
+
+/** The platform's own periodic jobs; modules add theirs as `scheduledJobs`. */
+export const PLATFORM_SCHEDULED_JOBS: readonly ScheduledJob[] = [
+  {
+    name: retentionJob.name,
+    displayName: 'Delete rows past their retention period',
+    cron: RETENTION_CRON,
+    // Its optional `now` only pins the clock in tests; the schedule sends none.
+    job: retentionJob as JobDefinition<Record<string, never>>,
+  },
+  {
+    name: importRecoveryJob.name,
+    displayName: 'Resume imports whose worker stopped',
+    cron: '* * * * *',
+    job: importRecoveryJob,
+  },
+];
 
 /** What the platform services log through (a pino or Fastify logger). */
 export type PlatformLogger = JobLogger & RealtimeLogger & MailLog;
@@ -48,9 +69,18 @@ export function createPlatform(
     realtimeTopics?: readonly RealtimeTopic[];
     /** The modules' retention rules; the platform adds its own. */
     retention?: readonly RetentionRule[];
+    /** The modules' periodic jobs; the platform adds its own. */
+    scheduledJobs?: readonly ScheduledJob[];
+    alertChecks?: readonly AlertCheck[];
   } = {},
 ): PlatformRuntime {
-  const jobs = createJobQueue(db, log, options.jobOptions);
+  const scheduler = createScheduler({
+    db,
+    log,
+    jobs: [...PLATFORM_SCHEDULED_JOBS, ...(options.scheduledJobs ?? [])],
+  });
+  // Registering a scheduled job's handler through this queue also records its runs.
+  const jobs = scheduler.recording(createJobQueue(db, log, options.jobOptions));
   const mailConfig = {
     smtpUrl: config.smtpUrl,
     mailFrom: config.mailFrom,
@@ -103,10 +133,12 @@ export function createPlatform(
     geocoder: createGeocoder(config, db),
     permissions: options.permissions ?? [],
     activityCounters: options.activityCounters ?? [],
+    scheduler,
+    alertChecks: options.alertChecks ?? [],
     async start({ workers }) {
       await realtime.start();
       await jobs.start({ workers });
-      await scheduleRetentionJob(jobs);
+      await scheduler.start(jobs);
       // Runs whose worker died (a killed process) are resumed by whichever process runs workers.
       if (workers) await imports.recovery.start();
     },

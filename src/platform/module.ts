@@ -12,6 +12,9 @@ import type { Mailer } from './mail/types.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Realtime, RealtimeTopic } from './realtime/types.js';
 import type { RetentionRule } from './retention/types.js';
+import type { AlertCheck } from './alerts/types.js';
+import type { Scheduler } from './scheduler/scheduler.js';
+import type { ScheduledJob } from './scheduler/types.js';
 import type { FileStorage } from './storage/types.js';
 
 /** The machinery every module receives; modules take only the parts they need into their services. */
@@ -35,7 +38,14 @@ export interface Platform {
   permissions: readonly PermissionDefinition[];
   /** Every module's counters for `GET /admin/users/activity` (identity runs them). */
   activityCounters: readonly ActivityCounter[];
+  /** Every scheduled job (the platform's and the modules'): schedules, recorded runs, run-now. */
+  scheduler: Scheduler;
+  /** Every module's alert checks (the notify module runs them). */
+  alertChecks: readonly AlertCheck[];
 }
+
+export type { AlertCheck, AlertCheckContext, AlertSeverity, RaisedAlert } from './alerts/types.js';
+export type { ScheduledJob } from './scheduler/types.js';
 
 /**
  * A count a module adds to `GET /admin/users/activity` (visits, leads…): `query` returns SQL
@@ -96,6 +106,17 @@ export interface SalesOpsModule {
    */
   realtimeTopics?: readonly RealtimeTopic[];
   registerJobs?: (platform: Platform) => void;
+  /**
+   * Periodic jobs (`{ name, displayName, cron, timeZone?, job }`): the handler is registered in
+   * `registerJobs`; the scheduler writes the cron schedule when the queue starts, records each run
+   * and lists them at `GET /scheduler/jobs`. Names are unique across modules and the platform.
+   */
+  scheduledJobs?: readonly ScheduledJob[];
+  /**
+   * Alert checks (`{ name, type, displayName, run(tx, context) }`) run in every tenant on the
+   * alerts schedule (hourly) and on `POST /alerts/run-checks`; names are unique across modules.
+   */
+  alertChecks?: readonly AlertCheck[];
   /**
    * Runs once the job queue has started, in API and worker processes alike (not in the OpenAPI
    * generator): the place for cron schedules, which need the queue's tables and queues to exist.
@@ -165,5 +186,15 @@ export function contributionsOf(modules: readonly SalesOpsModule[]) {
     principalResolver: single(modules, 'principalResolver'),
     usersInScope: single(modules, 'usersInScope'),
     retention: modules.flatMap((m) => m.retention ?? []),
+    scheduledJobs: unique(
+      each((m) => m.scheduledJobs),
+      (j) => j.name,
+      'scheduled job',
+    ),
+    alertChecks: unique(
+      each((m) => m.alertChecks),
+      (c) => c.name,
+      'alert check',
+    ),
   };
 }

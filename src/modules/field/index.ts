@@ -4,7 +4,8 @@ import { FIELD_ACTIVITY_COUNTERS } from './admin/activity.js';
 import { createSurveyCompletionService } from './admin/survey-completion.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { createCallCyclesService } from './call-cycles/call-cycles.service.js';
-import { registerCallCycleJobs, scheduleCallCycleJobs } from './call-cycles/jobs.js';
+import { FIELD_ALERT_CHECKS } from './call-cycles/alert-checks.js';
+import { CALL_CYCLE_SCHEDULED_JOBS, registerCallCycleJobs } from './call-cycles/jobs.js';
 import { callCycleRoutes } from './call-cycles/call-cycles.routes.js';
 import { createAnalyticsService } from './analytics/analytics.service.js';
 import { createGoalsService } from './goals/goals.service.js';
@@ -58,7 +59,8 @@ export const fieldModule: SalesOpsModule = {
     registerCallCycleJobs(platform);
     registerVisitGeocodingJobs(platform);
   },
-  onStart: (platform) => scheduleCallCycleJobs(platform.jobs),
+  scheduledJobs: CALL_CYCLE_SCHEDULED_JOBS,
+  alertChecks: FIELD_ALERT_CHECKS,
   seedDemo: seedFieldDemo,
 };
 

@@ -50,6 +50,15 @@ export {
   userIdsByEmails,
   type UserFacts,
 } from './lookups.js';
+export {
+  activeTenantIds,
+  setUserTimeZone,
+  teamLeadersOf,
+  tenantSettingsOf,
+  userMailFacts,
+  usersCoveringOwner,
+} from './notify-lookups.js';
+export type { TenantSettings } from './tables/tenants.tables.js';
 export { checkPasswordPolicy } from './passwords.js';
 export { IDENTITY_PERMISSIONS } from './permissions.js';
 export { createSuperAdmin } from './auth/auth.repository.js';

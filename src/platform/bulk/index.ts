@@ -9,7 +9,7 @@ import { createImportsService } from './imports.service.js';
 import { importJob } from './jobs.js';
 import { createProgressBoard } from './progress.js';
 import { IMPORT_STALE_MS } from './claim.js';
-import { createRunRecovery, IMPORT_RECOVERY_INTERVAL_MS } from './recovery.js';
+import { createRunRecovery, IMPORT_RECOVERY_INTERVAL_MS, importRecoveryJob } from './recovery.js';
 import { createImportRunner } from './runner.js';
 import type { SheetLimits } from './sheet-reader.js';
 
@@ -40,7 +40,7 @@ export { sendDownload } from './imports.routes.js';
 export { SheetFormatQuery } from './imports.schemas.js';
 export { IMPORT_MODES, type ImportFormat, type ImportMode } from './imports.tables.js';
 export { IMPORT_STALE_MS } from './claim.js';
-export { IMPORT_MAX_RECOVERIES, IMPORT_RECOVERY_INTERVAL_MS } from './recovery.js';
+export { IMPORT_MAX_RECOVERIES, IMPORT_RECOVERY_INTERVAL_MS, importRecoveryJob } from './recovery.js';
 
 /** The topics the bulk engine publishes; the platform declares them for it. */
 export const BULK_REALTIME_TOPICS: readonly RealtimeTopic[] = [
@@ -141,6 +141,8 @@ export function createBulkImports(
         (data, info) => runner.run(data, {}, { finalAttempt: info.attempt > IMPORT_RETRY_LIMIT }),
         { retryLimit: IMPORT_RETRY_LIMIT, retryDelaySeconds: 1, expireInSeconds: 3600 },
       );
+      // A sweep logs and swallows its own errors; the next tick is the retry.
+      deps.jobs.register(importRecoveryJob, () => recovery.sweep(), { retryLimit: 0, expireInSeconds: 600 });
     },
     routes: (app: FastifyInstance) => importRoutes(app, service, entities, deps.maxBytes),
   };

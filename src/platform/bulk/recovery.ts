@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/types.js';
-import type { JobLogger, JobQueue } from '../jobs/index.js';
+import { defineJob, type JobLogger, type JobQueue } from '../jobs/index.js';
 import { findStaleRuns, takeOverRun, type StaleRun } from './imports.repository.js';
 import { importJob } from './jobs.js';
 import type { ImportRunner } from './runner.js';
+
+/**
+ * The recovery sweep as a scheduled job (every minute, on whichever process runs workers), so the
+ * scheduler shows when it last ran and how it went. Each worker process also sweeps at start and
+ * every `IMPORT_RECOVERY_INTERVAL_MS` on its own, which recovers faster than cron's minute.
+ */
+export const importRecoveryJob = defineJob<Record<string, never>>('platform.import-recovery');
 
 /** How often a process running workers looks for abandoned runs (`IMPORT_RECOVERY_INTERVAL_MS`). */
 export const IMPORT_RECOVERY_INTERVAL_MS = 15_000;

@@ -94,8 +94,3 @@ export function registerRetentionJob(jobs: JobQueue, retention: Retention): void
     { retryLimit: 3, retryDelaySeconds: 300, expireInSeconds: 60 * 60, policy: 'singleton' },
   );
 }
-
-/** Writes the daily schedule (once the queue has started; one row serves every process). */
-export async function scheduleRetentionJob(jobs: Pick<JobQueue, 'schedule'>): Promise<void> {
-  await jobs.schedule(retentionJob, RETENTION_CRON, {});
-}

@@ -1,5 +1,5 @@
-import { defineJob } from '../../../platform/jobs/index.js';
-import type { Platform } from '../../../platform/module.js';
+import { defineJob, type JobDefinition } from '../../../platform/jobs/index.js';
+import type { Platform, ScheduledJob } from '../../../platform/module.js';
 import { MARK_MISSED_JOB, markMissedSlots } from './slots.js';
 
 /** Marks yesterday's (and any older) unvisited planned slots as missed, in every tenant. */
@@ -31,11 +31,13 @@ export function registerCallCycleJobs(platform: Pick<Platform, 'system' | 'jobs'
   );
 }
 
-/**
- * Writes the daily schedule once the queue has started (the module's `onStart`, in API and worker
- * processes alike). It is a database row shared by every process, so writing it on each start is
- * harmless.
- */
-export async function scheduleCallCycleJobs(jobs: Pick<Platform['jobs'], 'schedule'>): Promise<void> {
-  await jobs.schedule(markMissedSlotsJob, MARK_MISSED_CRON, {});
-}
+/** The daily schedule; the scheduler writes it when the queue starts and records each run. */
+export const CALL_CYCLE_SCHEDULED_JOBS: readonly ScheduledJob[] = [
+  {
+    name: markMissedSlotsJob.name,
+    displayName: 'Mark missed call-cycle visits',
+    cron: MARK_MISSED_CRON,
+    // Its optional `today` only pins the day in reruns and tests; the schedule sends none.
+    job: markMissedSlotsJob as JobDefinition<Record<string, never>>,
+  },
+];

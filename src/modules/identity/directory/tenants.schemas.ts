@@ -14,6 +14,16 @@ const settingsFields = {
   lockout_minutes: Type.Integer({ minimum: 1, maximum: 1440 }),
   access_token_ttl_seconds: Type.Integer({ minimum: 60, maximum: 86_400 }),
   refresh_token_ttl_seconds: Type.Integer({ minimum: 3600, maximum: 365 * 86_400 }),
+  alert_adherence_threshold: Type.Integer({
+    minimum: 0,
+    maximum: 100,
+    description: 'Call-cycle adherence % below which an alert is raised',
+  }),
+  notification_digest_hour: Type.Integer({
+    minimum: 0,
+    maximum: 23,
+    description: "Local hour of the daily notification digest (each user's time zone)",
+  }),
 };
 
 export const TenantSettingsSchema = Type.Object(settingsFields);

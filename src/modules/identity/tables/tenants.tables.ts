@@ -15,6 +15,10 @@ export interface TenantSettings {
   lockout_minutes: number;
   access_token_ttl_seconds: number;
   refresh_token_ttl_seconds: number;
+  /** Call-cycle adherence (%) below which the field check raises an alert for the current period. */
+  alert_adherence_threshold: number;
+  /** Local hour (in each user's time zone) at which daily notification digests are mailed. */
+  notification_digest_hour: number;
 }
 
 /**

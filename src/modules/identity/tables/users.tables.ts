@@ -47,6 +47,8 @@ export const users = pgTable(
       .notNull()
       .defaultNow(),
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true, mode: 'date' }),
+    /** IANA time zone overriding the tenant's (notification digests, local days); null: the tenant's. */
+    timeZone: text('time_zone'),
     ...timestamps(),
   },
   (t) => [

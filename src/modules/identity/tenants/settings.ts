@@ -10,6 +10,8 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   lockout_minutes: 15,
   access_token_ttl_seconds: 900,
   refresh_token_ttl_seconds: 30 * 24 * 3600,
+  alert_adherence_threshold: 80,
+  notification_digest_hour: 8,
 };
 
 /** Stored settings over the defaults: tenants store only what they changed. */

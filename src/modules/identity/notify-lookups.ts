@@ -1,0 +1,100 @@
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { Tx } from '../../platform/db/types.js';
+import { teamMembers, teams } from './tables/org.tables.js';
+import { PLATFORM_TENANT_ID, tenants, type TenantSettings } from './tables/tenants.tables.js';
+import { users } from './tables/users.tables.js';
+import { effectiveSettings } from './tenants/settings.js';
+
+/*
+ * What the alerts and notifications layer asks identity: tenant settings, users' time zones, who
+ * leads an agent, and whose role and data scope cover a record's owner.
+ */
+
+/** The tenant's effective settings (stored values over the defaults). */
+export async function tenantSettingsOf(tx: Tx, tenantId: string): Promise<TenantSettings> {
+  const [row] = await tx.db
+    .select({ settings: tenants.settings })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId));
+  return effectiveSettings(row?.settings);
+}
+
+/** id → the user's own time-zone override (null: the tenant's) and e-mail, for `ids`. */
+export async function userMailFacts(tx: Tx, tenantId: string, ids: readonly string[]) {
+  if (!ids.length) return new Map<string, { timeZone: string | null; email: string; active: boolean }>();
+  const rows = await tx.db
+    .select({ id: users.id, timeZone: users.timeZone, email: users.email, status: users.status })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), inArray(users.id, [...new Set(ids)])));
+  return new Map(
+    rows.map((r) => [r.id, { timeZone: r.timeZone, email: r.email, active: r.status === 'active' }]),
+  );
+}
+
+/** Sets (or, with null, clears) a user's time-zone override. */
+export async function setUserTimeZone(tx: Tx, tenantId: string, userId: string, timeZone: string | null) {
+  await tx.db
+    .update(users)
+    .set({ timeZone })
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)));
+}
+
+/** The leaders of the teams `userId` belongs to (not the user themself). */
+export async function teamLeadersOf(tx: Tx, tenantId: string, userId: string): Promise<string[]> {
+  const rows = await tx.db
+    .selectDistinct({ leaderId: teams.leaderId })
+    .from(teamMembers)
+    .innerJoin(teams, and(eq(teams.tenantId, teamMembers.tenantId), eq(teams.id, teamMembers.teamId)))
+    .where(and(eq(teamMembers.tenantId, tenantId), eq(teamMembers.userId, userId)));
+  return rows.map((r) => r.leaderId).filter((id): id is string => id !== null && id !== userId);
+}
+
+/**
+ * The active users holding `permission` whose data scope covers a record owned by `ownerId`
+ * (null: a record without an owner, which only tenant-wide scopes cover). The same rules as the
+ * scope predicate: tenant (level ≥ 50 or viewer) covers all; anyone covers their own records and
+ * those of the teams they lead; org-unit scopes (level ≥ 30) the users under their org unit.
+ */
+export async function usersCoveringOwner(
+  tx: Tx,
+  tenantId: string,
+  ownerId: string | null,
+  permission: string,
+): Promise<string[]> {
+  const { rows } = await tx.sql.query<{ id: string }>(
+    `with candidates as (
+       select u.id, u.org_unit_id, max(r.level) as level, bool_or(r.key = 'viewer') as viewer
+       from users u
+       join user_roles ur on ur.tenant_id = u.tenant_id and ur.user_id = u.id
+       join roles r on r.tenant_id = ur.tenant_id and r.id = ur.role_id
+       where u.tenant_id = $1 and u.status = 'active' and $3 = any(r.permissions)
+       group by u.id, u.org_unit_id
+     )
+     select c.id from candidates c
+     where c.viewer or c.level >= 50
+       or ($2::uuid is not null and (
+         c.id = $2::uuid
+         or exists (select 1 from team_members tm join teams t on t.tenant_id = tm.tenant_id and t.id = tm.team_id
+                    where tm.tenant_id = $1 and tm.user_id = $2::uuid and t.leader_id = c.id)
+         or (c.level >= 30 and exists (
+               select 1 from org_units mine
+               join org_units ou on ou.tenant_id = mine.tenant_id and ou.path like mine.path || '%'
+               where mine.tenant_id = $1 and mine.id = c.org_unit_id
+                 and (exists (select 1 from users o where o.tenant_id = $1 and o.id = $2::uuid and o.org_unit_id = ou.id)
+                   or exists (select 1 from team_members tm join teams t on t.tenant_id = tm.tenant_id and t.id = tm.team_id
+                              where tm.tenant_id = $1 and tm.user_id = $2::uuid and t.org_unit_id = ou.id))))))
+     order by c.id`,
+    [tenantId, ownerId, permission],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The ids of the active customer tenants (for jobs that work tenant by tenant; not the platform tenant). */
+export async function activeTenantIds(tx: Tx): Promise<string[]> {
+  const rows = await tx.db
+    .select({ id: tenants.id })
+    .from(tenants)
+    .where(and(eq(tenants.status, 'active'), ne(tenants.id, PLATFORM_TENANT_ID)))
+    .orderBy(tenants.id);
+  return rows.map((r) => r.id);
+}
