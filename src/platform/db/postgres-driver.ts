@@ -3,6 +3,7 @@ import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { databaseUnavailable } from './pg-errors.js';
+import { roundTripTally, type RoundTripTally } from './round-trips.js';
 import { SNAPSHOT_MODE, type DriverCore } from './transactions.js';
 import type { AppDb, NotificationListener } from './types.js';
 
@@ -17,9 +18,13 @@ const PREPARED_PER_CONNECTION = 500;
  * typical by-id read). Row-level security stays correct: PostgreSQL replans a cached plan that
  * depends on RLS when the role changes, and the tenant is read from the setting at execution.
  */
-function preparingClient(client: pg.PoolClient): pg.PoolClient {
+function preparingClient(
+  client: pg.PoolClient,
+  tallies: WeakMap<pg.PoolClient, RoundTripTally>,
+): pg.PoolClient {
   const names = new Set<string>();
   const query = (config: unknown, values?: unknown) => {
+    tallies.get(client)?.add();
     const text = (config as pg.QueryConfig | null)?.text;
     if (typeof text === 'string' && !(config as pg.QueryConfig).name) {
       const name = `s_${createHash('sha1').update(text).digest('base64url')}`;
@@ -153,10 +158,12 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
   const listener = createListener(options);
   // Drizzle instances are cached per pooled connection: building one per request costs more than the query.
   const bound = new WeakMap<pg.PoolClient, AppDb>();
+  // The round trips of each observed transaction, by the connection it runs on (see round-trips.ts).
+  const tallies = new WeakMap<pg.PoolClient, RoundTripTally>();
   const dbFor = (client: pg.PoolClient) => {
     let db = bound.get(client);
     if (!db) {
-      db = drizzle({ client: preparingClient(client) }) as unknown as AppDb;
+      db = drizzle({ client: preparingClient(client, tallies) }) as unknown as AppDb;
       bound.set(client, db);
     }
     return db;
@@ -172,13 +179,20 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
     async transaction(preamble, fn, options) {
       const client = await connect();
       let broken: Error | undefined;
+      const tally = roundTripTally();
+      if (tally) tallies.set(client, tally);
       try {
         // BEGIN and the tenant preamble travel in one round trip (simple query protocol).
         const begin = options?.snapshot ? `begin ${SNAPSHOT_MODE}` : 'begin';
         await client.query(preamble ? `${begin}; ${preamble}` : begin);
         const result = await fn({
           db: dbFor(client),
-          sql: { query: (text, params) => client.query(text, params) as never },
+          sql: {
+            query: (text, params) => {
+              tally?.add();
+              return client.query(text, params) as never;
+            },
+          },
         });
         await client.query('commit');
         return result;
@@ -190,6 +204,8 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
         }
         throw error;
       } finally {
+        tallies.delete(client);
+        tally?.end();
         client.release(broken);
       }
     },
