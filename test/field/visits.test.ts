@@ -378,7 +378,8 @@ describe('field: visits', () => {
     expect(read.answers).toHaveLength(3);
 
     const audit = await api.ok<{ audit: { action: string }[] }>('GET', `/audit?entity_id=${visit.id}`, admin);
-    expect(audit.audit.map((a) => a.action)).toEqual(['visit.complete']);
+    // Newest first: creation, the first check-in (its idempotent repeat changed nothing), completion.
+    expect(audit.audit.map((a) => a.action)).toEqual(['visit.complete', 'visit.check_in', 'visit.create']);
   });
 
   it('cancels with a reason, idempotently; a cancelled visit cannot be completed', async () => {

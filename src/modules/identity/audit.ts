@@ -1,4 +1,6 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/types.js';
+import { uuidv7 } from '../../lib/ids.js';
 import type { AuditSource } from '../../platform/resource/context.js';
 import { auditLog, type AuditChanges } from './tables/audit.tables.js';
 
@@ -51,4 +53,38 @@ export async function writeAudit(tx: Tx, source: AuditSource, entry: AuditEntry)
     userAgent: source.userAgent,
     requestId: source.requestId,
   });
+}
+
+/**
+ * The audit row as an INSERT bound to placeholders (`audit_*`), for a prepared statement that
+ * writes the row together with its change — as a data-modifying CTE, so the audit costs no round
+ * trip of its own. Give the values with `auditPlaceholders(source, entry)`. `when` (say, `exists
+ * (select from inserted)`) writes the row only when the change happened in the same statement.
+ */
+export function auditInsertSql(when?: SQL): SQL {
+  const p = (name: string) => sql.placeholder(`audit_${name}`);
+  return sql`insert into audit_log (tenant_id, id, action, entity_type, entity_id, changes, actor_user_id,
+      actor_tenant_id, impersonated, ip, user_agent, request_id)
+    select ${p('tenant_id')}::uuid, ${p('id')}::uuid, ${p('action')}::text, ${p('entity_type')}::text,
+      ${p('entity_id')}::text, ${p('changes')}::jsonb, ${p('actor_user_id')}::uuid, ${p('actor_tenant_id')}::uuid,
+      ${p('impersonated')}::boolean, ${p('ip')}::text, ${p('user_agent')}::text, ${p('request_id')}::text
+    where ${when ?? sql`true`}`;
+}
+
+/** The values of `auditInsertSql()`'s placeholders for one entry (the same row `writeAudit` writes). */
+export function auditPlaceholders(source: AuditSource, entry: AuditEntry): Record<string, unknown> {
+  return {
+    audit_tenant_id: entry.tenantId,
+    audit_id: uuidv7(),
+    audit_action: entry.action,
+    audit_entity_type: entry.entityType,
+    audit_entity_id: entry.entityId ?? null,
+    audit_changes: entry.changes ? JSON.stringify(entry.changes) : null,
+    audit_actor_user_id: entry.actorUserId ?? source.actorUserId,
+    audit_actor_tenant_id: source.actorTenantId,
+    audit_impersonated: source.impersonated,
+    audit_ip: source.ip,
+    audit_user_agent: source.userAgent,
+    audit_request_id: source.requestId,
+  };
 }

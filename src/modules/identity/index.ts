@@ -34,7 +34,7 @@ export const identityModule: SalesOpsModule = {
 
 export { scopePredicate } from './scope.js';
 export { auditSourceOf, writeAudit, type AuditSource } from './audit.js';
-export { diff } from './audit.js';
+export { auditInsertSql, auditPlaceholders, diff } from './audit.js';
 export { callContext, inTenant, iso, likeEscape, parseSort, type CallContext } from './directory/context.js';
 export { hashPassword } from './passwords.js';
 export {

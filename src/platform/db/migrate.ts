@@ -18,6 +18,24 @@ export async function migrateDatabase(
   await requireOwnerBypassesRls(db);
   await db.migrate(MIGRATIONS_DIR);
   for (const install of installers) await install(db);
+  await analyzeUnanalysed(db);
+}
+
+/**
+ * Tables holding rows the planner has no statistics for (never analysed: `reltuples` is -1), such
+ * as after a bulk load or a restore, are analysed now: without statistics a plan can walk the wrong
+ * index and discard thousands of rows to find one. Tables with statistics are left to autovacuum
+ * (on PGlite, the embedded maintenance), and empty ones cost nothing.
+ */
+export async function analyzeUnanalysed(db: Database): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `select format('%I.%I', n.nspname, c.relname) as name
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')
+        and c.reltuples < 0 and pg_relation_size(c.oid) > 0`,
+  );
+  for (const { name } of rows) await db.exec(`analyze ${name}`);
+  return rows.map((r) => r.name);
 }
 
 /**

@@ -6,6 +6,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import { lockDirectory } from './dir-lock.js';
 import { startEmbeddedMaintenance } from './pglite-maintenance.js';
 import { discardEmbeddedTemplate, loadEmbeddedTemplate } from './pglite-template.js';
+import { roundTripTally, type RoundTripTally } from './round-trips.js';
 import { SNAPSHOT_MODE, type DriverCore } from './transactions.js';
 import type { AppDb, Tx } from './types.js';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
@@ -74,18 +75,29 @@ async function createPglite(dir: string | undefined, options: CreateOptions): Pr
  * client forwards to whichever transaction is open (building Drizzle per request costs more than
  * the query).
  */
-function transactionBinder(): (tx: Transaction) => Tx {
+function transactionBinder(): (tx: Transaction, tally?: RoundTripTally) => Tx {
   let current: Transaction | undefined;
+  let counting: RoundTripTally | undefined;
   const client = {
     query: (...args: Parameters<Transaction['query']>) => {
       if (!current) throw new Error('PGlite transaction client used outside its transaction');
+      counting?.add();
       return current.query(...args);
     },
   };
   const db = drizzle(client as unknown as PGlite) as unknown as AppDb;
-  return (tx) => {
+  return (tx, tally) => {
     current = tx;
-    return { db, sql: { query: (text, params) => tx.query(text, params as unknown[]) as never } };
+    counting = tally;
+    return {
+      db,
+      sql: {
+        query: (text, params) => {
+          tally?.add();
+          return tx.query(text, params as unknown[]) as never;
+        },
+      },
+    };
   };
 }
 
@@ -124,11 +136,20 @@ export async function openPglite(options: PgliteOptions): Promise<DriverCore> {
   return {
     driver: 'pglite',
     async transaction(preamble, fn, options) {
-      return client.transaction(async (tx) => {
-        if (options?.snapshot) await tx.exec(`set transaction ${SNAPSHOT_MODE}`);
-        if (preamble) await tx.exec(preamble);
-        return fn(bindTx(tx));
-      });
+      // Counted as on PostgreSQL, where BEGIN, the mode and the preamble travel in one round trip.
+      const tally = roundTripTally();
+      try {
+        return await client.transaction(async (tx) => {
+          // The mode and the preamble in one call, as on PostgreSQL.
+          const opening = [options?.snapshot ? `set transaction ${SNAPSHOT_MODE}` : '', preamble ?? '']
+            .filter(Boolean)
+            .join('; ');
+          if (opening) await tx.exec(opening);
+          return fn(bindTx(tx, tally));
+        });
+      } finally {
+        tally?.end();
+      }
     },
     query: (text, params) => client.query(text, params as unknown[]) as never,
     async exec(text) {

@@ -4,6 +4,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { databaseUnavailable } from './pg-errors.js';
 import { ownerPreamble, tenantReadSession } from './preamble.js';
+import { roundTripTally, type RoundTripTally } from './round-trips.js';
 import { SNAPSHOT_MODE, type DriverCore } from './transactions.js';
 import type { AppDb, NotificationListener } from './types.js';
 
@@ -18,9 +19,13 @@ const PREPARED_PER_CONNECTION = 500;
  * typical by-id read). Row-level security stays correct: PostgreSQL replans a cached plan that
  * depends on RLS when the role changes, and the tenant is read from the setting at execution.
  */
-function preparingClient(client: pg.PoolClient): pg.PoolClient {
+function preparingClient(
+  client: pg.PoolClient,
+  tallies: WeakMap<pg.PoolClient, RoundTripTally>,
+): pg.PoolClient {
   const names = new Set<string>();
   const query = (config: unknown, values?: unknown) => {
+    tallies.get(client)?.add();
     const text = (config as pg.QueryConfig | null)?.text;
     if (typeof text === 'string' && !(config as pg.QueryConfig).name) {
       const name = `s_${createHash('sha1').update(text).digest('base64url')}`;
@@ -154,10 +159,12 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
   const listener = createListener(options);
   // Drizzle instances are cached per pooled connection: building one per request costs more than the query.
   const bound = new WeakMap<pg.PoolClient, AppDb>();
+  // The round trips of each observed transaction, by the connection it runs on (see round-trips.ts).
+  const tallies = new WeakMap<pg.PoolClient, RoundTripTally>();
   const dbFor = (client: pg.PoolClient) => {
     let db = bound.get(client);
     if (!db) {
-      db = drizzle({ client: preparingClient(client) }) as unknown as AppDb;
+      db = drizzle({ client: preparingClient(client, tallies) }) as unknown as AppDb;
       bound.set(client, db);
     }
     return db;
@@ -177,9 +184,14 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
     await client.query(ownerPreamble('session'));
     boundTenant.delete(client);
   };
-  const txOf = (client: pg.PoolClient) => ({
+  const txOf = (client: pg.PoolClient, tally: RoundTripTally | undefined) => ({
     db: dbFor(client),
-    sql: { query: (text: string, params?: unknown[]) => client.query(text, params) as never },
+    sql: {
+      query: (text: string, params?: unknown[]) => {
+        tally?.add();
+        return client.query(text, params) as never;
+      },
+    },
   });
 
   return {
@@ -187,13 +199,15 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
     async transaction(preamble, fn, options) {
       const client = await connect();
       let broken: Error | undefined;
+      const tally = roundTripTally();
+      if (tally) tallies.set(client, tally);
       try {
         // BEGIN and the preamble travel in one round trip (simple query protocol). `read write` is
         // explicit because a connection bound for tenant reads defaults to read-only.
         const begin = options?.snapshot ? `begin ${SNAPSHOT_MODE}` : 'begin read write';
         const settings = preamble ?? (boundTenant.has(client) ? ownerPreamble('transaction') : null);
         await client.query(settings ? `${begin}; ${settings}` : begin);
-        const result = await fn(txOf(client));
+        const result = await fn(txOf(client, tally));
         await client.query('commit');
         return result;
       } catch (error) {
@@ -204,20 +218,28 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
         }
         throw error;
       } finally {
+        tallies.delete(client);
+        tally?.end();
         client.release(broken);
       }
     },
     async read(ctx, fn) {
       const client = await connect();
+      const key = `${ctx.tenantId}/${ctx.userId ?? ''}`.toLowerCase();
+      const binds = boundTenant.get(client) !== key;
+      // No BEGIN or COMMIT: only the binding (when the connection was bound elsewhere) and the statements.
+      const tally = roundTripTally({ opening: binds ? 1 : 0, closing: 0 });
+      if (tally) tallies.set(client, tally);
       try {
-        const key = `${ctx.tenantId}/${ctx.userId ?? ''}`.toLowerCase();
-        if (boundTenant.get(client) !== key) {
+        if (binds) {
           boundTenant.delete(client); // unknown until the statement succeeds
           await client.query(tenantReadSession(ctx));
           boundTenant.set(client, key);
         }
-        return await fn(txOf(client));
+        return await fn(txOf(client, tally));
       } finally {
+        tallies.delete(client);
+        tally?.end();
         // No transaction to end: a failed statement left nothing open, and a connection that broke
         // meanwhile is discarded by the pool.
         client.release();

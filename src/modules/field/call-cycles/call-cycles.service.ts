@@ -333,6 +333,10 @@ export function createCallCyclesService(deps: { db: TenantDatabase; today?: () =
             { path: '/body/location_ids', message: 'must name every location of the cycle exactly once' },
           ]);
         await renumberLocations(tx, ctx.tenantId, body.location_ids);
+        await audit(tx, ctx, 'call_cycle.locations.reorder', id, {
+          before: { location_ids: current.map((l) => l.id) },
+          after: { location_ids: body.location_ids },
+        });
         return present(tx, ctx.tenantId, row);
       });
     },

@@ -184,6 +184,31 @@ export async function markSlotsVisitedByVisit(tx: Tx, tenantId: string, visit: V
     await fulfil(tx, tenantId, slot.id, visit.id);
 }
 
+/**
+ * `markSlotsVisitedByVisit`'s decision without its reads: of the open slots a completion may
+ * fulfil (loaded with the visit), the ids of those it does.
+ */
+export function slotsToMark(
+  visit: Pick<VisitRow, 'outletId' | 'agentId' | 'plannedDate' | 'callCycleId'> & { completedAt: Date },
+  candidates: readonly {
+    id: string;
+    cycle_id: string;
+    outlet_id: string;
+    slot_date: string;
+    agent_id: string;
+  }[],
+): string[] {
+  const open = candidates.map((c) => ({
+    id: c.id,
+    cycleId: c.cycle_id,
+    outletId: c.outlet_id,
+    slotDate: c.slot_date,
+    agentId: c.agent_id,
+  }));
+  const agentCycles = open.filter((c) => c.agentId === visit.agentId).map((c) => c.cycleId);
+  return slotsFulfilledBy(factsOf(visit as VisitRow, agentCycles), open).map((slot) => slot.id);
+}
+
 /** The daily job that marks missed slots (its name is also why it may work across tenants). */
 export const MARK_MISSED_JOB = 'field.call-cycles.mark-missed';
 

@@ -54,3 +54,33 @@ export async function insertPhoto(tx: Tx, values: NewPhotoRow): Promise<PhotoRow
     .returning();
   return row;
 }
+
+const dateOrNull = (value: unknown) =>
+  value === null || value === undefined ? null : new Date(value as string);
+
+/** A photo row as `row_to_json(photos)` renders it (statements that bring a visit's photos along). */
+export function photoRowFromJson(raw: Record<string, unknown>): PhotoRow {
+  return {
+    tenantId: raw.tenant_id as string,
+    id: raw.id as string,
+    visitId: raw.visit_id as string,
+    agentId: raw.agent_id as string,
+    outletId: raw.outlet_id as string,
+    uploadedBy: raw.uploaded_by as string | null,
+    clientUuid: raw.client_uuid as string | null,
+    purpose: raw.purpose as PhotoRow['purpose'],
+    fileKey: raw.file_key as string,
+    fileName: raw.file_name as string,
+    contentType: raw.content_type as string,
+    size: raw.size as number,
+    thumbnailKey: raw.thumbnail_key as string | null,
+    width: raw.width as number | null,
+    height: raw.height as number | null,
+    takenAt: dateOrNull(raw.taken_at),
+    latitude: raw.latitude as number | null,
+    longitude: raw.longitude as number | null,
+    gridRows: raw.grid_rows as number,
+    gridCols: raw.grid_cols as number,
+    createdAt: new Date(raw.created_at as string),
+  };
+}

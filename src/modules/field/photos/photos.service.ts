@@ -5,6 +5,7 @@ import { AppError, conflict } from '../../../platform/http/errors.js';
 import { defineResource, envelope, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { safeKey, type FileStorage } from '../../../platform/storage/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
+import { writeAudit } from '../../identity/index.js';
 import { photos } from '../tables/photos.tables.js';
 import { visitAlreadyCompleted } from '../visits/visit-actions.service.js';
 import type { VisitRow } from '../visits/visits.repository.js';
@@ -125,7 +126,17 @@ export function createPhotosService(deps: { db: TenantDatabase; storage: FileSto
             gridRows: fields.grid_rows ?? 2,
             gridCols: fields.grid_cols ?? 2,
           });
-          if (row) return { photo: toPhotoJson(row), created: true };
+          if (row) {
+            const photo = toPhotoJson(row);
+            await writeAudit(tx, ctx.audit, {
+              tenantId: ctx.tenantId,
+              action: 'photo.upload',
+              entityType: 'photo',
+              entityId: row.id,
+              changes: { after: photo },
+            });
+            return { photo, created: true };
+          }
           // A concurrent retry stored the photo first: answer with its row.
           return (await existing(tx, ctx, fields.client_uuid!))!;
         });

@@ -3,6 +3,7 @@ import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { brandFacts, brandIdsAmong } from '../../catalog/index.js';
+import { writeAudit } from '../../identity/index.js';
 import { photoShelfShare } from '../formulas.js';
 import { shelfQuadrants, type GridCell } from '../tables/photos.tables.js';
 import { visitResource } from '../visits/visits.service.js';
@@ -134,7 +135,23 @@ export function createQuadrantsService(deps: { db: TenantDatabase }) {
               areaPercent: q.area_percent ?? null,
             })),
           );
-        return present(tx, ctx.tenantId, photo);
+        const marks = await present(tx, ctx.tenantId, photo);
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'photo.shelf_marks',
+          entityType: 'photo',
+          entityId: photoId,
+          changes: {
+            after: {
+              quadrants: marks.quadrants.map((q) => ({
+                brand_id: q.brand_id,
+                cells: q.cells,
+                area_percent: q.area_percent,
+              })),
+            },
+          },
+        });
+        return marks;
       });
     },
   };

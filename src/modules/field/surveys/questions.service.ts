@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed } from '../../../platform/http/errors.js';
 import { defineResource, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
+import { diff, writeAudit } from '../../identity/index.js';
 import { surveyQuestions, surveys } from '../tables/surveys.tables.js';
 import { checkQuestionDefinition } from './question-rules.js';
 import {
@@ -61,6 +62,23 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
     return questionResource.find(tx, ctx, id, { lock: true });
   }
 
+  /** The audit row of a change to one question. */
+  function audit(
+    tx: Tx,
+    ctx: CallContext,
+    action: string,
+    id: string,
+    changes: Parameters<typeof writeAudit>[2]['changes'],
+  ) {
+    return writeAudit(tx, ctx.audit, {
+      tenantId: ctx.tenantId,
+      action,
+      entityType: 'survey_question',
+      entityId: id,
+      changes,
+    });
+  }
+
   return {
     list(ctx: CallContext, surveyId: string, query: QuestionListQuery) {
       return tenantTx(ctx, async (tx) => {
@@ -88,7 +106,9 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
         if (position < last) await shiftQuestionsFrom(tx, ctx.tenantId, surveyId, position);
         const [row] = await tx.db.insert(surveyQuestions).values(values!).returning();
         await touchSurvey(tx, ctx.tenantId, surveyId);
-        return toQuestionJson(row!);
+        const question = toQuestionJson(row!);
+        await audit(tx, ctx, 'question.create', row!.id, { after: question });
+        return question;
       });
     },
 
@@ -124,7 +144,9 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
           .where(and(eq(surveyQuestions.tenantId, ctx.tenantId), eq(surveyQuestions.id, id)))
           .returning();
         await touchSurvey(tx, ctx.tenantId, before.surveyId);
-        return toQuestionJson(row!);
+        const question = toQuestionJson(row!);
+        await audit(tx, ctx, 'question.update', id, diff(toQuestionJson(before), question));
+        return question;
       });
     },
 
@@ -134,7 +156,8 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
         const row = await lockQuestionAndSurvey(tx, ctx, id);
         if (row.archivedAt) return;
         const where = and(eq(surveyQuestions.tenantId, ctx.tenantId), eq(surveyQuestions.id, id));
-        if (await questionHasAnswers(tx, ctx.tenantId, id))
+        const answered = await questionHasAnswers(tx, ctx.tenantId, id);
+        if (answered)
           await tx.db
             .update(surveyQuestions)
             .set({ archivedAt: new Date(), updatedAt: new Date() })
@@ -143,6 +166,9 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
         // The questions after it move up: the active ones stay numbered 1…n.
         await renumberActiveQuestions(tx, ctx.tenantId, row.surveyId);
         await touchSurvey(tx, ctx.tenantId, row.surveyId);
+        await audit(tx, ctx, answered ? 'question.archive' : 'question.delete', id, {
+          before: toQuestionJson(row),
+        });
       });
     },
 
@@ -181,6 +207,13 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
             );
         await touchSurvey(tx, ctx.tenantId, surveyId);
         const rows = await questionsOf(tx, ctx.tenantId, surveyId);
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'survey.reorder_questions',
+          entityType: 'survey',
+          entityId: surveyId,
+          changes: { before: { question_ids: active.map((q) => q.id) }, after: { question_ids: ids } },
+        });
         return { questions: rows.map(toQuestionJson) };
       });
     },

@@ -1,19 +1,21 @@
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
-import { AppError, validationFailed } from '../../../platform/http/errors.js';
-import { type CallContext, inTenant, writeAudit } from '../../identity/index.js';
-import { markSlotsVisitedByVisit } from '../call-cycles/slots.js';
+import { AppError, notFound, validationFailed } from '../../../platform/http/errors.js';
+import { uuidv7 } from '../../../lib/ids.js';
+import { auditPlaceholders, type CallContext, inTenant, writeAudit } from '../../identity/index.js';
+import { slotsToMark } from '../call-cycles/slots.js';
 import { geofenceCheck } from '../formulas.js';
-import { photosOfVisit, toPhotoJson } from '../photos/photos.repository.js';
+import { photoRowFromJson, toPhotoJson } from '../photos/photos.repository.js';
 import { checkAnswers } from '../surveys/question-rules.js';
-import { questionsOf } from '../surveys/surveys.repository.js';
-import { visitAnswers } from '../tables/visits.tables.js';
-import type { CancelVisitBody, CheckInBody, CompleteVisitBody } from './visits.schemas.js';
-import { answersOfVisit, outletOf, updateVisit, type VisitRow } from './visits.repository.js';
+import type { Answer, CancelVisitBody, CheckInBody, CompleteVisitBody } from './visits.schemas.js';
+import { updateVisit, type VisitRow } from './visits.repository.js';
 import type { VisitGeocoding } from './visit-geocoding.js';
+import { checkInVisit, completeVisit, visitForCheckIn, visitForCompletion } from './visit-statements.js';
 import { toVisitJson, visitResource } from './visits.service.js';
 
 /** Device clocks drift; times further ahead than this are rejected as wrong. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+
+const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 
 export const visitAlreadyCompleted = (row: VisitRow) =>
   new AppError(409, 'VISIT_ALREADY_COMPLETED', 'The visit is already completed.', {
@@ -39,21 +41,22 @@ function deviceTime(value: string | undefined, path: string): Date {
   return at;
 }
 
-async function gpsFacts(
-  tx: Tx,
-  tenantId: string,
-  row: VisitRow,
+/** Distance to the outlet and the geofence verdict (none when the outlet has no position). */
+function gpsFacts(
+  outlet: { latitude: number | null; longitude: number | null; radius_m: number } | null,
   point: { latitude: number; longitude: number },
 ) {
-  const outlet = await outletOf(tx, tenantId, row.outletId);
   return geofenceCheck(point, {
     latitude: outlet?.latitude ?? null,
     longitude: outlet?.longitude ?? null,
-    radiusM: outlet?.radiusM,
+    radiusM: outlet?.radius_m,
   });
 }
 
-export function createVisitActionsService(deps: { db: TenantDatabase; geocoding?: VisitGeocoding }) {
+/** Code-point order, as the database's `C` collation sorts uuids. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function createVisitActionsService(deps: { db: TenantDatabase; geocoding: VisitGeocoding }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
 
   return {
@@ -64,7 +67,9 @@ export function createVisitActionsService(deps: { db: TenantDatabase; geocoding?
      */
     checkIn(ctx: CallContext, id: string, body: CheckInBody) {
       return tenantTx(ctx, async (tx) => {
-        const row = await visitResource.find(tx, ctx, id, { lock: true });
+        const found = await visitForCheckIn(tx, ctx, id);
+        if (!found) throw notFound('Visit');
+        const { outlet, visible: _visible, ...row } = found;
         if (row.status === 'in_progress') {
           const same =
             row.checkInLatitude === body.latitude &&
@@ -77,19 +82,37 @@ export function createVisitActionsService(deps: { db: TenantDatabase; geocoding?
         }
         assertOpen(row);
         const at = deviceTime(body.checked_in_at, '/body/checked_in_at');
-        const gps = await gpsFacts(tx, ctx.tenantId, row, body);
-        const updated = await updateVisit(tx, ctx.tenantId, id, {
+        const gps = gpsFacts(outlet, body);
+        const after = {
           status: 'in_progress',
+          check_in_at: at.toISOString(),
+          check_in_latitude: body.latitude,
+          check_in_longitude: body.longitude,
+          check_in_accuracy_m: body.accuracy_m ?? null,
+          check_in_distance_m: gps.distanceM,
+          check_in_within_geofence: gps.withinGeofence,
+        };
+        const [updated] = await checkInVisit(tx, {
+          tenantId: ctx.tenantId,
+          id,
           checkInAt: at,
           checkInLatitude: body.latitude,
           checkInLongitude: body.longitude,
-          checkInAccuracyM: body.accuracy_m,
+          checkInAccuracyM: body.accuracy_m ?? null,
           checkInDistanceM: gps.distanceM,
           checkInWithinGeofence: gps.withinGeofence,
-          ...deps.geocoding?.valuesFor('check_in'),
+          ...deps.geocoding.valuesFor('check_in'),
+          updatedAt: new Date(),
+          ...auditPlaceholders(ctx.audit, {
+            tenantId: ctx.tenantId,
+            action: 'visit.check_in',
+            entityType: 'visit',
+            entityId: id,
+            changes: { before: { status: row.status }, after },
+          }),
         });
-        await deps.geocoding?.enqueue(tx, ctx.tenantId, id, 'check_in');
-        return toVisitJson(updated);
+        await deps.geocoding.enqueue(tx, ctx.tenantId, id, 'check_in');
+        return toVisitJson(updated!);
       });
     },
 
@@ -97,67 +120,80 @@ export function createVisitActionsService(deps: { db: TenantDatabase; geocoding?
      * Completes a planned or in-progress visit: answers checked against the survey's active
      * questions, stored with the completion GPS and time in one transaction. A second completion is
      * a 409 VISIT_ALREADY_COMPLETED (carrying the visit id), which a retrying device treats as done.
+     * The visit and all completion reads come in one statement; the answers, the visit, the call-cycle
+     * slots it fulfils and the audit row are written by one more.
      */
     complete(ctx: CallContext, id: string, body: CompleteVisitBody) {
       return tenantTx(ctx, async (tx) => {
-        const row = await visitResource.find(tx, ctx, id, { lock: true });
-        assertOpen(row);
         const at = deviceTime(body.completed_at, '/body/completed_at');
+        const found = await visitForCompletion(tx, ctx, id, utcDay(at));
+        if (!found) throw notFound('Visit');
+        const { outlet, questions, photos, slots, visible: _visible, ...row } = found;
+        assertOpen(row);
         if (row.checkInAt && at < row.checkInAt)
           throw validationFailed([
             { path: '/body/completed_at', message: 'must not be before the check-in' },
           ]);
         const answers = body.answers ?? [];
-        const questions = row.surveyId ? await questionsOf(tx, ctx.tenantId, row.surveyId) : [];
         if (!row.surveyId && answers.length > 0)
           throw validationFailed([{ path: '/body/answers', message: 'the visit has no survey to answer' }]);
-        const photoIds = new Set((await photosOfVisit(tx, ctx.tenantId, id)).map((p) => p.id));
+        const photoIds = new Set(photos.map((p) => p.id as string));
         const { errors, values } = checkAnswers(questions, answers, photoIds);
         if (errors.length) throw validationFailed(errors, 'The answers are not valid.');
-        if (values.size > 0)
-          await tx.db.insert(visitAnswers).values(
-            [...values].map(([questionId, value]) => ({
-              tenantId: ctx.tenantId,
-              visitId: id,
-              questionId,
-              value,
-            })),
-          );
-        const gps = await gpsFacts(tx, ctx.tenantId, row, body);
-        const updated = await updateVisit(tx, ctx.tenantId, id, {
-          status: 'completed',
+        const gps = gpsFacts(outlet, body);
+        // Call-cycle adherence counts this visit from the moment it is completed.
+        const fulfilled = slotsToMark({ ...row, completedAt: at }, slots);
+        const [updated] = await completeVisit(tx, {
+          tenantId: ctx.tenantId,
+          id,
+          answers: JSON.stringify(
+            [...values].map(([questionId, value]) => ({ id: uuidv7(), question_id: questionId, value })),
+          ),
+          slotIds: JSON.stringify(fulfilled),
           completedAt: at,
           completionLatitude: body.latitude,
           completionLongitude: body.longitude,
-          completionAccuracyM: body.accuracy_m,
+          completionAccuracyM: body.accuracy_m ?? null,
           completionDistanceM: gps.distanceM,
           completionWithinGeofence: gps.withinGeofence,
-          ...(body.notes !== undefined ? { notes: body.notes } : {}),
-          ...deps.geocoding?.valuesFor('completion'),
-        });
-        await deps.geocoding?.enqueue(tx, ctx.tenantId, id, 'completion');
-        // Call-cycle adherence counts this visit from the moment it is completed.
-        await markSlotsVisitedByVisit(tx, ctx.tenantId, updated);
-        await writeAudit(tx, ctx.audit, {
-          tenantId: ctx.tenantId,
-          action: 'visit.complete',
-          entityType: 'visit',
-          entityId: id,
-          changes: {
-            before: { status: row.status },
-            after: {
-              status: 'completed',
-              answers: values.size,
-              completion_distance_m: gps.distanceM,
-              completion_within_geofence: gps.withinGeofence,
+          ...deps.geocoding.valuesFor('completion'),
+          notesGiven: body.notes !== undefined,
+          notes: body.notes ?? null,
+          updatedAt: new Date(),
+          ...auditPlaceholders(ctx.audit, {
+            tenantId: ctx.tenantId,
+            action: 'visit.complete',
+            entityType: 'visit',
+            entityId: id,
+            changes: {
+              before: { status: row.status },
+              after: {
+                status: 'completed',
+                answers: values.size,
+                completion_distance_m: gps.distanceM,
+                completion_within_geofence: gps.withinGeofence,
+              },
             },
-          },
+          }),
         });
-        const photos = await photosOfVisit(tx, ctx.tenantId, id);
+        await deps.geocoding.enqueue(tx, ctx.tenantId, id, 'completion');
+        const { answers: stored, ...visit } = updated!;
+        const byQuestion = new Map(questions.map((q) => [q.id, q]));
         return {
-          ...toVisitJson(updated),
-          answers: await answersOfVisit(tx, ctx.tenantId, id),
-          photos: photos.map(toPhotoJson),
+          ...toVisitJson(visit),
+          answers: stored
+            .map((a) => ({ ...a, question: byQuestion.get(a.question_id)! }))
+            .sort(
+              (a, b) => a.question.position - b.question.position || compare(a.question.id, b.question.id),
+            )
+            .map((a) => ({
+              question_id: a.question_id,
+              question_text: a.question.text,
+              question_type: a.question.type as Answer['question_type'],
+              value: a.value,
+              created_at: new Date(a.created_at).toISOString(),
+            })),
+          photos: photos.map((photo) => toPhotoJson(photoRowFromJson(photo))),
         };
       });
     },

@@ -1,29 +1,31 @@
-import { and, eq, gte, isNull, lte } from 'drizzle-orm';
+import { eq, gte, lte } from 'drizzle-orm';
 import { missingReference } from '../../../platform/db/pg-errors.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
-import { AppError, conflict, validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import {
+  AppError,
+  conflict,
+  notFound,
+  validationFailed,
+  type FieldError,
+} from '../../../platform/http/errors.js';
+import { uuidv7 } from '../../../lib/ids.js';
+import { auditPlaceholders } from '../../identity/index.js';
 import {
   defineResource,
   envelope,
   iso,
+  tenantReadOf,
   tenantTxOf,
   type CallContext,
 } from '../../../platform/resource/index.js';
 import { callCycleResource } from '../call-cycles/call-cycles.service.js';
-import { photosOfVisit, toPhotoJson } from '../photos/photos.repository.js';
+import { photoRowFromJson, photosOfVisit, toPhotoJson } from '../photos/photos.repository.js';
 import { callCycles } from '../tables/call-cycles.tables.js';
-import { surveys } from '../tables/surveys.tables.js';
 import { visits } from '../tables/visits.tables.js';
 import { visitGeocodeJson } from './visit-geocoding.schemas.js';
-import type { CreateVisitBody, Visit, VisitListQuery } from './visits.schemas.js';
-import {
-  answersOfVisit,
-  insertVisit,
-  outletOf,
-  userInScope,
-  visitByClientUuid,
-  type VisitRow,
-} from './visits.repository.js';
+import type { Answer, CreateVisitBody, Visit, VisitListQuery } from './visits.schemas.js';
+import { answersOfVisit, visitByClientUuid, type VisitRow } from './visits.repository.js';
+import { creationFacts, insertVisitAudited, visitWithDetails } from './visit-statements.js';
 
 export const toVisitJson = (row: VisitRow): Visit => ({
   id: row.id,
@@ -103,6 +105,7 @@ export interface CreatedVisit {
 
 export function createVisitsService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
+  const tenantRead = tenantReadOf(deps);
 
   /**
    * The existing visit for a repeated client_uuid. A visit the caller may not see is a clash with
@@ -141,26 +144,20 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
     return { visit: toVisitJson(row), created: false };
   }
 
+  /** 422 naming every reference the caller may not use; the checks travel in one statement. */
   async function checkReferences(tx: Tx, ctx: CallContext, body: CreateVisitBody, agentId: string) {
+    const facts = await creationFacts(tx, ctx, {
+      clientUuid: body.client_uuid ?? null,
+      outletId: body.outlet_id,
+      surveyId: body.survey_id ?? null,
+      agentId,
+    });
+    if (facts.existingId) return facts;
     const errors: FieldError[] = [];
-    if (agentId !== ctx.principal.userId && !(await userInScope(tx, ctx.principal, ctx.tenantId, agentId)))
+    if (!facts.agentOk)
       errors.push({ path: '/body/agent_id', message: 'no such active user within your scope' });
-    const outlet = await outletOf(tx, ctx.tenantId, body.outlet_id);
-    if (!outlet || outlet.archivedAt) errors.push({ path: '/body/outlet_id', message: 'no such outlet' });
-    if (body.survey_id) {
-      const [survey] = await tx.db
-        .select({ id: surveys.id })
-        .from(surveys)
-        .where(
-          and(
-            eq(surveys.tenantId, ctx.tenantId),
-            eq(surveys.id, body.survey_id),
-            eq(surveys.isActive, true),
-            isNull(surveys.archivedAt),
-          ),
-        );
-      if (!survey) errors.push({ path: '/body/survey_id', message: 'no such active survey' });
-    }
+    if (facts.outletArchived !== false) errors.push({ path: '/body/outlet_id', message: 'no such outlet' });
+    if (!facts.surveyOk) errors.push({ path: '/body/survey_id', message: 'no such active survey' });
     // The foreign key holds it to the tenant; the caller must also be able to see the cycle.
     if (body.call_cycle_id) {
       const [cycle] = await tx.db
@@ -170,6 +167,7 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
       if (!cycle) errors.push(NO_SUCH_CYCLE);
     }
     if (errors.length) throw validationFailed(errors);
+    return facts;
   }
 
   return {
@@ -181,22 +179,40 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
     create(ctx: CallContext, body: CreateVisitBody): Promise<CreatedVisit> {
       return tenantTx(ctx, async (tx) => {
         const agentId = body.agent_id ?? ctx.principal.userId;
-        if (body.client_uuid) {
-          const found = await existing(tx, ctx, body, agentId);
-          if (found) return found;
-        }
-        await checkReferences(tx, ctx, body, agentId);
-        // The cycle's key has the last word should the cycle be deleted since the check.
-        const row = await insertVisit(tx, {
-          tenantId: ctx.tenantId,
-          agentId,
-          outletId: body.outlet_id,
-          surveyId: body.survey_id ?? null,
-          callCycleId: body.call_cycle_id ?? null,
-          clientUuid: body.client_uuid ?? null,
-          visitType: body.visit_type ?? 'planned',
-          plannedDate: body.planned_date ?? today(),
+        // A stored visit under the client_uuid is found by the same statement as the checks.
+        const facts = await checkReferences(tx, ctx, body, agentId);
+        if (facts.existingId) return (await existing(tx, ctx, body, agentId))!;
+        const visit = {
+          agent_id: agentId,
+          outlet_id: body.outlet_id,
+          survey_id: body.survey_id ?? null,
+          call_cycle_id: body.call_cycle_id ?? null,
+          client_uuid: body.client_uuid ?? null,
+          visit_type: body.visit_type ?? 'planned',
+          planned_date: body.planned_date ?? today(),
           notes: body.notes ?? null,
+        };
+        const id = uuidv7();
+        // The cycle's key has the last word should the cycle be deleted since the check.
+        const row = await insertVisitAudited(tx, {
+          tenantId: ctx.tenantId,
+          id,
+          agentId,
+          outletId: visit.outlet_id,
+          surveyId: visit.survey_id,
+          callCycleId: visit.call_cycle_id,
+          clientUuid: visit.client_uuid,
+          visitType: visit.visit_type,
+          plannedDate: visit.planned_date,
+          notes: visit.notes,
+          now: new Date(),
+          ...auditPlaceholders(ctx.audit, {
+            tenantId: ctx.tenantId,
+            action: 'visit.create',
+            entityType: 'visit',
+            entityId: id,
+            changes: { after: { status: 'planned', ...visit } },
+          }),
         }).catch((error: unknown) => {
           throw missingReference(error, { visits_tenant_call_cycle_fk: NO_SUCH_CYCLE }) ?? error;
         });
@@ -223,15 +239,23 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
       });
     },
 
-    /** The visit with its answers and photos. */
+    /** The visit with its answers and photos, read in one statement (outside a transaction). */
     get(ctx: CallContext, id: string) {
-      return tenantTx(ctx, async (tx) => {
-        const row = await visitResource.find(tx, ctx, id);
-        const [answers, photos] = [
-          await answersOfVisit(tx, ctx.tenantId, id),
-          await photosOfVisit(tx, ctx.tenantId, id),
-        ];
-        return { ...toVisitJson(row), answers, photos: photos.map(toPhotoJson) };
+      return tenantRead(ctx, async (tx) => {
+        const row = await visitWithDetails(tx, ctx, id);
+        if (!row) throw notFound('Visit');
+        const { answers, photos, visible: _visible, ...visit } = row;
+        return {
+          ...toVisitJson(visit),
+          answers: answers.map((a) => ({
+            question_id: a.question_id,
+            question_text: a.text,
+            question_type: a.type as Answer['question_type'],
+            value: a.value,
+            created_at: new Date(a.created_at).toISOString(),
+          })),
+          photos: photos.map((photo) => toPhotoJson(photoRowFromJson(photo))),
+        };
       });
     },
 

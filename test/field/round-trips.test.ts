@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { observeRoundTrips } from '../../src/platform/db/round-trips.js';
+import type { TestApp } from '../harness/app.js';
+import { driverUnderTest } from '../harness/database.js';
+import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
+import {
+  client,
+  createBrand,
+  createOutlet,
+  expectStatus,
+  fieldApp,
+  jpeg,
+  OUTLET_POINT,
+  uploadPhoto,
+  type Headers,
+  type Res,
+} from './helpers.js';
+
+/**
+ * The visit write path's round-trip budget, counted per transaction by the database driver (BEGIN
+ * with the tenant preamble is one round trip, each statement one, COMMIT one): create, check-in and
+ * complete each at most 4 — a read, a write that carries its audit row, and the two ends — and a
+ * visit's read one statement.
+ */
+/**
+ * A read runs outside a transaction: on PostgreSQL its statement, after binding the pooled
+ * connection to the tenant when it was bound elsewhere (≤ 2); PGlite runs it in a snapshot
+ * transaction (BEGIN with the preamble, the statement, COMMIT: 3 in-process calls).
+ */
+const READ_BUDGET = driverUnderTest === 'postgres' ? 2 : 3;
+
+describe('field: round trips of the visit write path', () => {
+  let t: TestApp;
+  let fx: IdentityFixture;
+  let agent: Headers;
+  let outlet: string;
+  let survey: { id: string; questions: { id: string }[] };
+  let api: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    t = await fieldApp();
+    fx = await identityFixture(t, 'round-trips');
+    agent = fx.users.agent.auth;
+    api = client(t);
+    outlet = await createOutlet(t, fx.users.admin.auth);
+    await createBrand(t, fx.users.admin.auth);
+    survey = await api.ok(
+      'POST',
+      '/surveys',
+      fx.users.admin.auth,
+      {
+        title: 'Shelf check',
+        questions: [
+          { text: 'Facings', type: 'number', required: true },
+          { text: 'Shelf photo', type: 'photo' },
+        ],
+      },
+      201,
+    );
+    // The agent's session is checked once, then cached: later requests run only their own work.
+    await api.ok('GET', '/visits', agent);
+  });
+  afterAll(() => t.close());
+
+  /** The response, and the round trips of each transaction the request ran. */
+  async function counted(request: () => Promise<Res>): Promise<{ res: Res; transactions: number[] }> {
+    const transactions: number[] = [];
+    const stop = observeRoundTrips((n) => transactions.push(n));
+    try {
+      return { res: await request(), transactions };
+    } finally {
+      stop();
+    }
+  }
+
+  it('creates, checks in and completes a visit in at most 4 round trips each; reads it in 3', async () => {
+    const created = await counted(() =>
+      api.call('POST', '/visits', agent, {
+        outlet_id: outlet,
+        survey_id: survey.id,
+        client_uuid: randomUUID(),
+      }),
+    );
+    const visit = expectStatus(created.res, 201).json<{ id: string }>();
+    expect(created.transactions).toHaveLength(1);
+    expect(created.transactions[0]).toBeLessThanOrEqual(4);
+
+    const gps = { ...OUTLET_POINT, accuracy_m: 5 };
+    const checkIn = await counted(() => api.call('PUT', `/visits/${visit.id}/check-in`, agent, gps));
+    expectStatus(checkIn.res, 200);
+    expect(checkIn.transactions).toEqual([expect.any(Number)]);
+    expect(checkIn.transactions[0]).toBeLessThanOrEqual(4);
+
+    const photo = expectStatus(
+      await uploadPhoto(
+        t,
+        agent,
+        { visit_id: visit.id, purpose: 'shelf' },
+        { name: 'a.jpg', bytes: await jpeg() },
+      ),
+      201,
+    ).json<{ id: string }>();
+    const [facings, shelf] = survey.questions;
+    const complete = await counted(() =>
+      api.call('PUT', `/visits/${visit.id}/complete`, agent, {
+        ...gps,
+        answers: [
+          { question_id: facings!.id, value: 4 },
+          { question_id: shelf!.id, value: photo.id },
+        ],
+      }),
+    );
+    const done = expectStatus(complete.res, 200).json<{
+      status: string;
+      answers: unknown[];
+      photos: unknown[];
+    }>();
+    expect(done).toMatchObject({ status: 'completed' });
+    expect(done.answers).toHaveLength(2);
+    expect(done.photos).toHaveLength(1);
+    expect(complete.transactions).toEqual([expect.any(Number)]);
+    expect(complete.transactions[0]).toBeLessThanOrEqual(4);
+
+    const read = await counted(() => api.call('GET', `/visits/${visit.id}`, agent));
+    expect(expectStatus(read.res, 200).json()).toEqual(done);
+    expect(read.transactions).toEqual([expect.any(Number)]);
+    expect(read.transactions[0]).toBeLessThanOrEqual(READ_BUDGET);
+  });
+
+  it('reads a profile, a user, a customer, an outlet and a product in one statement each', async () => {
+    const admin = fx.users.admin.auth;
+    const customer = await api.ok('POST', '/customers', admin, { code: 'RT-1', name: 'Round trips' }, 201);
+    const product = await api.ok('POST', '/products', admin, { code: 'RT-P', name: 'Round trip juice' }, 201);
+    const reads = [
+      '/auth/me',
+      `/users/${fx.users.agent.id}`,
+      `/customers/${customer.id}`,
+      `/outlets/${outlet}`,
+      `/products/${product.id}`,
+    ];
+    for (const path of reads) {
+      const read = await counted(() => api.call('GET', path, admin));
+      expectStatus(read.res, 200);
+      expect(read.transactions, path).toHaveLength(1);
+      expect(read.transactions[0], path).toBeLessThanOrEqual(READ_BUDGET);
+    }
+  });
+
+  it('counts the statements a transaction runs, so a budget can be exceeded', async () => {
+    const visit = await api.ok('POST', '/visits', agent, { outlet_id: outlet }, 201);
+    const listed = await counted(() => api.call('GET', `/visits/${visit.id}/answers`, agent));
+    expectStatus(listed.res, 200);
+    // The visit, then its answers: two statements between BEGIN and COMMIT.
+    expect(listed.transactions).toEqual([4]);
+  });
+});
