@@ -2,6 +2,7 @@ import type { SalesOpsModule } from '../platform/module.js';
 import { catalogModule } from './catalog/index.js';
 import { fieldModule } from './field/index.js';
 import { identityModule } from './identity/index.js';
+import { reportsModule } from './reports/index.js';
 
 /** Every business module, in dependency order (identity, catalog, then the rest). */
-export const modules: SalesOpsModule[] = [identityModule, catalogModule, fieldModule];
+export const modules: SalesOpsModule[] = [identityModule, catalogModule, fieldModule, reportsModule];

@@ -16,6 +16,7 @@ import {
   scheduleRetentionJob,
   type RetentionRule,
 } from './retention/index.js';
+import type { ReportType } from './reports/types.js';
 import { createStorage } from './storage/index.js';
 
 export interface PlatformRuntime extends Platform {
@@ -47,6 +48,7 @@ export function createPlatform(
     realtimeTopics?: readonly RealtimeTopic[];
     /** The modules' retention rules; the platform adds its own. */
     retention?: readonly RetentionRule[];
+    reportTypes?: readonly ReportType[];
   } = {},
 ): PlatformRuntime {
   const jobs = createJobQueue(db, log, options.jobOptions);
@@ -55,13 +57,13 @@ export function createPlatform(
     mailFrom: config.mailFrom,
     logBodies: config.mailLogBodies,
   };
-  registerMailJobs(jobs, { db, config: mailConfig, log });
+  const storage = createStorage(config);
+  registerMailJobs(jobs, { db, storage, config: mailConfig, log });
   const metrics = createMetrics(db);
   metrics.sources.queueDepths = () => jobs.depths();
   const realtime = createRealtime(db, log, {
     topics: [...BULK_REALTIME_TOPICS, ...(options.realtimeTopics ?? [])],
   });
-  const storage = createStorage(config);
   const imports = createBulkImports(
     {
       db,
@@ -101,6 +103,7 @@ export function createPlatform(
     realtime,
     permissions: options.permissions ?? [],
     activityCounters: options.activityCounters ?? [],
+    reportTypes: options.reportTypes ?? [],
     async start({ workers }) {
       await realtime.start();
       await jobs.start({ workers });

@@ -10,6 +10,7 @@ import type { JobQueue } from './jobs/types.js';
 import type { Mailer } from './mail/types.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Realtime, RealtimeTopic } from './realtime/types.js';
+import type { ReportType } from './reports/types.js';
 import type { RetentionRule } from './retention/types.js';
 import type { FileStorage } from './storage/types.js';
 
@@ -32,6 +33,8 @@ export interface Platform {
   permissions: readonly PermissionDefinition[];
   /** Every module's counters for `GET /admin/users/activity` (identity runs them). */
   activityCounters: readonly ActivityCounter[];
+  /** Every module's report types (the reports module generates and schedules them). */
+  reportTypes: readonly ReportType[];
 }
 
 /**
@@ -102,6 +105,8 @@ export interface SalesOpsModule {
   importers?: readonly ImportEntity[];
   /** Rows of this module's tables the daily retention job deletes once they are past their time. */
   retention?: readonly RetentionRule[];
+  /** Reports this module offers (`GET /reports/types`); keys are unique across modules. */
+  reportTypes?: readonly ReportType[];
   seedDemo?: (platform: Platform) => Promise<DemoLogin[]>;
 }
 
@@ -158,6 +163,11 @@ export function contributionsOf(modules: readonly SalesOpsModule[]) {
       each((m) => m.realtimeTopics),
       (t) => t.topic,
       'realtime topic',
+    ),
+    reportTypes: unique(
+      each((m) => m.reportTypes),
+      (t) => t.key,
+      'report type',
     ),
     principalResolver: single(modules, 'principalResolver'),
     usersInScope: single(modules, 'usersInScope'),

@@ -10,6 +10,7 @@ import { createAnalyticsService } from './analytics/analytics.service.js';
 import { createGoalsService } from './goals/goals.service.js';
 import { goalRoutes } from './goals/goals.routes.js';
 import { FIELD_PERMISSIONS, GOAL_AND_CYCLE_PERMISSIONS } from './permissions.js';
+import { FIELD_REPORT_TYPES } from './reports/index.js';
 import { seedFieldDemo } from './seed.js';
 import { createPhotosService } from './photos/photos.service.js';
 import { createQuadrantsService } from './photos/quadrants.service.js';
@@ -49,6 +50,7 @@ export const fieldModule: SalesOpsModule = {
     fieldAdminRoutes(app, createSurveyCompletionService(deps));
   },
   activityCounters: FIELD_ACTIVITY_COUNTERS,
+  reportTypes: FIELD_REPORT_TYPES,
   registerJobs: registerCallCycleJobs,
   onStart: (platform) => scheduleCallCycleJobs(platform.jobs),
   seedDemo: seedFieldDemo,

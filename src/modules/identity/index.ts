@@ -50,6 +50,7 @@ export {
   userIdsByEmails,
   type UserFacts,
 } from './lookups.js';
+export { principalOfUser, tenantFacts } from './tenant-facts.js';
 export { checkPasswordPolicy } from './passwords.js';
 export { IDENTITY_PERMISSIONS } from './permissions.js';
 export { createSuperAdmin } from './auth/auth.repository.js';
