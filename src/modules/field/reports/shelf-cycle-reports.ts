@@ -144,7 +144,7 @@ export const callCycleAdherenceReport = defineReportType({
           and s.slot_date between ${period.from} and ${period.to}
           ${params.outlet_id ? sql`and s.outlet_id = ${params.outlet_id}` : sql``}
         where ${sql.join(where, sql` and `)}
-        group by c.id, c.name, c.frequency, u.first_name, u.last_name
+        group by c.tenant_id, c.id, c.name, c.frequency, u.first_name, u.last_name
         order by c.name, c.id`,
     );
     return {
