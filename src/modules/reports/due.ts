@@ -34,7 +34,8 @@ async function claim(deps: DueDeps, tenantId: string, id: string, seenNextRun: D
           eq(reportSchedules.tenantId, tenantId),
           eq(reportSchedules.id, id),
           eq(reportSchedules.isActive, true),
-          eq(reportSchedules.nextRunAt, seenNextRun),
+          // Compared at the millisecond precision JavaScript read it with (PostgreSQL keeps microseconds).
+          sql`date_trunc('milliseconds', ${reportSchedules.nextRunAt}) = ${seenNextRun}`,
         ),
       )
       .returning();
