@@ -124,6 +124,18 @@ const settings = {
     default: 104_857_600,
     parse: int(1024, 10_737_418_240),
   },
+  reportAttachmentMaxBytes: {
+    env: 'REPORT_ATTACHMENT_MAX_BYTES',
+    description: 'Largest scheduled report mailed as an attachment; a larger one is sent as a signed link',
+    default: 10_485_760,
+    parse: int(0, 10_737_418_240),
+  },
+  reportLinkTtlSeconds: {
+    env: 'REPORT_LINK_TTL_SECONDS',
+    description: 'How long a mailed report download link stays valid',
+    default: 7 * 24 * 3600,
+    parse: int(60, 90 * 24 * 3600),
+  },
   importMaxRecordChars: {
     env: 'IMPORT_MAX_RECORD_CHARS',
     description: 'Longest CSV record (one row, in characters) an import reads; longer fails the run',

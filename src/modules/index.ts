@@ -3,6 +3,13 @@ import { catalogModule } from './catalog/index.js';
 import { fieldModule } from './field/index.js';
 import { identityModule } from './identity/index.js';
 import { notifyModule } from './notify/index.js';
+import { reportsModule } from './reports/index.js';
 
 /** Every business module, in dependency order (identity, catalog, then the rest). */
-export const modules: SalesOpsModule[] = [identityModule, catalogModule, fieldModule, notifyModule];
+export const modules: SalesOpsModule[] = [
+  identityModule,
+  catalogModule,
+  fieldModule,
+  notifyModule,
+  reportsModule,
+];

@@ -21,6 +21,7 @@ import {
 import type { AlertCheck } from './alerts/types.js';
 import type { JobDefinition } from './jobs/types.js';
 import { createScheduler, type ScheduledJob } from './scheduler/index.js';
+import type { ReportType } from './reports/types.js';
 import { createStorage } from './storage/index.js';
 
 export interface PlatformRuntime extends Platform {
@@ -72,6 +73,7 @@ export function createPlatform(
     /** The modules' periodic jobs; the platform adds its own. */
     scheduledJobs?: readonly ScheduledJob[];
     alertChecks?: readonly AlertCheck[];
+    reportTypes?: readonly ReportType[];
   } = {},
 ): PlatformRuntime {
   const scheduler = createScheduler({
@@ -86,13 +88,13 @@ export function createPlatform(
     mailFrom: config.mailFrom,
     logBodies: config.mailLogBodies,
   };
-  registerMailJobs(jobs, { db, config: mailConfig, log });
+  const storage = createStorage(config);
+  registerMailJobs(jobs, { db, storage, config: mailConfig, log });
   const metrics = createMetrics(db);
   metrics.sources.queueDepths = () => jobs.depths();
   const realtime = createRealtime(db, log, {
     topics: [...BULK_REALTIME_TOPICS, ...(options.realtimeTopics ?? [])],
   });
-  const storage = createStorage(config);
   const imports = createBulkImports(
     {
       db,
@@ -135,6 +137,7 @@ export function createPlatform(
     activityCounters: options.activityCounters ?? [],
     scheduler,
     alertChecks: options.alertChecks ?? [],
+    reportTypes: options.reportTypes ?? [],
     async start({ workers }) {
       await realtime.start();
       await jobs.start({ workers });

@@ -11,6 +11,7 @@ import type { JobQueue } from './jobs/types.js';
 import type { Mailer } from './mail/types.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Realtime, RealtimeTopic } from './realtime/types.js';
+import type { ReportType } from './reports/types.js';
 import type { RetentionRule } from './retention/types.js';
 import type { AlertCheck } from './alerts/types.js';
 import type { Scheduler } from './scheduler/scheduler.js';
@@ -42,6 +43,8 @@ export interface Platform {
   scheduler: Scheduler;
   /** Every module's alert checks (the notify module runs them). */
   alertChecks: readonly AlertCheck[];
+  /** Every module's report types (the reports module generates and schedules them). */
+  reportTypes: readonly ReportType[];
 }
 
 export type { AlertCheck, AlertCheckContext, AlertSeverity, RaisedAlert } from './alerts/types.js';
@@ -126,6 +129,8 @@ export interface SalesOpsModule {
   importers?: readonly ImportEntity[];
   /** Rows of this module's tables the daily retention job deletes once they are past their time. */
   retention?: readonly RetentionRule[];
+  /** Reports this module offers (`GET /reports/types`); keys are unique across modules. */
+  reportTypes?: readonly ReportType[];
   seedDemo?: (platform: Platform) => Promise<DemoLogin[]>;
 }
 
@@ -182,6 +187,11 @@ export function contributionsOf(modules: readonly SalesOpsModule[]) {
       each((m) => m.realtimeTopics),
       (t) => t.topic,
       'realtime topic',
+    ),
+    reportTypes: unique(
+      each((m) => m.reportTypes),
+      (t) => t.key,
+      'report type',
     ),
     principalResolver: single(modules, 'principalResolver'),
     usersInScope: single(modules, 'usersInScope'),

@@ -11,6 +11,7 @@ import { createAnalyticsService } from './analytics/analytics.service.js';
 import { createGoalsService } from './goals/goals.service.js';
 import { goalRoutes } from './goals/goals.routes.js';
 import { FIELD_PERMISSIONS, GOAL_AND_CYCLE_PERMISSIONS } from './permissions.js';
+import { FIELD_REPORT_TYPES } from './reports/index.js';
 import { seedFieldDemo } from './seed.js';
 import { createPhotosService } from './photos/photos.service.js';
 import { createQuadrantsService } from './photos/quadrants.service.js';
@@ -61,6 +62,7 @@ export const fieldModule: SalesOpsModule = {
   },
   scheduledJobs: CALL_CYCLE_SCHEDULED_JOBS,
   alertChecks: FIELD_ALERT_CHECKS,
+  reportTypes: FIELD_REPORT_TYPES,
   seedDemo: seedFieldDemo,
 };
 

@@ -59,6 +59,7 @@ export {
   usersCoveringOwner,
 } from './notify-lookups.js';
 export type { TenantSettings } from './tables/tenants.tables.js';
+export { principalOfUser, tenantFacts } from './tenant-facts.js';
 export { checkPasswordPolicy } from './passwords.js';
 export { IDENTITY_PERMISSIONS } from './permissions.js';
 export { createSuperAdmin } from './auth/auth.repository.js';

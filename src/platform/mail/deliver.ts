@@ -1,6 +1,8 @@
 import nodemailer from 'nodemailer';
 import type { Database } from '../db/types.js';
+import type { FileStorage } from '../storage/types.js';
 import { defineJob, type JobQueue, type JobRunInfo } from '../jobs/types.js';
+import type { MailAttachment } from './outbox.tables.js';
 import { findOutboxMail, markOutboxAttemptFailed, markOutboxSent } from './outbox.repository.js';
 import type { MailLog } from './types.js';
 
@@ -13,6 +15,8 @@ export const MAIL_RETRY_DELAY_SECONDS = 30;
 
 export interface MailDeliveryDeps {
   db: Database;
+  /** Where attachments are read from (mail without attachments needs none). */
+  storage?: Pick<FileStorage, 'get'>;
   config: { smtpUrl?: string; mailFrom: string };
   log: MailLog;
 }
@@ -52,6 +56,19 @@ function messageIdFor(id: string, mailFrom: string): string {
   return `<${id}@${domain}>`;
 }
 
+/** The attachments as nodemailer reads them: streams opened from the file storage. */
+async function attachmentsOf(list: MailAttachment[] | null, storage: MailDeliveryDeps['storage']) {
+  if (!list?.length) return [];
+  if (!storage) throw new Error('mail.deliver needs the file storage to send attachments');
+  return Promise.all(
+    list.map(async (a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: await storage.get(a.storageKey),
+    })),
+  );
+}
+
 /**
  * The `mail.deliver` handler as a plain function (registered by `registerMailJobs`). It reads the
  * row, sends it with nodemailer outside any transaction (the database is not held while SMTP talks),
@@ -85,12 +102,14 @@ export function createMailDeliverer(
     let messageId: string | null;
     try {
       if (!transport) throw new Error('SMTP_URL is not configured; mail.deliver cannot send');
+      const attachments = await attachmentsOf(mail.attachments, deps.storage);
       const sent = await transport.sendMail({
         from: mailFrom,
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
         ...(mail.html === null ? {} : { html: mail.html }),
+        ...(attachments.length ? { attachments } : {}),
         messageId: messageIdFor(mail.id, mailFrom),
         headers: { 'X-SalesOps-Mail-Id': mail.id },
       });

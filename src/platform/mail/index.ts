@@ -12,7 +12,7 @@ export { escapeHtml } from './escape.js';
 export { renderLayout } from './layout.js';
 export { createMailer, MailError, type MailerConfig, type MailerDeps } from './mailer.js';
 export type { OutboxFilter } from './outbox.repository.js';
-export { MAIL_STATUSES, mailOutbox, type MailStatus } from './outbox.tables.js';
+export { MAIL_STATUSES, mailOutbox, type MailAttachment, type MailStatus } from './outbox.tables.js';
 export {
   defineMailTemplate,
   MailTemplateError,

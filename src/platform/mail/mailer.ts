@@ -78,11 +78,12 @@ export function createMailer(deps: MailerDeps): Mailer {
     );
   }
 
-  async function write(tx: Tx, mail: Composed, to: string[], tenantId: string | null | undefined) {
+  async function write(tx: Tx, mail: Composed, to: string[], options: SendMailOptions) {
     const row = await insertOutboxMail(tx.db, {
       ...mail,
       to,
-      tenantId,
+      tenantId: options.tenantId,
+      attachments: options.attachments?.length ? [...options.attachments] : null,
       status: mode === 'smtp' ? 'queued' : 'logged',
     });
     if (mode === 'smtp') await jobs!.send(deliverMailJob, { id: row.id }, { tx });
@@ -95,7 +96,7 @@ export function createMailer(deps: MailerDeps): Mailer {
     async send(message, options: SendMailOptions = {}) {
       const to = recipientsOf(message.to);
       const mail = compose(message as MailMessage<object>, templates);
-      const run = (tx: Tx) => write(tx, mail, to, options.tenantId);
+      const run = (tx: Tx) => write(tx, mail, to, options);
       const row: OutboxMail = options.tx
         ? await run(options.tx)
         : options.tenantId

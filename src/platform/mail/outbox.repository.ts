@@ -1,7 +1,7 @@
 import { and, arrayContains, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { AppDb } from '../db/types.js';
 import { currentTenantId } from '../db/tenant-table.js';
-import { mailOutbox, type MailOutboxRow, type MailStatus } from './outbox.tables.js';
+import { mailOutbox, type MailAttachment, type MailOutboxRow, type MailStatus } from './outbox.tables.js';
 
 export interface NewOutboxMail {
   /** A tenant id, null for system mail, or undefined for the tenant of the transaction (if any). */
@@ -12,6 +12,7 @@ export interface NewOutboxMail {
   html: string | null;
   template: string | null;
   status: Extract<MailStatus, 'queued' | 'logged'>;
+  attachments?: MailAttachment[] | null;
 }
 
 export async function insertOutboxMail(db: AppDb, mail: NewOutboxMail): Promise<MailOutboxRow> {

@@ -1,11 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from '../../lib/ids.js';
 import { tenantPolicy } from '../db/tenant-table.js';
 import { appAccess, APPEND_ONLY } from '../db/access.js';
 
 export const MAIL_STATUSES = ['queued', 'sent', 'failed', 'logged'] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
+
+/** A file sent with a mail, read from the file storage when the mail is delivered (not copied). */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  storageKey: string;
+}
 
 /**
  * Every mail SalesOps produces, written in the transaction of the business change that caused it.
@@ -24,6 +31,8 @@ export const mailOutbox = pgTable(
     html: text('html'),
     /** The template's name; null for a message composed without one. */
     template: text('template'),
+    /** Files attached from the file storage; null when there are none. */
+    attachments: jsonb('attachments').$type<MailAttachment[]>(),
     status: text('status', { enum: MAIL_STATUSES }).notNull(),
     /** SMTP deliveries tried so far. */
     attempts: integer('attempts').notNull().default(0),

@@ -1,6 +1,6 @@
 import type { Tx } from '../db/types.js';
 import type { OutboxFilter } from './outbox.repository.js';
-import type { MailOutboxRow } from './outbox.tables.js';
+import type { MailAttachment, MailOutboxRow } from './outbox.tables.js';
 import type { MailTemplate } from './templates.js';
 
 /** One address (`a@example.com` or `Name <a@example.com>`) or several. */
@@ -39,6 +39,8 @@ export interface SendMailOptions {
   tx?: Tx;
   /** The tenant the mail belongs to; null or omitted (outside a tenant transaction) = system mail. */
   tenantId?: string | null;
+  /** Files from the file storage sent with the message (read when it is delivered). */
+  attachments?: readonly MailAttachment[];
 }
 
 /** A row of the outbox as the mailer returns it. */
