@@ -61,11 +61,13 @@ export async function userWithPendingEmail(
     db
       .select({
         ...getTableColumns(users),
+        // Named explicitly: a single-table select renders its columns unqualified, which inside
+        // the subquery would mean the tokens' own columns.
         pendingEmail: sql<string | null>`(
-          select ${emailChangeTokens.newEmail} from ${emailChangeTokens}
-          where ${emailChangeTokens.tenantId} = ${users.tenantId} and ${emailChangeTokens.userId} = ${users.id}
-            and ${emailChangeTokens.usedAt} is null and ${emailChangeTokens.expiresAt} > now()
-          order by ${emailChangeTokens.createdAt} desc limit 1)`,
+          select t.new_email from ${emailChangeTokens} t
+          where t.tenant_id = "users".tenant_id and t.user_id = "users".id
+            and t.used_at is null and t.expires_at > now()
+          order by t.created_at desc limit 1)`,
       })
       .from(users)
       .where(and(eq(users.tenantId, sql.placeholder('tenantId')), eq(users.id, sql.placeholder('userId'))))
