@@ -14,6 +14,10 @@ const ALLOWED: Record<string, string> = {
   'audit_log.actor_tenant_id': 'the actor’s home tenant (null for a super administrator)',
   // Polymorphic: customers, outlets, products… by entity_type; each is checked when linked.
   'external_refs.entity_id': 'polymorphic entity id',
+  // Polymorphic as well: an alert is about a visit, a customer, a call cycle… by entity_type.
+  'alerts.entity_id': 'polymorphic entity id',
+  // A generated report stays in the history after its schedule is deleted.
+  'report_runs.schedule_id': 'history that outlives its schedule',
   // Derived by triggers from visits and photos, whose agent_id is itself a composite key; a key here
   // would add a users lookup to the trigger of every visit and photo write for counts alone.
   'field_daily_totals.agent_id': 'aggregate keyed by agents its sources already reference',
