@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   bool,
@@ -14,6 +12,8 @@ import {
   type Parser,
 } from './config-parsers.js';
 import { geocoderSettings } from './config-geocoder.js';
+import { reportSettings } from './config-reports.js';
+export { ensureJwtSecret } from './config-secret.js';
 
 /** Settings a derived default may look at (parsed before it, in table order). */
 interface ParsedSoFar {
@@ -124,18 +124,7 @@ const settings = {
     default: 104_857_600,
     parse: int(1024, 10_737_418_240),
   },
-  reportAttachmentMaxBytes: {
-    env: 'REPORT_ATTACHMENT_MAX_BYTES',
-    description: 'Largest scheduled report mailed as an attachment; a larger one is sent as a signed link',
-    default: 10_485_760,
-    parse: int(0, 10_737_418_240),
-  },
-  reportLinkTtlSeconds: {
-    env: 'REPORT_LINK_TTL_SECONDS',
-    description: 'How long a mailed report download link stays valid',
-    default: 7 * 24 * 3600,
-    parse: int(60, 90 * 24 * 3600),
-  },
+  ...reportSettings,
   importMaxRecordChars: {
     env: 'IMPORT_MAX_RECORD_CHARS',
     description: 'Longest CSV record (one row, in characters) an import reads; longer fails the run',
@@ -404,18 +393,4 @@ export function describeSettings(): { env: string; default: string; description:
               : String(s.default),
     description: s.description,
   }));
-}
-
-/**
- * Fills in JWT_SECRET outside production: a random secret generated on first start and kept in
- * DATA_DIR, so tokens survive restarts without any set-up.
- */
-export function ensureJwtSecret(config: Config): Config & { jwtSecret: string } {
-  if (config.jwtSecret) return config as Config & { jwtSecret: string };
-  const file = path.join(config.dataDir, 'jwt-secret');
-  if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
-  }
-  return { ...config, jwtSecret: readFileSync(file, 'utf8').trim() };
 }
