@@ -95,11 +95,13 @@ export function createPlatform(
   const realtime = createRealtime(db, log, {
     topics: [...BULK_REALTIME_TOPICS, ...(options.realtimeTopics ?? [])],
   });
+  const geocoder = createGeocoder(config, db);
   const imports = createBulkImports(
     {
       db,
       storage,
       jobs,
+      geocoder,
       realtime,
       log,
       maxBytes: config.importLimitBytes,
@@ -132,7 +134,7 @@ export function createPlatform(
     imports,
     mailer: createMailer({ db, jobs, config: mailConfig, log }),
     realtime,
-    geocoder: createGeocoder(config, db),
+    geocoder,
     permissions: options.permissions ?? [],
     activityCounters: options.activityCounters ?? [],
     scheduler,

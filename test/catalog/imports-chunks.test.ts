@@ -63,6 +63,7 @@ describe('imports: the write pass in chunks', () => {
       entities: new Map([[entity.name, entity]]),
       progress: { report: async () => undefined, clear: () => undefined },
       batchSize,
+      services: { jobs: t.app.platform.jobs, geocoder: t.app.platform.geocoder },
     });
   const job = (importId: string) => ({ tenantId: acme.tenantId, importId, userId: admin().id });
 

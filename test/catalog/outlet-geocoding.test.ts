@@ -4,6 +4,7 @@ import { identityModule } from '../../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import { startFakeNominatim, waitUntil, type FakeNominatim } from '../harness/fake-nominatim.js';
 import { identityFixture, type FixtureRole, type IdentityFixture } from '../identity/fixtures.js';
+import { runImport } from './imports.helpers.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 interface OutletJson {
@@ -14,6 +15,7 @@ interface OutletJson {
   geocode_status: string | null;
   geocoded_at: string | null;
   geocode_error: string | null;
+  geocoded_field: string | null;
   distance_m?: number;
 }
 
@@ -161,6 +163,98 @@ describe('outlet geocoding', () => {
       latitude: 39.6,
       address: null,
     });
+  });
+
+  it('looks a geocoded half up again when the other half is edited, and never replaces one written by hand', async () => {
+    // The position came from the address: a new address moves it.
+    const found = await create({ code: 'G-RELOC', name: 'Relocated', address: 'Chorsu Bazaar, Tashkent' });
+    expect(await settled(found.id)).toMatchObject({ latitude: 41.3265, geocoded_field: 'position' });
+    const moved = await call('PUT', `/outlets/${found.id}`, { address: 'Registan Square, Samarkand' });
+    expect(moved.json()).toMatchObject({ geocode_status: 'pending', latitude: 41.3265 });
+    expect(await settled(found.id)).toMatchObject({
+      geocode_status: 'ok',
+      latitude: 39.6548,
+      longitude: 66.9757,
+      geocoded_field: 'position',
+    });
+    // An address nobody knows leaves no position that belonged to the old one.
+    await call('PUT', `/outlets/${found.id}`, { address: 'Nowhere Street 99, Atlantis' });
+    expect(await settled(found.id)).toMatchObject({
+      geocode_status: 'not_found',
+      latitude: null,
+      longitude: null,
+      geocoded_field: null,
+    });
+
+    // The address came from the position: moving the position looks the address up again.
+    const placed = await create({ code: 'G-REPLACE', name: 'Placed', latitude: 41.3111, longitude: 69.2797 });
+    expect(await settled(placed.id)).toMatchObject({ geocoded_field: 'address' });
+    await call('PUT', `/outlets/${placed.id}`, { latitude: 41.3265, longitude: 69.2357 });
+    expect(await settled(placed.id)).toMatchObject({
+      geocode_status: 'ok',
+      address: expect.stringContaining('Navoi Street'),
+      geocoded_field: 'address',
+    });
+
+    // Both halves by hand: editing one never touches the other.
+    const surveyed = await create({
+      code: 'G-SURVEYED',
+      name: 'Surveyed',
+      address: 'Chorsu Bazaar, Tashkent',
+      latitude: 41.33,
+      longitude: 69.24,
+    });
+    const lookups = nominatim.requests.length;
+    const corrected = await call('PUT', `/outlets/${surveyed.id}`, { address: 'Registan Square, Samarkand' });
+    expect(corrected.json()).toMatchObject({ geocode_status: null, latitude: 41.33, geocoded_field: null });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(nominatim.requests.length).toBe(lookups);
+  });
+
+  it('geocodes outlets an import creates or changes, and nothing for a dry run', async () => {
+    const csv = [
+      'code,name,address,latitude,longitude',
+      'G-IMP-1,Imported bazaar,"Chorsu Bazaar, Tashkent",,',
+      'G-IMP-2,Imported square,,41.3111,69.2797',
+      'G-IMP-3,Imported both,"Somewhere 1, Tashkent",41.2,69.2',
+    ].join('\n');
+    const dry = await runImport(
+      t,
+      fx.users.admin,
+      fx.tenantId,
+      { bytes: `${csv}\nG-IMP-DRY,Dry,"Dry Run Lane 7, Tashkent",,` },
+      { entity: 'outlets', dry_run: 'true' },
+    );
+    expect(dry.run).toMatchObject({ status: 'completed', dry_run: true });
+    const { run } = await runImport(t, fx.users.admin, fx.tenantId, { bytes: csv }, { entity: 'outlets' });
+    expect(run).toMatchObject({ status: 'completed', progress: { rows_created: 3 } });
+    const byCode = async (code: string) =>
+      (await call('GET', `/outlets?q=${code}`)).json<{ outlets: (OutletJson & { code: string })[] }>()
+        .outlets[0]!;
+    const [one, two, three] = await Promise.all(['G-IMP-1', 'G-IMP-2', 'G-IMP-3'].map(byCode));
+    expect(three).toMatchObject({ geocode_status: null, latitude: 41.2 });
+    expect(await settled(one!.id)).toMatchObject({ geocode_status: 'ok', latitude: 41.3265 });
+    expect(await settled(two!.id)).toMatchObject({
+      geocode_status: 'ok',
+      address: 'Amir Temur Avenue 1, Tashkent, Uzbekistan',
+    });
+    // One lookup: the dry run queued nothing.
+    expect(searchesFor('Dry Run Lane 7, Tashkent')).toBe(0);
+
+    // Re-importing with a new address re-geocodes the position it had looked up.
+    const update = ['code,name,address', 'G-IMP-1,Imported bazaar,"Registan Square, Samarkand"'].join('\n');
+    const again = await runImport(
+      t,
+      fx.users.admin,
+      fx.tenantId,
+      { bytes: update },
+      {
+        entity: 'outlets',
+        mode: 'upsert-by-code',
+      },
+    );
+    expect(again.run).toMatchObject({ status: 'completed' });
+    expect(await settled(one!.id)).toMatchObject({ latitude: 39.6548, geocoded_field: 'position' });
   });
 
   it('retries through throttling and server errors, keeping the error visible meanwhile', async () => {

@@ -1,4 +1,6 @@
 import type { Tx } from '../db/types.js';
+import type { Geocoder } from '../geocoding/types.js';
+import type { JobQueue } from '../jobs/types.js';
 import type { ImportMode } from './imports.tables.js';
 
 /** How a column's text is read: the engine converts cells before an entity sees them. */
@@ -36,6 +38,16 @@ export interface RowProblem {
 export interface ImportContext {
   tenantId: string;
   userId: string | null;
+}
+
+/**
+ * Platform services an entity's write may use inside the write's transaction: follow-up jobs
+ * (geocoding an imported outlet …) are enqueued there, so a rolled-back chunk or dry run enqueues
+ * nothing.
+ */
+export interface ImportServices {
+  jobs: Pick<JobQueue, 'send'>;
+  geocoder: Pick<Geocoder, 'enabled'>;
 }
 
 /** A row ready to write, with the code it is identified by. */
@@ -87,6 +99,12 @@ export interface ImportEntity<P = unknown> {
   /** Inserts or upserts by code; rows whose values are already stored are left untouched. */
   write(
     tx: Tx,
-    input: { ctx: ImportContext; rows: ReadyRow<P>[]; columns: ReadonlySet<string>; mode: ImportMode },
+    input: {
+      ctx: ImportContext;
+      rows: ReadyRow<P>[];
+      columns: ReadonlySet<string>;
+      mode: ImportMode;
+      services: ImportServices;
+    },
   ): Promise<WriteCounts>;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/types.js';
 import type { JobLogger, JobQueue } from '../jobs/types.js';
+import type { Geocoder } from '../geocoding/types.js';
 import type { Realtime, RealtimeTopic } from '../realtime/types.js';
 import type { FileStorage } from '../storage/types.js';
 import type { ImportEntity } from './entity.js';
@@ -19,6 +20,7 @@ export type {
   ImportColumn,
   ImportContext,
   ImportEntity,
+  ImportServices,
   ParsedRow,
   PrepareInput,
   ReadyRow,
@@ -73,6 +75,7 @@ export function createBulkImports(
     db: Database;
     storage: FileStorage;
     jobs: JobQueue;
+    geocoder: Pick<Geocoder, 'enabled'>;
     realtime: Realtime;
     log: JobLogger;
     maxBytes: number;
@@ -99,6 +102,7 @@ export function createBulkImports(
     chunkMillis: deps.batchSize ? undefined : IMPORT_CHUNK_MILLIS,
     sheetLimits: deps.sheetLimits,
     staleMs: deps.staleMs ?? IMPORT_STALE_MS,
+    services: { jobs: deps.jobs, geocoder: deps.geocoder },
     // The user who started the run hears when it ends (GET /api/v1/events, topic `imports`).
     onFinished: async (run) => {
       await deps.realtime.publish({

@@ -6,7 +6,7 @@ import type { FileStorage } from '../storage/types.js';
 import type { HeaderMap } from './cells.js';
 import { chunkSizer } from './chunk-sizer.js';
 import { ClaimLost, IMPORT_STALE_MS, RunClaim, startHeartbeat } from './claim.js';
-import type { ImportContext, ImportEntity } from './entity.js';
+import type { ImportContext, ImportEntity, ImportServices } from './entity.js';
 import { fileBatches, ImportFailure } from './file-batches.js';
 import {
   claimRun,
@@ -45,6 +45,8 @@ export interface RunnerDeps {
   sheetLimits?: SheetLimits;
   /** Time budget of one chunk's transaction in ms; batches are sized to fit (fixed without it). */
   chunkMillis?: number;
+  /** What entity writes may use in their transaction (the job queue, the geocoder's switch). */
+  services: ImportServices;
   /** Told when a run reaches completed or failed (the module publishes an event). */
   onFinished?: (run: ImportRunRow) => Promise<void>;
   /**

@@ -5,6 +5,7 @@ import type { HeaderMap } from './cells.js';
 import type {
   ImportContext,
   ImportEntity,
+  ImportServices,
   ParsedRow,
   ReadyRow,
   RowProblem,
@@ -53,6 +54,7 @@ export interface WritePassDeps {
   batchSize: number;
   /** Time budget of one chunk's transaction in ms; chunks are sized to fit (fixed size without it). */
   chunkMillis?: number;
+  services: ImportServices;
 }
 
 /** Thrown at the end of a dry run's chunk so that what it wrote is rolled back. */
@@ -135,7 +137,7 @@ export function createWritePass(deps: WritePassDeps) {
     }
 
     const writeRows = (tx: Tx, rows: ReadyRow<unknown>[]) =>
-      entity.write(tx, { ctx, rows, columns: header.map!.present, mode: run.mode });
+      entity.write(tx, { ctx, rows, columns: header.map!.present, mode: run.mode, services: deps.services });
 
     const sizer = chunkSizer(deps.batchSize, deps.chunkMillis);
     for await (const batch of fileBatches(deps.storage, sizer.size, run, header, validated.columns)) {

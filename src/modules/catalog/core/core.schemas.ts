@@ -209,6 +209,12 @@ export const Outlet = Type.Object({
   geocode_error: Nullable(
     Type.String({ description: 'Why the last lookup failed (kept while it is retried, and when it failed)' }),
   ),
+  geocoded_field: Nullable(
+    Type.Union([Type.Literal('position'), Type.Literal('address')], {
+      description:
+        'Which half the geocoder filled in. Editing the other half looks it up again; a value written by hand is kept.',
+    }),
+  ),
   external_refs: Type.Array(ExternalRef),
   distance_m: Type.Optional(Type.Number({ description: 'Only in `near` searches: metres from the point' })),
   created_at: IsoDateTime,

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import {
   addressLine,
@@ -17,18 +17,25 @@ import { outlets } from '../tables/core.tables.js';
 type OutletRow = typeof outlets.$inferSelect;
 type NewOutletRow = typeof outlets.$inferInsert;
 type Position = Pick<OutletRow, 'address' | 'latitude' | 'longitude'>;
+type Located = Position & Pick<OutletRow, 'geocodedField'>;
 
 export const geocodeOutletJob = defineJob<{ tenantId: string; outletId: string }>('catalog.geocode-outlet');
+/** Fans an import batch's outlets out to one lookup job each, after the batch committed. */
+export const geocodeOutletsJob = defineJob<{ tenantId: string; outletIds: string[] }>(
+  'catalog.geocode-outlets',
+);
 
 /**
  * What an outlet needs: a position for its address (forward, `search`), or an address for its
- * position (`reverse`). One with both, or neither, needs nothing.
+ * position (`reverse`). A half the geocoder filled in is looked up again once the other half was
+ * edited (the write leaves `geocodedField` set and marks the outlet pending); a half written by
+ * hand is never replaced. One with both by hand, or neither, needs nothing.
  */
-export function geocodeNeed(o: Position): 'search' | 'reverse' | null {
+export function geocodeNeed(o: Located): 'search' | 'reverse' | null {
   const hasAddress = Boolean(o.address?.trim());
   const hasPosition = o.latitude !== null && o.longitude !== null;
-  if (hasAddress && !hasPosition) return 'search';
-  if (hasPosition && !hasAddress) return 'reverse';
+  if (hasAddress && (!hasPosition || o.geocodedField === 'position')) return 'search';
+  if (hasPosition && (!hasAddress || o.geocodedField === 'address')) return 'reverse';
   return null;
 }
 
@@ -52,15 +59,22 @@ export function geocodeValuesFor(
   before: OutletRow | undefined,
   values: Partial<NewOutletRow>,
 ): Partial<NewOutletRow> {
-  const after: Position = {
+  const position: Position = {
     address: values.address !== undefined ? values.address : (before?.address ?? null),
     latitude: values.latitude !== undefined ? values.latitude : (before?.latitude ?? null),
     longitude: values.longitude !== undefined ? values.longitude : (before?.longitude ?? null),
   };
-  if (before && samePosition(before, after)) return {};
-  const need = geocodeNeed(after);
+  if (before && samePosition(before, position)) return {};
+  // The half this write changed is now the user's own, no longer the geocoder's.
+  const addressEdited = !before || position.address !== before.address;
+  const positionEdited =
+    !before || position.latitude !== before.latitude || position.longitude !== before.longitude;
+  const filled = before?.geocodedField ?? null;
+  const geocodedField =
+    (filled === 'address' && addressEdited) || (filled === 'position' && positionEdited) ? null : filled;
+  const need = geocodeNeed({ ...position, geocodedField });
   const status: GeocodeStatus | null = !need ? null : geocoding?.geocoder.enabled ? 'pending' : 'off';
-  return { geocodeStatus: status, geocodeError: null };
+  return { geocodeStatus: status, geocodeError: null, geocodedField };
 }
 
 /** Enqueues the lookup in the write's transaction, when the write marked the outlet pending. */
@@ -92,6 +106,47 @@ export async function queueOutletsGeocodingWasOffFor(
     for (const row of rows)
       await platform.jobs.send(geocodeOutletJob, { tenantId: row.tenantId, outletId: row.id }, { tx });
   });
+}
+
+const STALE_POSITION = { latitude: null, longitude: null, geocodedField: null };
+const STALE_ADDRESS = { address: null, geocodedField: null };
+
+/**
+ * After an import batch wrote outlets: the same rules as an API write, in one statement over the
+ * batch's created and updated rows. The file's columns say which halves it wrote by hand; an
+ * outlet is queued when it lacks a half, or when the file wrote one half and the other was the
+ * geocoder's. One fan-out job per batch (not one per outlet) joins the write's transaction.
+ */
+export async function queueImportedOutlets(
+  tx: Tx,
+  geocoding: OutletGeocoding,
+  input: { tenantId: string; ids: string[]; columns: ReadonlySet<string> },
+): Promise<void> {
+  const literal = (b: boolean) => sql.raw(b ? 'true' : 'false');
+  const wroteAddress = literal(input.columns.has('address'));
+  const wrotePosition = literal(input.columns.has('latitude') || input.columns.has('longitude'));
+  const hasAddress = sql`coalesce(btrim(${outlets.address}), '') <> ''`;
+  const hasPosition = sql`${outlets.latitude} is not null`;
+  const field = sql`case
+    when ${wrotePosition} and ${outlets.geocodedField} = 'position' then null
+    when ${wroteAddress} and ${outlets.geocodedField} = 'address' then null
+    else ${outlets.geocodedField} end`;
+  const need = sql`(${hasAddress} and (not ${hasPosition} or ${field} = 'position'))
+    or (${hasPosition} and (not ${hasAddress} or ${field} = 'address'))`;
+  const queued = geocoding.geocoder.enabled ? 'pending' : 'off';
+  const rows = await tx.db
+    .update(outlets)
+    .set({
+      geocodedField: sql`${field}`,
+      geocodeStatus: sql`case when ${need} then ${queued}
+        when ${outlets.geocodeStatus} = 'ok' then 'ok' end`,
+      geocodeError: null,
+    })
+    .where(and(eq(outlets.tenantId, input.tenantId), inArray(outlets.id, input.ids)))
+    .returning({ id: outlets.id, status: outlets.geocodeStatus });
+  const outletIds = rows.filter((r) => r.status === 'pending').map((r) => r.id);
+  if (outletIds.length)
+    await geocoding.jobs.send(geocodeOutletsJob, { tenantId: input.tenantId, outletIds }, { tx });
 }
 
 const SYSTEM_AUDIT = {
@@ -147,6 +202,10 @@ export function registerOutletGeocodingJobs(platform: Pick<Platform, 'db' | 'job
         });
     });
 
+  platform.jobs.register(geocodeOutletsJob, async ({ tenantId, outletIds }) => {
+    for (const outletId of outletIds) await platform.jobs.send(geocodeOutletJob, { tenantId, outletId });
+  });
+
   platform.jobs.register(
     geocodeOutletJob,
     async ({ tenantId, outletId }, { attempt }) => {
@@ -174,12 +233,17 @@ export function registerOutletGeocodingJobs(platform: Pick<Platform, 'db' | 'job
       }
       const now = new Date();
       await settle(tenantId, row, () => {
-        if (!outcome.found) return { geocodeStatus: 'not_found', geocodeError: null, geocodedAt: now };
+        if (!outcome.found) {
+          // A half looked up for the other half's old value describes another place: drop it.
+          const stale =
+            row.geocodedField === 'position' ? STALE_POSITION : row.geocodedField ? STALE_ADDRESS : {};
+          return { geocodeStatus: 'not_found', geocodeError: null, geocodedAt: now, ...stale };
+        }
         const { place } = outcome;
         const found = { geocodeStatus: 'ok' as const, geocodeError: null, geocodedAt: now };
         return need === 'search'
-          ? { ...found, latitude: place.latitude, longitude: place.longitude }
-          : { ...found, address: addressLine(place) };
+          ? { ...found, latitude: place.latitude, longitude: place.longitude, geocodedField: 'position' }
+          : { ...found, address: addressLine(place), geocodedField: 'address' };
       });
     },
     options,

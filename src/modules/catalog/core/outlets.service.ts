@@ -47,6 +47,7 @@ export function toOutletJson(row: OutletRow, refs: ExternalRef[] = [], distanceM
     geocode_status: row.geocodeStatus,
     geocoded_at: iso(row.geocodedAt),
     geocode_error: row.geocodeError,
+    geocoded_field: row.geocodedField,
     external_refs: refs,
     ...(distanceM === undefined ? {} : { distance_m: Math.round(distanceM * 10) / 10 }),
     created_at: row.createdAt.toISOString(),
@@ -62,6 +63,7 @@ const auditable = (o: Outlet): Record<string, unknown> => {
     geocode_status: _s,
     geocoded_at: _g,
     geocode_error: _r,
+    geocoded_field: _f,
     ...rest
   } = o;
   return rest;

@@ -6,6 +6,7 @@ import type {
   ImportColumn,
   ImportContext,
   ImportEntity,
+  ImportServices,
   ReadyRow,
   RowProblem,
   WriteCounts,
@@ -75,6 +76,11 @@ export interface CodeImporterSpec<Body extends { code: string }, Values> {
     rows: { id: string; body: Body }[],
     columns: ReadonlySet<string>,
   ): Promise<Set<string>>;
+  /** Follow-up work for the rows this batch created or updated (queued in the write's transaction). */
+  written?(
+    tx: Tx,
+    input: { ctx: ImportContext; ids: string[]; columns: ReadonlySet<string>; services: ImportServices },
+  ): Promise<void>;
 }
 
 /**
@@ -188,7 +194,7 @@ export function codeImporter<Body extends { code: string }, Values extends Recor
       return { ready, problems };
     },
 
-    async write(tx, { ctx, rows, columns, mode }): Promise<WriteCounts> {
+    async write(tx, { ctx, rows, columns, mode, services }): Promise<WriteCounts> {
       if (rows.length === 0) return { created: 0, updated: 0, unchanged: 0 };
       const values = rows.map((row) => ({ ...spec.values(row.value), tenantId: ctx.tenantId, id: uuidv7() }));
       const table = spec.table as CodeTable & Record<string, PgColumn>;
@@ -210,6 +216,8 @@ export function codeImporter<Body extends { code: string }, Values extends Recor
         inserted: boolean;
       }[];
       const created = returned.filter((r) => r.inserted).length;
+      if (spec.written && returned.length)
+        await spec.written(tx, { ctx, ids: returned.map((r) => r.id), columns, services });
       let updatedIds = new Set(returned.filter((r) => !r.inserted).map((r) => r.id));
       if (spec.afterWrite) {
         // Rows left untouched above still need their related rows (prices, barcodes) compared;

@@ -2,6 +2,7 @@ import type { ImportColumn } from '../../../platform/bulk/index.js';
 import { orgUnitIdsByCode } from '../../identity/index.js';
 import { outletRuleErrors, outletValues } from '../core/outlets.service.js';
 import { CreateOutletBody } from '../core/core.schemas.js';
+import { queueImportedOutlets } from '../core/outlet-geocoding.js';
 import { customers, outlets } from '../tables/core.tables.js';
 import { codeImporter, idsByCode } from './code-importer.js';
 import { bodyOf } from './fields.js';
@@ -54,4 +55,6 @@ export const outletsImporter = codeImporter<CreateOutletBody, ReturnType<typeof 
   toBody: (record, columns) => bodyOf(record, columns, PLAIN_FIELDS, DEFAULTS),
   checkBody: (body) => outletRuleErrors({ latitude: body.latitude, longitude: body.longitude }),
   values: outletValues,
+  written: (tx, { ctx, ids, columns, services }) =>
+    queueImportedOutlets(tx, services, { tenantId: ctx.tenantId, ids, columns }),
 });

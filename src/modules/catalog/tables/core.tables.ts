@@ -105,6 +105,12 @@ export const outlets = pgTable(
     geocodeStatus: text('geocode_status', { enum: GEOCODE_STATUSES }),
     geocodedAt: timestamp('geocoded_at', { withTimezone: true, mode: 'date' }),
     geocodeError: text('geocode_error'),
+    /**
+     * Which half the geocoder filled in: `position` (looked up from the address) or `address` (from
+     * the position). An edit of the other half makes that value stale, so it is looked up again; a
+     * value written by hand is never replaced.
+     */
+    geocodedField: text('geocoded_field', { enum: ['position', 'address'] }),
     ...timestamps(),
   },
   (t) => [
@@ -114,6 +120,7 @@ export const outlets = pgTable(
       'outlets_geocode_status_check',
       sql`${t.geocodeStatus} in ('pending', 'ok', 'not_found', 'failed', 'off')`,
     ),
+    check('outlets_geocoded_field_check', sql`${t.geocodedField} in ('position', 'address')`),
     foreignKey({ columns: [t.tenantId, t.orgUnitId], foreignColumns: [orgUnits.tenantId, orgUnits.id] }),
     foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
     uniqueIndex('outlets_tenant_code_key').on(t.tenantId, t.code),

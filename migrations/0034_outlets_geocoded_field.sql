@@ -1,0 +1,2 @@
+ALTER TABLE "outlets" ADD COLUMN "geocoded_field" text;--> statement-breakpoint
+ALTER TABLE "outlets" ADD CONSTRAINT "outlets_geocoded_field_check" CHECK ("outlets"."geocoded_field" in ('position', 'address'));
