@@ -15,13 +15,14 @@ import {
   FileTooLargeError,
   InvalidKeyError,
   LocalStorage,
-  S3Storage,
   safeKey,
   sniffStream,
   toKeySegment,
   UnsupportedFileTypeError,
   type FileStorage,
+  type DeferredStorage,
 } from '../../src/platform/storage/index.js';
+import { S3Storage } from '../../src/platform/storage/s3-storage.js';
 
 interface S3rverServer {
   run(): Promise<AddressInfo>;
@@ -526,10 +527,12 @@ describe('createStorage', () => {
     await expect(storage.put('a/big', Buffer.alloc(1025))).rejects.toMatchObject({ limitBytes: 1024 });
   });
 
-  it('builds S3 storage', () => {
+  it('builds S3 storage on first use', async () => {
     const storage = createStorage({ ...base, storageDriver: 's3', s3Bucket: 'files' });
-    expect(storage).toBeInstanceOf(S3Storage);
-    (storage as S3Storage).destroy();
+    const built = await (storage as DeferredStorage).resolve();
+    expect(built).toBeInstanceOf(S3Storage);
+    expect(await (storage as DeferredStorage).resolve()).toBe(built);
+    (built as S3Storage).destroy();
   });
 
   it('refuses S3 without a bucket', () => {

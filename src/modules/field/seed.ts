@@ -1,5 +1,4 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import sharp from 'sharp';
 import type { Tx } from '../../platform/db/types.js';
 import type { DemoLogin, Platform } from '../../platform/module.js';
 import { safeKey } from '../../platform/storage/index.js';
@@ -7,7 +6,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import { syncCycleSlots } from './call-cycles/slots.js';
 import { geofenceCheck } from './formulas.js';
 import { demoClock, earliest, placeTodaysVisit } from './seed-clock.js';
-import { inspectImage } from './photos/image.js';
+import { inspectImage, loadSharp } from './photos/image.js';
 import { callCycles, callCycleSlots } from './tables/call-cycles.tables.js';
 import { photos, shelfQuadrants, type GridCell } from './tables/photos.tables.js';
 import { visitAnswers, visits, type VisitStatus, type VisitType } from './tables/visits.tables.js';
@@ -87,6 +86,7 @@ async function shelfJpeg(cellBrands: number[]): Promise<Buffer> {
       const colour = shelfLine ? [90, 90, 90] : BRAND_COLOURS[cellBrands[cell]! % BRAND_COLOURS.length]!;
       pixels.set(colour, (y * width + x) * 3);
     }
+  const sharp = await loadSharp();
   return sharp(pixels, { raw: { width, height, channels: 3 } })
     .jpeg({ quality: 70 })
     .toBuffer();

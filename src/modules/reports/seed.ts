@@ -1,7 +1,6 @@
 import type { DemoLogin, Platform } from '../../platform/module.js';
 import { tenantFacts } from '../identity/index.js';
-import { generateRun } from './generate.js';
-import { reportDeps } from './jobs.js';
+import { generateReportJob } from './jobs.js';
 import { nextRunAfter, type ScheduleRule } from './next-run.js';
 import { reportRuns, reportSchedules } from './reports.tables.js';
 
@@ -38,8 +37,10 @@ const DEMO_SCHEDULES: { name: string; type: string; format: string; rule: Schedu
 
 /**
  * Demo reports for the `demo` tenant: the four field reports scheduled for its admin, and one
- * generated report of each, so `/reports` has a history right after `npm start`. Skipped when the
- * tenant already has schedules.
+ * requested report of each, so `/reports` has a history right after `npm start`. They are generated
+ * by the workers, as a user's request would be, rather than on the start path: a first start does
+ * not wait for four documents, and an API process that never renders one never loads the PDF,
+ * chart and spreadsheet libraries. Skipped when the tenant already has schedules.
  */
 export async function seedReportsDemo(platform: Platform): Promise<DemoLogin[]> {
   const found = await platform.system.seed((tx) =>
@@ -55,9 +56,8 @@ export async function seedReportsDemo(platform: Platform): Promise<DemoLogin[]> 
   const demo = found.rows[0];
   if (!demo?.admin_id || demo.n > 0) return [];
   const { tenant_id: tenantId, admin_id: adminId } = demo;
-  const runIds = await platform.db.withTenant({ tenantId }, async (tx) => {
+  await platform.db.withTenant({ tenantId }, async (tx) => {
     const timeZone = (await tenantFacts(tx, tenantId))?.timeZone ?? 'UTC';
-    const ids: string[] = [];
     for (const s of DEMO_SCHEDULES) {
       const [schedule] = await tx.db
         .insert(reportSchedules)
@@ -88,11 +88,8 @@ export async function seedReportsDemo(platform: Platform): Promise<DemoLogin[]> 
           requestedBy: adminId,
         })
         .returning();
-      ids.push(run!.id);
+      await platform.jobs.send(generateReportJob, { tenantId, runId: run!.id }, { tx });
     }
-    return ids;
   });
-  const deps = reportDeps(platform);
-  for (const id of runIds) await generateRun(deps, tenantId, id);
   return [];
 }

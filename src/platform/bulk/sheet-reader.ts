@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from './excel.js';
 import { sniffDelimiter } from './sheet-format.js';
 import type { ImportFormat } from './imports.tables.js';
 
@@ -125,6 +126,7 @@ async function peekFirstLine(source: Readable): Promise<{ firstLine: string; str
 }
 
 async function* readXlsx(source: Readable, limits: SheetLimits): AsyncGenerator<SheetRow> {
+  const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(source, {
     worksheets: 'emit',
     sharedStrings: 'cache',

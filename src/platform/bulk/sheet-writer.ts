@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
+import { loadExcelJs } from './excel.js';
 import { escapeFormula } from './formula-escape.js';
 import type { ImportFormat } from './imports.tables.js';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from './sheet-format.js';
@@ -59,13 +59,14 @@ async function* withHeader(header: string[], rows: AsyncIterable<SheetCell[]>): 
 
 function writeXlsx(header: string[], rows: AsyncIterable<SheetCell[]>): Readable {
   const output = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: output,
-    useSharedStrings: false,
-    useStyles: false,
-  });
-  const sheet = workbook.addWorksheet('Sheet1');
   void (async () => {
+    const ExcelJS = await loadExcelJs();
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: output,
+      useSharedStrings: false,
+      useStyles: false,
+    });
+    const sheet = workbook.addWorksheet('Sheet1');
     for await (const row of escaped(withHeader(header, rows), inlineString)) {
       sheet.addRow(row).commit();
       // Rows are zipped as they are committed; wait while the reader is behind.

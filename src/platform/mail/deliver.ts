@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import { lazy } from '../../lib/lazy.js';
 import type { Database } from '../db/types.js';
 import type { FileStorage } from '../storage/types.js';
 import { defineJob, type JobQueue, type JobRunInfo } from '../jobs/types.js';
@@ -81,14 +81,17 @@ export function createMailDeliverer(
 ): DeliverHandler {
   const retryLimit = options.retryLimit ?? MAIL_RETRY_LIMIT;
   const { smtpUrl, mailFrom } = deps.config;
+  // nodemailer is loaded by the first mail sent, not by every process at start.
   const transport = smtpUrl
-    ? nodemailer.createTransport({
-        url: smtpUrl,
-        // Shorter than the defaults (minutes), so a stuck server fails the attempt well before the job expires.
-        connectionTimeout: 15_000,
-        greetingTimeout: 15_000,
-        socketTimeout: 60_000,
-      })
+    ? lazy(async () =>
+        (await import('nodemailer')).default.createTransport({
+          url: smtpUrl,
+          // Shorter than the defaults (minutes), so a stuck server fails the attempt well before the job expires.
+          connectionTimeout: 15_000,
+          greetingTimeout: 15_000,
+          socketTimeout: 60_000,
+        }),
+      )
     : undefined;
 
   return async ({ id }, info) => {
@@ -103,7 +106,9 @@ export function createMailDeliverer(
     try {
       if (!transport) throw new Error('SMTP_URL is not configured; mail.deliver cannot send');
       const attachments = await attachmentsOf(mail.attachments, deps.storage);
-      const sent = await transport.sendMail({
+      const sent = await (
+        await transport()
+      ).sendMail({
         from: mailFrom,
         to: mail.to,
         subject: mail.subject,

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { LocalStorage } from './local-storage.js';
-import { S3Storage } from './s3-storage.js';
+import { deferredStorage } from './deferred.js';
 import type { FileStorage } from './types.js';
 
 export type StorageConfig = Pick<
@@ -23,15 +23,19 @@ export type StorageConfig = Pick<
  */
 export function createStorage(config: StorageConfig): FileStorage {
   if (config.storageDriver === 's3') {
-    if (!config.s3Bucket) throw new Error('S3_BUCKET is required when STORAGE_DRIVER=s3');
-    return new S3Storage({
-      bucket: config.s3Bucket,
-      endpoint: config.s3Endpoint,
-      region: config.s3Region,
-      accessKeyId: config.s3AccessKeyId,
-      secretAccessKey: config.s3SecretAccessKey,
-      forcePathStyle: config.s3ForcePathStyle,
-      defaultMaxBytes: config.uploadLimitBytes,
+    const bucket = config.s3Bucket;
+    if (!bucket) throw new Error('S3_BUCKET is required when STORAGE_DRIVER=s3');
+    return deferredStorage(async () => {
+      const { S3Storage } = await import('./s3-storage.js');
+      return new S3Storage({
+        bucket,
+        endpoint: config.s3Endpoint,
+        region: config.s3Region,
+        accessKeyId: config.s3AccessKeyId,
+        secretAccessKey: config.s3SecretAccessKey,
+        forcePathStyle: config.s3ForcePathStyle,
+        defaultMaxBytes: config.uploadLimitBytes,
+      });
     });
   }
   return new LocalStorage({ root: config.storageDir, defaultMaxBytes: config.uploadLimitBytes });

@@ -34,5 +34,6 @@ export {
   type SniffOptions,
 } from './content-type.js';
 export { LocalStorage, type LocalStorageOptions } from './local-storage.js';
-export { createS3Client, S3Storage, type S3ConnectionOptions, type S3StorageOptions } from './s3-storage.js';
+export type { S3ConnectionOptions, S3StorageOptions } from './s3-storage.js';
+export { deferredStorage, type DeferredStorage } from './deferred.js';
 export { createStorage, type StorageConfig } from './factory.js';

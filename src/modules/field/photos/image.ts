@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import exifr from 'exifr';
-import sharp from 'sharp';
+import { lazy } from '../../../lib/lazy.js';
 import {
   assertImagePixels,
   FileTooLargeError,
@@ -19,6 +19,9 @@ export const PHOTO_TYPES: Record<string, string> = {
 };
 
 const THUMBNAIL_EDGE = 320;
+
+/** The image library (libvips, ~30 MB), loaded by the first photo rather than at start. */
+export const loadSharp = lazy(() => import('sharp').then((m) => m.default));
 
 export interface ImageUpload {
   bytes: Buffer;
@@ -60,6 +63,7 @@ export async function readImageUpload(
  */
 async function declaredSize(bytes: Buffer): Promise<ImageSize | null> {
   try {
+    const sharp = await loadSharp();
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     return meta.width && meta.height ? { width: meta.width, height: meta.height } : null;
   } catch {
@@ -97,6 +101,7 @@ export async function inspectImage(bytes: Buffer, maxPixels?: number): Promise<I
     longitude: null,
   };
   try {
+    const sharp = await loadSharp();
     const meta = await sharp(bytes, { limitInputPixels }).metadata();
     const swap = (meta.orientation ?? 1) >= 5;
     facts.width = (swap ? meta.height : meta.width) ?? null;
