@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { identityModule } from '../../src/modules/identity/index.js';
+import { identityModule, tenantFacts, userIdsByUsernames } from '../../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import {
   FIXTURE_PASSWORD,
@@ -364,6 +364,20 @@ describe('usernames and phone numbers', () => {
       // …and Acme may take the same username for its own user.
       expect((await created(acme, { username: name })).username).toBe(name);
     });
+  });
+
+  it("lookups for other modules: ids by username within the tenant, the tenant's phone region", async () => {
+    const name = `lookup.${tag()}`;
+    const mine = await created(acme, { username: name });
+    await created(globex, { username: name });
+    const found = await t.database.db.withTenant({ tenantId: acme.tenantId }, (tx) =>
+      userIdsByUsernames(tx, acme.tenantId, [name.toUpperCase(), 'nobody.here']),
+    );
+    expect([...found]).toEqual([[name, mine.id]]);
+    const facts = await t.database.db.withTenant({ tenantId: acme.tenantId }, (tx) =>
+      tenantFacts(tx, acme.tenantId),
+    );
+    expect(facts?.phoneRegion).toBe('UZ');
   });
 
   it('the fixture password still signs in by e-mail (nothing else changed for e-mail logins)', async () => {
