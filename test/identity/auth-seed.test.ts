@@ -4,6 +4,7 @@ import {
   identityPrincipalResolver,
   seedIdentityDemo,
 } from '../../src/modules/identity/auth/index.js';
+import { DEMO_PASSWORD } from '../../src/modules/identity/auth/seed.js';
 import { IDENTITY_PERMISSIONS } from '../../src/modules/identity/permissions.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import { login } from './fixtures.js';
@@ -62,5 +63,24 @@ describe('identity demo data', () => {
       const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: session.auth });
       expect(me.json<{ roles: string[] }>().roles).toEqual([demo.role]);
     }
+  });
+
+  it('gives the demo users usernames that sign in and Uzbek numbers in E.164', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'team.leader', password: DEMO_PASSWORD },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<{ user: { email: string } }>().user.email).toBe('team.leader@demo.salesops.local');
+    const users = await t.database.db.query<{ username: string | null; phone: string | null }>(
+      `select u.username, u.phone from users u join tenants t on t.id = u.tenant_id where t.slug = 'demo'`,
+    );
+    expect(users.rows.length).toBeGreaterThanOrEqual(8);
+    for (const u of users.rows) {
+      expect(u.username).toMatch(/^[a-z0-9][a-z0-9._-]{2,63}$/);
+      expect(u.phone).toMatch(/^\+9989\d{8}$/);
+    }
+    expect(new Set(users.rows.map((u) => u.phone)).size).toBe(users.rows.length);
   });
 });

@@ -48,8 +48,10 @@ export {
   teamOfMemberPredicate,
   userFacts,
   userIdsByEmails,
+  userIdsByUsernames,
   type UserFacts,
 } from './lookups.js';
+export { checkPhoneRequired, phoneField } from './phone.js';
 export {
   activeTenantIds,
   setUserTimeZone,

@@ -44,6 +44,20 @@ export async function userIdsByEmails(tx: Tx, tenantId: string, emails: Iterable
   return new Map(rows.map((row) => [row.email.toLowerCase(), row.id]));
 }
 
+/**
+ * lower-cased username → id of the tenant's users with one of `usernames` (case-insensitive, as
+ * usernames are unique per tenant); for imports that name agents by username.
+ */
+export async function userIdsByUsernames(tx: Tx, tenantId: string, usernames: Iterable<string>) {
+  const wanted = [...new Set([...usernames].map((u) => u.trim().toLowerCase()))].filter(Boolean);
+  if (!wanted.length) return new Map<string, string>();
+  const rows = await tx.db
+    .select({ username: users.username, id: users.id })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), inArray(sql`lower(${users.username})`, wanted)));
+  return new Map(rows.map((row) => [row.username!.toLowerCase(), row.id]));
+}
+
 /** Whether `userId` is an active user of the tenant within the caller's data scope. */
 export async function isActiveUserInScope(tx: Tx, principal: Principal, tenantId: string, userId: string) {
   const [row] = await tx.db

@@ -6,16 +6,21 @@ import { tenants } from './tables/tenants.tables.js';
 import { users } from './tables/users.tables.js';
 import { effectiveSettings } from './tenants/settings.js';
 
-/** The tenant's name and time zone (its setting, UTC by default); undefined for an unknown tenant. */
+/**
+ * The tenant's name, time zone (its setting, UTC by default) and phone region (the region of
+ * numbers written without a country code, for `src/lib/phone.ts`); undefined for an unknown tenant.
+ */
 export async function tenantFacts(tx: Tx, tenantId: string) {
   const [row] = await tx.db
     .select({ name: tenants.name, settings: tenants.settings, status: tenants.status })
     .from(tenants)
     .where(eq(tenants.id, tenantId));
   if (!row) return undefined;
+  const settings = effectiveSettings(row.settings);
   return {
     name: row.name,
-    timeZone: effectiveSettings(row.settings).time_zone,
+    timeZone: settings.time_zone,
+    phoneRegion: settings.default_phone_region,
     active: row.status === 'active',
   };
 }

@@ -4,7 +4,7 @@ import { AppError, validationFailed } from '../../../platform/http/errors.js';
 import type { Mailer } from '../../../platform/mail/types.js';
 import type { AuditSource } from '../audit.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../passwords.js';
-import { normalisePhone } from '../phone.js';
+import { checkPhoneRequired, phoneField } from '../phone.js';
 import { effectiveSettings } from '../tenants/settings.js';
 import { randomToken, sha256 } from './crypto.js';
 import {
@@ -129,8 +129,10 @@ export function createAccountService(deps: {
         const changes: Parameters<typeof repo.updateProfile>[3] = {};
         if (input.first_name !== undefined) changes.firstName = input.first_name.trim();
         if (input.last_name !== undefined) changes.lastName = input.last_name.trim();
-        if (input.phone !== undefined)
-          changes.phone = normalisePhone(input.phone, settings.default_phone_region);
+        if (input.phone !== undefined) changes.phone = phoneField(input.phone, settings.default_phone_region);
+        // Only a change of the number answers to require_phone here: signing in to fix a name
+        // is not held up by a number an administrator has not entered yet.
+        if (changes.phone !== undefined) checkPhoneRequired(changes.phone, settings);
         const after =
           Object.keys(changes).length > 0 ? await repo.updateProfile(tx, tenantId, userId, changes) : before;
         const pick = (u: repo.UserRow) => ({

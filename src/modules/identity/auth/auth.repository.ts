@@ -15,16 +15,48 @@ export interface LoginCandidate {
   tenantSettings: Partial<TenantSettings>;
 }
 
-/** A user by e-mail or username (unique across tenants), with its tenant (a `beforeTenantKnown` lookup). */
-export async function findLoginCandidate(tx: Tx, login: string): Promise<LoginCandidate | undefined> {
-  const key = login.trim().toLowerCase();
-  const [row] = await tx.db
+/**
+ * What a login names: an e-mail address (it has an `@`, which no username may contain; unique
+ * across tenants) or a username (unique within a tenant), optionally with the tenant's slug —
+ * given apart (`tenant`) or written `slug/username` (slugs and usernames hold no `/`), the form
+ * the docs' Authorize button can send.
+ */
+export function parseLogin(login: string, tenant?: string): { key: string; email: boolean; slug?: string } {
+  let key = login.trim().toLowerCase();
+  let slug = tenant?.trim().toLowerCase() || undefined;
+  const email = key.includes('@');
+  const slash = key.indexOf('/');
+  if (!email && slash > 0) {
+    slug ??= key.slice(0, slash);
+    key = key.slice(slash + 1);
+  }
+  return { key, email, slug };
+}
+
+/**
+ * The one user a login names, with its tenant (a `beforeTenantKnown` lookup); undefined when none
+ * does — or when a bare username names users of several tenants, which the caller answers like
+ * an unknown login (same problem, same argon2 cost), so the answer tells nobody it is shared.
+ */
+export async function findLoginCandidate(
+  tx: Tx,
+  login: string,
+  tenant?: string,
+): Promise<LoginCandidate | undefined> {
+  const { key, email, slug } = parseLogin(login, tenant);
+  if (key === '') return undefined;
+  const rows = await tx.db
     .select({ user: users, tenantStatus: tenants.status, tenantSettings: tenants.settings })
     .from(users)
     .innerJoin(tenants, eq(tenants.id, users.tenantId))
-    .where(or(sql`lower(${users.email}) = ${key}`, sql`lower(${users.username}) = ${key}`))
-    .limit(1);
-  return row;
+    .where(
+      and(
+        email ? sql`lower(${users.email}) = ${key}` : sql`lower(${users.username}) = ${key}`,
+        slug ? eq(tenants.slug, slug) : undefined,
+      ),
+    )
+    .limit(2);
+  return rows.length === 1 ? rows[0] : undefined;
 }
 
 /** The user with this e-mail address in any tenant (addresses are unique across tenants). */
@@ -327,6 +359,8 @@ export interface NewUser {
   firstName: string;
   lastName?: string;
   username?: string | null;
+  /** Already in E.164. */
+  phone?: string | null;
   roleKeys: string[];
   orgUnitId?: string | null;
   managerId?: string | null;
@@ -340,6 +374,7 @@ export async function insertUserWithRoles(tx: Tx, user: NewUser): Promise<string
       tenantId: user.tenantId,
       email: user.email,
       username: user.username ?? null,
+      phone: user.phone ?? null,
       firstName: user.firstName,
       lastName: user.lastName ?? '',
       orgUnitId: user.orgUnitId ?? null,

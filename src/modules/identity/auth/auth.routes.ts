@@ -178,6 +178,7 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
           summary: 'Sign in with e-mail or username and password (JSON or OAuth2 password form)',
           description:
             'Accepts `application/json` `{email|username, password}` and `application/x-www-form-urlencoded` OAuth2 password-grant posts (`username` may be an e-mail). ' +
+            'A username is unique within its tenant: one that several tenants use signs in with the tenant named, as `tenant` (slug) or written `slug/username`. ' +
             'An unknown login, a wrong password and a locked account (after `lockout_threshold` wrong passwords, for `lockout_minutes`; the owner is mailed) all answer the same 401 `INVALID_CREDENTIALS`. ' +
             'Too many failures from one client IP answer 429 `RATE_LIMITED` with `Retry-After` until the window ends.',
           tags,
@@ -191,7 +192,13 @@ export async function authRoutes(app: FastifyInstance, platform: Platform): Prom
         if (!login)
           throw validationFailed([{ path: '/body/email', message: 'email or username is required' }]);
         try {
-          return await auth.login(login, request.body.password, clientOf(request), auditSourceOf(request));
+          return await auth.login(
+            login,
+            request.body.password,
+            clientOf(request),
+            auditSourceOf(request),
+            request.body.tenant,
+          );
         } catch (error) {
           if (error instanceof AppError && error.code === 'INVALID_CREDENTIALS')
             await loginFailures.record(request);

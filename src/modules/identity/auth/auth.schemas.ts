@@ -25,8 +25,21 @@ export const ConfirmRegistrationBody = Type.Object(
 /** JSON `{email|username, password}` or an OAuth2 password-grant form (`username` may be an e-mail). */
 export const LoginBody = Type.Object({
   email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
-  username: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+  username: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 254,
+      description: 'E-mail address or username; `slug/username` names the tenant of a username',
+    }),
+  ),
   password: Password,
+  tenant: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 63,
+      description: "Slug of the user's tenant; needed only for a username several tenants use",
+    }),
+  ),
   grant_type: Type.Optional(Type.String()),
   scope: Type.Optional(Type.String()),
   client_id: Type.Optional(Type.String()),

@@ -247,8 +247,16 @@ export function createAuthService(deps: AuthDeps) {
       });
     },
 
-    async login(login: string, password: string, client: Client, source: AuditSource): Promise<TokenPair> {
-      const found = await system.beforeTenantKnown('login', (tx) => repo.findLoginCandidate(tx, login));
+    async login(
+      login: string,
+      password: string,
+      client: Client,
+      source: AuditSource,
+      tenant?: string,
+    ): Promise<TokenPair> {
+      const found = await system.beforeTenantKnown('login', (tx) =>
+        repo.findLoginCandidate(tx, login, tenant),
+      );
       if (!found) {
         await verifyPassword(await decoyHash(), password);
         throw invalidCredentials();

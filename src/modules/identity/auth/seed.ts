@@ -13,6 +13,8 @@ export const DEMO_PASSWORD = 'Demo1234!';
 export const DEMO_SLUG = 'demo';
 export const ROOT_EMAIL = 'root@salesops.local';
 const DOMAIN = 'demo.salesops.local';
+/** Uzbek mobile numbers (+998 90 …), in E.164 as stored; the demo tenant's phone region is UZ. */
+const demoPhone = (n: number) => `+9989012345${String(n).padStart(2, '0')}`;
 
 async function insertUnit(
   tx: Tx,
@@ -34,6 +36,8 @@ async function insertUnit(
 /**
  * Demo data (idempotent: nothing happens when the `demo` tenant exists): a tenant with an org tree
  * (region → 2 areas → territories), two teams, one user per built-in role, and the super admin.
+ * Each demo user also has a username (`agent`, `team.leader`, …: the e-mail's local part) that
+ * signs in like the address, and an Uzbek phone number.
  */
 export async function seedIdentityDemo(platform: Platform): Promise<DemoLogin[]> {
   const logins: DemoLogin[] = [];
@@ -81,7 +85,14 @@ export async function seedIdentityDemo(platform: Platform): Promise<DemoLogin[]>
         slug: DEMO_SLUG,
         settings: { default_phone_region: 'UZ', time_zone: 'Asia/Tashkent', currency: 'UZS' },
       },
-      { email: `admin@${DOMAIN}`, passwordHash, firstName: 'Ada', lastName: 'Admin' },
+      {
+        email: `admin@${DOMAIN}`,
+        passwordHash,
+        firstName: 'Ada',
+        lastName: 'Admin',
+        username: 'admin',
+        phone: demoPhone(0),
+      },
     );
     const region = await insertUnit(tx, tenantId, null, 'Central region', 'R-C', 'region');
     const north = await insertUnit(tx, tenantId, region, 'North area', 'A-N', 'area');
@@ -90,6 +101,7 @@ export async function seedIdentityDemo(platform: Platform): Promise<DemoLogin[]>
     await insertUnit(tx, tenantId, north, 'North territory 2', 'T-N2', 'territory');
     const t3 = await insertUnit(tx, tenantId, south, 'South territory 1', 'T-S1', 'territory');
 
+    let phones = 0;
     const user = (
       role: string,
       firstName: string,
@@ -99,6 +111,8 @@ export async function seedIdentityDemo(platform: Platform): Promise<DemoLogin[]>
       insertUserWithRoles(tx, {
         tenantId,
         email: `${role.replace(/_/g, '.')}@${DOMAIN}`,
+        username: role.replace(/_/g, '.'),
+        phone: demoPhone(++phones),
         passwordHash,
         firstName,
         lastName: 'Demo',
@@ -115,6 +129,8 @@ export async function seedIdentityDemo(platform: Platform): Promise<DemoLogin[]>
     const agent2 = await insertUserWithRoles(tx, {
       tenantId,
       email: `agent2@${DOMAIN}`,
+      username: 'agent2',
+      phone: demoPhone(++phones),
       passwordHash,
       firstName: 'Bekzod',
       lastName: 'Demo',

@@ -23,5 +23,5 @@ export async function directoryRoutes(app: FastifyInstance, platform: Platform):
   tenantRoutes(app, createTenantsService(deps));
 }
 
-export { normalisePhone } from '../phone.js';
+export { checkPhoneRequired, phoneField } from '../phone.js';
 export { checkSettings } from './tenants.service.js';

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { IsoDateTime, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
+import { PhoneInput, Username } from './users.schemas.js';
 
 const settingsFields = {
   time_zone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Asia/Tashkent' }),
@@ -8,7 +9,13 @@ const settingsFields = {
     pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$',
     description: 'BCP 47, e.g. en, ru, uz-Latn',
   }),
-  default_phone_region: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+  default_phone_region: Type.String({
+    pattern: '^[A-Z]{2}$',
+    description: 'ISO 3166-1 alpha-2 region of phone numbers written without a country code, e.g. UZ',
+  }),
+  require_phone: Type.Boolean({
+    description: 'Users must have a phone number (creating or updating one without is 422 at /body/phone)',
+  }),
   password_min_length: Type.Integer({ minimum: 8, maximum: 128 }),
   lockout_threshold: Type.Integer({ minimum: 1, maximum: 100 }),
   lockout_minutes: Type.Integer({ minimum: 1, maximum: 1440 }),
@@ -59,8 +66,8 @@ export const CreateTenantBody = Type.Object(
         password: Type.String({ minLength: 1, maxLength: 1024 }),
         first_name: Type.String({ minLength: 1, maxLength: 100 }),
         last_name: Type.Optional(Type.String({ maxLength: 100 })),
-        username: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{3,64}$' })),
-        phone: Type.Optional(Type.String({ maxLength: 32 })),
+        username: Type.Optional(Username),
+        phone: Type.Optional(PhoneInput),
       },
       { additionalProperties: false },
     ),

@@ -1,5 +1,5 @@
 import { eq, ilike, or } from 'drizzle-orm';
-import { isSupportedCountry } from 'libphonenumber-js';
+import { isPhoneRegion } from '../../../lib/phone.js';
 import type { SystemAccess } from '../../../platform/db/system.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
@@ -13,7 +13,7 @@ import { tenants, type TenantSettings } from '../tables/tenants.tables.js';
 import { provisionTenant } from '../tenants/provision.js';
 import { effectiveSettings } from '../tenants/settings.js';
 import { iso, noSessionCache, type SessionCache } from './context.js';
-import { normalisePhone } from '../phone.js';
+import { checkPhoneRequired, phoneField } from '../phone.js';
 import * as repo from './tenants.repository.js';
 import type {
   CreateTenantBody,
@@ -51,7 +51,7 @@ export function checkSettings(settings: TenantSettingsPatch | undefined, path = 
   const errors: FieldError[] = [];
   if (settings.time_zone !== undefined && !isTimeZone(settings.time_zone))
     errors.push({ path: `${path}/time_zone`, message: 'must be an IANA time zone' });
-  if (settings.default_phone_region !== undefined && !isSupportedCountry(settings.default_phone_region))
+  if (settings.default_phone_region !== undefined && !isPhoneRegion(settings.default_phone_region))
     errors.push({ path: `${path}/default_phone_region`, message: 'must be a supported country code' });
   if (settings.locale !== undefined && Intl.getCanonicalLocales !== undefined) {
     try {
@@ -147,7 +147,8 @@ export function createTenantsService(deps: {
         { minLength: settings.password_min_length, email: body.admin.email },
         '/body/admin/password',
       );
-      const phone = normalisePhone(body.admin.phone, settings.default_phone_region, '/body/admin/phone');
+      const phone = phoneField(body.admin.phone, settings.default_phone_region, '/body/admin/phone');
+      checkPhoneRequired(phone, settings, '/body/admin/phone');
       // argon2 outside the transaction: it must not hold the connection nor repeat on a retry.
       const passwordHash = await hashPassword(body.admin.password);
       return deps.system.asSuperAdmin(caller.principal, async (tx) => {

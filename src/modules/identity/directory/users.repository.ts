@@ -1,4 +1,5 @@
-import { and, count, eq, getTableColumns, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, ilike, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { phoneSearchDigits } from '../../../lib/phone.js';
 import { prepared } from '../../../platform/db/prepared.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { orgUnits, teamMembers } from '../tables/org.tables.js';
@@ -66,6 +67,9 @@ function filterConditions(tenantId: string, f: UserFilters): SQL[] {
       where ou.tenant_id = ${tenantId} and ou.path like root.path || '%')`);
   if (f.q) {
     const pattern = `%${likeEscape(f.q)}%`;
+    // Phones are stored in E.164: a term that reads as a number matches by its digits, so
+    // `90 123-45` finds +998901234567 whatever the spacing typed.
+    const digits = phoneSearchDigits(f.q);
     conditions.push(
       or(
         ilike(users.email, pattern),
@@ -73,6 +77,7 @@ function filterConditions(tenantId: string, f: UserFilters): SQL[] {
         ilike(users.firstName, pattern),
         ilike(users.lastName, pattern),
         sql`(${users.firstName} || ' ' || ${users.lastName}) ilike ${pattern}`,
+        digits ? sql`${users.phone} like ${`%${digits}%`}` : undefined,
       )!,
     );
   }
@@ -132,6 +137,22 @@ export async function userExists(tx: Tx, tenantId: string, id: string): Promise<
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
+  return row !== undefined;
+}
+
+/** Whether another user of the tenant has this username, compared case-insensitively. */
+export async function usernameTaken(tx: Tx, tenantId: string, username: string, exceptId?: string) {
+  const [row] = await tx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, tenantId),
+        sql`lower(${users.username}) = ${username.toLowerCase()}`,
+        exceptId ? ne(users.id, exceptId) : undefined,
+      ),
+    )
+    .limit(1);
   return row !== undefined;
 }
 

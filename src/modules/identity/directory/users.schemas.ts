@@ -31,7 +31,20 @@ export const User = Type.Object(
 export type User = Static<typeof User>;
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
-const Username = Type.String({ pattern: '^[A-Za-z0-9._-]{3,64}$' });
+/**
+ * Letters, digits, `.`, `_`, `-`; 3–64 characters starting with a letter or digit. Never an `@`,
+ * so the login field tells an e-mail address from a username by its shape.
+ */
+export const Username = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$',
+  description: 'Unique in the tenant, case-insensitively; signs in like the e-mail address',
+});
+/** Checked and normalised by the service (`src/lib/phone.ts`); stored and answered in E.164. */
+export const PhoneInput = Type.String({
+  maxLength: 32,
+  description:
+    "Phone number, with a country code (+998 90 123 45 67) or without (90 123 45 67, read in the tenant's default_phone_region); stored in E.164",
+});
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 
 const editable = {
@@ -39,7 +52,7 @@ const editable = {
   username: Nullable(Username),
   first_name: Name,
   last_name: Type.String({ maxLength: 100 }),
-  phone: Nullable(Type.String({ maxLength: 32 })),
+  phone: Nullable(PhoneInput),
   employee_code: Nullable(Type.String({ minLength: 1, maxLength: 64 })),
   manager_id: Nullable(Uuid),
   org_unit_id: Nullable(Uuid),
@@ -101,7 +114,13 @@ export const UserListQuery = Type.Object({
   team: Type.Optional(Uuid),
   org_unit: Type.Optional(Type.Union([Uuid], { description: 'Org unit id; includes its subtree' })),
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')])),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Name, e-mail or username' })),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Name, e-mail, username or phone number (digits anywhere in the number)',
+    }),
+  ),
   sort: sortQuery(USER_SORT_FIELDS, 'created_at'),
 });
 export type UserListQuery = Static<typeof UserListQuery>;

@@ -1,15 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { missingReference } from '../../../platform/db/pg-errors.js';
+import { missingReference, pgErrorOf } from '../../../platform/db/pg-errors.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { hasPermission } from '../../../platform/http/auth.js';
-import { conflict, forbidden, notFound, validationFailed } from '../../../platform/http/errors.js';
+import { AppError, conflict, forbidden, notFound, validationFailed } from '../../../platform/http/errors.js';
 import { diff, writeAudit } from '../audit.js';
 import { checkPasswordPolicy, hashPassword } from '../passwords.js';
 import { scopePredicate } from '../scope.js';
 import { users } from '../tables/users.tables.js';
 import { envelope, tenantReadOf, tenantTxOf } from '../../../platform/resource/index.js';
 import { iso, noSessionCache, type CallContext, type SessionCache } from './context.js';
-import { normalisePhone } from '../phone.js';
+import { checkPhoneRequired, phoneField } from '../phone.js';
 import { tenantSettings } from './tenants.repository.js';
 import type { SessionRevocations } from '../auth/revocation.js';
 import * as repo from './users.repository.js';
@@ -24,9 +24,28 @@ const REFERENCE_KEYS = {
   users_tenant_org_unit_fk: { path: '/body/org_unit_id', message: 'no such org unit' },
 };
 
-/** A write of a users row, its references' violations answered at their members. */
+/**
+ * Unique keys of users, by name: under row-level security PostgreSQL leaves the key's columns out
+ * of the error, so the name says which member was taken (a concurrent write that passed the check).
+ */
+const UNIQUE_KEYS: Record<string, string> = {
+  users_email_key: '/body/email',
+  users_tenant_username_key: '/body/username',
+  users_employee_code_key: '/body/employee_code',
+};
+
+const duplicate = (path: string, cause?: unknown) =>
+  new AppError(409, 'DUPLICATE', 'A record with the same unique value already exists.', {
+    errors: [{ path, message: 'must be unique' }],
+    cause,
+  });
+
+/** A write of a users row, its references' and unique keys' violations answered at their members. */
 const keyed = <T>(write: Promise<T>): Promise<T> =>
   write.catch((error: unknown) => {
+    const pg = pgErrorOf(error);
+    const taken = pg?.code === '23505' && pg.constraint ? UNIQUE_KEYS[pg.constraint] : undefined;
+    if (taken) throw duplicate(taken, error);
     throw missingReference(error, REFERENCE_KEYS) ?? error;
   });
 
@@ -113,6 +132,9 @@ export function createUsersService(deps: {
       throw validationFailed([{ path: '/body/org_unit_id', message: 'no such org unit' }]);
     if (body.hired_at && body.terminated_at && body.terminated_at < body.hired_at)
       throw validationFailed([{ path: '/body/terminated_at', message: 'must not be before hired_at' }]);
+    // Usernames are unique per tenant whatever their case (`Akmal` and `akmal` are one login).
+    if (body.username && (await repo.usernameTaken(tx, ctx.tenantId, body.username, selfId)))
+      throw duplicate('/body/username');
   }
 
   const columnsOf = (body: UpdateUserBody, region: string): Partial<repo.NewUserRow> => {
@@ -121,7 +143,7 @@ export function createUsersService(deps: {
     if (body.username !== undefined) values.username = body.username;
     if (body.first_name !== undefined) values.firstName = body.first_name;
     if (body.last_name !== undefined) values.lastName = body.last_name;
-    if (body.phone !== undefined) values.phone = normalisePhone(body.phone, region);
+    if (body.phone !== undefined) values.phone = phoneField(body.phone, region);
     if (body.employee_code !== undefined) values.employeeCode = body.employee_code;
     if (body.manager_id !== undefined) values.managerId = body.manager_id;
     if (body.org_unit_id !== undefined) values.orgUnitId = body.org_unit_id;
@@ -165,6 +187,8 @@ export function createUsersService(deps: {
       return tenantTx(ctx, async (tx) => {
         const settings = await tenantSettings(tx, ctx.tenantId);
         checkPasswordPolicy(body.password, { minLength: settings.password_min_length, email: body.email });
+        const columns = columnsOf(body, settings.default_phone_region);
+        checkPhoneRequired(columns.phone, settings);
         await checkReferences(tx, ctx, body);
         // Creating a user with roles is assigning roles: no escalation through users:write alone.
         if (body.roles?.length && !hasPermission(ctx.principal, 'users:assign_roles'))
@@ -175,7 +199,7 @@ export function createUsersService(deps: {
         const row = await keyed(
           repo.insertUser(tx, {
             tenantId: ctx.tenantId,
-            ...(columnsOf(body, settings.default_phone_region) as { email: string; firstName: string }),
+            ...(columns as { email: string; firstName: string }),
             passwordHash,
           }),
         );
@@ -201,6 +225,8 @@ export function createUsersService(deps: {
       return tenantTx(ctx, async (tx) => {
         const current = await findForWrite(tx, ctx, id);
         const settings = await tenantSettings(tx, ctx.tenantId);
+        const columns = columnsOf(body, settings.default_phone_region);
+        checkPhoneRequired(columns.phone === undefined ? current.phone : columns.phone, settings);
         await checkReferences(
           tx,
           ctx,
@@ -212,9 +238,7 @@ export function createUsersService(deps: {
           id,
         );
         const before = await present(tx, ctx.tenantId, current);
-        const row = await keyed(
-          repo.updateUser(tx, ctx.tenantId, id, columnsOf(body, settings.default_phone_region)),
-        );
+        const row = await keyed(repo.updateUser(tx, ctx.tenantId, id, columns));
         const after = await present(tx, ctx.tenantId, row);
         await writeAudit(tx, ctx.audit, {
           tenantId: ctx.tenantId,

@@ -9,7 +9,10 @@ export interface TenantSettings {
   time_zone: string;
   currency: string;
   locale: string;
+  /** ISO 3166-1 alpha-2 region of phone numbers written without a country code. */
   default_phone_region: string;
+  /** Every user must have a phone number: creating or updating one without is refused. */
+  require_phone: boolean;
   password_min_length: number;
   lockout_threshold: number;
   lockout_minutes: number;

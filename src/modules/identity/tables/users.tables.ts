@@ -18,8 +18,9 @@ export const USER_STATUSES = ['active', 'inactive'] as const;
 
 /**
  * People who sign in: agents, managers, admins (and, in the platform tenant, super admins). The
- * agent fields of the field systems live here. E-mail and username are unique across all tenants,
- * so a login needs no tenant.
+ * agent fields of the field systems live here. E-mail is unique across all tenants, so a login by
+ * e-mail needs no tenant; a username is unique within its tenant (case-insensitively), and a
+ * username two tenants share signs in with the tenant named (see the identity README).
  */
 export const users = pgTable(
   'users',
@@ -30,6 +31,7 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     firstName: text('first_name').notNull(),
     lastName: text('last_name').notNull().default(''),
+    /** E.164 (`+998901234567`), normalised by `src/lib/phone.ts`. */
     phone: text('phone'),
     status: text('status', { enum: USER_STATUSES }).notNull().default('active'),
     employeeCode: text('employee_code'),
@@ -56,7 +58,8 @@ export const users = pgTable(
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
     foreignKey({ columns: [t.tenantId, t.managerId], foreignColumns: [t.tenantId, t.id] }),
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
-    uniqueIndex('users_username_key').on(sql`lower(${t.username})`),
+    // Username first: a login by username looks it up across tenants on this index's prefix.
+    uniqueIndex('users_tenant_username_key').on(sql`lower(${t.username})`, t.tenantId),
     uniqueIndex('users_employee_code_key').on(t.tenantId, t.employeeCode),
     index('users_tenant_org_unit_idx').on(t.tenantId, t.orgUnitId),
     index('users_tenant_manager_idx').on(t.tenantId, t.managerId),

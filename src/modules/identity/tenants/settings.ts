@@ -5,6 +5,7 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   currency: 'USD',
   locale: 'en',
   default_phone_region: 'US',
+  require_phone: false,
   password_min_length: 8,
   lockout_threshold: 5,
   lockout_minutes: 15,
