@@ -2,6 +2,9 @@ import type { SalesOpsModule } from '../../platform/module.js';
 import { campaignRoutes } from './campaigns/campaigns.routes.js';
 import { createCampaignsService } from './campaigns/campaigns.service.js';
 import { createSourcesService } from './campaigns/sources.service.js';
+import { createLeadActionsService } from './leads/lead-actions.service.js';
+import { leadRoutes } from './leads/leads.routes.js';
+import { createLeadsService } from './leads/leads.service.js';
 import { LEADS_PERMISSIONS } from './permissions.js';
 
 /**
@@ -14,6 +17,7 @@ export const leadsModule: SalesOpsModule = {
   async routes(app, platform) {
     const deps = { db: platform.db };
     campaignRoutes(app, createCampaignsService(deps), createSourcesService(deps));
+    leadRoutes(app, createLeadsService(deps), createLeadActionsService(deps));
   },
 };
 
