@@ -59,8 +59,8 @@ describe('leads tenant isolation', () => {
       { type: 'call', next_action_date: '2020-01-01' },
       201,
     );
-  });
-  afterAll(() => t.close());
+  }, 180_000);
+  afterAll(() => t?.close());
 
   const byIdRoutes = (): [Method, string, object?][] => [
     ['GET', `/campaigns/${B.campaign}`],
