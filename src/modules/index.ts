@@ -2,6 +2,7 @@ import type { SalesOpsModule } from '../platform/module.js';
 import { catalogModule } from './catalog/index.js';
 import { fieldModule } from './field/index.js';
 import { identityModule } from './identity/index.js';
+import { leadsModule } from './leads/index.js';
 import { notifyModule } from './notify/index.js';
 import { reportsModule } from './reports/index.js';
 
@@ -10,6 +11,7 @@ export const modules: SalesOpsModule[] = [
   identityModule,
   catalogModule,
   fieldModule,
+  leadsModule,
   notifyModule,
   reportsModule,
 ];

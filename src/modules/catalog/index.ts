@@ -30,7 +30,13 @@ export const catalogModule: SalesOpsModule = {
   seedDemo: seedCatalogDemo,
 };
 
-export { activeOutletIds, brandFacts, brandIdsAmong, outletGeofence } from './core/lookups.js';
+export {
+  activeOutletIds,
+  activeProductIds,
+  brandFacts,
+  brandIdsAmong,
+  outletGeofence,
+} from './core/lookups.js';
 export {
   externalRefsOf,
   findByExternalRef,

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { outlets } from '../tables/core.tables.js';
-import { brands } from '../tables/products.tables.js';
+import { brands, products } from '../tables/products.tables.js';
 
 /*
  * What other modules may ask the catalogue inside their own transaction. The catalogue's tables
@@ -17,6 +17,16 @@ export async function activeOutletIds(tx: Tx, tenantId: string, ids: readonly st
     .from(outlets)
     .where(and(eq(outlets.tenantId, tenantId), inArray(outlets.id, [...ids]), isNull(outlets.archivedAt)));
   return new Set(rows.map((o) => o.id));
+}
+
+/** The ids among `ids` of the tenant's products that are not archived. */
+export async function activeProductIds(tx: Tx, tenantId: string, ids: readonly string[]) {
+  if (!ids.length) return new Set<string>();
+  const rows = await tx.db
+    .select({ id: products.id })
+    .from(products)
+    .where(and(eq(products.tenantId, tenantId), inArray(products.id, [...ids]), isNull(products.archivedAt)));
+  return new Set(rows.map((p) => p.id));
 }
 
 /** An outlet's position and geofence (for check-ins), archived ones included; undefined if none. */

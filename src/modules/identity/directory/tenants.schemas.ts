@@ -31,6 +31,12 @@ const settingsFields = {
     maximum: 23,
     description: "Local hour of the daily notification digest (each user's time zone)",
   }),
+  lead_duplicate_window_days: Type.Integer({
+    minimum: 0,
+    maximum: 365,
+    description:
+      'A lead with the phone of another lead of its campaign captured this many days apart or less is flagged duplicate (0: off)',
+  }),
 };
 
 export const TenantSettingsSchema = Type.Object(settingsFields);

@@ -22,6 +22,8 @@ export interface TenantSettings {
   alert_adherence_threshold: number;
   /** Local hour (in each user's time zone) at which daily notification digests are mailed. */
   notification_digest_hour: number;
+  /** Days around a lead's capture in which the same phone in the same campaign marks a duplicate (0: off). */
+  lead_duplicate_window_days: number;
 }
 
 /**

@@ -13,6 +13,7 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   refresh_token_ttl_seconds: 30 * 24 * 3600,
   alert_adherence_threshold: 80,
   notification_digest_hour: 8,
+  lead_duplicate_window_days: 30,
 };
 
 /** Stored settings over the defaults: tenants store only what they changed. */

@@ -1,0 +1,226 @@
+import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
+import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
+import { conflict, validationFailed } from '../../../platform/http/errors.js';
+import {
+  envelope,
+  iso,
+  tenantReadOf,
+  tenantTxOf,
+  type CallContext,
+} from '../../../platform/resource/index.js';
+import { tenantSettingsOf, writeAudit } from '../../identity/index.js';
+import { localDate } from '../clock.js';
+import { leadInteractions, leads, leadStatusHistory } from '../tables/leads.tables.js';
+import { checkLeadTransition, OPEN_LEAD_STATUSES } from './lead-status.js';
+import type {
+  CreateInteractionBody,
+  FollowUpQuery,
+  Interaction,
+  Lead,
+  MergeBody,
+  StatusChangeBody,
+} from './leads.schemas.js';
+import {
+  historyOf,
+  insertHistory,
+  leadResource,
+  toInteractionJson,
+  toLeadJson,
+  updateLead,
+  type LeadRow,
+} from './leads.repository.js';
+
+const ENTITY = 'lead';
+
+function refuseMerged(row: LeadRow) {
+  if (row.mergedAt)
+    throw conflict('LEAD_MERGED', 'This lead was merged into its master; work on the master lead instead.');
+}
+
+/** Status changes, merges, interactions and follow-ups: the work done on a lead after capture. */
+export function createLeadActionsService(deps: { db: TenantDatabase }) {
+  const tenantTx = tenantTxOf(deps);
+  const tenantRead = tenantReadOf(deps);
+
+  return {
+    changeStatus(ctx: CallContext, id: string, body: StatusChangeBody): Promise<Lead> {
+      return tenantTx(ctx, async (tx) => {
+        const before = await leadResource.find(tx, ctx, id, { lock: true });
+        refuseMerged(before);
+        checkLeadTransition(before.status, body.status);
+        const now = new Date();
+        const row = await updateLead(tx, ctx.tenantId, id, { status: body.status, statusChangedAt: now });
+        await insertHistory(tx, {
+          tenantId: ctx.tenantId,
+          leadId: id,
+          from: before.status,
+          to: body.status,
+          reason: body.reason ?? null,
+          by: ctx.principal.userId,
+          at: now,
+        });
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'lead.status',
+          entityType: ENTITY,
+          entityId: id,
+          changes: {
+            before: { status: before.status },
+            after: { status: body.status, reason: body.reason ?? null },
+          },
+        });
+        return toLeadJson(row);
+      });
+    },
+
+    history(ctx: CallContext, id: string) {
+      return tenantRead(ctx, async (tx) => {
+        await leadResource.find(tx, ctx, id);
+        const rows = await historyOf(tx, ctx.tenantId, id);
+        return {
+          history: rows.map((r) => ({
+            id: r.id,
+            lead_id: r.leadId,
+            from_status: r.fromStatus,
+            to_status: r.toStatus,
+            reason: r.reason,
+            changed_by: r.changedBy,
+            changed_at: iso(r.changedAt)!,
+          })),
+        };
+      });
+    },
+
+    /**
+     * Merges a duplicate into its master (the flagged one unless `master_id` names another lead in
+     * scope): its interactions and status history move to the master, leads flagged against it
+     * point at the master, and it stays, marked merged, so conversions and reports that name it
+     * still resolve. A merged lead takes no more status changes or interactions.
+     */
+    merge(ctx: CallContext, id: string, body: MergeBody): Promise<Lead> {
+      return tenantTx(ctx, async (tx) => {
+        const lead = await leadResource.find(tx, ctx, id, { lock: true });
+        if (lead.mergedAt) throw conflict('LEAD_ALREADY_MERGED', 'This lead is already merged.');
+        const masterId = body.master_id ?? lead.duplicateOf;
+        if (!masterId)
+          throw validationFailed([
+            { path: '/body/master_id', message: 'is required: the lead is not flagged as a duplicate' },
+          ]);
+        if (masterId === id)
+          throw validationFailed([{ path: '/body/master_id', message: 'must name another lead' }]);
+        const [master] = await tx.db
+          .select()
+          .from(leads)
+          .where(leadResource.where(ctx, eq(leads.id, masterId)))
+          .for('update');
+        if (!master) throw validationFailed([{ path: '/body/master_id', message: 'no such lead' }]);
+        if (master.mergedAt || master.duplicateOf)
+          throw conflict('MASTER_IS_DUPLICATE', 'The master must be a lead that is not itself a duplicate.');
+        const moved = await moveToMaster(tx, ctx.tenantId, id, masterId);
+        const nextAction = [master.nextActionDate, lead.nextActionDate].filter((d) => d !== null).sort()[0];
+        if ((nextAction ?? null) !== master.nextActionDate)
+          await updateLead(tx, ctx.tenantId, masterId, { nextActionDate: nextAction ?? null });
+        const row = await updateLead(tx, ctx.tenantId, id, {
+          duplicateOf: masterId,
+          mergedAt: new Date(),
+          mergedBy: ctx.principal.userId,
+          nextActionDate: null,
+        });
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'lead.merge',
+          entityType: ENTITY,
+          entityId: id,
+          changes: {
+            before: { duplicate_of: lead.duplicateOf },
+            after: { duplicate_of: masterId, reason: body.reason ?? null, ...moved },
+          },
+        });
+        return toLeadJson(row);
+      });
+    },
+
+    interactions(ctx: CallContext, id: string) {
+      return tenantRead(ctx, async (tx) => {
+        await leadResource.find(tx, ctx, id);
+        const rows = await tx.db
+          .select()
+          .from(leadInteractions)
+          .where(and(eq(leadInteractions.tenantId, ctx.tenantId), eq(leadInteractions.leadId, id)))
+          .orderBy(asc(leadInteractions.occurredAt), asc(leadInteractions.id));
+        return { interactions: rows.map(toInteractionJson) };
+      });
+    },
+
+    /** Records an interaction; its next action date (or none) becomes the lead's pending follow-up. */
+    addInteraction(ctx: CallContext, id: string, body: CreateInteractionBody): Promise<Interaction> {
+      return tenantTx(ctx, async (tx) => {
+        const lead = await leadResource.find(tx, ctx, id, { lock: true });
+        refuseMerged(lead);
+        const [row] = await tx.db
+          .insert(leadInteractions)
+          .values({
+            tenantId: ctx.tenantId,
+            leadId: id,
+            agentId: ctx.principal.userId,
+            type: body.type,
+            outcome: body.outcome ?? null,
+            notes: body.notes ?? null,
+            occurredAt: body.occurred_at ? new Date(body.occurred_at) : new Date(),
+            nextActionDate: body.next_action_date ?? null,
+            nextAction: body.next_action ?? null,
+          })
+          .returning();
+        await updateLead(tx, ctx.tenantId, id, { nextActionDate: body.next_action_date ?? null });
+        const json = toInteractionJson(row!);
+        await writeAudit(tx, ctx.audit, {
+          tenantId: ctx.tenantId,
+          action: 'lead.interaction',
+          entityType: ENTITY,
+          entityId: id,
+          changes: {
+            after: { interaction_id: json.id, type: json.type, next_action_date: json.next_action_date },
+          },
+        });
+        return json;
+      });
+    },
+
+    /** Open leads in scope whose next action is due on `on` (default: today, tenant time) or overdue. */
+    followUps(ctx: CallContext, query: FollowUpQuery) {
+      return tenantRead(ctx, async (tx) => {
+        const on = query.on ?? localDate(new Date(), (await tenantSettingsOf(tx, ctx.tenantId)).time_zone);
+        const page = await leadResource.list(tx, ctx, query, {
+          where: [
+            lte(leads.nextActionDate, on),
+            inArray(leads.status, [...OPEN_LEAD_STATUSES]),
+            isNull(leads.mergedAt),
+            query.agent ? eq(leads.agentId, query.agent) : undefined,
+          ],
+        });
+        return envelope('leads', page, (row) => ({ ...toLeadJson(row), overdue: row.nextActionDate! < on }));
+      });
+    },
+  };
+}
+
+/** Moves a duplicate's interactions, history and own duplicates to the master; returns the counts. */
+async function moveToMaster(tx: Tx, tenantId: string, fromId: string, masterId: string) {
+  const interactions = await tx.db
+    .update(leadInteractions)
+    .set({ leadId: masterId })
+    .where(and(eq(leadInteractions.tenantId, tenantId), eq(leadInteractions.leadId, fromId)))
+    .returning({ id: leadInteractions.id });
+  const history = await tx.db
+    .update(leadStatusHistory)
+    .set({ leadId: masterId })
+    .where(and(eq(leadStatusHistory.tenantId, tenantId), eq(leadStatusHistory.leadId, fromId)))
+    .returning({ id: leadStatusHistory.id });
+  await tx.db
+    .update(leads)
+    .set({ duplicateOf: masterId, updatedAt: new Date() })
+    .where(and(eq(leads.tenantId, tenantId), eq(leads.duplicateOf, fromId)));
+  return { moved_interactions: interactions.length, moved_history: history.length };
+}
+
+export type LeadActionsService = ReturnType<typeof createLeadActionsService>;
