@@ -4,7 +4,13 @@ import { selectRows } from '../../../platform/db/rows.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { KEY, type Page } from '../../../platform/resource/index.js';
-import { productFolders, productPrices, products, productSearchTerms } from '../tables/products.tables.js';
+import {
+  productCounts,
+  productFolders,
+  productPrices,
+  products,
+  productSearchTerms,
+} from '../tables/products.tables.js';
 import { productDetails, productResource, type ProductWithDetails } from './products.read.js';
 import type { ProductListQuery } from './products.schemas.js';
 
@@ -100,6 +106,17 @@ export function listConditions(tenantId: string, query: ProductListQuery): SQL[]
   const filters = filterConditions(tenantId, query);
   const walk = query.q ? searchWalk(tenantId, query.q, filters) : undefined;
   return walk ? [eq(products.tenantId, tenantId), sql`${products.id} = any(array(${walk}))`] : filters;
+}
+
+/**
+ * The total of a list without `q` or filters (active or archived products) from the counts the
+ * triggers keep, or undefined when the list filters (then its rows are counted).
+ */
+export function unfilteredCount(tenantId: string, query: ProductListQuery): SQL | undefined {
+  const priced = query.price_type && (query.min_price !== undefined || query.max_price !== undefined);
+  if (query.q || query.brand || query.folder || priced) return undefined;
+  const column = query.archived ? sql`archived` : sql`active`;
+  return sql`select coalesce(sum(${column}), 0)::int as n from ${productCounts} where tenant_id = ${tenantId}`;
 }
 
 /** The product's own columns as the page selects them (`products.code`, …), rendered once. */

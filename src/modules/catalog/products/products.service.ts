@@ -19,7 +19,7 @@ import {
   toProductJson,
   type ProductWithDetails,
 } from './products.read.js';
-import { checkProductFilters, listConditions, searchPage } from './products.search.js';
+import { checkProductFilters, listConditions, searchPage, unfilteredCount } from './products.search.js';
 import type {
   CreateProductBody,
   CreateVariantBody,
@@ -153,12 +153,14 @@ export function createProductsService(deps: { db: TenantDatabase }) {
       checkProductFilters(query);
       return tenantRead(ctx, async (tx) => {
         // A search collects its matches (bounded, filters applied), counts them and reads its page
-        // in one statement; a list without one is the resource's page.
+        // in one statement; a list without one is the resource's page, its total from the counts
+        // the triggers keep when it has no filter.
         const page =
           (await searchPage(tx, ctx.tenantId, query)) ??
           (await productResource.list<ProductWithDetails>(tx, ctx, query, {
             where: listConditions(ctx.tenantId, query),
             fields: productDetails,
+            countQuery: unfilteredCount(ctx.tenantId, query),
           }));
         return envelope('products', page, toProductJson);
       });
