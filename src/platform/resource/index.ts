@@ -14,8 +14,10 @@ export { decodeCursor, encodeCursor, invalidCursor, type CursorPosition } from '
 export {
   defineResource,
   envelope,
+  KEY,
   type ListOptions,
   type Page,
+  type PagePlan,
   type PageQuery,
   type Resource,
   type ResourceCaller,

@@ -1,6 +1,7 @@
 import { and, count, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { prepared } from '../db/prepared.js';
+import { selectRows } from '../db/rows.js';
 import type { Tx } from '../db/types.js';
 import { forbidden, notFound, validationFailed } from '../http/errors.js';
 import type { CallContext } from './context.js';
@@ -63,9 +64,29 @@ export interface ListOptions {
   order?: SQL[];
   /** Count at most this many rows into `total` (a broad search then costs the cap, not every match). */
   countLimit?: number;
+  /**
+   * A statement giving the same number as counting the filtered rows, cheaper (e.g. a count kept by
+   * triggers), as one row with a column `n`; `total` is then read from it.
+   */
+  countQuery?: SQL;
 }
 
-const KEY = '__sort_key';
+/** The column a page's sort key is selected as (see `pagePlan`). */
+export const KEY = '__sort_key';
+
+/** How one page is cut (`pagePlan`). */
+export interface PagePlan {
+  sortName: string;
+  position: CursorPosition | undefined;
+  /** Rows after the cursor, when there is one. */
+  after: SQL | undefined;
+  order: SQL[];
+  offset: number;
+  /** The sort column as text: select it as `KEY`, so the next cursor can be made from the last row. */
+  key: SQL<string | null>;
+  /** Whether the page can give a cursor (not with a computed order). */
+  keyset: boolean;
+}
 
 export type Resource<TTable extends PgTable> = ReturnType<typeof defineResource<TTable>>;
 
@@ -136,13 +157,13 @@ export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable
     return row as Row & Extra;
   }
 
-  /** One page: filters, the sort whitelist, keyset (`cursor`) or offset paging, totals when asked. */
-  async function list<Extra extends object = object>(
-    tx: Tx,
-    ctx: ResourceCaller,
-    query: PageQuery,
-    options: ListOptions = {},
-  ): Promise<Page<Row & Extra>> {
+  /**
+   * How one page is cut: the sort (checked against the whitelist), the keyset condition after a
+   * cursor, the order (column nulls last, then id) and the offset. `list` runs it; a list that
+   * needs its own statement (a search collecting its matches first) selects `key` among its
+   * columns, orders and filters by the plan, and finishes with `cutPage`, so paging stays the same.
+   */
+  function pagePlan(query: PageQuery, options: Pick<ListOptions, 'order'> = {}): PagePlan {
     const sortName = query.sort ?? Object.keys(spec.sorts)[0]!;
     const descending = sortName.startsWith('-');
     const field = descending ? sortName.slice(1) : sortName;
@@ -153,41 +174,71 @@ export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable
 
     const kind = keyKindOf(column.getSQLType());
     const position = query.cursor ? decodeCursor(query.cursor, sortName, kind) : undefined;
-    const filter = where(ctx, ...(options.where ?? []));
-    const pageWhere = position ? and(filter, after(column, spec.id, descending, position)) : filter;
     const direction = sql.raw(descending ? 'desc' : 'asc');
-    const order = options.order ?? [sql`${column} ${direction} nulls last`, sql`${spec.id} ${direction}`];
-    const offset = position ? 0 : query.offset;
-    const rows = (await tx.db
+    return {
+      sortName,
+      position,
+      after: position ? after(column, spec.id, descending, position) : undefined,
+      order: options.order ?? [sql`${column} ${direction} nulls last`, sql`${spec.id} ${direction}`],
+      offset: position ? 0 : query.offset,
+      key: sql<string | null>`${column}::text`,
+      keyset: !options.order,
+    };
+  }
+
+  /**
+   * The page's rows (read with `limit + 1` and `key` selected as `KEY`) trimmed to `limit`, and
+   * the cursor after the last one when more follow.
+   */
+  function cutPage<R>(
+    rows: R[],
+    query: PageQuery,
+    plan: PagePlan,
+  ): { rows: R[]; more: boolean; next_cursor: string | null } {
+    const more = rows.length > query.limit;
+    if (more) rows.length = query.limit;
+    const last = rows.at(-1) as Record<string, unknown> | undefined;
+    const next_cursor =
+      more && last && plan.keyset
+        ? encodeCursor({ sort: plan.sortName, value: last[KEY] as string | null, id: last[idKey] as string })
+        : null;
+    for (const row of rows) delete (row as Record<string, unknown>)[KEY];
+    return { rows, more, next_cursor };
+  }
+
+  /** One page: filters, the sort whitelist, keyset (`cursor`) or offset paging, totals when asked. */
+  async function list<Extra extends object = object>(
+    tx: Tx,
+    ctx: ResourceCaller,
+    query: PageQuery,
+    options: ListOptions = {},
+  ): Promise<Page<Row & Extra>> {
+    const plan = pagePlan(query, options);
+    const { position, offset } = plan;
+    const filter = where(ctx, ...(options.where ?? []));
+    const pageWhere = plan.after ? and(filter, plan.after) : filter;
+    const read = (await tx.db
       .select({
         ...getTableColumns(spec.table),
         ...options.fields,
-        [KEY]: sql<string | null>`${column}::text`,
+        [KEY]: plan.key,
       })
       .from(spec.table as PgTable)
       .where(pageWhere)
-      .orderBy(...order)
+      .orderBy(...plan.order)
       .limit(query.limit + 1)
       .offset(offset)) as (Row & Extra & { [KEY]: string | null })[];
-
-    const more = rows.length > query.limit;
-    if (more) rows.length = query.limit;
-    const last = rows.at(-1);
-    const next_cursor =
-      more && last && !options.order
-        ? encodeCursor({
-            sort: sortName,
-            value: last[KEY],
-            id: (last as Record<string, unknown>)[idKey] as string,
-          })
-        : null;
+    const { rows, more, next_cursor } = cutPage(read, query, plan);
 
     const shown = !position && !more && (rows.length > 0 || offset === 0);
     const wantTotal = query.include_total ?? (!position && (shown || spec.countsTotal !== false));
     let total: number | null = null;
     if (wantTotal) {
       if (shown) total = offset + rows.length;
-      else {
+      else if (options.countQuery) {
+        const [counted] = await selectRows<{ n: number | string }>(tx, options.countQuery);
+        total = Number(counted?.n ?? 0);
+      } else {
         const capped = options.countLimit
           ? tx.db
               .select({ one: sql`1` })
@@ -205,13 +256,12 @@ export function defineResource<TTable extends PgTable>(spec: ResourceSpec<TTable
         total = Number(counted?.n ?? 0);
       }
     }
-    for (const row of rows) delete (row as Record<string, unknown>)[KEY];
     return { rows, total, limit: query.limit, offset, next_cursor };
   }
 
   const idKey = Object.entries(getTableColumns(spec.table)).find(([, c]) => c === spec.id)?.[0] ?? 'id';
 
-  return { spec, where, find, read, list };
+  return { spec, where, find, read, list, pagePlan, cutPage };
 }
 
 const fieldSets = new WeakMap<object, string>();

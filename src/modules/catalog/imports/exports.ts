@@ -8,7 +8,8 @@ import { callContext, orgUnitCodesByIds, userFacts, type CallContext } from '../
 import { customerListConditions, toCustomerJson } from '../core/customers.service.js';
 import { outletListConditions, outletNear, toOutletJson } from '../core/outlets.service.js';
 import { CustomerListQuery, OutletListQuery, type Customer, type Outlet } from '../core/core.schemas.js';
-import { checkProductFilters, listConditions, present } from '../products/products.read.js';
+import { present } from '../products/products.read.js';
+import { checkProductFilters, listConditions } from '../products/products.search.js';
 import { ProductListQuery, type Product } from '../products/products.schemas.js';
 import { customers, outlets } from '../tables/core.tables.js';
 import { brands, priceTypes, productFolders, products } from '../tables/products.tables.js';

@@ -1,5 +1,4 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { anyId } from '../../../platform/db/rows.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { defineResource, envelope, tenantReadOf, tenantTxOf } from '../../../platform/resource/index.js';
@@ -14,15 +13,13 @@ import {
 } from '../tables/products.tables.js';
 import { auditChange, findFolder } from './folders.service.js';
 import {
-  checkProductFilters,
-  listConditions,
   present,
   productDetails,
   productResource,
   toProductJson,
   type ProductWithDetails,
-  searchMatches,
 } from './products.read.js';
+import { checkProductFilters, listConditions, searchPage, unfilteredCount } from './products.search.js';
 import type {
   CreateProductBody,
   CreateVariantBody,
@@ -155,24 +152,16 @@ export function createProductsService(deps: { db: TenantDatabase }) {
     async list(ctx: CallContext, query: ProductListQuery) {
       checkProductFilters(query);
       return tenantRead(ctx, async (tx) => {
-        // A search first collects its matches (bounded, filters applied) and pages over those,
-        // so its total is their number rather than a second walk.
-        const matches = await searchMatches(tx, ctx.tenantId, query);
-        // Prices, barcodes and references come with the page's rows (one statement).
-        const page = matches
-          ? {
-              ...(await productResource.list<ProductWithDetails>(
-                tx,
-                ctx,
-                { ...query, include_total: false },
-                { where: [anyId(products.id, matches)], fields: productDetails },
-              )),
-              total: (query.include_total ?? !query.cursor) ? matches.length : null,
-            }
-          : await productResource.list<ProductWithDetails>(tx, ctx, query, {
-              where: listConditions(ctx.tenantId, query),
-              fields: productDetails,
-            });
+        // A search collects its matches (bounded, filters applied), counts them and reads its page
+        // in one statement; a list without one is the resource's page, its total from the counts
+        // the triggers keep when it has no filter.
+        const page =
+          (await searchPage(tx, ctx.tenantId, query)) ??
+          (await productResource.list<ProductWithDetails>(tx, ctx, query, {
+            where: listConditions(ctx.tenantId, query),
+            fields: productDetails,
+            countQuery: unfilteredCount(ctx.tenantId, query),
+          }));
         return envelope('products', page, toProductJson);
       });
     },
