@@ -134,7 +134,12 @@ export function createQuadrantsService(deps: { db: TenantDatabase }) {
         // The body is the photo's whole new set (the old one goes), so the rules hold on it alone.
         const problem = shelfMarksProblem(
           { rows: photo.gridRows, cols: photo.gridCols },
-          marks.map((m) => ({ ...m, brandName: brands.get(m.brandId)!.name })),
+          // The cells as given, so a problem's paths point into the body.
+          body.quadrants.map((q, i) => ({
+            ...marks[i]!,
+            cells: q.cells ?? [],
+            brandName: brands.get(marks[i]!.brandId)!.name,
+          })),
         );
         if (problem) throw problem;
         const presented = presentMarks(photo, marks, brands);
