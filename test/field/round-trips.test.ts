@@ -147,6 +147,90 @@ describe('field: round trips of the visit write path', () => {
     }
   });
 
+  it('uploads a photo and replaces its shelf marks in at most 4 round trips per transaction', async () => {
+    const visit = await api.ok(
+      'POST',
+      '/visits',
+      agent,
+      { outlet_id: outlet, client_uuid: randomUUID() },
+      201,
+    );
+    const upload = await counted(async () =>
+      uploadPhoto(
+        t,
+        agent,
+        { visit_id: visit.id, purpose: 'shelf', client_uuid: randomUUID() },
+        { name: 'a.jpg', bytes: await jpeg() },
+      ),
+    );
+    const photo = expectStatus(upload.res, 201).json<{ id: string }>();
+    // The visit checked before the image work, then (after the file is stored) the row written.
+    expect(upload.transactions).toHaveLength(2);
+    for (const n of upload.transactions) expect(n).toBeLessThanOrEqual(4);
+
+    const brand = await createBrand(t, fx.users.admin.auth);
+    for (const quadrants of [[{ brand_id: brand, cells: [{ row: 0, col: 0 }] }], []]) {
+      const marks = await counted(() =>
+        api.call('POST', `/photos/${photo.id}/shelf-quadrants`, agent, { quadrants }),
+      );
+      expectStatus(marks.res, 200);
+      expect(marks.transactions).toEqual([expect.any(Number)]);
+      expect(marks.transactions[0]).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('adds, edits, reorders and deletes survey questions in at most 4 round trips each', async () => {
+    const admin = fx.users.admin.auth;
+    const s = await api.ok<{ id: string; questions: { id: string }[] }>(
+      'POST',
+      '/surveys',
+      admin,
+      {
+        title: 'Order',
+        questions: [
+          { text: 'A', type: 'text' },
+          { text: 'B', type: 'single_choice', options: ['x', 'y'] },
+        ],
+      },
+      201,
+    );
+    const [a, b] = s.questions;
+    const add = await counted(() =>
+      api.call('POST', `/surveys/${s.id}/questions`, admin, { text: 'C', type: 'text', position: 1 }),
+    );
+    const c = expectStatus(add.res, 201).json<{ id: string }>();
+    const steps: [string, { res: Res; transactions: number[] }, number][] = [
+      ['add', add, 201],
+      [
+        'edit',
+        await counted(() => api.call('PUT', `/questions/${b!.id}`, admin, { options: ['x', 'y', 'z'] })),
+        200,
+      ],
+      [
+        'reorder',
+        await counted(() =>
+          api.call('PUT', `/surveys/${s.id}/questions/order`, admin, { question_ids: [b!.id, a!.id, c.id] }),
+        ),
+        200,
+      ],
+      ['delete', await counted(() => api.call('DELETE', `/questions/${a!.id}`, admin)), 204],
+    ];
+    for (const [name, { res, transactions }, status] of steps) {
+      expectStatus(res, status);
+      expect(transactions, name).toHaveLength(1);
+      expect(transactions[0], name).toBeLessThanOrEqual(4);
+    }
+    const { questions } = await api.ok<{ questions: { id: string; position: number }[] }>(
+      'GET',
+      `/surveys/${s.id}/questions`,
+      admin,
+    );
+    expect(questions.map((q) => [q.id, q.position])).toEqual([
+      [b!.id, 1],
+      [c.id, 2],
+    ]);
+  });
+
   it('counts the statements a transaction runs, so a budget can be exceeded', async () => {
     const visit = await api.ok('POST', '/visits', agent, { outlet_id: outlet }, 201);
     const listed = await counted(() => api.call('GET', `/visits/${visit.id}/answers`, agent));

@@ -1,6 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
-import { iso } from '../../identity/index.js';
+import { auditInsertOf, iso, type AuditEntry, type AuditSource } from '../../identity/index.js';
 import { photos } from '../tables/photos.tables.js';
 import type { Photo } from './photos.schemas.js';
 
@@ -45,13 +45,27 @@ export async function photoByClientUuid(tx: Tx, tenantId: string, clientUuid: st
   return row;
 }
 
-/** Inserts the photo unless its client_uuid is already taken (a concurrent retry); undefined then. */
-export async function insertPhoto(tx: Tx, values: NewPhotoRow): Promise<PhotoRow | undefined> {
-  const [row] = await tx.db
-    .insert(photos)
-    .values(values)
-    .onConflictDoNothing({ target: [photos.tenantId, photos.clientUuid] })
-    .returning();
+/**
+ * Inserts the photo and, only when it was inserted, its audit row, in one statement; undefined
+ * when the client_uuid is already taken (a concurrent retry).
+ */
+export async function insertPhotoAudited(
+  tx: Tx,
+  values: NewPhotoRow,
+  source: AuditSource,
+  entry: AuditEntry,
+): Promise<PhotoRow | undefined> {
+  const inserted = tx.db.$with('inserted').as(
+    tx.db
+      .insert(photos)
+      .values(values)
+      .onConflictDoNothing({ target: [photos.tenantId, photos.clientUuid] })
+      .returning(),
+  );
+  const audit = tx.db
+    .$with('audit_row', {})
+    .as(auditInsertOf(source, entry, sql`exists (select 1 from ${inserted})`));
+  const [row] = await tx.db.with(inserted, audit).select().from(inserted);
   return row;
 }
 

@@ -5,13 +5,12 @@ import { AppError, conflict } from '../../../platform/http/errors.js';
 import { defineResource, envelope, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { safeKey, type FileStorage } from '../../../platform/storage/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
-import { writeAudit } from '../../identity/index.js';
 import { photos } from '../tables/photos.tables.js';
 import { visitAlreadyCompleted } from '../visits/visit-actions.service.js';
 import type { VisitRow } from '../visits/visits.repository.js';
 import { visitResource } from '../visits/visits.service.js';
 import { inspectImage, PHOTO_TYPES, type ImageUpload } from './image.js';
-import { insertPhoto, photoByClientUuid, toPhotoJson, type PhotoRow } from './photos.repository.js';
+import { insertPhotoAudited, photoByClientUuid, toPhotoJson, type PhotoRow } from './photos.repository.js';
 import type { Photo, PhotoListQuery, PhotoUploadFields } from './photos.schemas.js';
 
 /**
@@ -33,7 +32,10 @@ const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_
  * Own-scope callers (agents) cannot change a completed visit any more; managers may still add to
  * it. A cancelled or missed visit takes nothing new.
  */
-export function assertVisitEditable(principal: Principal, visit: VisitRow): void {
+export function assertVisitEditable(
+  principal: Principal,
+  visit: Pick<VisitRow, 'id' | 'status' | 'completedAt'>,
+): void {
   if (visit.status === 'cancelled' || visit.status === 'missed')
     throw new AppError(409, 'VISIT_CLOSED', `The visit is ${visit.status}.`);
   if (visit.status === 'completed' && principal.scope === 'own') throw visitAlreadyCompleted(visit);
@@ -104,7 +106,9 @@ export function createPhotosService(deps: { db: TenantDatabase; storage: FileSto
           });
         const result = await tenantTx(ctx, async (tx) => {
           const visit = await checkVisit(tx, ctx, fields.visit_id);
-          const row = await insertPhoto(tx, {
+          // created_at is set here rather than by the column default, so the audit row (written by
+          // the insert itself) carries the photo exactly as stored.
+          const values: PhotoRow = {
             tenantId: ctx.tenantId,
             id,
             visitId: visit.id,
@@ -125,18 +129,17 @@ export function createPhotosService(deps: { db: TenantDatabase; storage: FileSto
             longitude: facts.longitude,
             gridRows: fields.grid_rows ?? 2,
             gridCols: fields.grid_cols ?? 2,
+            createdAt: new Date(),
+          };
+          const photo = toPhotoJson(values);
+          const row = await insertPhotoAudited(tx, values, ctx.audit, {
+            tenantId: ctx.tenantId,
+            action: 'photo.upload',
+            entityType: 'photo',
+            entityId: id,
+            changes: { after: photo },
           });
-          if (row) {
-            const photo = toPhotoJson(row);
-            await writeAudit(tx, ctx.audit, {
-              tenantId: ctx.tenantId,
-              action: 'photo.upload',
-              entityType: 'photo',
-              entityId: row.id,
-              changes: { after: photo },
-            });
-            return { photo, created: true };
-          }
+          if (row) return { photo: toPhotoJson(row), created: true };
           // A concurrent retry stored the photo first: answer with its row.
           return (await existing(tx, ctx, fields.client_uuid!))!;
         });

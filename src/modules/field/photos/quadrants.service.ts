@@ -1,13 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
-import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
+import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
-import { brandFacts, brandIdsAmong } from '../../catalog/index.js';
-import { writeAudit } from '../../identity/index.js';
+import { brandFacts } from '../../catalog/index.js';
 import { photoShelfShare } from '../formulas.js';
 import { shelfQuadrants, type GridCell } from '../tables/photos.tables.js';
-import { visitResource } from '../visits/visits.service.js';
 import type { PhotoRow } from './photos.repository.js';
+import { photoForShelfMarks, replaceShelfMarksAudited, type PhotoGrid } from './shelf-statements.js';
 import { assertVisitEditable, photoResource } from './photos.service.js';
 import { shelfMarksProblem } from './shelf-rules.js';
 import type { ShelfQuadrants, ShelfQuadrantsBody } from './photos.schemas.js';
@@ -21,7 +20,7 @@ function normalisedCells(cells: readonly GridCell[]): GridCell[] {
 }
 
 /** Every entry names a known brand once, marks cells inside the grid and/or a 0–100 area. */
-function checkMarks(photo: PhotoRow, body: ShelfQuadrantsBody, knownBrands: Set<string>): FieldError[] {
+function checkMarks(photo: PhotoGrid, body: ShelfQuadrantsBody, knownBrands: Set<string>): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   body.quadrants.forEach((q, i) => {
@@ -49,6 +48,42 @@ function checkMarks(photo: PhotoRow, body: ShelfQuadrantsBody, knownBrands: Set<
 /** Code-point order, as the database's `C` collation sorts. */
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+interface Mark {
+  brandId: string;
+  cells: GridCell[];
+  areaPercent: number | null;
+}
+type BrandFacts = Map<string, { name: string; isOwn: boolean }>;
+
+/** A photo's marks as answered: sorted by brand name, with each share and the own/competitor sums. */
+function presentMarks(photo: PhotoGrid, marks: readonly Mark[], facts: BrandFacts): ShelfQuadrants {
+  const rows = marks
+    .flatMap((m) => {
+      const brand = facts.get(m.brandId);
+      return brand ? [{ ...m, ...brand }] : [];
+    })
+    .sort((a, b) => compare(a.name, b.name) || compare(a.brandId, b.brandId));
+  const grid = { rows: photo.gridRows, cols: photo.gridCols };
+  const quadrants = rows.map((r) => ({
+    brand_id: r.brandId,
+    brand_name: r.name,
+    is_own: r.isOwn,
+    cells: r.cells,
+    area_percent: r.areaPercent,
+    share_percent: photoShelfShare(grid, { cells: r.cells, areaPercent: r.areaPercent }),
+  }));
+  const sum = (own: boolean) =>
+    round2(quadrants.filter((q) => q.is_own === own).reduce((acc, q) => acc + q.share_percent, 0));
+  return {
+    photo_id: photo.id,
+    grid_rows: photo.gridRows,
+    grid_cols: photo.gridCols,
+    quadrants,
+    own_percent: sum(true),
+    competitor_percent: sum(false),
+  };
+}
+
 export function createQuadrantsService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
 
@@ -61,37 +96,13 @@ export function createQuadrantsService(deps: { db: TenantDatabase }) {
       })
       .from(shelfQuadrants)
       .where(and(eq(shelfQuadrants.tenantId, tenantId), eq(shelfQuadrants.photoId, photo.id)));
-    // Brand names come from the catalogue; a photo has a handful of marks, sorted here by name.
+    // Brand names come from the catalogue; a photo has a handful of marks, sorted by name.
     const facts = await brandFacts(
       tx,
       tenantId,
       marks.map((m) => m.brandId),
     );
-    const rows = marks
-      .flatMap((m) => {
-        const brand = facts.get(m.brandId);
-        return brand ? [{ ...m, ...brand }] : [];
-      })
-      .sort((a, b) => compare(a.name, b.name) || compare(a.brandId, b.brandId));
-    const grid = { rows: photo.gridRows, cols: photo.gridCols };
-    const quadrants = rows.map((r) => ({
-      brand_id: r.brandId,
-      brand_name: r.name,
-      is_own: r.isOwn,
-      cells: r.cells,
-      area_percent: r.areaPercent,
-      share_percent: photoShelfShare(grid, { cells: r.cells, areaPercent: r.areaPercent }),
-    }));
-    const sum = (own: boolean) =>
-      round2(quadrants.filter((q) => q.is_own === own).reduce((acc, q) => acc + q.share_percent, 0));
-    return {
-      photo_id: photo.id,
-      grid_rows: photo.gridRows,
-      grid_cols: photo.gridCols,
-      quadrants,
-      own_percent: sum(true),
-      competitor_percent: sum(false),
-    };
+    return presentMarks(photo, marks, facts);
   }
 
   return {
@@ -101,49 +112,45 @@ export function createQuadrantsService(deps: { db: TenantDatabase }) {
       );
     },
 
-    /** Replaces the photo's whole set of brand marks in one transaction (an empty list clears it). */
+    /**
+     * Replaces the photo's whole set of brand marks (an empty list clears it) in one read and one
+     * write: the photo locked with its visit's state and the named brands, then the old set out,
+     * the new one in and the audit row, as one statement. The answer is the set as written.
+     */
     replace(ctx: CallContext, photoId: string, body: ShelfQuadrantsBody) {
       return tenantTx(ctx, async (tx) => {
-        const photo = await photoResource.find(tx, ctx, photoId, { lock: true });
-        assertVisitEditable(ctx.principal, await visitResource.find(tx, ctx, photo.visitId));
         const ids = [...new Set(body.quadrants.map((q) => q.brand_id.toLowerCase()))];
-        const known = await brandIdsAmong(tx, ctx.tenantId, ids);
-        const errors = checkMarks(photo, body, known);
+        const found = await photoForShelfMarks(tx, ctx, photoId, ids);
+        if (!found) throw notFound('Photo');
+        const { photo, visit, brands } = found;
+        assertVisitEditable(ctx.principal, visit);
+        const errors = checkMarks(photo, body, new Set(brands.keys()));
         if (errors.length) throw validationFailed(errors, 'The shelf marks are not valid.');
+        const marks = body.quadrants.map((q) => ({
+          brandId: q.brand_id.toLowerCase(),
+          cells: normalisedCells(q.cells ?? []),
+          areaPercent: q.area_percent ?? null,
+        }));
         // The body is the photo's whole new set (the old one goes), so the rules hold on it alone.
-        const names = await brandFacts(tx, ctx.tenantId, ids);
         const problem = shelfMarksProblem(
           { rows: photo.gridRows, cols: photo.gridCols },
-          body.quadrants.map((q) => ({
-            brandId: q.brand_id.toLowerCase(),
-            brandName: names.get(q.brand_id.toLowerCase())?.name ?? q.brand_id,
+          // The cells as given, so a problem's paths point into the body.
+          body.quadrants.map((q, i) => ({
+            ...marks[i]!,
             cells: q.cells ?? [],
-            areaPercent: q.area_percent ?? null,
+            brandName: brands.get(marks[i]!.brandId)!.name,
           })),
         );
         if (problem) throw problem;
-        await tx.db
-          .delete(shelfQuadrants)
-          .where(and(eq(shelfQuadrants.tenantId, ctx.tenantId), eq(shelfQuadrants.photoId, photoId)));
-        if (body.quadrants.length)
-          await tx.db.insert(shelfQuadrants).values(
-            body.quadrants.map((q) => ({
-              tenantId: ctx.tenantId,
-              photoId,
-              brandId: q.brand_id.toLowerCase(),
-              cells: normalisedCells(q.cells ?? []),
-              areaPercent: q.area_percent ?? null,
-            })),
-          );
-        const marks = await present(tx, ctx.tenantId, photo);
-        await writeAudit(tx, ctx.audit, {
+        const presented = presentMarks(photo, marks, brands);
+        await replaceShelfMarksAudited(tx, ctx.tenantId, photoId, marks, ctx.audit, {
           tenantId: ctx.tenantId,
           action: 'photo.shelf_marks',
           entityType: 'photo',
           entityId: photoId,
           changes: {
             after: {
-              quadrants: marks.quadrants.map((q) => ({
+              quadrants: presented.quadrants.map((q) => ({
                 brand_id: q.brand_id,
                 cells: q.cells,
                 area_percent: q.area_percent,
@@ -151,7 +158,7 @@ export function createQuadrantsService(deps: { db: TenantDatabase }) {
             },
           },
         });
-        return marks;
+        return presented;
       });
     },
   };

@@ -1,18 +1,18 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
+import type { TenantDatabase } from '../../../platform/db/types.js';
 import { AppError, validationFailed } from '../../../platform/http/errors.js';
-import { defineResource, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
-import { diff, writeAudit } from '../../identity/index.js';
-import { surveyQuestions, surveys } from '../tables/surveys.tables.js';
+import { tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
+import { uuidv7 } from '../../../lib/ids.js';
+import { diff, type AuditEntry } from '../../identity/index.js';
 import { checkQuestionDefinition } from './question-rules.js';
 import {
-  activeQuestionCount,
-  answersOf,
-  questionHasAnswers,
-  questionsOf,
-  renumberActiveQuestions,
-  shiftQuestionsFrom,
-} from './surveys.repository.js';
+  insertQuestionAudited,
+  lockQuestion,
+  lockSurveyWithQuestions,
+  removeQuestionAudited,
+  reorderQuestionsAudited,
+  updateQuestionAudited,
+} from './question-statements.js';
+import { questionsOf, type QuestionRow } from './surveys.repository.js';
 import type {
   AddQuestionBody,
   QuestionListQuery,
@@ -20,15 +20,6 @@ import type {
   UpdateQuestionBody,
 } from './surveys.schemas.js';
 import { questionValues, surveyResource, toQuestionJson } from './surveys.service.js';
-
-/** Questions are addressed one by one; they are listed only as their survey's ordered set. */
-const questionResource = defineResource({
-  table: surveyQuestions,
-  name: 'Question',
-  tenantId: surveyQuestions.tenantId,
-  id: surveyQuestions.id,
-  sorts: { position: surveyQuestions.position },
-});
 
 const questionAnswered = (detail: string) => new AppError(409, 'QUESTION_ANSWERED', detail);
 
@@ -43,41 +34,11 @@ const chosen = (value: unknown): string[] =>
 export function createQuestionsService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
 
-  /** Touches the survey so its updated_at reflects question changes (and serialises concurrent edits). */
-  async function touchSurvey(tx: Tx, tenantId: string, surveyId: string) {
-    await tx.db
-      .update(surveys)
-      .set({ updatedAt: new Date() })
-      .where(and(eq(surveys.tenantId, tenantId), eq(surveys.id, surveyId)));
-  }
-
-  /**
-   * Locks the question's survey, then the question: every change to a survey's questions takes
-   * the survey's row first (as add and reorder do), so concurrent edits queue instead of
-   * deadlocking, and the order they renumber is the one the previous edit left.
-   */
-  async function lockQuestionAndSurvey(tx: Tx, ctx: CallContext, id: string) {
-    const { surveyId } = await questionResource.find(tx, ctx, id);
-    await surveyResource.find(tx, ctx, surveyId, { lock: true });
-    return questionResource.find(tx, ctx, id, { lock: true });
-  }
-
   /** The audit row of a change to one question. */
-  function audit(
-    tx: Tx,
-    ctx: CallContext,
-    action: string,
-    id: string,
-    changes: Parameters<typeof writeAudit>[2]['changes'],
-  ) {
-    return writeAudit(tx, ctx.audit, {
-      tenantId: ctx.tenantId,
-      action,
-      entityType: 'survey_question',
-      entityId: id,
-      changes,
-    });
-  }
+  const audit = (ctx: CallContext, action: string, entityId: string, changes: AuditEntry['changes']) => ({
+    source: ctx.audit,
+    entry: { tenantId: ctx.tenantId, action, entityType: 'survey_question', entityId, changes },
+  });
 
   return {
     list(ctx: CallContext, surveyId: string, query: QuestionListQuery) {
@@ -92,23 +53,31 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
     add(ctx: CallContext, surveyId: string, body: AddQuestionBody) {
       return tenantTx(ctx, async (tx) => {
         // The survey's row lock serialises every change to its order, so positions stay dense.
-        await surveyResource.find(tx, ctx, surveyId, { lock: true });
+        const active = await lockSurveyWithQuestions(tx, ctx, surveyId);
         const { position: wanted, ...definition } = body;
-        // Orders left with gaps by earlier versions are closed first, so the shift below is exact.
-        await renumberActiveQuestions(tx, ctx.tenantId, surveyId);
-        const last = (await activeQuestionCount(tx, ctx.tenantId, surveyId)) + 1;
+        const last = active.length + 1;
         if (wanted !== undefined && wanted > last)
           throw validationFailed([
             { path: '/body/position', message: `must be between 1 and ${last} (the survey has ${last - 1})` },
           ]);
         const position = wanted ?? last;
         const [values] = questionValues(ctx.tenantId, surveyId, [definition], position, () => '/body');
-        if (position < last) await shiftQuestionsFrom(tx, ctx.tenantId, surveyId, position);
-        const [row] = await tx.db.insert(surveyQuestions).values(values!).returning();
-        await touchSurvey(tx, ctx.tenantId, surveyId);
-        const question = toQuestionJson(row!);
-        await audit(tx, ctx, 'question.create', row!.id, { after: question });
-        return question;
+        // Timestamps and id are set here, so the audit row (written by the insert) shows the row as stored.
+        const now = new Date();
+        const row: QuestionRow = {
+          ...values!,
+          id: uuidv7(),
+          archivedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        // Orders left with gaps by earlier versions are closed by the same renumbering.
+        const stored = await insertQuestionAudited(
+          tx,
+          row,
+          audit(ctx, 'question.create', row.id, { after: toQuestionJson(row) }),
+        );
+        return toQuestionJson(stored);
       });
     },
 
@@ -118,7 +87,7 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
      */
     update(ctx: CallContext, id: string, body: UpdateQuestionBody) {
       return tenantTx(ctx, async (tx) => {
-        const before = await lockQuestionAndSurvey(tx, ctx, id);
+        const { question: before, answers } = await lockQuestion(tx, ctx, id);
         if (before.archivedAt)
           throw new AppError(409, 'QUESTION_ARCHIVED', 'An archived question cannot be changed.');
         const next = {
@@ -129,7 +98,6 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
         const errors = checkQuestionDefinition(next, '/body');
         if (errors.length) throw validationFailed(errors);
         if (next.type !== before.type || body.options) {
-          const answers = await answersOf(tx, ctx.tenantId, id);
           if (answers.length > 0 && next.type !== before.type)
             throw questionAnswered('The question has answers; its type cannot change.');
           const dropped = answers.flatMap(chosen).filter((v) => !next.options.includes(v));
@@ -138,47 +106,43 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
               `Options already answered cannot be removed: ${[...new Set(dropped)].join(', ')}.`,
             );
         }
-        const [row] = await tx.db
-          .update(surveyQuestions)
-          .set({ text: body.text, required: body.required, ...next, updatedAt: new Date() })
-          .where(and(eq(surveyQuestions.tenantId, ctx.tenantId), eq(surveyQuestions.id, id)))
-          .returning();
-        await touchSurvey(tx, ctx.tenantId, before.surveyId);
-        const question = toQuestionJson(row!);
-        await audit(tx, ctx, 'question.update', id, diff(toQuestionJson(before), question));
-        return question;
+        const set = {
+          text: body.text ?? before.text,
+          required: body.required ?? before.required,
+          ...next,
+          updatedAt: new Date(),
+        };
+        const changes = diff(toQuestionJson(before), toQuestionJson({ ...before, ...set }));
+        const row = await updateQuestionAudited(tx, before, set, audit(ctx, 'question.update', id, changes));
+        return toQuestionJson(row);
       });
     },
 
     /** Deletes an unanswered question; an answered one is archived so its answers keep it. */
     remove(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
-        const row = await lockQuestionAndSurvey(tx, ctx, id);
-        if (row.archivedAt) return;
-        const where = and(eq(surveyQuestions.tenantId, ctx.tenantId), eq(surveyQuestions.id, id));
-        const answered = await questionHasAnswers(tx, ctx.tenantId, id);
-        if (answered)
-          await tx.db
-            .update(surveyQuestions)
-            .set({ archivedAt: new Date(), updatedAt: new Date() })
-            .where(where);
-        else await tx.db.delete(surveyQuestions).where(where);
+        const { question, answers } = await lockQuestion(tx, ctx, id);
+        if (question.archivedAt) return;
+        const answered = answers.length > 0;
         // The questions after it move up: the active ones stay numbered 1…n.
-        await renumberActiveQuestions(tx, ctx.tenantId, row.surveyId);
-        await touchSurvey(tx, ctx.tenantId, row.surveyId);
-        await audit(tx, ctx, answered ? 'question.archive' : 'question.delete', id, {
-          before: toQuestionJson(row),
-        });
+        await removeQuestionAudited(
+          tx,
+          question,
+          answered,
+          new Date(),
+          audit(ctx, answered ? 'question.archive' : 'question.delete', id, {
+            before: toQuestionJson(question),
+          }),
+        );
       });
     },
 
     /** Sets the order of the active questions; the list must name each of them exactly once. */
     reorder(ctx: CallContext, surveyId: string, body: QuestionOrderBody) {
       return tenantTx(ctx, async (tx) => {
-        await surveyResource.find(tx, ctx, surveyId, { lock: true });
-        const active = await questionsOf(tx, ctx.tenantId, surveyId);
+        const active = await lockSurveyWithQuestions(tx, ctx, surveyId);
         const ids = body.question_ids.map((id) => id.toLowerCase());
-        const known = new Set(active.map((q) => q.id));
+        const known = new Set(active);
         const errors = ids.flatMap((id, i) =>
           !known.has(id)
             ? [{ path: `/body/question_ids/${i}`, message: 'is not an active question of the survey' }]
@@ -186,33 +150,22 @@ export function createQuestionsService(deps: { db: TenantDatabase }) {
               ? [{ path: `/body/question_ids/${i}`, message: 'appears twice' }]
               : [],
         );
-        const missing = active.filter((q) => !ids.includes(q.id));
+        const missing = active.filter((q) => !ids.includes(q));
         if (missing.length)
           errors.push({
             path: '/body/question_ids',
-            message: `must list every active question; missing ${missing.map((q) => q.id).join(', ')}`,
+            message: `must list every active question; missing ${missing.join(', ')}`,
           });
         if (errors.length) throw validationFailed(errors);
-        for (const [i, id] of ids.entries())
-          await tx.db
-            .update(surveyQuestions)
-            .set({ position: i + 1, updatedAt: new Date() })
-            .where(
-              and(
-                eq(surveyQuestions.tenantId, ctx.tenantId),
-                eq(surveyQuestions.id, id),
-                eq(surveyQuestions.surveyId, surveyId),
-                isNull(surveyQuestions.archivedAt),
-              ),
-            );
-        await touchSurvey(tx, ctx.tenantId, surveyId);
-        const rows = await questionsOf(tx, ctx.tenantId, surveyId);
-        await writeAudit(tx, ctx.audit, {
-          tenantId: ctx.tenantId,
-          action: 'survey.reorder_questions',
-          entityType: 'survey',
-          entityId: surveyId,
-          changes: { before: { question_ids: active.map((q) => q.id) }, after: { question_ids: ids } },
+        const rows = await reorderQuestionsAudited(tx, ctx.tenantId, surveyId, ids, new Date(), {
+          source: ctx.audit,
+          entry: {
+            tenantId: ctx.tenantId,
+            action: 'survey.reorder_questions',
+            entityType: 'survey',
+            entityId: surveyId,
+            changes: { before: { question_ids: active }, after: { question_ids: ids } },
+          },
         });
         return { questions: rows.map(toQuestionJson) };
       });

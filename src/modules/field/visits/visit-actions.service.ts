@@ -17,7 +17,7 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 
-export const visitAlreadyCompleted = (row: VisitRow) =>
+export const visitAlreadyCompleted = (row: Pick<VisitRow, 'id' | 'completedAt'>) =>
   new AppError(409, 'VISIT_ALREADY_COMPLETED', 'The visit is already completed.', {
     extensions: { visit_id: row.id, completed_at: row.completedAt?.toISOString() ?? null },
   });
