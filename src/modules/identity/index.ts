@@ -52,7 +52,7 @@ export {
 } from './lookups.js';
 export {
   activeTenantIds,
-  setUserTimeZone,
+  setUserNotificationOverrides,
   teamLeadersOf,
   tenantSettingsOf,
   userMailFacts,
