@@ -63,14 +63,16 @@ export const Preferences = Type.Object({
 export const UpdatePreferencesBody = Type.Object(
   {
     time_zone: Type.Optional(nullable(Type.String({ minLength: 1, maxLength: 64 }))),
+    // Null first: the validator coerces types, and tried first an integer would turn null into 0.
     digest_hour: Type.Optional(
-      nullable(
+      Type.Union([
+        Type.Null(),
         Type.Integer({
           minimum: 0,
           maximum: 23,
           description: "Your local hour (0–23) of the daily digest; null follows the tenant's",
         }),
-      ),
+      ]),
     ),
     rules: Type.Optional(Type.Array(PreferenceRule, { maxItems: 200, description: 'Replaces every rule' })),
   },
