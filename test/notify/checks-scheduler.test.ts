@@ -156,18 +156,25 @@ describe('notify: checks, scheduler and notifications', { timeout: 180_000 }, ()
     const rival = other.users.admin.auth;
     const run = expectStatus(await api.call('POST', '/alerts/run-checks', rival), 202).json<JobRun>();
     expect(run).toMatchObject({ job_name: 'notify.tenant-alert-checks', status: 'queued' });
-    // It ran (workers poll every half second) and found nothing in the other tenant.
+    // It ran (workers poll every half second) and found nothing in the other tenant; its status is
+    // read back through the API.
     const started = Date.now();
     let status = 'queued';
     while (Date.now() - started < 30_000 && ['queued', 'running'].includes(status)) {
       await new Promise((r) => setTimeout(r, 300));
-      status = await t.database.db.withSystem(async (tx) => {
-        const { rows } = await tx.sql.query<{ status: string }>('select status from job_runs where id = $1', [
-          run.id,
-        ]);
-        return rows[0]!.status;
-      });
+      status = (await api.ok<JobRun>('GET', `/alerts/run-checks/${run.id}`, rival)).status;
     }
+    const done = await api.ok<JobRun>('GET', `/alerts/run-checks/${run.id}`, rival);
+    expect(done).toMatchObject({ id: run.id, job_name: 'notify.tenant-alert-checks', error: null });
+    expect(done.duration_ms).toBeGreaterThanOrEqual(0);
+    // Another tenant's admin, an agent, or an id of no run: not there for them.
+    expectStatus(await api.call('GET', `/alerts/run-checks/${run.id}`, admin), 404, 'JOB_RUN_NOT_FOUND');
+    expectStatus(await api.call('GET', `/alerts/run-checks/${run.id}`, other.users.agent.auth), 403);
+    const lastGlobal = (await api.ok<{ jobs: Job[] }>('GET', '/scheduler/jobs', admin)).jobs.find(
+      (j) => j.name === 'notify.alert-checks',
+    )!.last_run!;
+    expectStatus(await api.call('GET', `/alerts/run-checks/${lastGlobal.id}`, admin), 404);
+    expectStatus(await api.call('GET', '/alerts/run-checks/not-a-uuid', admin), 422);
     expect(status).toBe('succeeded');
     expect(await alertsOf(rival)).toHaveLength(0);
   });
@@ -306,6 +313,43 @@ describe('notify: checks, scheduler and notifications', { timeout: 180_000 }, ()
     expect(digest.text).toContain('Few left');
     // Nothing is sent twice.
     expect(await sendDigests(platform, new Date(`${day}T03:00:00Z`))).toBe(0);
+
+    // The leader's own digest hour overrides the tenant's: 18:00 in Tashkent is 13:00 UTC.
+    const own = await api.ok<{ digest_hour: number; own_digest_hour: number | null }>(
+      'PUT',
+      '/notifications/preferences',
+      leader.auth,
+      { digest_hour: 18 },
+    );
+    expect(own).toMatchObject({ digest_hour: 18, own_digest_hour: 18 });
+    expectStatus(await api.call('PUT', '/notifications/preferences', leader.auth, { digest_hour: 24 }), 422);
+    await api.ok(
+      'POST',
+      '/alerts',
+      admin,
+      {
+        type: 'stock_low',
+        severity: 'low',
+        title: 'Evening shelf',
+        entity_type: 'user',
+        entity_id: fx.users.agent.id,
+        owner_id: fx.users.agent.id,
+      },
+      201,
+    );
+    const mailed = (await outboxFor()).length;
+    expect(await sendDigests(platform, new Date(`${day}T03:00:00Z`))).toBe(0);
+    expect(await sendDigests(platform, new Date(`${day}T13:00:00Z`))).toBeGreaterThanOrEqual(1);
+    expect((await outboxFor()).length).toBe(mailed + 1);
+    expect((await outboxFor())[0]!.text).toContain('Evening shelf');
+    // Cleared, the tenant's hour applies again; the time zone stays.
+    const cleared = await api.ok<{ digest_hour: number; own_digest_hour: number | null; time_zone: string }>(
+      'PUT',
+      '/notifications/preferences',
+      leader.auth,
+      { digest_hour: null },
+    );
+    expect(cleared).toMatchObject({ digest_hour: 8, own_digest_hour: null, time_zone: 'Asia/Tashkent' });
   });
 
   it('scheduler: runs a job now, 404 for an unknown one, admin only', async () => {

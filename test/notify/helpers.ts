@@ -36,6 +36,7 @@ export type AlertList = { alerts: Alert[]; total: number };
 export type JobRun = {
   id: string;
   job_name: string;
+  trigger: string;
   status: string;
   error: string | null;
   duration_ms: number | null;

@@ -54,7 +54,7 @@ export {
 export { checkPhoneRequired, phoneField } from './phone.js';
 export {
   activeTenantIds,
-  setUserTimeZone,
+  setUserNotificationOverrides,
   teamLeadersOf,
   tenantSettingsOf,
   userMailFacts,

@@ -19,23 +19,47 @@ export async function tenantSettingsOf(tx: Tx, tenantId: string): Promise<Tenant
   return effectiveSettings(row?.settings);
 }
 
-/** id → the user's own time-zone override (null: the tenant's) and e-mail, for `ids`. */
+export interface UserMailFacts {
+  /** The user's own time zone (null: the tenant's). */
+  timeZone: string | null;
+  /** The user's own digest hour (null: the tenant's). */
+  digestHour: number | null;
+  email: string;
+  active: boolean;
+}
+
+/** id → the user's notification overrides and e-mail, for `ids`. */
 export async function userMailFacts(tx: Tx, tenantId: string, ids: readonly string[]) {
-  if (!ids.length) return new Map<string, { timeZone: string | null; email: string; active: boolean }>();
+  if (!ids.length) return new Map<string, UserMailFacts>();
   const rows = await tx.db
-    .select({ id: users.id, timeZone: users.timeZone, email: users.email, status: users.status })
+    .select({
+      id: users.id,
+      timeZone: users.timeZone,
+      digestHour: users.digestHour,
+      email: users.email,
+      status: users.status,
+    })
     .from(users)
     .where(and(eq(users.tenantId, tenantId), inArray(users.id, [...new Set(ids)])));
   return new Map(
-    rows.map((r) => [r.id, { timeZone: r.timeZone, email: r.email, active: r.status === 'active' }]),
+    rows.map((r): [string, UserMailFacts] => [
+      r.id,
+      { timeZone: r.timeZone, digestHour: r.digestHour, email: r.email, active: r.status === 'active' },
+    ]),
   );
 }
 
-/** Sets (or, with null, clears) a user's time-zone override. */
-export async function setUserTimeZone(tx: Tx, tenantId: string, userId: string, timeZone: string | null) {
+/** Sets (or, with null, clears) a user's time-zone and digest-hour overrides; undefined leaves one as it is. */
+export async function setUserNotificationOverrides(
+  tx: Tx,
+  tenantId: string,
+  userId: string,
+  overrides: { timeZone?: string | null; digestHour?: number | null },
+) {
+  if (overrides.timeZone === undefined && overrides.digestHour === undefined) return;
   await tx.db
     .update(users)
-    .set({ timeZone })
+    .set({ timeZone: overrides.timeZone, digestHour: overrides.digestHour })
     .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)));
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from '../../lib/ids.js';
 import { tenantPolicy } from '../db/tenant-table.js';
 
@@ -37,3 +37,16 @@ export const jobRuns = pgTable(
 );
 
 export type JobRunRow = typeof jobRuns.$inferSelect;
+
+/**
+ * A scheduled job switched off (or back on) by an administrator. Jobs run across tenants, so the
+ * switch is the platform's, like the runs: only the owner role touches it (RLS on, no policy, no
+ * grant). A job without a row is enabled.
+ */
+export const scheduledJobSettings = pgTable('scheduled_job_settings', {
+  jobName: text('job_name').primaryKey(),
+  enabled: boolean('enabled').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  /** Who switched it (a user id; no foreign key: the user may belong to any tenant or none). */
+  updatedBy: uuid('updated_by'),
+}).enableRLS();

@@ -4,6 +4,7 @@ import type { Database } from '../db/types.js';
 import { notFound } from '../http/errors.js';
 import type { JobLogger, JobQueue, JobRunInfo } from '../jobs/index.js';
 import { JOB_SCHEMA } from '../jobs/index.js';
+import { claimMissedRuns, disabledJobNames, saveJobEnabled } from './catch-up.js';
 import { jobRuns, type JobRunRow } from './runs.tables.js';
 import type { JobRun, ScheduledJob, ScheduledJobView } from './types.js';
 
@@ -40,6 +41,12 @@ export function checkScheduledJobs(jobs: readonly ScheduledJob[]): void {
 }
 
 type Handler = (data: unknown, info: JobRunInfo) => Promise<void>;
+
+/** What a catch-up run carries to the queue: the run it was recorded as. */
+const catchUpRunOf = (data: unknown): string | undefined =>
+  data && typeof data === 'object' && typeof (data as { runId?: unknown }).runId === 'string'
+    ? (data as { runId: string }).runId
+    : undefined;
 
 /**
  * The scheduler over every scheduled job: it writes their cron schedules, records each run (by the
@@ -88,11 +95,29 @@ export function createScheduler(deps: { db: Database; log: JobLogger; jobs: read
     return { run: toJobRun(row), error: failure };
   }
 
-  /** Records a run and runs it now; a failure is recorded and rethrown (so the queue retries it). */
-  async function recorded(name: string, work: () => Promise<void>): Promise<void> {
-    const run = await insertRun({ jobName: name, trigger: 'schedule', status: 'running' });
-    const { error } = await track(run.id, work);
+  const isDisabled = (name: string) =>
+    deps.db.withSystem(async (tx) => (await disabledJobNames(tx)).has(name));
+
+  /**
+   * A run by the schedule (a cron tick, or a catch-up queued at start with its `runId`): skipped
+   * while the job is switched off, else recorded; a failure is recorded and rethrown (so the
+   * queue retries it).
+   */
+  async function recorded(name: string, data: unknown, work: () => Promise<void>): Promise<void> {
+    if (await isDisabled(name)) {
+      deps.log.info({ job: name }, 'scheduled job is disabled; skipped');
+      return;
+    }
+    const runId =
+      catchUpRunOf(data) ?? (await insertRun({ jobName: name, trigger: 'schedule', status: 'running' })).id;
+    const { error } = await track(runId, work);
     if (error !== undefined) throw error;
+  }
+
+  async function runById(id: string): Promise<JobRun> {
+    return deps.db.withSystem(async (tx) =>
+      toJobRun((await tx.db.select().from(jobRuns).where(eq(jobRuns.id, id)))[0]!),
+    );
   }
 
   async function lastRuns(): Promise<Map<string, JobRunRow>> {
@@ -113,6 +138,32 @@ export function createScheduler(deps: { db: Database; log: JobLogger; jobs: read
     });
   }
 
+  async function list(now = new Date()): Promise<ScheduledJobView[]> {
+    const [runs, scheduled, disabled] = await Promise.all([
+      lastRuns(),
+      scheduledNames(),
+      deps.db.withSystem(disabledJobNames),
+    ]);
+    return deps.jobs.map((job) => {
+      const last = runs.get(job.name);
+      const timeZone = job.timeZone ?? 'UTC';
+      const enabled = scheduled.has(job.name) && handlers.has(job.name) && !disabled.has(job.name);
+      return {
+        id: job.name,
+        name: job.name,
+        display_name: job.displayName,
+        schedule: job.cron,
+        time_zone: timeZone,
+        enabled,
+        // A switched-off job has no next run; one whose process has not scheduled it yet still shows it.
+        next_run_at: disabled.has(job.name)
+          ? null
+          : (nextCronTime(job.cron, timeZone, now)?.toISOString() ?? null),
+        last_run: last ? toJobRun(last) : null,
+      };
+    });
+  }
+
   return {
     jobs: deps.jobs,
 
@@ -127,33 +178,34 @@ export function createScheduler(deps: { db: Database; log: JobLogger; jobs: read
           if (!byName.has(job.name)) return queue.register(job, handler, options);
           const run = handler as Handler;
           handlers.set(job.name, run);
-          queue.register(job, (data, info) => recorded(job.name, () => run(data, info)), options);
+          queue.register(job, (data, info) => recorded(job.name, data, () => run({}, info)), options);
         },
       };
     },
 
-    /** Writes every schedule (once the queue has started; the rows serve every process). */
-    async start(queue: Pick<JobQueue, 'schedule'>): Promise<void> {
+    /**
+     * Once the queue has started: queues one run of each enabled job that fell due while no process
+     * ran it (the queue's cron does not look back), then writes every schedule (the rows serve
+     * every process).
+     */
+    async start(queue: Pick<JobQueue, 'schedule' | 'send'>, now = new Date()): Promise<JobRun[]> {
+      const missed = await deps.db.withSystem((tx) => claimMissedRuns(tx, deps.jobs, now));
+      for (const { job, runId, slot } of missed) {
+        deps.log.info({ job: job.name, runId, slot }, 'scheduled job missed a run; catching up once');
+        await queue.send(job.job, { runId } as never);
+      }
       for (const job of deps.jobs) await queue.schedule(job.job, job.cron, {}, { tz: job.timeZone ?? 'UTC' });
+      return Promise.all(missed.map(({ runId }) => runById(runId)));
     },
 
-    async list(now = new Date()): Promise<ScheduledJobView[]> {
-      const [runs, scheduled] = await Promise.all([lastRuns(), scheduledNames()]);
-      return deps.jobs.map((job) => {
-        const last = runs.get(job.name);
-        const timeZone = job.timeZone ?? 'UTC';
-        return {
-          id: job.name,
-          name: job.name,
-          display_name: job.displayName,
-          schedule: job.cron,
-          time_zone: timeZone,
-          enabled: scheduled.has(job.name) && handlers.has(job.name),
-          next_run_at: nextCronTime(job.cron, timeZone, now)?.toISOString() ?? null,
-          last_run: last ? toJobRun(last) : null,
-        };
-      });
+    /** Switches a job's schedule off or back on (for every tenant); running it by hand still works. */
+    async setEnabled(name: string, enabled: boolean, by: string | null): Promise<ScheduledJobView> {
+      if (!byName.has(name)) throw notFound('Scheduled job', 'JOB_NOT_FOUND');
+      await deps.db.withSystem((tx) => saveJobEnabled(tx, name, enabled, by));
+      return (await list()).find((job) => job.id === name)!;
     },
+
+    list,
 
     /** Runs one scheduled job now, in this process, and answers with the finished run. */
     async runNow(name: string): Promise<JobRun> {

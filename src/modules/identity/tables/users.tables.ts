@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import {
+  check,
   date,
   foreignKey,
   index,
   integer,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -51,6 +53,8 @@ export const users = pgTable(
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true, mode: 'date' }),
     /** IANA time zone overriding the tenant's (notification digests, local days); null: the tenant's. */
     timeZone: text('time_zone'),
+    /** Local hour (0–23) of the user's daily alert digest; null: the tenant's `notification_digest_hour`. */
+    digestHour: smallint('digest_hour'),
     ...timestamps(),
   },
   (t) => [
@@ -58,6 +62,7 @@ export const users = pgTable(
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
     foreignKey({ columns: [t.tenantId, t.managerId], foreignColumns: [t.tenantId, t.id] }),
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    check('users_digest_hour_check', sql`${t.digestHour} between 0 and 23`),
     // Username first: a login by username looks it up across tenants on this index's prefix.
     uniqueIndex('users_tenant_username_key').on(sql`lower(${t.username})`, t.tenantId),
     uniqueIndex('users_employee_code_key').on(t.tenantId, t.employeeCode),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { notFound } from '../../../platform/http/errors.js';
 import { Uuid } from '../../../platform/http/schemas.js';
 import type { JobQueue } from '../../../platform/jobs/index.js';
 import { crudRoutes, resourceAction } from '../../../platform/resource/index.js';
@@ -104,6 +105,23 @@ export function alertRoutes(
     async (ctx) => {
       const run = await runner.scheduler.queueTenantRun(tenantAlertChecksJob.name, ctx.tenantId);
       await runner.jobs.send(tenantAlertChecksJob, { tenantId: ctx.tenantId, runId: run.id });
+      return run;
+    },
+  );
+  resourceAction(
+    app,
+    {
+      method: 'get',
+      path: '/alerts/run-checks/:id',
+      tag,
+      summary: 'A run of this tenant’s alert checks: queued, running, succeeded or failed (with the error)',
+      permission: 'alerts:run_checks',
+      response: RunChecksResult,
+    },
+    async (ctx, id) => {
+      const run = await runner.scheduler.tenantRun(id, ctx.tenantId);
+      if (!run || run.job_name !== tenantAlertChecksJob.name)
+        throw notFound('Alert check run', 'JOB_RUN_NOT_FOUND');
       return run;
     },
   );

@@ -5,15 +5,16 @@ import { localParts } from '../../../lib/cron.js';
 import { activeTenantIds, tenantSettingsOf, userMailFacts } from '../../identity/index.js';
 import { notifications } from '../notify.tables.js';
 
-/** Hourly: mails each user whose local hour is the tenant's digest hour their waiting alerts, in one message. */
+/** Hourly: mails each user whose local hour is their digest hour their waiting alerts, in one message. */
 export const emailDigestJob = defineJob<Record<string, never>>('notify.email-digest');
 
 type Deps = Pick<Platform, 'db' | 'system' | 'mailer'>;
 
 /**
  * Sends the daily digests due at `now`, tenant by tenant: every user with notifications waiting for
- * a digest whose local hour (their time zone, else the tenant's) is the tenant's digest hour gets
- * one mail listing them, and they are marked sent in the same transaction as the outbox row.
+ * a digest whose local hour (their time zone, else the tenant's) is their digest hour (their own,
+ * else the tenant's `notification_digest_hour`) gets one mail listing them, and they are marked
+ * sent in the same transaction as the outbox row.
  * Returns the number of digests written. Running it twice in the hour sends nothing new.
  */
 export async function sendDigests(deps: Deps, now = new Date()): Promise<number> {
@@ -36,7 +37,8 @@ export async function sendDigests(deps: Deps, now = new Date()): Promise<number>
       let count = 0;
       for (const [userId, user] of users) {
         const zone = user.timeZone ?? settings.time_zone;
-        if (localParts(now, zone).hour !== settings.notification_digest_hour) continue;
+        const hour = user.digestHour ?? settings.notification_digest_hour;
+        if (localParts(now, zone).hour !== hour) continue;
         const mine = waiting.filter((n) => n.userId === userId);
         if (user.active) {
           const lines = mine.map((n) => `- [${n.severity}] ${n.title}`);

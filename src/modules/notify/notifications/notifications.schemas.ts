@@ -48,7 +48,12 @@ export type PreferenceRule = Static<typeof PreferenceRule>;
 export const Preferences = Type.Object({
   time_zone: nullable(Type.String({ description: "Your IANA time zone; null follows the tenant's" })),
   effective_time_zone: Type.String(),
-  digest_hour: Type.Integer({ description: 'Local hour of the daily digest (tenant setting)' }),
+  own_digest_hour: nullable(
+    Type.Integer({ description: "Your local hour of the daily digest; null follows the tenant's" }),
+  ),
+  digest_hour: Type.Integer({
+    description: "Local hour of your daily digest: yours, else the tenant's notification_digest_hour",
+  }),
   rules: Type.Array(PreferenceRule, {
     description:
       'The most specific rule wins (type and severity, type, severity, then */*); none: in-app only',
@@ -58,6 +63,17 @@ export const Preferences = Type.Object({
 export const UpdatePreferencesBody = Type.Object(
   {
     time_zone: Type.Optional(nullable(Type.String({ minLength: 1, maxLength: 64 }))),
+    // Null first: the validator coerces types, and tried first an integer would turn null into 0.
+    digest_hour: Type.Optional(
+      Type.Union([
+        Type.Null(),
+        Type.Integer({
+          minimum: 0,
+          maximum: 23,
+          description: "Your local hour (0–23) of the daily digest; null follows the tenant's",
+        }),
+      ]),
+    ),
     rules: Type.Optional(Type.Array(PreferenceRule, { maxItems: 200, description: 'Replaces every rule' })),
   },
   { minProperties: 1 },

@@ -3,7 +3,7 @@ import type { TenantDatabase } from '../../../platform/db/types.js';
 import { validationFailed } from '../../../platform/http/errors.js';
 import { defineResource, envelope, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { isTimeZone } from '../../../lib/cron.js';
-import { setUserTimeZone, tenantSettingsOf, userMailFacts } from '../../identity/index.js';
+import { setUserNotificationOverrides, tenantSettingsOf, userMailFacts } from '../../identity/index.js';
 import { notificationPreferences, notifications } from '../notify.tables.js';
 import type {
   Notification,
@@ -56,7 +56,8 @@ export function createNotificationsService(deps: { db: TenantDatabase }) {
       return {
         time_zone: user?.timeZone ?? null,
         effective_time_zone: user?.timeZone ?? settings.time_zone,
-        digest_hour: settings.notification_digest_hour,
+        own_digest_hour: user?.digestHour ?? null,
+        digest_hour: user?.digestHour ?? settings.notification_digest_hour,
         rules: rows.map((r): PreferenceRule => ({
           alert_type: r.alertType,
           severity: r.severity as PreferenceRule['severity'],
@@ -149,8 +150,10 @@ export function createNotificationsService(deps: { db: TenantDatabase }) {
       });
       if (duplicates.length) throw validationFailed(duplicates);
       await tenantTx(ctx, async (tx) => {
-        if (body.time_zone !== undefined)
-          await setUserTimeZone(tx, ctx.tenantId, ctx.principal.userId, body.time_zone);
+        await setUserNotificationOverrides(tx, ctx.tenantId, ctx.principal.userId, {
+          timeZone: body.time_zone,
+          digestHour: body.digest_hour,
+        });
         if (body.rules) {
           const mine = and(
             eq(notificationPreferences.tenantId, ctx.tenantId),

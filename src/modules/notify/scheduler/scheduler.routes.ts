@@ -1,10 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Scheduler } from '../../../platform/scheduler/index.js';
-import { JobParams, JobRun, ScheduledJobList } from './scheduler.schemas.js';
+import {
+  JobParams,
+  JobRun,
+  ScheduledJobItem,
+  ScheduledJobList,
+  UpdateJobBody,
+  type UpdateJobBody as UpdateJobBodyT,
+} from './scheduler.schemas.js';
 
 /**
  * The scheduler's administration: every periodic job of the platform and the modules with its last
- * and next run, and running one now. Jobs work across tenants, so this is an administrator's view.
+ * and next run, switching one off or on, and running one now. Jobs work across tenants, so this is
+ * an administrator's view.
  */
 export function schedulerRoutes(app: FastifyInstance, scheduler: Scheduler): void {
   const tags = ['scheduler'];
@@ -20,6 +28,22 @@ export function schedulerRoutes(app: FastifyInstance, scheduler: Scheduler): voi
       },
     },
     async () => ({ jobs: await scheduler.list() }),
+  );
+  app.put<{ Params: { id: string }; Body: UpdateJobBodyT }>(
+    '/scheduler/jobs/:id',
+    {
+      config,
+      schema: {
+        summary:
+          'Switch a periodic job on or off for every tenant (a disabled job does not run on schedule; running it now still works)',
+        tags,
+        params: JobParams,
+        body: UpdateJobBody,
+        response: { 200: ScheduledJobItem },
+      },
+    },
+    async (request) =>
+      scheduler.setEnabled(request.params.id, request.body.enabled, request.principal?.userId ?? null),
   );
   app.post<{ Params: { id: string } }>(
     '/scheduler/jobs/:id/run',

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { IsoDateTime, Uuid } from '../../../platform/http/schemas.js';
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -38,3 +38,8 @@ export const ScheduledJobList = Type.Object({ jobs: Type.Array(ScheduledJobItem)
 export const JobParams = Type.Object({
   id: Type.String({ pattern: '^[a-z][a-z0-9_.-]{0,99}$', description: 'The job name' }),
 });
+
+export const UpdateJobBody = Type.Object({
+  enabled: Type.Boolean({ description: 'false: the schedule no longer runs the job (for every tenant)' }),
+});
+export type UpdateJobBody = Static<typeof UpdateJobBody>;
