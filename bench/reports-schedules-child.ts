@@ -3,7 +3,7 @@
  * through the outbox's `mail.deliver` jobs) on BENCH_DATABASE_URL, mailing to BENCH_SMTP_PORT.
  *   BENCH_SETUP=<count>: provisions a tenant with `count` schedules due now, prints `setup <tenantId>`, exits.
  *   otherwise: listens; `POST /api/v1/bench/run-due` generates and mails due schedules, pass after
- *   pass, until none is left, and answers how many this process produced. Prints `listening <port>`.
+ *   pass, until none is left; `GET` answers how many this process produced and whether it is done. Prints `listening <port>`.
  */
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -20,6 +20,7 @@ import { migrate } from '../src/schema.js';
 
 const url = process.env.BENCH_DATABASE_URL!;
 const setup = Number(process.env.BENCH_SETUP ?? 0);
+const drain = { produced: 0, done: false };
 const db = await openDatabase({ driver: 'postgres', url, poolSize: 10 });
 if (setup) await migrate(db);
 const config = loadConfig(
@@ -39,14 +40,19 @@ const app = await buildApp(
     modules: [identityModule, catalogModule, fieldModule, reportsModule],
     jobOptions: { pollingIntervalSeconds: 0.5 },
     extraRoutes: async (api, platform) => {
+      // Starts draining and answers at once (a drain outlasts any HTTP timeout); GET reports progress.
       api.post('/bench/run-due', { config: { public: true } }, async () => {
-        let produced = 0;
-        for (;;) {
-          const runs = await runDueSchedules({ ...reportDeps(platform), system: platform.system }, 50);
-          produced += runs.length;
-          if (runs.length === 0) return { produced };
-        }
+        void (async () => {
+          for (;;) {
+            const runs = await runDueSchedules({ ...reportDeps(platform), system: platform.system }, 50);
+            drain.produced += runs.length;
+            if (runs.length === 0) break;
+          }
+          drain.done = true;
+        })();
+        return { started: true };
       });
+      api.get('/bench/run-due', { config: { public: true } }, async () => drain);
     },
   },
 );
@@ -64,9 +70,9 @@ if (setup) {
   );
   await db.withTenant({ tenantId }, (tx) =>
     tx.sql.query(
-      `insert into report_schedules (tenant_id, name, report_type, format, frequency, hour, parameters,
+      `insert into report_schedules (tenant_id, id, name, report_type, format, frequency, hour, parameters,
          recipient_emails, next_run_at, created_by)
-       select $1, 'Bench ' || n, 'field.visit_summary', $3, 'daily', 8, '{"period":"last_7_days"}',
+       select $1, gen_random_uuid(), 'Bench ' || n, 'field.visit_summary', $3, 'daily', 8, '{"period":"last_7_days"}',
          array['reports-' || n || '@bench.example.com'], now() - interval '1 minute', $2
        from generate_series(1, $4::int) n`,
       [tenantId, adminId, process.env.BENCH_FORMAT ?? 'pdf', setup],

@@ -29,16 +29,60 @@ function fit(doc: Doc, text: string, width: number): string {
   return `${cut}…`;
 }
 
+/** What of pdfkit's current font a row needs to write its text operators itself. */
+interface FontInternals {
+  id: string;
+  ascender: number;
+  ref(): unknown;
+  encode(text: string): [string[], { xAdvance: number; advanceWidth: number }[]];
+}
+const internals = (doc: Doc) =>
+  doc as unknown as { _font: FontInternals; page: { fonts: Record<string, unknown> } };
+
+const num = (n: number) => Math.round(n * 1e6) / 1e6;
+
+/**
+ * The text-showing operator for `text`, as pdfkit's `_fragment` writes it (glyph runs split where a
+ * kerning pair moves the next glyph).
+ */
+function showText(font: FontInternals, text: string): { show: string; units: number } {
+  const [encoded, positions] = font.encode(text);
+  const commands: string[] = [];
+  let last = 0;
+  let units = 0;
+  const segment = (cur: number) => {
+    if (last < cur) {
+      const pos = positions[cur - 1]!;
+      commands.push(`<${encoded.slice(last, cur).join('')}> ${num(-(pos.xAdvance - pos.advanceWidth))}`);
+    }
+    last = cur;
+  };
+  positions.forEach((pos, i) => {
+    units += pos.xAdvance;
+    if (pos.xAdvance - pos.advanceWidth !== 0) segment(i + 1);
+  });
+  segment(positions.length);
+  // `units`: the advance in thousandths of the font size, what pdfkit's widthOfString adds up.
+  return { show: `[${commands.join(' ')}] TJ`, units };
+}
+
+interface Fitted {
+  text: string;
+  width: number;
+  show: string;
+}
+
 /**
  * A table's geometry and its cells' fitted texts. Rows are one line of a fixed height, so a cell is
- * measured once per distinct text (not laid out by pdfkit's line wrapper per cell), and the number of
- * pages is known before the first row is drawn.
+ * measured, cut and encoded once per distinct text, and a row is written as one text object (pdfkit's
+ * `text()` lays out, measures and kerns every call, which was most of a large report's time); the
+ * number of pages is known before the first row is drawn.
  */
 class Table {
   readonly widths: number[];
   readonly xs: number[];
   readonly usable: number;
-  private readonly caches: Map<string, { text: string; width: number }>[];
+  private readonly caches: Map<string, Fitted>[];
 
   constructor(
     private readonly doc: Doc,
@@ -52,22 +96,60 @@ class Table {
     this.caches = columns.map(() => new Map());
   }
 
-  /** Draws `text` in column `i` at `y` (the current font must be the one measured for that column). */
-  cell(i: number, value: string, y: number) {
-    if (value === '') return;
+  /** `value` fitted to column `i` in the current font (which must stay the one of this table). */
+  private fitted(i: number, value: string): Fitted {
     const cache = this.caches[i]!;
     let fitted = cache.get(value);
     if (!fitted) {
-      const text = fit(this.doc, value, this.widths[i]! - 2 * PAD);
-      fitted = { text, width: this.doc.widthOfString(text) };
+      // Encoded once: the encoding gives the width, and most texts fit as they are.
+      const font = internals(this.doc)._font;
+      const room = this.widths[i]! - 2 * PAD;
+      let shown = showText(font, value);
+      let text = value;
+      if ((shown.units / 1000) * this.fontSize() > room) {
+        text = fit(this.doc, value, room);
+        shown = showText(font, text);
+      }
+      fitted = { text, width: (shown.units / 1000) * this.fontSize(), show: shown.show };
       if (cache.size >= MAX_CACHED_TEXTS) cache.clear();
       cache.set(value, fitted);
     }
-    const x = isNumeric(this.columns[i]!.kind)
+    return fitted;
+  }
+
+  private fontSize() {
+    return (this.doc as unknown as { _fontSize: number })._fontSize;
+  }
+
+  private xOf(i: number, fitted: Fitted) {
+    return isNumeric(this.columns[i]!.kind)
       ? this.xs[i]! + this.widths[i]! - PAD - fitted.width
       : this.xs[i]! + PAD;
+  }
+
+  /** One cell through pdfkit's own text layout (header labels, a few per page). */
+  cell(i: number, value: string, y: number) {
+    if (value === '') return;
+    const fitted = this.fitted(i, value);
     const options: LineOptions = { lineBreak: false, textWidth: fitted.width, wordCount: 1 };
-    this.doc.text(fitted.text, x, y, options);
+    this.doc.text(fitted.text, this.xOf(i, fitted), y, options);
+  }
+
+  /** A row's texts as one text object in the current font and fill colour, top at `y`. */
+  row(values: string[], y: number) {
+    const doc = this.doc;
+    const { _font: font, page } = internals(doc);
+    if (page.fonts[font.id] == null) page.fonts[font.id] = font.ref();
+    // pdfkit's pages are drawn top-down (a flipped matrix); text is set in the PDF's own orientation.
+    const baseline = num(doc.page.height - y - (font.ascender / 1000) * FONT_SIZE);
+    const parts = [`q 1 0 0 -1 0 ${num(doc.page.height)} cm BT /${font.id} ${FONT_SIZE} Tf`];
+    values.forEach((value, i) => {
+      if (value === '') return;
+      const fitted = this.fitted(i, value);
+      parts.push(`1 0 0 1 ${num(this.xOf(i, fitted))} ${baseline} Tm ${fitted.show}`);
+    });
+    parts.push('ET Q');
+    doc.addContent(parts.join('\n'));
   }
 }
 
@@ -176,8 +258,9 @@ async function table(doc: Doc, pages: Pages, section: ReportSection, startY: num
         y = tableHeader(doc, cells, labels, MARGIN);
       }
       if (index % 2 === 1) doc.rect(MARGIN, y, cells.usable, ROW_HEIGHT).fill('#f7f7f7').fillColor('black');
-      section.columns.forEach((column, i) =>
-        cells.cell(i, formatValue(column.kind, row[column.key] ?? null, timeZone), y + 4),
+      cells.row(
+        section.columns.map((column) => formatValue(column.kind, row[column.key] ?? null, timeZone)),
+        y + 4,
       );
       y += ROW_HEIGHT;
       index += 1;
