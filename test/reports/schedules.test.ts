@@ -50,8 +50,8 @@ describe('reports: next run across daylight-saving changes', () => {
       const pdf = await renderReport('pdf', header, {
         period: 'p',
         sections: [{ key: 's', title: 'S', columns: [{ key: 'n', label: 'N', kind: 'integer' }], rows }],
-      });
-      return (await extractText(new Uint8Array(pdf))).totalPages;
+      }).toArray();
+      return (await extractText(new Uint8Array(Buffer.concat(pdf)))).totalPages;
     };
     const small = await pages(10);
     const large = await pages(300);

@@ -29,3 +29,4 @@ export { DirectoryLockedError } from './dir-lock.js';
 export { translateDbError } from './pg-errors.js';
 export { PGLITE_EXTENSIONS } from './pglite-driver.js';
 export type { AppDb, Database, SqlClient, TenantContext, Tx } from './types.js';
+export { pageReader, type PageReader } from './page-reader.js';

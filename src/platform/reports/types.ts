@@ -31,12 +31,25 @@ export interface ReportChart {
   limit?: number;
 }
 
+/**
+ * Rows read page by page while the file is written, so a table of any length never sits whole in
+ * memory (a detail table of 100,000 visits). Build it with `keysetRows` (rows.ts).
+ */
+export interface ReportRowSource {
+  /** How many rows the pages hold, counted by the query: the PDF numbers its pages "n of total" with it. */
+  count: number;
+  /** The rows in order, a page at a time; read through `ReportQueryContext.read`. */
+  pages(): AsyncIterable<readonly ReportRow[]>;
+}
+
 /** One part of a report: a table (a sheet in XLSX), optionally with a chart over its rows. */
 export interface ReportSection {
   key: string;
   title: string;
   columns: readonly ReportColumn[];
-  rows: readonly ReportRow[];
+  /** Rows held whole (aggregates, a few thousand at most) or read page by page (detail tables). */
+  rows: readonly ReportRow[] | ReportRowSource;
+  /** Drawn over held rows only: a chart plots aggregates, never a page-by-page detail table. */
   chart?: ReportChart;
 }
 
@@ -55,6 +68,12 @@ export interface ReportQueryContext {
   timeZone: string;
   /** The moment the report is generated (its "today"). */
   now: Date;
+  /**
+   * Runs `fn` where the report's later pages are read (`tx` is over once `query` returns): on
+   * PostgreSQL the snapshot `query` itself ran in, so every page sees the same data; on PGlite a
+   * short transaction per page, so the one connection is not held while the file is written.
+   */
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
 /**

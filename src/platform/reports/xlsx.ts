@@ -1,7 +1,9 @@
-import { PassThrough } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { escapeFormula } from '../bulk/formula-escape.js';
 import { localDateTime } from './format.js';
+import { rowBatches } from './rows.js';
 import type { ColumnKind, ReportData, ReportHeader, ReportValue } from './types.js';
 
 const NUMBER_FORMATS: Partial<Record<ColumnKind, string>> = {
@@ -54,15 +56,13 @@ function cellOf(kind: ColumnKind, value: ReportValue, timeZone: string): ExcelJS
   }
 }
 
-/** An XLSX workbook: a sheet per section, typed cells, a frozen header row. */
-export async function renderXlsx(header: ReportHeader, data: ReportData): Promise<Buffer> {
+/**
+ * An XLSX workbook, streamed as it is written (exceljs' WorkbookWriter, no shared strings, so rows
+ * leave memory once committed): a sheet per section, typed cells, a frozen header row. Number
+ * formats sit on the columns, so a cell carries only its value.
+ */
+export function renderXlsx(header: ReportHeader, data: ReportData): Readable {
   const output = new PassThrough();
-  const chunks: Buffer[] = [];
-  output.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const finished = new Promise<void>((resolve, reject) => {
-    output.on('end', resolve);
-    output.on('error', reject);
-  });
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output,
     useSharedStrings: false,
@@ -71,29 +71,33 @@ export async function renderXlsx(header: ReportHeader, data: ReportData): Promis
   workbook.creator = 'SalesOps';
   workbook.title = header.title;
   workbook.created = header.generatedAt;
-  const taken = new Set<string>();
-  for (const section of data.sections) {
-    const sheet = workbook.addWorksheet(sheetName(section.title, taken), {
-      views: [{ state: 'frozen', ySplit: 1 }],
-    });
-    sheet.columns = section.columns.map((column) => ({
-      header: column.label,
-      key: column.key,
-      width: Math.max(10, Math.min(40, column.label.length + 4)),
-      style: NUMBER_FORMATS[column.kind] ? { numFmt: NUMBER_FORMATS[column.kind] } : {},
-    }));
-    sheet.getRow(1).font = { bold: true };
-    sheet.getRow(1).commit();
-    for (const row of section.rows) {
-      sheet
-        .addRow(
-          section.columns.map((column) => cellOf(column.kind, row[column.key] ?? null, header.timeZone)),
-        )
-        .commit();
+  const write = async () => {
+    const taken = new Set<string>();
+    for (const section of data.sections) {
+      const sheet = workbook.addWorksheet(sheetName(section.title, taken), {
+        views: [{ state: 'frozen', ySplit: 1 }],
+      });
+      sheet.columns = section.columns.map((column) => ({
+        header: column.label,
+        key: column.key,
+        width: Math.max(10, Math.min(40, column.label.length + 4)),
+        style: NUMBER_FORMATS[column.kind] ? { numFmt: NUMBER_FORMATS[column.kind] } : {},
+      }));
+      sheet.getRow(1).font = { bold: true };
+      sheet.getRow(1).commit();
+      const { columns } = section;
+      for await (const batch of rowBatches(section)) {
+        for (const row of batch)
+          sheet
+            .addRow(columns.map((column) => cellOf(column.kind, row[column.key] ?? null, header.timeZone)))
+            .commit();
+        // Rows are zipped as they are committed; wait while the reader is behind.
+        if (output.writableNeedDrain) await once(output, 'drain');
+      }
+      sheet.commit();
     }
-    sheet.commit();
-  }
-  await workbook.commit();
-  await finished;
-  return Buffer.concat(chunks);
+    await workbook.commit();
+  };
+  write().catch((error: unknown) => output.destroy(error as Error));
+  return output;
 }

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows } from '../../../platform/db/rows.js';
 import type { ReportQueryContext, ReportRow } from '../../../platform/reports/types.js';
+import { keysetRows } from '../../../platform/reports/rows.js';
 import { defineReportType } from '../../../platform/reports/types.js';
 import { scopePredicate } from '../../identity/index.js';
 import { percent, round2, type Period } from '../analytics/period.js';
@@ -31,6 +32,8 @@ const measures = sql`count(*)::int as visits,
   count(*) filter (where v.status = 'missed')::int as missed,
   count(v.check_in_at)::int as checked_in,
   count(*) filter (where v.check_in_within_geofence)::int as within_geofence`;
+
+type DetailRow = ReportRow & { day: string; agent: string; outlet: string; visit_id: string };
 
 interface Measured {
   visits: number;
@@ -86,15 +89,28 @@ export const visitSummaryReport = defineReportType({
       sql`select to_char(v.planned_date, 'YYYY-MM-DD') as day, ${measures}
         from visits v where ${where} group by v.planned_date order by v.planned_date`,
     );
-    const detail = await selectRows<ReportRow>(
+    const [counted] = await selectRows<{ visits: number }>(
       ctx.tx,
-      sql`select to_char(v.planned_date, 'YYYY-MM-DD') as day, ${agentName} as agent, o.name as outlet,
-          v.status, v.check_in_at, round(v.check_in_distance_m::numeric, 1)::float8 as distance_m,
-          v.check_in_within_geofence as within_geofence, v.completed_at
-        from visits v
-        join users u on u.tenant_id = v.tenant_id and u.id = v.agent_id
-        join outlets o on o.tenant_id = v.tenant_id and o.id = v.outlet_id
-        where ${where} order by v.planned_date, agent, o.name, v.id`,
+      sql`select count(*)::int as visits from visits v where ${where}`,
+    );
+    // Every visit of the period, read page by page while the file is written (keyset on the order,
+    // never OFFSET): a period can hold 100,000 visits.
+    const detail = keysetRows<DetailRow>(ctx, counted?.visits ?? 0, (tx, after, limit) =>
+      selectRows<DetailRow>(
+        tx,
+        sql`select to_char(v.planned_date, 'YYYY-MM-DD') as day, ${agentName} as agent, o.name as outlet,
+            v.status, v.check_in_at, round(v.check_in_distance_m::numeric, 1)::float8 as distance_m,
+            v.check_in_within_geofence as within_geofence, v.completed_at, v.id as visit_id
+          from visits v
+          join users u on u.tenant_id = v.tenant_id and u.id = v.agent_id
+          join outlets o on o.tenant_id = v.tenant_id and o.id = v.outlet_id
+          where ${where}${
+            after
+              ? sql` and (v.planned_date, ${agentName}, o.name, v.id) > (${after.day}::date, ${after.agent}, ${after.outlet}, ${after.visit_id}::uuid)`
+              : sql``
+          }
+          order by v.planned_date, ${agentName}, o.name, v.id limit ${limit}`,
+      ),
     );
     return {
       period: periodLabel(period),
