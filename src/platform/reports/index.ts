@@ -1,7 +1,5 @@
-import type { Readable } from 'node:stream';
-import { renderCsv } from './csv.js';
-import { renderPdf } from './pdf.js';
-import { renderXlsx } from './xlsx.js';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { lazy } from '../../lib/lazy.js';
 import type { ReportData, ReportFormat, ReportHeader } from './types.js';
 
 export * from './types.js';
@@ -19,7 +17,23 @@ export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
  * A failure while writing (a page read that fails) destroys the stream with the error.
  */
 export function renderReport(format: ReportFormat, header: ReportHeader, data: ReportData): Readable {
-  if (format === 'pdf') return renderPdf(header, data);
-  if (format === 'xlsx') return renderXlsx(header, data);
-  return renderCsv(header, data);
+  const file = new PassThrough();
+  RENDERERS[format]().then(
+    (render) => pipeline(render(header, data), file, () => undefined), // errors destroy `file`
+    (error: unknown) => file.destroy(error as Error),
+  );
+  return file;
 }
+
+type Renderer = (header: ReportHeader, data: ReportData) => Readable;
+
+/**
+ * Each format's writer is loaded by the first report in that format: the PDF, chart and
+ * spreadsheet libraries take about 100 MB of memory and seconds of a start, and most API processes
+ * never render a report.
+ */
+const RENDERERS: Record<ReportFormat, () => Promise<Renderer>> = {
+  pdf: lazy(async () => (await import('./pdf.js')).renderPdf),
+  xlsx: lazy(async () => (await import('./xlsx.js')).renderXlsx),
+  csv: lazy(async () => (await import('./csv.js')).renderCsv),
+};

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { forbidden } from '../../../platform/http/errors.js';
 import type { Scheduler } from '../../../platform/scheduler/index.js';
 import {
   JobParams,
@@ -33,9 +34,18 @@ export function schedulerRoutes(app: FastifyInstance, scheduler: Scheduler): voi
     '/scheduler/jobs/:id',
     {
       config,
+      // Jobs run across every tenant: switching one off is the platform operator's decision, not a
+      // tenant admin's (who may still see the jobs and run one now).
+      preValidation: async (request) => {
+        if (!request.principal?.isSuperAdmin)
+          throw forbidden(
+            'Switching a job on or off affects every tenant; only a platform super admin may.',
+            'PLATFORM_ADMIN_REQUIRED',
+          );
+      },
       schema: {
         summary:
-          'Switch a periodic job on or off for every tenant (a disabled job does not run on schedule; running it now still works)',
+          'Switch a periodic job on or off for every tenant (platform super admin only) (a disabled job does not run on schedule; running it now still works)',
         tags,
         params: JobParams,
         body: UpdateJobBody,
