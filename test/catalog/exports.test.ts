@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { catalogModule } from '../../src/modules/catalog/index.js';
-import { pageReader } from '../../src/modules/catalog/imports/export-pages.js';
+import { pageReader } from '../../src/platform/db/index.js';
 import { identityModule } from '../../src/modules/identity/index.js';
 import type { Tx } from '../../src/platform/db/types.js';
 import { createTestApp, type TestApp } from '../harness/app.js';

@@ -66,6 +66,11 @@ export function formatValue(kind: ColumnKind, value: ReportValue, timeZone: stri
   if (value === null || value === undefined) return '';
   if (value instanceof Date)
     return kind === 'date' ? value.toISOString().slice(0, 10) : localDateTime(value, timeZone);
+  // Raw statements return timestamps as PostgreSQL's text (`2026-11-02 03:38:05.123+00`).
+  if (kind === 'datetime' && typeof value === 'string') {
+    const date = new Date(value);
+    if (!Number.isNaN(date.getTime())) return localDateTime(date, timeZone);
+  }
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number') {
     if (kind === 'integer') return String(Math.round(value));

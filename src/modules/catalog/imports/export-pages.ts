@@ -1,51 +1,6 @@
 import type { SheetCell } from '../../../platform/bulk/index.js';
-import type { TenantContext, TenantDatabase, Tx } from '../../../platform/db/types.js';
-
-/** Where an export's pages are read: one snapshot for the whole export, or a transaction per page. */
-export interface PageReader {
-  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
-
-/**
- * On PostgreSQL an export holds one `REPEATABLE READ, READ ONLY` transaction (a pooled connection)
- * for its whole stream: every page sees the same snapshot, so rows inserted, updated or deleted
- * meanwhile neither show up half nor shift pages. On PGlite that transaction would hold the one
- * connection — and with it every other request — for the whole download, so each page is its own
- * short transaction instead: keyset paging by code still visits every row that exists throughout
- * exactly once, in code order; rows changed meanwhile show as they are when their page is read.
- */
-export function pageReader(db: TenantDatabase, ctx: TenantContext): PageReader {
-  if (db.driver === 'pglite') return { read: (fn) => db.withTenant(ctx, fn), close: async () => undefined };
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let opened!: (tx: Tx) => void;
-  const open = new Promise<Tx>((resolve) => (opened = resolve));
-  const held = db.withTenant(
-    ctx,
-    async (tx) => {
-      opened(tx);
-      await released;
-    },
-    { snapshot: true },
-  );
-  const ended = held.then(() => Promise.reject(new Error('the export snapshot ended')));
-  ended.catch(() => undefined);
-  let queue: Promise<unknown> = Promise.resolve();
-  return {
-    async read(fn) {
-      const tx = await Promise.race([open, ended]);
-      // One connection: page reads run one after the other.
-      const next = queue.then(() => fn(tx));
-      queue = next.catch(() => undefined);
-      return next;
-    },
-    async close() {
-      release();
-      await held;
-    },
-  };
-}
+import type { PageReader } from '../../../platform/db/index.js';
+import type { Tx } from '../../../platform/db/types.js';
 
 /**
  * The rows of an export, page by page by code (keyset: `code > last code`, never OFFSET, and no

@@ -14,7 +14,8 @@ import { ProductListQuery, type Product } from '../products/products.schemas.js'
 import { customers, outlets } from '../tables/core.tables.js';
 import { brands, priceTypes, productFolders, products } from '../tables/products.tables.js';
 import { CUSTOMER_COLUMNS } from './customers.importer.js';
-import { keysetRows, pageReader } from './export-pages.js';
+import { pageReader } from '../../../platform/db/index.js';
+import { keysetRows } from './export-pages.js';
 import { OUTLET_COLUMNS } from './outlets.importer.js';
 import { PRICE_COLUMN_PREFIX, PRODUCT_COLUMNS } from './products.importer.js';
 
