@@ -111,17 +111,20 @@ describe('scheduler: recorded runs', { timeout: 120_000 }, () => {
       ),
     );
     const before = counted;
-    const queued = await scheduler.start(t.app.platform.jobs);
-    expect(queued.map((r) => [r.job_name, r.trigger, r.status])).toEqual([
-      ['probe.count', 'schedule', 'queued'],
-    ]);
+    // The platform's own frequent jobs may have missed slots too (the database was made before
+    // this process started); only the probes are this test's.
+    const probes = (runs: JobRun[]) => runs.filter((r) => r.job_name.startsWith('probe.'));
+    const queued = probes(await scheduler.start(t.app.platform.jobs));
+    expect(queued.map((r) => [r.job_name, r.trigger])).toEqual([['probe.count', 'schedule']]);
+    // A worker may take the run before `start` reads it back.
+    expect(['queued', 'running', 'succeeded']).toContain(queued[0]!.status);
     await until(async () => (await probe('probe.count')).last_run?.status === 'succeeded');
     expect(counted).toBe(before + 1);
     const job = await probe('probe.count');
     expect(job.last_run!.id).toBe(queued[0]!.id);
     expect(new Date(job.next_run_at).getTime()).toBeGreaterThan(Date.now());
     // Starting again (or a second process starting) finds nothing missed.
-    expect(await scheduler.start(t.app.platform.jobs)).toEqual([]);
+    expect(probes(await scheduler.start(t.app.platform.jobs))).toEqual([]);
     expect(counted).toBe(before + 1);
   });
 
