@@ -30,6 +30,8 @@ export async function seedCommand(rawConfig: Config, options: SeedOptions = {}):
     await migrateWithProgress(db, progress);
     const app = await buildApp({ ...config, workers: false }, { db });
     try {
+      // Demo data queues jobs (its reports), so the queue must exist; this process runs none of them.
+      await app.ready();
       const logins = await seedDemo(app.platform, modules, progress);
       process.stdout.write(`Demo logins:\n${formatLogins(logins)}`);
       if (scale !== undefined) {

@@ -42,6 +42,38 @@ describe('embedded database (PGlite) on disk', () => {
     }
   }, 120_000);
 
+  it('starts with demo data on a fresh directory, as `npm start` does, and its workers generate the demo reports', async () => {
+    const env = { DATA_DIR: tempDir(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'true' };
+    const server = spawnNode(['bin/salesops.js', 'serve'], env);
+    try {
+      const [, port] = await server.waitFor(/API\s+http:\/\/localhost:(\d+)/, 180_000);
+      expect(server.output()).toMatch(/admin@demo\.salesops\.local\s+Demo1234!/);
+      const api = `http://127.0.0.1:${port}/api/v1`;
+      const signedIn = await fetch(`${api}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@demo.salesops.local', password: 'Demo1234!' }),
+      });
+      expect(signedIn.status).toBe(200);
+      const { access_token: token } = (await signedIn.json()) as { access_token: string };
+      const statuses = async () => {
+        const res = await fetch(`${api}/reports/history`, { headers: { authorization: `Bearer ${token}` } });
+        return ((await res.json()) as { reports: { status: string }[] }).reports.map((r) => r.status);
+      };
+      const deadline = Date.now() + 120_000;
+      let seen = await statuses();
+      while (seen.some((s) => s !== 'completed') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        seen = await statuses();
+      }
+      expect(seen).toEqual(['completed', 'completed', 'completed', 'completed']);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  }, 360_000);
+
   it('loses no committed row when the process is killed with SIGKILL', async () => {
     const dataDir = path.join(tempDir(), 'pglite');
     const writer = spawnNode([...TSX, 'test/fixtures/pglite-writer.ts', dataDir]);
