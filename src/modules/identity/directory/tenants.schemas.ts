@@ -37,6 +37,22 @@ const settingsFields = {
     description:
       'A lead with the phone of another lead of its campaign captured this many days apart or less is flagged duplicate (0: off)',
   }),
+  lead_repeat_sales: Type.Boolean({ description: 'A lead may convert more than once (repeat sales)' }),
+  external_sale_match_days: Type.Integer({
+    minimum: 0,
+    maximum: 365,
+    description: 'Days before an imported sale in which a lead with the buyer phone is matched to it',
+  }),
+  lead_stale_days: Type.Integer({
+    minimum: 1,
+    maximum: 365,
+    description: 'A qualified lead without an interaction for this many days raises a stale-lead alert',
+  }),
+  campaign_budget_alert_percent: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    description: 'Campaign spend at or above this % of its budget raises a budget alert',
+  }),
 };
 
 export const TenantSettingsSchema = Type.Object(settingsFields);

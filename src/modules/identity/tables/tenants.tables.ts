@@ -24,6 +24,14 @@ export interface TenantSettings {
   notification_digest_hour: number;
   /** Days around a lead's capture in which the same phone in the same campaign marks a duplicate (0: off). */
   lead_duplicate_window_days: number;
+  /** A lead may convert more than once (repeat sales); off: a second conversion is refused. */
+  lead_repeat_sales: boolean;
+  /** Days before an external sale in which a lead with the buyer's phone is matched to it. */
+  external_sale_match_days: number;
+  /** A qualified lead without an interaction for this many days raises a stale-lead alert. */
+  lead_stale_days: number;
+  /** Campaign spend at or above this share of its budget (%) raises a budget alert. */
+  campaign_budget_alert_percent: number;
 }
 
 /**

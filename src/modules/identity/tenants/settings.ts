@@ -14,6 +14,10 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   alert_adherence_threshold: 80,
   notification_digest_hour: 8,
   lead_duplicate_window_days: 30,
+  lead_repeat_sales: false,
+  external_sale_match_days: 30,
+  lead_stale_days: 7,
+  campaign_budget_alert_percent: 90,
 };
 
 /** Stored settings over the defaults: tenants store only what they changed. */
