@@ -39,7 +39,9 @@ export function chartSvg(chart: ReportChart, columns: readonly ReportColumn[], r
           type: 'pie',
           radius: '55%',
           center: ['50%', '52%'],
-          label: { formatter: '{b}: {d}%' },
+          // No halo around the labels: svg-to-pdfkit ignores paint-order and would paint the white
+          // halo over the glyphs, leaving the labels blank in the PDF.
+          label: { formatter: '{b}: {d}%', textBorderColor: 'transparent', textBorderWidth: 0 },
           data: shown.map((row, i) => ({ name: categories[i], value: numberOf(row[key]) })),
         },
       ],
