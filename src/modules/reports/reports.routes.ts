@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Type } from 'typebox';
 import { IdParams } from '../../platform/http/schemas.js';
+import { actionsOf } from '../../platform/resource/index.js';
 import { callContext } from '../identity/index.js';
 import {
   CreateScheduleBody,
@@ -25,9 +25,9 @@ import {
 import type { ReportFile, ReportsService } from './reports.service.js';
 import type { SchedulesService } from './schedules.service.js';
 
-const tags = ['reports'];
-const READ = { permission: 'reports:read' };
-const SCHEDULE = { permission: 'reports:schedule' };
+const tag = 'reports';
+const READ = 'reports:read';
+const SCHEDULE = 'reports:schedule';
 
 const sendFile = (reply: FastifyReply, file: ReportFile) =>
   reply
@@ -37,189 +37,173 @@ const sendFile = (reply: FastifyReply, file: ReportFile) =>
     .header('cache-control', 'private, no-store')
     .send(file.stream);
 
-export function reportRoutes(
-  app: FastifyInstance,
-  reports: ReportsService,
-  schedules: SchedulesService,
-): void {
-  app.get(
-    '/reports/types',
+/** The report runs: types, generation, history, downloads and the dashboard. */
+function runRoutes(app: FastifyInstance, reports: ReportsService): void {
+  const action = actionsOf(app, tag);
+
+  action(
     {
-      config: READ,
-      schema: {
-        summary: 'Report types with their parameter schema and formats',
-        tags,
-        response: { 200: ReportTypeList },
-      },
+      method: 'get',
+      path: '/reports/types',
+      summary: 'Report types with their parameter schema and formats',
+      permission: READ,
+      response: ReportTypeList,
     },
     async () => reports.types(),
   );
-
-  app.post<{ Body: GenerateBodyT }>(
-    '/reports/generate',
+  action(
     {
-      config: { permission: 'reports:generate' },
-      schema: {
-        summary: 'Generate a report (runs as a job: pending → generating → completed | failed)',
-        tags,
-        body: GenerateBody,
-        response: { 202: ReportRun },
-      },
+      method: 'post',
+      path: '/reports/generate',
+      summary: 'Generate a report (runs as a job: pending → generating → completed | failed)',
+      permission: 'reports:generate',
+      body: GenerateBody,
+      response: ReportRun,
+      status: 202,
     },
-    async (request, reply) =>
-      reply.code(202).send(await reports.generate(callContext(request), request.body)),
+    async (ctx, _id, body: GenerateBodyT) => reports.generate(ctx, body),
+  );
+  action(
+    {
+      method: 'get',
+      path: '/reports/history',
+      summary: 'Generated reports within the data scope',
+      permission: READ,
+      query: HistoryQuery,
+      response: HistoryList,
+    },
+    async (ctx, _id, _body, query: HistoryQueryT) => reports.history(ctx, query),
+  );
+  action(
+    {
+      method: 'get',
+      path: '/reports/history/:id',
+      summary: 'A generated report',
+      permission: READ,
+      response: ReportRun,
+    },
+    async (ctx, id) => reports.get(ctx, id),
+  );
+  action(
+    {
+      method: 'get',
+      path: '/reports/dashboard',
+      summary: 'Report counts, upcoming schedules and recent reports',
+      permission: READ,
+      response: Dashboard,
+    },
+    async (ctx) => reports.dashboard(ctx),
+  );
+  action(
+    {
+      method: 'post',
+      path: '/reports/run-scheduled',
+      summary: 'Generate and send the due scheduled reports of the data scope now',
+      permission: 'reports:run',
+      response: RunScheduledResult,
+    },
+    async (ctx) => reports.runScheduled(ctx),
   );
 
-  app.get<{ Querystring: HistoryQueryT }>(
-    '/reports/history',
-    {
-      config: READ,
-      schema: {
-        summary: 'Generated reports within the data scope',
-        tags,
-        querystring: HistoryQuery,
-        response: { 200: HistoryList },
-      },
-    },
-    async (request) => reports.history(callContext(request), request.query),
-  );
-
-  app.get<{ Params: IdParams }>(
-    '/reports/history/:id',
-    {
-      config: READ,
-      schema: { summary: 'A generated report', tags, params: IdParams, response: { 200: ReportRun } },
-    },
-    async (request) => reports.get(callContext(request), request.params.id),
-  );
-
+  // Files stream with their own headers, so they are plain routes.
   app.get<{ Params: IdParams }>(
     '/reports/history/:id/download',
-    { config: READ, schema: { summary: "Download a completed report's file", tags, params: IdParams } },
+    {
+      config: { permission: READ },
+      schema: { summary: "Download a completed report's file", tags: [tag], params: IdParams },
+    },
     async (request, reply) =>
       sendFile(reply, await reports.download(callContext(request), request.params.id)),
   );
-
   app.get<{ Querystring: { token?: string } }>(
     '/reports/download',
     {
       config: { public: true },
       schema: {
         summary: 'Download a report through a signed, expiring link sent by mail',
-        tags,
+        tags: [tag],
         querystring: DownloadQuery,
       },
     },
     async (request, reply) => sendFile(reply, await reports.downloadByToken(request.query.token ?? '')),
   );
+}
 
-  app.get(
-    '/reports/dashboard',
-    {
-      config: READ,
-      schema: {
-        summary: 'Report counts, upcoming schedules and recent reports',
-        tags,
-        response: { 200: Dashboard },
-      },
-    },
-    async (request) => reports.dashboard(callContext(request)),
-  );
+/** Scheduled reports: list, create, read, change, delete, pause/resume. */
+function scheduleRoutes(app: FastifyInstance, schedules: SchedulesService): void {
+  const action = actionsOf(app, tag);
 
-  app.post(
-    '/reports/run-scheduled',
+  action(
     {
-      config: { permission: 'reports:run' },
-      schema: {
-        summary: 'Generate and send the due scheduled reports of the data scope now',
-        tags,
-        response: { 200: RunScheduledResult },
-      },
+      method: 'get',
+      path: '/reports/scheduled',
+      summary: 'Scheduled reports within the data scope',
+      permission: READ,
+      query: ScheduleListQuery,
+      response: ScheduleList,
     },
-    async (request) => reports.runScheduled(callContext(request)),
+    async (ctx, _id, _body, query: ScheduleListQueryT) => schedules.list(ctx, query),
   );
+  action(
+    {
+      method: 'post',
+      path: '/reports/scheduled',
+      summary: 'Schedule a report',
+      permission: SCHEDULE,
+      body: CreateScheduleBody,
+      response: Schedule,
+      status: 201,
+    },
+    async (ctx, _id, body: CreateScheduleBodyT) => schedules.create(ctx, body),
+  );
+  action(
+    {
+      method: 'get',
+      path: '/reports/scheduled/:id',
+      summary: 'A scheduled report with its next run',
+      permission: READ,
+      response: Schedule,
+    },
+    async (ctx, id) => schedules.get(ctx, id),
+  );
+  action(
+    {
+      method: 'put',
+      path: '/reports/scheduled/:id',
+      summary: 'Change a scheduled report',
+      permission: SCHEDULE,
+      body: UpdateScheduleBody,
+      response: Schedule,
+    },
+    async (ctx, id, body: UpdateScheduleBodyT) => schedules.update(ctx, id, body),
+  );
+  action(
+    {
+      method: 'delete',
+      path: '/reports/scheduled/:id',
+      summary: 'Delete a scheduled report (its history stays)',
+      permission: SCHEDULE,
+      status: 204,
+    },
+    async (ctx, id) => schedules.remove(ctx, id),
+  );
+  action(
+    {
+      method: 'put',
+      path: '/reports/scheduled/:id/toggle',
+      summary: 'Pause or resume a scheduled report',
+      permission: SCHEDULE,
+      response: Schedule,
+    },
+    async (ctx, id) => schedules.toggle(ctx, id),
+  );
+}
 
-  app.get<{ Querystring: ScheduleListQueryT }>(
-    '/reports/scheduled',
-    {
-      config: READ,
-      schema: {
-        summary: 'Scheduled reports within the data scope',
-        tags,
-        querystring: ScheduleListQuery,
-        response: { 200: ScheduleList },
-      },
-    },
-    async (request) => schedules.list(callContext(request), request.query),
-  );
-
-  app.post<{ Body: CreateScheduleBodyT }>(
-    '/reports/scheduled',
-    {
-      config: SCHEDULE,
-      schema: { summary: 'Schedule a report', tags, body: CreateScheduleBody, response: { 201: Schedule } },
-    },
-    async (request, reply) =>
-      reply.code(201).send(await schedules.create(callContext(request), request.body)),
-  );
-
-  app.get<{ Params: IdParams }>(
-    '/reports/scheduled/:id',
-    {
-      config: READ,
-      schema: {
-        summary: 'A scheduled report with its next run',
-        tags,
-        params: IdParams,
-        response: { 200: Schedule },
-      },
-    },
-    async (request) => schedules.get(callContext(request), request.params.id),
-  );
-
-  app.put<{ Params: IdParams; Body: UpdateScheduleBodyT }>(
-    '/reports/scheduled/:id',
-    {
-      config: SCHEDULE,
-      schema: {
-        summary: 'Change a scheduled report',
-        tags,
-        params: IdParams,
-        body: UpdateScheduleBody,
-        response: { 200: Schedule },
-      },
-    },
-    async (request) => schedules.update(callContext(request), request.params.id, request.body),
-  );
-
-  app.delete<{ Params: IdParams }>(
-    '/reports/scheduled/:id',
-    {
-      config: SCHEDULE,
-      schema: {
-        summary: 'Delete a scheduled report (its history stays)',
-        tags,
-        params: IdParams,
-        response: { 204: Type.Null() },
-      },
-    },
-    async (request, reply) => {
-      await schedules.remove(callContext(request), request.params.id);
-      return reply.code(204).send();
-    },
-  );
-
-  app.put<{ Params: IdParams }>(
-    '/reports/scheduled/:id/toggle',
-    {
-      config: SCHEDULE,
-      schema: {
-        summary: 'Pause or resume a scheduled report',
-        tags,
-        params: IdParams,
-        response: { 200: Schedule },
-      },
-    },
-    async (request) => schedules.toggle(callContext(request), request.params.id),
-  );
+export function reportRoutes(
+  app: FastifyInstance,
+  reports: ReportsService,
+  schedules: SchedulesService,
+): void {
+  runRoutes(app, reports);
+  scheduleRoutes(app, schedules);
 }

@@ -23,5 +23,12 @@ export {
   type ResourceCaller,
   type ResourceSpec,
 } from './resource.js';
-export { crudRoutes, resourceAction, type CrudRoutesSpec } from './routes.js';
+export {
+  actionsOf,
+  crudRoutes,
+  resourceAction,
+  type ActionHandler,
+  type ActionRoute,
+  type CrudRoutesSpec,
+} from './routes.js';
 export { scopePredicate } from './scope.js';

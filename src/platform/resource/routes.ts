@@ -153,31 +153,36 @@ export function crudRoutes<C = CallContext>(
  * handler gets the call context, the path id (if any), the body, the query and every path
  * parameter (for paths with more than `:id`). `status` 204 sends no body.
  */
+/** The declaration of one extra route of a resource (see `resourceAction`). */
+export interface ActionRoute<C = CallContext> {
+  method: Method;
+  path: string;
+  tag: string;
+  summary: string;
+  /** Longer text for the OpenAPI operation: rules a client must know beyond the schemas. */
+  description?: string;
+  permission: Permission;
+  params?: TSchema;
+  query?: TSchema;
+  body?: TSchema;
+  response?: TSchema;
+  status?: 200 | 201 | 202 | 204;
+  /** The caller the handler gets (default `callContext`); see `CrudRoutesSpec.context`. */
+  context?: (request: FastifyRequest) => C;
+}
+
+export type ActionHandler<C = CallContext> = (
+  ctx: NoInfer<C>,
+  id: string,
+  body: never,
+  query: never,
+  params: Record<string, string>,
+) => Promise<unknown>;
+
 export function resourceAction<C = CallContext>(
   app: FastifyInstance,
-  route: {
-    method: Method;
-    path: string;
-    tag: string;
-    summary: string;
-    /** Longer text for the OpenAPI operation: rules a client must know beyond the schemas. */
-    description?: string;
-    permission: Permission;
-    params?: TSchema;
-    query?: TSchema;
-    body?: TSchema;
-    response?: TSchema;
-    status?: 200 | 201 | 202 | 204;
-    /** The caller the handler gets (default `callContext`); see `CrudRoutesSpec.context`. */
-    context?: (request: FastifyRequest) => C;
-  },
-  handler: (
-    ctx: NoInfer<C>,
-    id: string,
-    body: never,
-    query: never,
-    params: Record<string, string>,
-  ) => Promise<unknown>,
+  route: ActionRoute<C>,
+  handler: ActionHandler<C>,
 ): void {
   const status = route.status ?? 200;
   const params = route.params ?? (route.path.includes(':id') ? IdParams : undefined);
@@ -206,4 +211,10 @@ export function resourceAction<C = CallContext>(
       return status === 204 ? reply.code(204).send() : reply.code(status).send(result);
     },
   );
+}
+
+/** `resourceAction` bound to one app and OpenAPI tag, so a module's routes read as a list. */
+export function actionsOf(app: FastifyInstance, tag: string) {
+  return (route: Omit<ActionRoute, 'tag'>, handler: ActionHandler): void =>
+    resourceAction(app, { ...route, tag }, handler);
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { callContext } from '../../identity/index.js';
+import { actionsOf } from '../../../platform/resource/index.js';
 import { AGGREGATED_SHARE } from '../field.schemas.js';
 import type { AnalyticsService } from './analytics.service.js';
 import {
@@ -18,64 +18,53 @@ import {
 } from './analytics.schemas.js';
 
 export function analyticsRoutes(app: FastifyInstance, analytics: AnalyticsService): void {
-  const tags = ['analytics'];
-  const config = { permission: 'analytics:read' };
+  const action = actionsOf(app, 'analytics');
+  const permission = 'analytics:read';
 
-  app.get<{ Querystring: PeriodQueryT }>(
-    '/analytics/overview',
+  action(
     {
-      config,
-      schema: {
-        summary: 'Field KPIs within the data scope, against the previous period of equal length',
-        tags,
-        querystring: PeriodQuery,
-        response: { 200: Overview },
-      },
+      method: 'get',
+      path: '/analytics/overview',
+      summary: 'Field KPIs within the data scope, against the previous period of equal length',
+      permission,
+      query: PeriodQuery,
+      response: Overview,
     },
-    async (request) => analytics.overview(callContext(request), request.query),
+    async (ctx, _id, _body, query: PeriodQueryT) => analytics.overview(ctx, query),
   );
-
-  app.get<{ Querystring: VisitSeriesQueryT }>(
-    '/analytics/visits',
+  action(
     {
-      config,
-      schema: {
-        summary: 'Visits per day, week or month by status and type, within the data scope',
-        tags,
-        querystring: VisitSeriesQuery,
-        response: { 200: VisitSeries },
-      },
+      method: 'get',
+      path: '/analytics/visits',
+      summary: 'Visits per day, week or month by status and type, within the data scope',
+      permission,
+      query: VisitSeriesQuery,
+      response: VisitSeries,
     },
-    async (request) => analytics.visits(callContext(request), request.query),
+    async (ctx, _id, _body, query: VisitSeriesQueryT) => analytics.visits(ctx, query),
   );
-
-  app.get<{ Querystring: ShelfShareQueryT }>(
-    '/analytics/shelf-share',
+  action(
     {
-      config,
-      schema: {
-        summary:
-          'Aggregated shelf share by brand, own vs competitor, optionally per outlet, org unit or period',
-        description: AGGREGATED_SHARE,
-        tags,
-        querystring: ShelfShareQuery,
-        response: { 200: ShelfShare },
-      },
+      method: 'get',
+      path: '/analytics/shelf-share',
+      summary:
+        'Aggregated shelf share by brand, own vs competitor, optionally per outlet, org unit or period',
+      description: AGGREGATED_SHARE,
+      permission,
+      query: ShelfShareQuery,
+      response: ShelfShare,
     },
-    async (request) => analytics.shelfShare(callContext(request), request.query),
+    async (ctx, _id, _body, query: ShelfShareQueryT) => analytics.shelfShare(ctx, query),
   );
-
-  app.get<{ Querystring: CoverageQueryT }>(
-    '/analytics/call-cycle-coverage',
+  action(
     {
-      config,
-      schema: {
-        summary: 'Call-cycle coverage and a heat-map of completed visits per outlet',
-        tags,
-        querystring: CoverageQuery,
-        response: { 200: Coverage },
-      },
+      method: 'get',
+      path: '/analytics/call-cycle-coverage',
+      summary: 'Call-cycle coverage and a heat-map of completed visits per outlet',
+      permission,
+      query: CoverageQuery,
+      response: Coverage,
     },
-    async (request) => analytics.coverage(callContext(request), request.query),
+    async (ctx, _id, _body, query: CoverageQueryT) => analytics.coverage(ctx, query),
   );
 }
