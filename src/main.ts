@@ -10,7 +10,8 @@ Commands:
   worker                Run job workers only (scale out beside API instances)
   migrate               Apply pending database migrations
   seed [--scale N]      Load demo data (idempotent); --scale N also adds N synthetic visits with
-                        ~N/5 photos to the demo tenant (or --tenant SLUG) for benchmarks
+                        ~N/5 photos to the demo tenant (or --tenant SLUG) for benchmarks;
+       [--conversions N] N synthetic sales (1.5 N leads, their ledger entries) likewise
   openapi [--out F]     Print or write the OpenAPI document; --check F fails when F differs
   config                List every setting with its default
   create-superadmin     Create a super administrator: --email E --password P [--name N]
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<void> {
       'dry-run': { type: 'boolean' },
       'all-or-nothing': { type: 'boolean' },
       scale: { type: 'string' },
+      conversions: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -67,6 +69,7 @@ async function main(argv: string[]): Promise<void> {
     case 'seed':
       return (await import('./cli/seed.js')).seedCommand(config, {
         scale: values.scale,
+        conversions: values.conversions,
         tenant: values.tenant,
       });
     case 'openapi':

@@ -2,6 +2,7 @@ import { buildApp } from '../app.js';
 import { ensureJwtSecret, type Config } from '../config.js';
 import { ScaleSeedError, seedFieldScale } from '../modules/field/index.js';
 import { modules } from '../modules/index.js';
+import { LeadScaleSeedError, seedLeadsScale } from '../modules/leads/index.js';
 import { formatLogins, seedDemo } from '../seed.js';
 import { CliError, migrateWithProgress, openConfiguredDatabase } from './open.js';
 import { createProgress } from './progress.js';
@@ -9,20 +10,30 @@ import { createProgress } from './progress.js';
 export interface SeedOptions {
   /** `--scale N`: after the demo data, add N synthetic visits (with ~N/5 photos) for benchmarks. */
   scale?: string;
+  /** `--conversions N`: after the demo data, add N synthetic sales with their leads and ledger entries. */
+  conversions?: string;
   /** `--tenant SLUG`: the tenant that receives the scale data (default `demo`). */
   tenant?: string;
 }
 
-function parseScale(value: string | undefined): number | undefined {
+function parseCount(option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value.replace(/_/g, ''));
   if (!Number.isInteger(n) || n < 1)
-    throw new CliError(`--scale needs a positive whole number, not "${value}".`);
+    throw new CliError(`--${option} needs a positive whole number, not "${value}".`);
   return n;
 }
 
+/** Scale seeders report their own failures (no tenant, no outlets) as a clear command-line error. */
+const asCliError =
+  (known: new (...args: never[]) => Error) =>
+  (error: unknown): never => {
+    throw error instanceof known ? new CliError(error.message) : error;
+  };
+
 export async function seedCommand(rawConfig: Config, options: SeedOptions = {}): Promise<void> {
-  const scale = parseScale(options.scale);
+  const scale = parseCount('scale', options.scale);
+  const conversions = parseCount('conversions', options.conversions);
   const config = ensureJwtSecret({ ...rawConfig, logLevel: 'warn' });
   const db = await openConfiguredDatabase(config);
   try {
@@ -40,12 +51,22 @@ export async function seedCommand(rawConfig: Config, options: SeedOptions = {}):
           visits: scale,
           tenant: options.tenant,
           onProgress: (done, total) => progress.count('Scale data', done, total),
-        }).catch((error: unknown) => {
-          throw error instanceof ScaleSeedError ? new CliError(error.message) : error;
-        });
+        }).catch(asCliError(ScaleSeedError));
         progress.done(
           `Scale data ready: ${result.visits} visits, ${result.photos} photos, ${result.quadrants} shelf marks, ` +
             `${result.agentsAdded} new synthetic agents`,
+        );
+      }
+      if (conversions !== undefined) {
+        progress.step(`Generating ${conversions} conversions`);
+        const result = await seedLeadsScale(app.platform.system, {
+          conversions,
+          tenant: options.tenant,
+          onProgress: (done, total) => progress.count('Lead scale data', done, total),
+        }).catch(asCliError(LeadScaleSeedError));
+        progress.done(
+          `Lead scale data ready: ${result.leads} leads, ${result.conversions} conversions, ` +
+            `${result.ledgerEntries} ledger entries, ${result.agentsAdded} new synthetic agents`,
         );
       }
     } finally {

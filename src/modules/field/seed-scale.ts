@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { SystemAccess } from '../../platform/db/system.js';
 import type { Tx } from '../../platform/db/types.js';
-import { hashPassword } from '../identity/index.js';
+import { v7Sql as v7 } from '../../platform/db/scale-sql.js';
+import { ensureScaleAgents } from '../identity/index.js';
 
 /**
  * Synthetic field data for benchmarks: `visits` visits spread over a tenant's agents and outlets
@@ -39,33 +39,6 @@ const DEFAULT_BATCH = 50_000;
 const FIRST_BATCH = 1_000;
 const VISITS_PER_AGENT = 2_000;
 const MAX_SCALE_AGENTS = 5_000;
-
-/** UUID v7 from a timestamp expression: 48 bits of epoch milliseconds over a random v4, version set to 7. */
-const v7 = (at: string, plusMs = 0) =>
-  `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing
-      substring(int8send((extract(epoch from ${at}) * 1000)::bigint + ${plusMs}) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid`;
-
-/**
- * Adds the missing synthetic agents `1..count` with the agent role. Existing ones (from an earlier
- * run) are kept, so repeated runs grow the field force only when more visits call for it.
- */
-const AGENTS_SQL = `
-with units as (
-  select id, (row_number() over (order by depth desc, id) - 1)::int as k from org_units where tenant_id = $1
-),
-fresh as (
-  insert into users (tenant_id, id, email, password_hash, first_name, last_name, employee_code, org_unit_id)
-  select $1, ${v7('clock_timestamp()')}, 'scale-agent-' || lpad(i::text, 5, '0') || '@' || $2 || '.scale.local', $3,
-    'Scale', 'Agent ' || lpad(i::text, 5, '0'), 'SCALE-' || lpad(i::text, 5, '0'),
-    (select id from units where k = i % greatest((select count(*) from units), 1))
-  from generate_series(1, $4::int) i
-  where not exists (
-    select 1 from users u where lower(u.email) = 'scale-agent-' || lpad(i::text, 5, '0') || '@' || $2 || '.scale.local')
-  returning id
-)
-insert into user_roles (tenant_id, user_id, role_id)
-select $1, fresh.id, r.id from fresh join roles r on r.tenant_id = $1 and r.key = 'agent'
-returning user_id`;
 
 /**
  * One batch. `g` is materialised so the visit, photo and mark inserts see the same generated ids.
@@ -194,11 +167,7 @@ export async function seedFieldScale(system: SystemAccess, options: ScaleOptions
   if (tenant.outlets === 0 || tenant.brands === 0)
     throw new ScaleSeedError(`Tenant "${slug}" needs outlets and brands for scale data.`);
   const agentCount = Math.min(MAX_SCALE_AGENTS, Math.ceil(total / VISITS_PER_AGENT));
-  const passwordHash = await hashPassword(randomBytes(24).toString('base64url'));
-  const agentsAdded = await system.seed(async (tx) => {
-    const { rows } = await tx.sql.query(AGENTS_SQL, [tenant.id, slug, passwordHash, agentCount]);
-    return rows.length;
-  });
+  const agentsAdded = await ensureScaleAgents(system, { id: tenant.id, slug }, agentCount);
   const batch = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
   const result: ScaleResult = { tenantId: tenant.id, agentsAdded, visits: 0, photos: 0, quadrants: 0 };
   // A random start row, so another run does not repeat the previous run's agent/outlet pattern.

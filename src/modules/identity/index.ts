@@ -37,6 +37,7 @@ export { auditSourceOf, writeAudit, type AuditEntry, type AuditSource } from './
 export { auditInsertOf, auditInsertSql, auditPlaceholders, diff } from './audit.js';
 export { callContext, inTenant, iso, likeEscape, parseSort, type CallContext } from './directory/context.js';
 export { hashPassword } from './passwords.js';
+export { ensureScaleAgents } from './scale-agents.js';
 export {
   isActiveUserInScope,
   membersOfTeams,

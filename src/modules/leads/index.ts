@@ -22,3 +22,4 @@ export const leadsModule: SalesOpsModule = {
 };
 
 export { LEADS_PERMISSIONS } from './permissions.js';
+export { LeadScaleSeedError, seedLeadsScale, type LeadScaleOptions } from './seed-scale.js';
