@@ -114,16 +114,11 @@ function checkPeriod(start: string, end: string) {
 /** 409 with a stable code unless the run is in one of `allowed`. */
 export function checkRunStatus(run: RunRow, allowed: readonly RunRow['status'][], action: string) {
   if (allowed.includes(run.status)) return;
-  const code =
-    run.status === 'approved' || run.status === 'paid'
-      ? run.status === 'paid' && action === 'mark paid'
-        ? 'BONUS_RUN_ALREADY_PAID'
-        : 'BONUS_RUN_APPROVED'
-      : allowed.includes('approved')
-        ? 'BONUS_RUN_NOT_APPROVED'
-        : run.status === 'pending' || run.status === 'running'
-          ? 'BONUS_RUN_IN_PROGRESS'
-          : 'BONUS_RUN_NOT_COMPLETED';
+  let code = 'BONUS_RUN_NOT_COMPLETED';
+  if (run.status === 'paid' && allowed.includes('approved')) code = 'BONUS_RUN_ALREADY_PAID';
+  else if (run.status === 'approved' || run.status === 'paid') code = 'BONUS_RUN_APPROVED';
+  else if (allowed.length === 1 && allowed[0] === 'approved') code = 'BONUS_RUN_NOT_APPROVED';
+  else if (run.status === 'pending' || run.status === 'running') code = 'BONUS_RUN_IN_PROGRESS';
   throw conflict(code, `A ${run.status} bonus run cannot ${action}.`);
 }
 
