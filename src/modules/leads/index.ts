@@ -1,4 +1,11 @@
 import type { SalesOpsModule } from '../../platform/module.js';
+import { bonusRoutes } from './bonus/bonus.routes.js';
+import { bonusPayoutStatementReport } from './bonus/payout-data.js';
+import { createPayoutExportService } from './bonus/payout-export.service.js';
+import { createRuleSetsService } from './bonus/rule-sets.service.js';
+import { createRunApprovalService } from './bonus/run-approval.service.js';
+import { registerBonusJobs } from './bonus/run-job.js';
+import { createRunsService } from './bonus/runs.service.js';
 import { campaignRoutes } from './campaigns/campaigns.routes.js';
 import { createCampaignsService } from './campaigns/campaigns.service.js';
 import { createSourcesService } from './campaigns/sources.service.js';
@@ -18,7 +25,16 @@ export const leadsModule: SalesOpsModule = {
     const deps = { db: platform.db };
     campaignRoutes(app, createCampaignsService(deps), createSourcesService(deps));
     leadRoutes(app, createLeadsService(deps), createLeadActionsService(deps));
+    const jobDeps = { db: platform.db, jobs: platform.jobs };
+    bonusRoutes(app, {
+      sets: createRuleSetsService(deps),
+      runs: createRunsService(jobDeps),
+      approval: createRunApprovalService(jobDeps),
+      exports: createPayoutExportService({ db: platform.db, storage: platform.storage }),
+    });
   },
+  registerJobs: registerBonusJobs,
+  reportTypes: [bonusPayoutStatementReport],
 };
 
 export { LEADS_PERMISSIONS } from './permissions.js';

@@ -300,7 +300,13 @@ export function renderPdf(header: ReportHeader, data: ReportData): Readable {
     size: 'A4',
     layout: 'landscape',
     margin: MARGIN,
-    info: { Title: header.title, Author: header.tenant, Creator: 'SalesOps' },
+    // The creation date is the report's own generation time, so the same report gives the same bytes.
+    info: {
+      Title: header.title,
+      Author: header.tenant,
+      Creator: 'SalesOps',
+      CreationDate: header.generatedAt,
+    },
   });
   write(doc, header, data).catch((error: unknown) => doc.destroy(error as Error));
   return doc;

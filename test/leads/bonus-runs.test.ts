@@ -1,0 +1,307 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerEntries } from '../../src/modules/leads/tables/conversions.tables.js';
+import type { TestApp } from '../harness/app.js';
+import { identityFixture, type FixtureUser, type IdentityFixture } from '../identity/fixtures.js';
+import {
+  bonusApp,
+  kpiRefreshes,
+  recordSale,
+  ruleSet,
+  runPeriod,
+  waitForRun,
+  type RunJson,
+} from './bonus-helpers.js';
+import { client, createCampaign, expectStatus, extraUser, type Headers } from './helpers.js';
+
+type Item = {
+  agent_id: string;
+  rule_code: string;
+  amount: string;
+  capped: boolean;
+  explanation: string;
+  seq: number;
+  conversion_id: string | null;
+};
+type Items = { items: (Item & { id: string })[]; total: number };
+const PERIOD = { period_start: '2026-01-01', period_end: '2026-01-31' };
+const RULES = [
+  {
+    code: 'R1',
+    name: '5% per sale',
+    type: 'per_conversion',
+    priority: 1,
+    amount_type: 'percent',
+    amount: '5',
+    cap_per_item: '50000.00',
+  },
+  {
+    code: 'G1',
+    name: 'Two sales',
+    type: 'per_target',
+    priority: 2,
+    basis: 'count',
+    target: '2',
+    amount: '100000.00',
+  },
+];
+
+describe('leads: bonus runs', () => {
+  let t: TestApp;
+  let fx: IdentityFixture;
+  let admin: Headers;
+  let peer: FixtureUser;
+  let campaign: string;
+  let setId: string;
+  let api: ReturnType<typeof client>;
+  const bare = (items: Items['items']) => items.map(({ id: _id, ...rest }) => rest);
+
+  beforeAll(async () => {
+    t = await bonusApp();
+    fx = await identityFixture(t, 'bonusruns');
+    admin = fx.users.admin.auth;
+    api = client(t);
+    peer = await extraUser(t, fx, 'agent');
+    campaign = await createCampaign(t, admin);
+    const agent = fx.users.agent.auth;
+    // Agent: 1,200,000 (campaign) and 300,000; peer: 500,000; one sale after the period; one in USD.
+    await recordSale(t, fx, {
+      agent,
+      amount: '1200000.00',
+      at: '2026-01-10T08:00:00Z',
+      campaignId: campaign,
+    });
+    await recordSale(t, fx, { agent, amount: '300000.00', at: '2026-01-12T08:00:00Z' });
+    await recordSale(t, fx, { agent: peer.auth, amount: '500000.00', at: '2026-01-15T08:00:00Z' });
+    await recordSale(t, fx, { agent, amount: '999999.00', at: '2026-02-03T08:00:00Z' });
+    await recordSale(t, fx, { agent, amount: '10.00', at: '2026-01-20T08:00:00Z', currency: 'USD' });
+    setId = await ruleSet(t, admin, {}, RULES);
+  }, 120_000);
+  afterAll(() => t.close());
+
+  let first: RunJson;
+  it('computes a period by a job: hand-computed items, totals and explanations', async () => {
+    first = await runPeriod(t, admin, { rule_set_id: setId, ...PERIOD });
+    // Agent: 5% of 1,200,000 = 60,000 capped at 50,000; 5% of 300,000 = 15,000; target 100,000. Peer: 25,000.
+    expect(first).toMatchObject({
+      status: 'completed',
+      total_amount: '190000.00',
+      item_count: 4,
+      agent_count: 2,
+    });
+    const { items } = await api.ok<Items>('GET', `/bonus-runs/${first.id}/items`, admin);
+    const agentId = fx.users.agent.id;
+    expect(
+      items.map((i) => [i.agent_id === agentId ? 'agent' : 'peer', i.rule_code, i.amount, i.capped]),
+    ).toEqual(
+      [
+        ['agent', 'R1', '50000.00', true],
+        ['agent', 'R1', '15000.00', false],
+        ['agent', 'G1', '100000.00', false],
+        ['peer', 'R1', '25000.00', false],
+      ].sort((a, b) => (a[0] === b[0] ? 0 : agentId < peer.id === (a[0] === 'agent') ? -1 : 1)),
+    );
+    expect(items.find((i) => i.capped)!.explanation).toBe(
+      '5% of 1,200,000.00 UZS sale, capped at 50,000.00 by rule R1',
+    );
+    const g1 = await api.ok<Items>('GET', `/bonus-runs/${first.id}/items?rule=G1&agent=${agentId}`, admin);
+    expect(g1.items.map((i) => i.amount)).toEqual(['100000.00']);
+  });
+
+  it('is deterministic: a second run gives the same items, digest and export bytes', async () => {
+    const second = await runPeriod(t, admin, { rule_set_id: setId, ...PERIOD });
+    expect(second.input_digest).toBe(first.input_digest);
+    const a = await api.ok<Items>('GET', `/bonus-runs/${first.id}/items`, admin);
+    const b = await api.ok<Items>('GET', `/bonus-runs/${second.id}/items`, admin);
+    expect(bare(b.items)).toEqual(bare(a.items));
+    for (const format of ['csv', 'pdf']) {
+      const x = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/bonus-runs/${first.id}/export?format=${format}`,
+        headers: admin,
+      });
+      const y = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/bonus-runs/${second.id}/export?format=${format}`,
+        headers: admin,
+      });
+      expect(x.statusCode, x.body).toBe(200);
+      expect(x.rawPayload.length).toBeGreaterThan(100);
+      expect(Buffer.compare(x.rawPayload, y.rawPayload), format).toBe(0);
+    }
+    const csv = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/bonus-runs/${first.id}/export?format=csv`,
+        headers: admin,
+      })
+    ).body;
+    expect(csv).toContain('5% of 1,200,000.00 UZS sale, capped at 50,000.00 by rule R1');
+    const xlsx = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/bonus-runs/${first.id}/export?format=xlsx`,
+      headers: admin,
+    });
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const exports = await t.database.db.withSystem((tx) =>
+      tx.sql.query<{ n: number }>(`select count(*)::int as n from bonus_payout_exports where run_id = $1`, [
+        first.id,
+      ]),
+    );
+    expect(exports.rows[0]!.n).toBe(4);
+  });
+
+  it('previews the same computation, saving nothing, from the set or inline rules', async () => {
+    const fromSet = await api.ok<{ input_digest: string; total_amount: string }>(
+      'POST',
+      '/bonus-runs/preview',
+      admin,
+      { rule_set_id: setId, ...PERIOD },
+    );
+    expect(fromSet).toMatchObject({ input_digest: first.input_digest, total_amount: '190000.00' });
+    const inline = await api.ok<{ total_amount: string; items: Item[] }>(
+      'POST',
+      '/bonus-runs/preview',
+      admin,
+      {
+        ...PERIOD,
+        currency: 'UZS',
+        rules: [
+          {
+            code: 'F',
+            name: 'Flat',
+            type: 'per_conversion',
+            priority: 1,
+            amount: '1000',
+            conditions: [{ field: 'sale_amount', op: 'gte', value: '400000.00' }],
+          },
+        ],
+      },
+    );
+    expect(inline.total_amount).toBe('2000.00');
+    const bad = await api.call('POST', '/bonus-runs/preview', admin, {
+      ...PERIOD,
+      rules: [{ ...RULES[0], conditions: [{ field: 'product', op: 'lt', value: setId }] }],
+    });
+    expect(expectStatus(bad, 422).json<{ errors: { path: string }[] }>().errors[0]!.path).toBe(
+      '/body/rules/0/conditions/0/op',
+    );
+  });
+
+  it('scopes items: an agent sees only their own', async () => {
+    const own = await api.ok<Items>('GET', `/bonus-runs/${first.id}/items`, fx.users.agent.auth);
+    expect(own.items.map((i) => i.rule_code)).toEqual(['R1', 'R1', 'G1']);
+    expect(own.items.every((i) => i.agent_id === fx.users.agent.id)).toBe(true);
+    const peers = await api.ok<Items>('GET', `/bonus-runs/${first.id}/items`, peer.auth);
+    expect(peers.items.map((i) => i.amount)).toEqual(['25000.00']);
+  });
+
+  it('moves through its states with stable 409s; approval writes accruals and campaign spend; approved runs are fixed', async () => {
+    const empty = await ruleSet(t, admin, {}, []);
+    const failed = await runPeriod(t, admin, { rule_set_id: empty, ...PERIOD });
+    expect(failed).toMatchObject({ status: 'failed', error: 'The rule set has no active rules.' });
+    expectStatus(
+      await api.call('POST', `/bonus-runs/${failed.id}/approve`, admin),
+      409,
+      'BONUS_RUN_NOT_COMPLETED',
+    );
+    expectStatus(
+      await api.call('GET', `/bonus-runs/${failed.id}/export`, admin),
+      409,
+      'BONUS_RUN_NOT_COMPLETED',
+    );
+    await api.ok('POST', `/bonus-rule-sets/${empty}/rules`, admin, RULES[1], 201);
+    await api.ok('POST', `/bonus-runs/${failed.id}/rerun`, admin, undefined, 202);
+    expect(await waitForRun(t, admin, failed.id)).toMatchObject({
+      status: 'completed',
+      total_amount: '100000.00',
+    });
+
+    expectStatus(
+      await api.call('POST', `/bonus-runs/${first.id}/mark-paid`, admin),
+      409,
+      'BONUS_RUN_NOT_APPROVED',
+    );
+    const approved = await api.ok<RunJson>('POST', `/bonus-runs/${first.id}/approve`, admin);
+    expect(approved.status).toBe('approved');
+    const entries = await t.database.db.withSystem((tx) => tx.db.select().from(ledgerEntries));
+    const accruals = entries.filter((e) => e.bonusRunId === first.id && e.entryType === 'bonus_accrual');
+    expect(accruals.map((e) => e.amount).sort()).toEqual(['100000.00', '15000.00', '25000.00', '50000.00']);
+    const target = accruals.find((e) => e.amount === '100000.00')!;
+    expect(target.conversionId).toBeNull();
+    expect(accruals.find((e) => e.amount === '50000.00')!.occurredAt.toISOString()).toBe(
+      '2026-01-10T08:00:00.000Z',
+    );
+    expect((await api.ok<{ spend: string }>('GET', `/campaigns/${campaign}`, admin)).spend).toBe('50000.00');
+    await expect
+      .poll(() => kpiRefreshes.find((k) => k.tenantId === fx.tenantId)?.days.length)
+      .toBeGreaterThan(0);
+    const days = kpiRefreshes.find((k) => k.tenantId === fx.tenantId)!.days;
+    expect(days).toContain('2026-01-10');
+    expect(days).toContain('2026-01-31'); // the target item counts on the period's last day
+
+    expectStatus(await api.call('POST', `/bonus-runs/${first.id}/approve`, admin), 409, 'BONUS_RUN_APPROVED');
+    expectStatus(await api.call('POST', `/bonus-runs/${first.id}/rerun`, admin), 409, 'BONUS_RUN_APPROVED');
+    expectStatus(
+      await api.call('PUT', `/bonus-rule-sets/${setId}`, admin, { name: 'x' }),
+      409,
+      'RULE_SET_LOCKED',
+    );
+    const rules = await api.ok<{ rules: { id: string }[] }>('GET', `/bonus-rule-sets/${setId}/rules`, admin);
+    expectStatus(
+      await api.call('PUT', `/bonus-rule-sets/${setId}/rules/${rules.rules[0]!.id}`, admin, { amount: '1' }),
+      409,
+      'RULE_SET_LOCKED',
+    );
+
+    const paid = await api.ok<RunJson>('POST', `/bonus-runs/${first.id}/mark-paid`, admin);
+    expect(paid.status).toBe('paid');
+    const after = await t.database.db.withSystem((tx) => tx.db.select().from(ledgerEntries));
+    expect(after.filter((e) => e.bonusRunId === first.id && e.entryType === 'payout')).toHaveLength(4);
+    expectStatus(
+      await api.call('POST', `/bonus-runs/${first.id}/mark-paid`, admin),
+      409,
+      'BONUS_RUN_ALREADY_PAID',
+    );
+    expectStatus(await api.call('GET', `/bonus-runs/${first.id}/export?format=csv`, admin), 200);
+  });
+
+  it('checks permissions per role', async () => {
+    const { agent, viewer, national_manager, team_leader } = fx.users;
+    expectStatus(await api.call('POST', '/bonus-runs', agent.auth, { rule_set_id: setId, ...PERIOD }), 403);
+    expectStatus(await api.call('POST', '/bonus-runs', viewer.auth, { rule_set_id: setId, ...PERIOD }), 403);
+    expectStatus(
+      await api.call('POST', '/bonus-runs/preview', team_leader.auth, { rule_set_id: setId, ...PERIOD }),
+      403,
+    );
+    const run = await api.ok<RunJson>(
+      'POST',
+      '/bonus-runs',
+      national_manager.auth,
+      { rule_set_id: setId, ...PERIOD },
+      202,
+    );
+    await waitForRun(t, admin, run.id);
+    expectStatus(await api.call('POST', `/bonus-runs/${run.id}/approve`, national_manager.auth), 403);
+    expectStatus(await api.call('POST', `/bonus-runs/${run.id}/mark-paid`, viewer.auth), 403);
+    await api.ok('GET', `/bonus-runs/${run.id}`, viewer.auth);
+    expectStatus(
+      await api.call('POST', '/bonus-runs', admin, {
+        rule_set_id: setId,
+        period_start: '2026-02-01',
+        period_end: '2026-01-01',
+      }),
+      422,
+    );
+  });
+
+  it('keeps tenants apart', async () => {
+    const other = await identityFixture(t, 'bonusrunsother');
+    const theirs = other.users.admin.auth;
+    expectStatus(await api.call('GET', `/bonus-runs/${first.id}`, theirs), 404);
+    expectStatus(await api.call('GET', `/bonus-runs/${first.id}/items`, theirs), 404);
+    expectStatus(await api.call('GET', `/bonus-runs/${first.id}/export`, theirs), 404);
+    expectStatus(await api.call('POST', '/bonus-runs', theirs, { rule_set_id: setId, ...PERIOD }), 422);
+    const list = await api.ok<{ bonus_runs: unknown[] }>('GET', '/bonus-runs', theirs);
+    expect(list.bonus_runs).toEqual([]);
+  });
+});
