@@ -9,76 +9,27 @@
  * database is analysed (ANALYZE), as an operator would, so plans see the data's real shape.
  * BENCH_CASES=word,word keeps only the cases whose name contains one of the words.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { postgresDatabase } from './databases.js';
 import { measure } from './load.js';
+import { benchAgents, day, percentile, r1, salesopsRun, serve, type Served } from './serve.js';
 
 const VISITS = Number(process.env.BENCH_FIELD_VISITS ?? 1_000_000);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const PORT = 38_000 + (process.pid % 1000);
-const base = `http://127.0.0.1:${PORT}`;
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-
-function run(args: string[], env: Record<string, string>) {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
-
-async function json<T>(method: string, url: string, token?: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-const login = async (email: string) =>
-  (
-    await json<{ access_token: string }>('POST', '/api/v1/auth/login', undefined, {
-      email,
-      password: 'Demo1234!',
-    })
-  ).access_token;
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
 const AGENTS = 10;
-const r1 = (n: number) => Math.round(n * 10) / 10;
-
-/** Ten agents of their own (own data scope), created by the admin and signed in. */
-async function benchAgents(admin: string): Promise<string[]> {
-  const tag = `${process.pid}-${Date.now().toString(36)}`;
-  return Promise.all(
-    Array.from({ length: AGENTS }, async (_, i) => {
-      const email = `bench-agent-${i}-${tag}@bench.local`;
-      await json('POST', '/api/v1/users', admin, {
-        email,
-        password: 'Demo1234!',
-        first_name: `Bench agent ${i}`,
-        roles: ['agent'],
-      });
-      return login(email);
-    }),
-  );
-}
 
 /**
  * The visit write path: each agent, on its own connection, runs visits back to back — create,
  * check in, complete — for DURATION_S seconds after a second of warm-up. Completed visits per
  * second, and each step's latency percentiles.
  */
-async function visitWritePath(tokens: string[], outletIds: string[]) {
+async function visitWritePath({ json }: Served, tokens: string[], outletIds: string[]) {
   const steps = { create: [] as number[], checkIn: [] as number[], complete: [] as number[] };
   let completed = 0;
   let errors = 0;
@@ -149,9 +100,7 @@ try {
   // BENCH_FIELD_SEEDED=1: BENCH_DATABASE_URL already holds the scale data (compare code versions on it).
   if (process.env.BENCH_FIELD_SEEDED !== '1') {
     process.stderr.write(`… seeding ${VISITS} visits\n`);
-    const seed = run(['seed', '--scale', String(VISITS)], env);
-    const [code] = (await once(seed, 'exit')) as [number];
-    if (code !== 0) throw new Error(`seed exited ${code}`);
+    await salesopsRun(['seed', '--scale', String(VISITS)], env);
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
     await client.query('analyze');
@@ -159,23 +108,9 @@ try {
   }
   const seedSeconds = (performance.now() - seedStarted) / 1000;
 
-  const server = run(['serve'], {
-    ...env,
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    DEMO_DATA: 'false',
-    WORKERS: 'false',
-  });
+  const api = await serve({ ...env, WORKERS: 'false' }, PORT);
+  const { base, json, login } = api;
   try {
-    for (let i = 0; ; i++) {
-      const ready = await fetch(`${base}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ready) break;
-      if (i > 1500) throw new Error('server did not start');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
     const admin = await login('admin@demo.salesops.local');
     const agentToken = await login('agent@demo.salesops.local');
     const { visits } = await json<{ visits: { agent_id: string }[] }>('GET', '/api/v1/visits?limit=1', admin);
@@ -241,7 +176,8 @@ try {
     if (!only || only.some((word) => 'visit write path'.includes(word))) {
       process.stderr.write(`… visit write path, ${AGENTS} agents\n`);
       const path = await visitWritePath(
-        await benchAgents(admin),
+        api,
+        await benchAgents(api, admin, AGENTS),
         outlets.map((o) => o.id),
       );
       lines.push(
@@ -257,8 +193,7 @@ try {
       );
     }
   } finally {
-    server.kill('SIGTERM');
-    await once(server, 'exit');
+    await api.stop();
   }
 } finally {
   await postgres.drop();

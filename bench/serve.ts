@@ -1,0 +1,95 @@
+/**
+ * The application as the scale benchmarks run it: `salesops` commands in child processes (so the
+ * load generator never shares the server's event loop) and a small JSON client for the API.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+
+/** A `salesops` command (`seed …`, `serve`) from the sources, with `env` over this process's. */
+export function salesops(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+/** Runs a command to its end; a non-zero exit is an error. */
+export async function salesopsRun(args: string[], env: Record<string, string>): Promise<void> {
+  const [code] = (await once(salesops(args, env), 'exit')) as [number];
+  if (code !== 0) throw new Error(`salesops ${args.join(' ')} exited ${code}`);
+}
+
+export interface Served {
+  base: string;
+  json: <T>(method: string, url: string, token?: string, body?: unknown) => Promise<T>;
+  /** A demo user's access token (every demo user's password is `Demo1234!`). */
+  login: (email: string) => Promise<string>;
+  stop: () => Promise<void>;
+}
+
+/** `salesops serve` on `port`, once `/health/ready` answers. */
+export async function serve(env: Record<string, string>, port: number): Promise<Served> {
+  const base = `http://127.0.0.1:${port}`;
+  const server = salesops(['serve'], { ...env, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false' });
+  const stop = async () => {
+    if (server.exitCode !== null) return;
+    server.kill('SIGTERM');
+    await once(server, 'exit');
+  };
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(`${base}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (i > 1500 || server.exitCode !== null) {
+      await stop();
+      throw new Error('server did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const json = async <T>(method: string, url: string, token?: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const login = async (email: string) =>
+    (
+      await json<{ access_token: string }>('POST', '/api/v1/auth/login', undefined, {
+        email,
+        password: 'Demo1234!',
+      })
+    ).access_token;
+  return { base, json, login, stop };
+}
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+export const r1 = (n: number) => Math.round(n * 10) / 10;
+
+/** A calendar date `offset` days from today (UTC), YYYY-MM-DD. */
+export const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+/** `count` agents of their own (own data scope), created by the admin and signed in. */
+export async function benchAgents({ json, login }: Served, admin: string, count: number): Promise<string[]> {
+  const tag = `${process.pid}-${Date.now().toString(36)}`;
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const email = `bench-agent-${i}-${tag}@bench.local`;
+      await json('POST', '/api/v1/users', admin, {
+        email,
+        password: 'Demo1234!',
+        first_name: `Bench agent ${i}`,
+        roles: ['agent'],
+      });
+      return login(email);
+    }),
+  );
+}
