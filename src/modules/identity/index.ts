@@ -48,6 +48,7 @@ export {
   teamOfMemberPredicate,
   userFacts,
   userIdsByEmails,
+  userIdsByEmployeeCodes,
   userIdsByUsernames,
   type UserFacts,
 } from './lookups.js';

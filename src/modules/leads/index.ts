@@ -1,4 +1,10 @@
 import type { SalesOpsModule } from '../../platform/module.js';
+import { conversionRoutes } from './conversions/conversions.routes.js';
+import { createConversionsService } from './conversions/conversions.service.js';
+import { externalSalesImporter } from './conversions/external-sales.importer.js';
+import { createExternalSalesService } from './conversions/external-sales.service.js';
+import { ledgerRoutes } from './ledger/ledger.routes.js';
+import { createLedgerService } from './ledger/ledger.service.js';
 import { campaignRoutes } from './campaigns/campaigns.routes.js';
 import { createCampaignsService } from './campaigns/campaigns.service.js';
 import { createSourcesService } from './campaigns/sources.service.js';
@@ -9,7 +15,8 @@ import { LEADS_PERMISSIONS } from './permissions.js';
 
 /**
  * Leads: campaigns and attribution sources, leads captured on devices (idempotent by client_uuid,
- * phone in E.164, duplicates flagged against a master lead), their status history and interactions.
+ * phone in E.164, duplicates flagged against a master lead), their status history and interactions;
+ * conversions (sales) and the append-only ledger; external sales imported and matched to leads.
  */
 export const leadsModule: SalesOpsModule = {
   name: 'leads',
@@ -18,7 +25,11 @@ export const leadsModule: SalesOpsModule = {
     const deps = { db: platform.db };
     campaignRoutes(app, createCampaignsService(deps), createSourcesService(deps));
     leadRoutes(app, createLeadsService(deps), createLeadActionsService(deps));
+    const writers = { ...deps, jobs: platform.jobs };
+    conversionRoutes(app, createConversionsService(writers), createExternalSalesService(deps));
+    ledgerRoutes(app, createLedgerService(writers));
   },
+  importers: [externalSalesImporter],
 };
 
 export { LEADS_PERMISSIONS } from './permissions.js';
