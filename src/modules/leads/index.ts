@@ -11,6 +11,7 @@ import { createSourcesService } from './campaigns/sources.service.js';
 import { createLeadActionsService } from './leads/lead-actions.service.js';
 import { leadRoutes } from './leads/leads.routes.js';
 import { createLeadsService } from './leads/leads.service.js';
+import { kpiRefreshJob } from './kpi/kpi-refresh.js';
 import { LEADS_PERMISSIONS } from './permissions.js';
 
 /**
@@ -28,6 +29,11 @@ export const leadsModule: SalesOpsModule = {
     const writers = { ...deps, jobs: platform.jobs };
     conversionRoutes(app, createConversionsService(writers), createExternalSalesService(deps));
     ledgerRoutes(app, createLedgerService(writers));
+  },
+  // Writes queue KPI refreshes in their transaction, so the queue must exist. The daily KPI
+  // computation replaces this handler; until it does, a refresh has nothing to recompute.
+  registerJobs(platform) {
+    platform.jobs.register(kpiRefreshJob, async () => {});
   },
   importers: [externalSalesImporter],
 };
