@@ -47,9 +47,9 @@ async function leadByPhone(tx: Tx, tenantId: string, sale: ExternalSale, matchDa
   const at = new Date(sale.convertedAt);
   const until = new Date(at.getTime() + (sale.dayOnly ? DAY_MS : 0));
   const since = new Date(at.getTime() - matchDays * DAY_MS);
-  const sameOutlet = sale.outletId
-    ? sql`(${leads.outletId} is not distinct from ${sale.outletId}::uuid) desc`
-    : sql`true`;
+  const sameOutletFirst = sale.outletId
+    ? [sql`(${leads.outletId} is not distinct from ${sale.outletId}::uuid) desc`]
+    : [];
   const [row] = await tx.db
     .select()
     .from(leads)
@@ -61,7 +61,7 @@ async function leadByPhone(tx: Tx, tenantId: string, sale: ExternalSale, matchDa
         sql`${leads.capturedAt} between ${since.toISOString()}::timestamptz and ${until.toISOString()}::timestamptz`,
       ),
     )
-    .orderBy(sameOutlet, desc(leads.capturedAt), desc(leads.id))
+    .orderBy(...sameOutletFirst, desc(leads.capturedAt), desc(leads.id))
     .limit(1)
     .for('update');
   return row;
