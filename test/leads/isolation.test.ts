@@ -52,6 +52,23 @@ describe('leads tenant isolation', () => {
         201,
       )
     ).id;
+    const sale = await api.ok(
+      'POST',
+      '/conversions',
+      b.users.agent.auth,
+      { lead_id: B.dup, amount: '10', external_system: 'pos', external_sale_id: 'B-1' },
+      201,
+    );
+    B.conversion = sale.id;
+    B.open = (
+      await api.ok(
+        'POST',
+        '/leads',
+        b.users.agent.auth,
+        { customer_name: 'Open', phone: '+998901112299' },
+        201,
+      )
+    ).id;
     await api.ok(
       'POST',
       `/leads/${B.lead}/interactions`,
@@ -78,6 +95,9 @@ describe('leads tenant isolation', () => {
     ['GET', `/leads/${B.lead}/interactions`],
     ['POST', `/leads/${B.lead}/interactions`, { type: 'call' }],
     ['POST', `/leads/${B.dup}/merge`, {}],
+    ['GET', `/conversions/${B.conversion}`],
+    ['PATCH', `/conversions/${B.conversion}`, { amount: '1' }],
+    ['POST', '/conversions', { lead_id: B.open, amount: '1' }],
   ];
 
   it("answers 404 for every route addressing B's ids, and changes nothing", async () => {
@@ -92,6 +112,8 @@ describe('leads tenant isolation', () => {
       customer_name: 'Beta',
     });
     expect(await api.ok('GET', `/leads/${B.dup}`, bAdmin)).toMatchObject({ merged_at: null });
+    expect(await api.ok('GET', `/conversions/${B.conversion}`, bAdmin)).toMatchObject({ amount: '10.00' });
+    expect(await api.ok('GET', `/leads/${B.open}`, bAdmin)).toMatchObject({ status: 'new' });
   });
 
   it("answers 422 when A references B's campaign, source, outlet, product, agent or master lead", async () => {
@@ -132,10 +154,42 @@ describe('leads tenant isolation', () => {
       ['/attribution-sources?limit=500', 'attribution_sources'],
       ['/leads?limit=500', 'leads'],
       ['/leads/follow-ups?limit=500&on=2030-01-01', 'leads'],
+      ['/conversions?limit=500', 'conversions'],
+      ['/ledger?limit=500', 'ledger_entries'],
     ] as const) {
       const page = await api.ok<Record<string, { id: string }[]>>('GET', path, aAdmin);
       const ids = page[key]!.map((r) => r.id);
       for (const id of Object.values(B)) expect(ids, path).not.toContain(id);
+    }
+    const ledger = await api.ok<{ totals: { revenue: string } }>('GET', '/ledger', aAdmin);
+    expect(ledger.totals.revenue).toBe('0.00');
+    // An external sale id of B's means nothing in A, and A cannot adjust against B's rows.
+    const own = await api.ok('POST', '/leads', aAdmin, { customer_name: 'A', phone: '+998901112288' }, 201);
+    await api.ok(
+      'POST',
+      '/conversions',
+      aAdmin,
+      { lead_id: own.id, amount: '5', external_system: 'pos', external_sale_id: 'B-1' },
+      201,
+    );
+    for (const [field, id] of [
+      ['conversion_id', B.conversion],
+      ['agent_id', b.users.agent.id],
+      ['outlet_id', B.outlet],
+      ['campaign_id', B.campaign],
+    ] as const) {
+      const res = expectStatus(
+        await api.call('POST', '/ledger/adjustments', aAdmin, {
+          component: 'cost',
+          amount: '1',
+          reason: 'x',
+          [field]: id,
+        }),
+        422,
+      );
+      expect(res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toContain(
+        `/body/${field}`,
+      );
     }
   });
 });

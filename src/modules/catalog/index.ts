@@ -36,6 +36,7 @@ export {
   brandFacts,
   brandIdsAmong,
   outletGeofence,
+  outletIdsByCode,
 } from './core/lookups.js';
 export {
   externalRefsOf,

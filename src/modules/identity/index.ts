@@ -49,6 +49,7 @@ export {
   teamOfMemberPredicate,
   userFacts,
   userIdsByEmails,
+  userIdsByEmployeeCodes,
   userIdsByUsernames,
   type UserFacts,
 } from './lookups.js';

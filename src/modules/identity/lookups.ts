@@ -58,6 +58,17 @@ export async function userIdsByUsernames(tx: Tx, tenantId: string, usernames: It
   return new Map(rows.map((row) => [row.username!.toLowerCase(), row.id]));
 }
 
+/** The ids of the tenant's users named by employee code (exact match). */
+export async function userIdsByEmployeeCodes(tx: Tx, tenantId: string, codes: Iterable<string>) {
+  const wanted = [...new Set([...codes].map((c) => c.trim()))].filter(Boolean);
+  if (!wanted.length) return new Map<string, string>();
+  const rows = await tx.db
+    .select({ code: users.employeeCode, id: users.id })
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), inArray(users.employeeCode, wanted)));
+  return new Map(rows.map((row) => [row.code!, row.id]));
+}
+
 /** Whether `userId` is an active user of the tenant within the caller's data scope. */
 export async function isActiveUserInScope(tx: Tx, principal: Principal, tenantId: string, userId: string) {
   const [row] = await tx.db

@@ -7,3 +7,39 @@ export function localDate(at: Date, timeZone: string): string {
     day: '2-digit',
   }).format(at);
 }
+
+/** Milliseconds `timeZone` is ahead of UTC at `at` (negative west of Greenwich). */
+function offsetMs(at: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(at);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const local = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return local - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** The instant a tenant-local calendar day (YYYY-MM-DD) begins in `timeZone`. */
+export function startOfLocalDay(day: string, timeZone: string): Date {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  const guess = utcMidnight - offsetMs(new Date(utcMidnight), timeZone);
+  // Once more from the guess: the offset may differ across a DST change on that day.
+  return new Date(utcMidnight - offsetMs(new Date(guess), timeZone));
+}
+
+/** The calendar day after `day` (YYYY-MM-DD). */
+export const dayAfter = (day: string): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

@@ -6,6 +6,12 @@ import { createRuleSetsService } from './bonus/rule-sets.service.js';
 import { createRunApprovalService } from './bonus/run-approval.service.js';
 import { registerBonusJobs } from './bonus/run-job.js';
 import { createRunsService } from './bonus/runs.service.js';
+import { conversionRoutes } from './conversions/conversions.routes.js';
+import { createConversionsService } from './conversions/conversions.service.js';
+import { externalSalesImporter } from './conversions/external-sales.importer.js';
+import { createExternalSalesService } from './conversions/external-sales.service.js';
+import { ledgerRoutes } from './ledger/ledger.routes.js';
+import { createLedgerService } from './ledger/ledger.service.js';
 import { campaignRoutes } from './campaigns/campaigns.routes.js';
 import { createCampaignsService } from './campaigns/campaigns.service.js';
 import { createSourcesService } from './campaigns/sources.service.js';
@@ -16,7 +22,8 @@ import { LEADS_PERMISSIONS } from './permissions.js';
 
 /**
  * Leads: campaigns and attribution sources, leads captured on devices (idempotent by client_uuid,
- * phone in E.164, duplicates flagged against a master lead), their status history and interactions.
+ * phone in E.164, duplicates flagged against a master lead), their status history and interactions;
+ * conversions (sales) and the append-only ledger; external sales imported and matched to leads.
  */
 export const leadsModule: SalesOpsModule = {
   name: 'leads',
@@ -26,6 +33,8 @@ export const leadsModule: SalesOpsModule = {
     campaignRoutes(app, createCampaignsService(deps), createSourcesService(deps));
     leadRoutes(app, createLeadsService(deps), createLeadActionsService(deps));
     const jobDeps = { db: platform.db, jobs: platform.jobs };
+    conversionRoutes(app, createConversionsService(jobDeps), createExternalSalesService(deps));
+    ledgerRoutes(app, createLedgerService(jobDeps));
     bonusRoutes(app, {
       sets: createRuleSetsService(deps),
       runs: createRunsService(jobDeps),
@@ -34,6 +43,7 @@ export const leadsModule: SalesOpsModule = {
     });
   },
   registerJobs: registerBonusJobs,
+  importers: [externalSalesImporter],
   reportTypes: [bonusPayoutStatementReport],
 };
 

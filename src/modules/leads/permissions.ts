@@ -46,6 +46,11 @@ export const LEADS_PERMISSIONS: readonly PermissionDefinition[] = [
     roles: LEAD_WORKERS,
   },
   {
+    name: 'conversions:import',
+    description: 'Import external sales (tenant-wide: rows convert any matching lead) and read their runs',
+    roles: PLANNERS,
+  },
+  {
     name: 'ledger:read',
     description: 'Read ledger entries and totals within the data scope',
     roles: ['viewer', ...MANAGERS],

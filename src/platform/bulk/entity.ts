@@ -105,6 +105,8 @@ export interface ImportEntity<P = unknown> {
       columns: ReadonlySet<string>;
       mode: ImportMode;
       services: ImportServices;
+      /** The run writing: entities that keep per-run records (matched rows …) key them by it. */
+      runId: string;
     },
   ): Promise<WriteCounts>;
 }

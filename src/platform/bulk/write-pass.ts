@@ -137,7 +137,14 @@ export function createWritePass(deps: WritePassDeps) {
     }
 
     const writeRows = (tx: Tx, rows: ReadyRow<unknown>[]) =>
-      entity.write(tx, { ctx, rows, columns: header.map!.present, mode: run.mode, services: deps.services });
+      entity.write(tx, {
+        ctx,
+        rows,
+        columns: header.map!.present,
+        mode: run.mode,
+        services: deps.services,
+        runId: run.id,
+      });
 
     const sizer = chunkSizer(deps.batchSize, deps.chunkMillis);
     for await (const batch of fileBatches(deps.storage, sizer.size, run, header, validated.columns)) {

@@ -70,3 +70,14 @@ export async function brandFacts(tx: Tx, tenantId: string, ids: Iterable<string>
     .where(and(eq(brands.tenantId, tenantId), inArray(brands.id, wanted)));
   return new Map(rows.map((b) => [b.id, { name: b.name, isOwn: b.isOwn }]));
 }
+
+/** The ids of the tenant's outlets named by code, archived ones included (sales name past shops). */
+export async function outletIdsByCode(tx: Tx, tenantId: string, codes: Iterable<string>) {
+  const wanted = [...new Set(codes)];
+  if (!wanted.length) return new Map<string, string>();
+  const rows = await tx.db
+    .select({ code: outlets.code, id: outlets.id })
+    .from(outlets)
+    .where(and(eq(outlets.tenantId, tenantId), inArray(outlets.code, wanted)));
+  return new Map(rows.map((row) => [row.code, row.id]));
+}

@@ -3,6 +3,8 @@ import { ledgerEntries, type LedgerComponent, type LedgerEntryType } from '../ta
 
 /** One financial event to record; the component follows from the type except for adjustments. */
 export interface LedgerEntryInput {
+  /** Set when the caller reads the entry back (an adjustment answers with it). */
+  id?: string;
   entryType: LedgerEntryType;
   /** Required for adjustments; the other types count towards their own component. */
   component?: LedgerComponent;
@@ -39,6 +41,7 @@ export async function appendLedgerEntries(tx: Tx, tenantId: string, entries: rea
       const component = e.entryType === 'adjustment' ? e.component : COMPONENT_OF[e.entryType];
       if (!component) throw new Error('A ledger adjustment needs the component it corrects');
       return {
+        ...(e.id ? { id: e.id } : {}),
         tenantId,
         entryType: e.entryType,
         component,

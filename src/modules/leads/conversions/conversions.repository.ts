@@ -1,0 +1,87 @@
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/types.js';
+import { defineResource } from '../../../platform/resource/index.js';
+import { conversions } from '../tables/conversions.tables.js';
+import type { Conversion } from './conversions.schemas.js';
+
+export type ConversionRow = typeof conversions.$inferSelect;
+export type NewConversionRow = typeof conversions.$inferInsert;
+
+/** A conversion belongs to its agent (copied from the lead): the caller's data scope applies. */
+export const conversionResource = defineResource({
+  table: conversions,
+  name: 'Conversion',
+  tenantId: conversions.tenantId,
+  id: conversions.id,
+  owner: conversions.agentId,
+  sorts: {
+    converted_at: conversions.convertedAt,
+    created_at: conversions.createdAt,
+    amount: conversions.amount,
+  },
+});
+
+export const toConversionJson = (row: ConversionRow): Conversion => ({
+  id: row.id,
+  lead_id: row.leadId,
+  agent_id: row.agentId,
+  outlet_id: row.outletId,
+  campaign_id: row.campaignId,
+  source_id: row.sourceId,
+  product_id: row.productId,
+  amount: row.amount,
+  cost: row.cost,
+  currency: row.currency,
+  converted_at: row.convertedAt.toISOString(),
+  lead_captured_at: row.leadCapturedAt.toISOString(),
+  origin: row.origin,
+  external_system: row.externalSystem,
+  external_sale_id: row.externalSaleId,
+  import_run_id: row.importRunId,
+  notes: row.notes,
+  created_by: row.createdBy,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+});
+
+/** The conversion recorded for an external sale, tenant-wide (the key is unique per tenant). */
+export async function conversionByExternalId(
+  tx: Tx,
+  tenantId: string,
+  system: string,
+  saleId: string,
+  lock = false,
+): Promise<ConversionRow | undefined> {
+  const query = tx.db
+    .select()
+    .from(conversions)
+    .where(
+      and(
+        eq(conversions.tenantId, tenantId),
+        eq(conversions.externalSystem, system),
+        eq(conversions.externalSaleId, saleId),
+      ),
+    );
+  const [row] = lock ? await query.for('update') : await query;
+  return row;
+}
+
+/** Inserts unless the external sale is already recorded (a concurrent write won): undefined then. */
+export async function insertConversion(tx: Tx, values: NewConversionRow) {
+  const [row] = await tx.db.insert(conversions).values(values).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function updateConversion(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  values: Partial<NewConversionRow>,
+): Promise<ConversionRow> {
+  const [row] = await tx.db
+    .update(conversions)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(conversions.tenantId, tenantId), eq(conversions.id, id)))
+    .returning();
+  return row!;
+}
