@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { TestApp } from '../harness/app.js';
 import { localDate } from '../../src/modules/leads/clock.js';
+import { daysBetween } from '../../src/modules/leads/kpi/kpi-days.js';
 import { refreshKpi } from '../../src/modules/leads/kpi/kpi-jobs.js';
 import { queueKpiRefreshAt } from '../../src/modules/leads/kpi/kpi-queue.js';
 import { appendLedgerEntries } from '../../src/modules/leads/ledger/ledger-writer.js';
@@ -116,6 +117,23 @@ export async function runQueuedKpiRefreshes(t: TestApp): Promise<number> {
       order by created_on, id`,
   );
   for (const job of rows) await refreshKpi(t.app.platform.db, job.data.tenantId, job.data.days);
+  if (rows.length)
+    await t.database.db.query('delete from pgboss.job where id = any($1::uuid[])', [rows.map((r) => r.id)]);
+  return rows.length;
+}
+
+/** Runs the queued `POST /kpi/rebuild` jobs as the worker does: tracked by their run. */
+export async function runQueuedRebuilds(t: TestApp): Promise<number> {
+  const { rows } = await t.database.db.query<{
+    id: string;
+    data: { tenantId: string; runId: string; from: string; to: string };
+  }>(
+    `select id, data from pgboss.job where name = 'leads.kpi-rebuild' and state = 'created' order by created_on`,
+  );
+  for (const { data } of rows)
+    await t.app.platform.scheduler.track(data.runId, () =>
+      refreshKpi(t.app.platform.db, data.tenantId, daysBetween(data.from, data.to)),
+    );
   if (rows.length)
     await t.database.db.query('delete from pgboss.job where id = any($1::uuid[])', [rows.map((r) => r.id)]);
   return rows.length;
