@@ -258,6 +258,34 @@ describe('daily lead KPIs', () => {
     await t.database.db.query('delete from pgboss.job where name = $1', ['leads.kpi-refresh']);
     await rebuildRecentKpis(t.app.platform);
     await expectKpisMatchRecomputation(t, fx.tenantId);
+    // Declared as a scheduled job: the scheduler runs it by name and records the run.
+    const recent = 'tenant_id = $1 and day >= current_date - 3';
+    await t.database.db.query(`delete from kpi_agent_daily where ${recent}`, [fx.tenantId]);
+    const run = await t.app.platform.scheduler.runNow('leads.kpi-nightly');
+    expect(run).toMatchObject({ job_name: 'leads.kpi-nightly', status: 'succeeded' });
+    const { rows } = await t.database.db.query(`select 1 from kpi_agent_daily where ${recent}`, [
+      fx.tenantId,
+    ]);
+    expect(rows).toHaveLength(1);
+    await expectKpisMatchRecomputation(t, fx.tenantId);
+  });
+
+  it('a batch queues the refresh of each captured lead’s day in its own transaction', async () => {
+    const res = await api.ok<{ created: number; failed: number }>('POST', '/leads/batch', agent.auth, {
+      leads: [
+        { customer_name: 'B1', phone: phone(), captured_at: '2025-08-01T06:00:00Z' },
+        { customer_name: 'B2', phone: 'not a phone', captured_at: '2025-08-02T06:00:00Z' },
+        { customer_name: 'B3', phone: phone(), captured_at: '2025-08-03T06:00:00Z' },
+      ],
+    });
+    expect(res).toMatchObject({ created: 2, failed: 1 });
+    // The failed item's transaction rolled back: it queued nothing.
+    expect(await runQueuedKpiRefreshes(t)).toBe(2);
+    const report = await agents(admin, `from=2025-08-01&to=2025-08-03&agent=${agent.id}`);
+    expect(report.rows.map((r) => [r.period, r.leads_captured])).toEqual([
+      ['2025-08-01', 1],
+      ['2025-08-03', 1],
+    ]);
   });
 
   it('validates ranges and filters (422), refuses missing permissions and narrow outlet scopes (403)', async () => {
