@@ -107,37 +107,31 @@ export async function adjustLedger(
   });
 }
 
-/**
- * Runs the queued KPI refresh jobs the way the worker does (the handler's work, then the job is
- * done), in the order they were queued; returns how many ran. Test apps run no workers.
- */
-export async function runQueuedKpiRefreshes(t: TestApp): Promise<number> {
-  const { rows } = await t.database.db.query<{ id: string; data: { tenantId: string; days: string[] } }>(
-    `select id, data from pgboss.job where name = 'leads.kpi-refresh' and state = 'created'
-      order by created_on, id`,
+/** Runs the queued jobs of one kind in the order they were queued, then marks them done (deleted). */
+async function runQueued<T>(t: TestApp, name: string, run: (data: T) => Promise<unknown>): Promise<number> {
+  const { rows } = await t.database.db.query<{ id: string; data: T }>(
+    `select id, data from pgboss.job where name = $1 and state = 'created' order by created_on, id`,
+    [name],
   );
-  for (const job of rows) await refreshKpi(t.app.platform.db, job.data.tenantId, job.data.days);
+  for (const job of rows) await run(job.data);
   if (rows.length)
     await t.database.db.query('delete from pgboss.job where id = any($1::uuid[])', [rows.map((r) => r.id)]);
   return rows.length;
 }
 
-/** Runs the queued `POST /kpi/rebuild` jobs as the worker does: tracked by their run. */
-export async function runQueuedRebuilds(t: TestApp): Promise<number> {
-  const { rows } = await t.database.db.query<{
-    id: string;
-    data: { tenantId: string; runId: string; from: string; to: string };
-  }>(
-    `select id, data from pgboss.job where name = 'leads.kpi-rebuild' and state = 'created' order by created_on`,
+/** Runs the queued KPI refresh jobs the way the worker does (test apps run no workers). */
+export const runQueuedKpiRefreshes = (t: TestApp) =>
+  runQueued<{ tenantId: string; days: string[] }>(t, 'leads.kpi-refresh', (data) =>
+    refreshKpi(t.app.platform.db, data.tenantId, data.days),
   );
-  for (const { data } of rows)
-    await t.app.platform.scheduler.track(data.runId, () =>
+
+/** Runs the queued `POST /kpi/rebuild` jobs as the worker does: tracked by their run. */
+export const runQueuedRebuilds = (t: TestApp) =>
+  runQueued<{ tenantId: string; runId: string; from: string; to: string }>(t, 'leads.kpi-rebuild', (data) =>
+    t.app.platform.scheduler.track(data.runId, () =>
       refreshKpi(t.app.platform.db, data.tenantId, daysBetween(data.from, data.to)),
-    );
-  if (rows.length)
-    await t.database.db.query('delete from pgboss.job where id = any($1::uuid[])', [rows.map((r) => r.id)]);
-  return rows.length;
-}
+    ),
+  );
 
 /** A KPI row as the tests compare them: money in cents, seconds to the millisecond. */
 export interface KpiRowFacts {

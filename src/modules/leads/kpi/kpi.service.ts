@@ -1,10 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows } from '../../../platform/db/rows.js';
 import type { TenantDatabase } from '../../../platform/db/types.js';
-import { forbidden } from '../../../platform/http/errors.js';
+import { forbidden, notFound } from '../../../platform/http/errors.js';
 import type { JobQueue } from '../../../platform/jobs/types.js';
 import type { Scheduler } from '../../../platform/scheduler/scheduler.js';
-import { notFound } from '../../../platform/http/errors.js';
 import { scopePredicate, tenantReadOf, type CallContext } from '../../../platform/resource/index.js';
 import { KPI_TABLES, type KpiDimension } from './kpi-compute.js';
 import { checkRange } from './kpi-days.js';
