@@ -74,7 +74,7 @@ describe('field: analytics overview goal attainment', () => {
     // C: manual, nothing reported: 0 %. D: photos, none taken: 0 %.
     await goal({ name: 'C', metric: 'manual', target: '10', assignees: [{ type: 'user', id: agent.id }] });
     await goal({ name: 'D', metric: 'photos', target: '5', assignees: [{ type: 'user', id: peer.id }] });
-    // E: revenue has no data source yet and is left out.
+    // E: revenue, none recorded: 0 %.
     await goal({ name: 'E', metric: 'revenue', target: '1000', assignees: [{ type: 'user', id: agent.id }] });
     // G: the period before, the agent against 1: 100 %.
     await goal({
@@ -90,8 +90,8 @@ describe('field: analytics overview goal attainment', () => {
 
   it('averages the overall progress of every goal with data', async () => {
     const o = await api.ok<Record<string, Metric>>('GET', `/analytics/overview?${period}`, admin);
-    // (37.5 + 100 + 0 + 0) ÷ 4 = 34.375, and 100 for the period before.
-    expect(o.goal_attainment).toMatchObject({ value: 34.38, previous: 100 });
+    // (37.5 + 100 + 0 + 0 + 0) ÷ 5 = 27.5, and 100 for the period before.
+    expect(o.goal_attainment).toMatchObject({ value: 27.5, previous: 100 });
   });
 
   it("limits the goals and assignees to the caller's scope", async () => {

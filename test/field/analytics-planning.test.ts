@@ -73,8 +73,8 @@ describe('field: analytics over goals and call cycles', () => {
       ...NEAR,
       completed_at: `${day(-6)}T10:00:00.000Z`,
     });
-    // A goal of 4 completed visits in the period: 1 of 4 = 25 %. A revenue goal has no data yet
-    // and is left out of the average instead of counting as 0.
+    // A goal of 4 completed visits in the period: 1 of 4 = 25 %; a revenue goal without any
+    // revenue recorded: 0 %. The average is 12.5 %.
     for (const [metric, target] of [
       ['visits_completed', '4'],
       ['revenue', '1000'],
@@ -100,7 +100,7 @@ describe('field: analytics over goals and call cycles', () => {
     for (const auth of [admin, agent.auth, fx.users.team_leader.auth]) {
       const o = await api.ok<Record<string, Metric>>('GET', `/analytics/overview?${period}`, auth);
       expect(o.call_cycle_adherence).toEqual({ value: 25, previous: 0, change_percent: 100 });
-      expect(o.goal_attainment).toEqual({ value: 25, previous: 0, change_percent: 100 });
+      expect(o.goal_attainment).toEqual({ value: 12.5, previous: 0, change_percent: 100 });
     }
     // A peer outside the team sees neither the cycle nor the goal.
     const p = await api.ok<Record<string, Metric>>('GET', `/analytics/overview?${period}`, peer.auth);

@@ -15,6 +15,10 @@ import { createLedgerService } from './ledger/ledger.service.js';
 import { campaignRoutes } from './campaigns/campaigns.routes.js';
 import { createCampaignsService } from './campaigns/campaigns.service.js';
 import { createSourcesService } from './campaigns/sources.service.js';
+import { createDashboardService } from './kpi/dashboard.service.js';
+import { KPI_SCHEDULED_JOBS, registerKpiJobs } from './kpi/kpi-jobs.js';
+import { kpiRoutes } from './kpi/kpi.routes.js';
+import { createKpiService } from './kpi/kpi.service.js';
 import { createLeadActionsService } from './leads/lead-actions.service.js';
 import { leadRoutes } from './leads/leads.routes.js';
 import { createLeadsService } from './leads/leads.service.js';
@@ -23,29 +27,44 @@ import { LEADS_PERMISSIONS } from './permissions.js';
 /**
  * Leads: campaigns and attribution sources, leads captured on devices (idempotent by client_uuid,
  * phone in E.164, duplicates flagged against a master lead), their status history and interactions;
- * conversions (sales) and the append-only ledger; external sales imported and matched to leads.
+ * conversions (sales) and the append-only ledger; external sales imported and matched to leads; the
+ * bonus engine; the daily lead KPIs with the leads dashboard.
  */
 export const leadsModule: SalesOpsModule = {
   name: 'leads',
   permissions: LEADS_PERMISSIONS,
   async routes(app, platform) {
-    const deps = { db: platform.db };
+    const deps = { db: platform.db, jobs: platform.jobs };
     campaignRoutes(app, createCampaignsService(deps), createSourcesService(deps));
     leadRoutes(app, createLeadsService(deps), createLeadActionsService(deps));
-    const jobDeps = { db: platform.db, jobs: platform.jobs };
-    conversionRoutes(app, createConversionsService(jobDeps), createExternalSalesService(deps));
-    ledgerRoutes(app, createLedgerService(jobDeps));
+    conversionRoutes(app, createConversionsService(deps), createExternalSalesService(deps));
+    ledgerRoutes(app, createLedgerService(deps));
     bonusRoutes(app, {
       sets: createRuleSetsService(deps),
-      runs: createRunsService(jobDeps),
-      approval: createRunApprovalService(jobDeps),
+      runs: createRunsService(deps),
+      approval: createRunApprovalService(deps),
       exports: createPayoutExportService({ db: platform.db, storage: platform.storage }),
     });
+    kpiRoutes(
+      app,
+      createKpiService({ ...deps, scheduler: platform.scheduler }),
+      createDashboardService(deps),
+    );
   },
-  registerJobs: registerBonusJobs,
+  registerJobs(platform) {
+    registerBonusJobs(platform);
+    registerKpiJobs(platform);
+  },
+  scheduledJobs: KPI_SCHEDULED_JOBS,
   importers: [externalSalesImporter],
   reportTypes: [bonusPayoutStatementReport],
 };
 
 export { LEADS_PERMISSIONS } from './permissions.js';
 export { LeadScaleSeedError, seedLeadsScale, type LeadScaleOptions } from './seed-scale.js';
+export {
+  leadGoalActuals,
+  LEAD_GOAL_METRICS,
+  type LeadGoalMetric,
+  type LeadGoalPair,
+} from './kpi/goal-actuals.js';

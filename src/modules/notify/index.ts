@@ -47,3 +47,5 @@ export const notifyModule: SalesOpsModule = {
 
 export { createAlertChecks, localDate } from './alerts/checks.js';
 export { sendDigests } from './notifications/digest.js';
+/** The run of a job as the scheduler records it: routes that queue a tracked job answer with it. */
+export { JobRun } from './scheduler/scheduler.schemas.js';

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { brandFacts } from '../../catalog/index.js';
+import { LEAD_GOAL_METRICS, leadGoalActuals, type LeadGoalMetric } from '../../leads/index.js';
 import {
   addDays,
   aggregateShelfShare,
@@ -16,12 +17,14 @@ import { selectRows } from '../../../platform/db/rows.js';
 import { membersOfTeams, type AssignmentRow, type GoalRow } from './goals.repository.js';
 import type { GoalProgress } from './goals.schemas.js';
 
-/** Metrics whose data lives in modules that do not exist yet: their actual is 0, said so openly. */
-const NOT_YET_AVAILABLE: Partial<Record<GoalMetric, string>> = {
-  leads_captured: 'Leads are not recorded yet (the leads module is not available); the actual is 0.',
-  conversions: 'Conversions are not recorded yet (the leads module is not available); the actual is 0.',
-  revenue: 'Revenue is not recorded yet (the leads and commerce modules are not available); the actual is 0.',
-};
+/**
+ * Metrics whose data lives in modules that do not exist yet: their actual is 0, said so openly.
+ * Every metric has its data today; a new metric without it gets its note here.
+ */
+const NOT_YET_AVAILABLE: Partial<Record<GoalMetric, string>> = {};
+
+const isLeadMetric = (metric: GoalMetric): metric is LeadGoalMetric =>
+  (LEAD_GOAL_METRICS as readonly string[]).includes(metric);
 
 const cents = (decimal: string) => Math.round(Number(decimal) * 100);
 const decimalOf = (centsValue: number) => (centsValue / 100).toFixed(2);
@@ -146,7 +149,7 @@ export interface GoalAssignments {
 /**
  * Progress of many goals with a fixed number of statements, whatever the number of goals,
  * assignments and team members: one for team members, and one per kind of measure (visits,
- * photos, shelf marks) over every (goal, user) pair at once.
+ * photos, shelf marks, the leads module's lead measures) over every (goal, user) pair at once.
  */
 export async function goalsProgressOf(
   tx: Tx,
@@ -167,10 +170,25 @@ export async function goalsProgressOf(
   const visitCounts = await completedVisits(tx, tenantId, pairsOf(['visits_completed', 'surveys_completed']));
   const photoCountsOf = await photoCounts(tx, tenantId, pairsOf(['photos']));
   const marks = await shelfMarks(tx, tenantId, pairsOf(['shelf_share']));
+  const leadActuals = await leadGoalActuals(
+    tx,
+    tenantId,
+    pairsOf([...LEAD_GOAL_METRICS]).map(({ goal, userId }) => ({
+      goalId: goal.id,
+      userId,
+      metric: goal.metric as LeadGoalMetric,
+      ...window(goal),
+    })),
+  );
   return items.map(({ goal, assignments }) =>
     progressFrom(goal, assignments, usersOf, {
       count: (userId) =>
-        (goal.metric === 'photos' ? photoCountsOf : visitCounts).get(pairKey(goal.id, userId)) ?? 0,
+        (isLeadMetric(goal.metric)
+          ? leadActuals
+          : goal.metric === 'photos'
+            ? photoCountsOf
+            : visitCounts
+        ).get(pairKey(goal.id, userId)) ?? 0,
       marks: (userId) => marks.get(pairKey(goal.id, userId)) ?? [],
     }),
   );

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
+import type { JobQueue } from '../../../platform/jobs/types.js';
 import { conflict, validationFailed } from '../../../platform/http/errors.js';
 import {
   envelope,
@@ -10,6 +11,7 @@ import {
 } from '../../../platform/resource/index.js';
 import { tenantSettingsOf, writeAudit } from '../../identity/index.js';
 import { localDate } from '../clock.js';
+import { queueKpiRefreshAt } from '../kpi/kpi-queue.js';
 import { leadInteractions, leads, leadStatusHistory } from '../tables/leads.tables.js';
 import { checkLeadTransition, OPEN_LEAD_STATUSES } from './lead-status.js';
 import type {
@@ -38,9 +40,15 @@ function refuseMerged(row: LeadRow) {
 }
 
 /** Status changes, merges, interactions and follow-ups: the work done on a lead after capture. */
-export function createLeadActionsService(deps: { db: TenantDatabase }) {
+export function createLeadActionsService(deps: { db: TenantDatabase; jobs: Pick<JobQueue, 'send'> }) {
   const tenantTx = tenantTxOf(deps);
   const tenantRead = tenantReadOf(deps);
+
+  /** Queues the KPI refresh of the lead's capture day (the day its KPI rows count it on). */
+  const refreshCaptureDay = async (tx: Tx, tenantId: string, lead: LeadRow) =>
+    queueKpiRefreshAt(deps.jobs, tx, tenantId, (await tenantSettingsOf(tx, tenantId)).time_zone, [
+      lead.capturedAt,
+    ]);
 
   return {
     changeStatus(ctx: CallContext, id: string, body: StatusChangeBody): Promise<Lead> {
@@ -69,6 +77,7 @@ export function createLeadActionsService(deps: { db: TenantDatabase }) {
             after: { status: body.status, reason: body.reason ?? null },
           },
         });
+        await refreshCaptureDay(tx, ctx.tenantId, row);
         return toLeadJson(row);
       });
     },
@@ -136,6 +145,8 @@ export function createLeadActionsService(deps: { db: TenantDatabase }) {
             after: { duplicate_of: masterId, reason: body.reason ?? null, ...moved },
           },
         });
+        // A merged lead is no longer captured: its capture day loses it.
+        await refreshCaptureDay(tx, ctx.tenantId, row);
         return toLeadJson(row);
       });
     },

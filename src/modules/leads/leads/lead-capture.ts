@@ -27,6 +27,8 @@ const itemValidator = Compile(CreateLeadBody);
 export interface CaptureSettings {
   phoneRegion: string;
   duplicateWindowDays: number;
+  /** The tenant's time zone: KPI days are its calendar days. */
+  timeZone: string;
 }
 
 export interface CapturedLead {

@@ -1,6 +1,7 @@
 import { and, eq, gte, ilike, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { translateDbError } from '../../../platform/db/pg-errors.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
+import type { JobQueue } from '../../../platform/jobs/types.js';
 import { AppError, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import {
   envelope,
@@ -11,6 +12,7 @@ import {
 } from '../../../platform/resource/index.js';
 import { activeOutletIds, activeProductIds } from '../../catalog/index.js';
 import { diff, tenantSettingsOf, writeAudit } from '../../identity/index.js';
+import { queueKpiRefreshAt } from '../kpi/kpi-queue.js';
 import { normaliseLeadPhone } from '../phone.js';
 import { attributionSources } from '../tables/campaigns.tables.js';
 import { leads } from '../tables/leads.tables.js';
@@ -30,6 +32,7 @@ async function captureSettings(tx: Tx, tenantId: string): Promise<CaptureSetting
   return {
     phoneRegion: settings.default_phone_region,
     duplicateWindowDays: settings.lead_duplicate_window_days,
+    timeZone: settings.time_zone,
   };
 }
 
@@ -45,16 +48,32 @@ function searchCondition(q: string) {
   );
 }
 
-export function createLeadsService(deps: { db: TenantDatabase }) {
+export function createLeadsService(deps: { db: TenantDatabase; jobs: Pick<JobQueue, 'send'> }) {
   const tenantTx = tenantTxOf(deps);
   const tenantRead = tenantReadOf(deps);
+
+  /** Captures one lead; a new one queues the KPI refresh of its capture day in the same transaction. */
+  async function capture(
+    tx: Tx,
+    ctx: CallContext,
+    body: CreateLeadBody,
+    settings: CaptureSettings,
+    base: string,
+  ) {
+    const captured = await captureLead(tx, ctx, body, settings, base);
+    if (captured.created)
+      await queueKpiRefreshAt(deps.jobs, tx, ctx.tenantId, settings.timeZone, [
+        new Date(captured.lead.captured_at),
+      ]);
+    return captured;
+  }
 
   /** One batch item in its own transaction: its failure is its result, never the batch's. */
   async function captureItem(ctx: CallContext, item: unknown, index: number, settings: CaptureSettings) {
     const base = `/body/leads/${index}`;
     try {
       const body = validateItem(item, base);
-      const { lead, created } = await tenantTx(ctx, (tx) => captureLead(tx, ctx, body, settings, base));
+      const { lead, created } = await tenantTx(ctx, (tx) => capture(tx, ctx, body, settings, base));
       return { index, result: created ? ('created' as const) : ('existing' as const), lead, error: null };
     } catch (error) {
       const problem = error instanceof AppError ? error : translateDbError(error);
@@ -76,7 +95,7 @@ export function createLeadsService(deps: { db: TenantDatabase }) {
   return {
     create(ctx: CallContext, body: CreateLeadBody): Promise<CapturedLead> {
       return tenantTx(ctx, async (tx) =>
-        captureLead(tx, ctx, body, await captureSettings(tx, ctx.tenantId), '/body'),
+        capture(tx, ctx, body, await captureSettings(tx, ctx.tenantId), '/body'),
       );
     },
 
@@ -171,6 +190,15 @@ export function createLeadsService(deps: { db: TenantDatabase }) {
         }
         if (errors.length) throw validationFailed(errors);
         const row = await updateLead(tx, ctx.tenantId, id, values);
+        // The outlet's KPIs count the lead on its capture day: moving it changes two outlets' rows.
+        if (row.outletId !== before.outletId)
+          await queueKpiRefreshAt(
+            deps.jobs,
+            tx,
+            ctx.tenantId,
+            (await tenantSettingsOf(tx, ctx.tenantId)).time_zone,
+            [row.capturedAt],
+          );
         const strip = ({ created_at: _c, updated_at: _u, ...rest }: Lead) => rest;
         await writeAudit(tx, ctx.audit, {
           tenantId: ctx.tenantId,
