@@ -1,29 +1,14 @@
 import { expect } from 'vitest';
-import { kpiRefreshJob } from '../../src/modules/leads/kpi/kpi-refresh.js';
 import { conversions } from '../../src/modules/leads/tables/conversions.tables.js';
-import type { SalesOpsModule } from '../../src/platform/module.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import type { IdentityFixture } from '../identity/fixtures.js';
 import { client, LEADS_MODULES, uniq, type Headers } from './helpers.js';
-
-/** The KPI refresh requests approvals queued (the KPI job's handler is not part of these tests). */
-export const kpiRefreshes: { tenantId: string; days: string[] }[] = [];
-const kpiRecorder: SalesOpsModule = {
-  name: 'kpi-recorder',
-  permissions: [],
-  async routes() {},
-  registerJobs(platform) {
-    platform.jobs.register(kpiRefreshJob, async (data) => {
-      kpiRefreshes.push(data);
-    });
-  },
-};
 
 /** The app with job workers: bonus runs are computed by a job. */
 export const bonusApp = (): Promise<TestApp> =>
   createTestApp({
     config: { workers: true },
-    deps: { modules: [...LEADS_MODULES, kpiRecorder], jobOptions: { pollingIntervalSeconds: 0.5 } },
+    deps: { modules: LEADS_MODULES, jobOptions: { pollingIntervalSeconds: 0.5 } },
   });
 
 export interface SaleSpec {
