@@ -135,3 +135,21 @@ export async function ruleSet(
   for (const r of rules) await api.ok('POST', `/bonus-rule-sets/${set.id}/rules`, admin, r, 201);
   return set.id;
 }
+
+/** The modification time (UTC, as zip writes it) of every entry of a zip's central directory. */
+export function zipEntryDates(zip: Buffer): string[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = zip.readUInt32LE(end + 16);
+  const dates: string[] = [];
+  for (let n = zip.readUInt16LE(end + 10); n > 0; n--) {
+    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
+    const time = zip.readUInt16LE(at + 12);
+    const day = zip.readUInt16LE(at + 14);
+    const pad = (v: number) => String(v).padStart(2, '0');
+    dates.push(
+      `${(day >> 9) + 1980}-${pad((day >> 5) & 15)}-${pad(day & 31)}T${pad(time >> 11)}:${pad((time >> 5) & 63)}:${pad((time & 31) * 2)}Z`,
+    );
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return dates;
+}

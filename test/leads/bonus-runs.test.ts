@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerEntries } from '../../src/modules/leads/tables/conversions.tables.js';
 import type { TestApp } from '../harness/app.js';
@@ -9,6 +10,7 @@ import {
   ruleSet,
   runPeriod,
   waitForRun,
+  zipEntryDates,
   type RunJson,
 } from './bonus-helpers.js';
 import { client, createCampaign, expectStatus, extraUser, type Headers } from './helpers.js';
@@ -113,7 +115,7 @@ describe('leads: bonus runs', () => {
     const a = await api.ok<Items>('GET', `/bonus-runs/${first.id}/items`, admin);
     const b = await api.ok<Items>('GET', `/bonus-runs/${second.id}/items`, admin);
     expect(bare(b.items)).toEqual(bare(a.items));
-    for (const format of ['csv', 'pdf']) {
+    for (const format of ['csv', 'xlsx', 'pdf']) {
       const x = await t.app.inject({
         method: 'GET',
         url: `/api/v1/bonus-runs/${first.id}/export?format=${format}`,
@@ -142,12 +144,18 @@ describe('leads: bonus runs', () => {
       headers: admin,
     });
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    // Its times are the period's last day, not the export's: the workbook's and every zip entry's.
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as never);
+    expect(workbook.created.toISOString()).toBe('2026-01-31T00:00:00.000Z');
+    expect(workbook.modified.toISOString()).toBe('2026-01-31T00:00:00.000Z');
+    expect(new Set(zipEntryDates(xlsx.rawPayload))).toEqual(new Set(['2026-01-31T00:00:00Z']));
     const exports = await t.database.db.withSystem((tx) =>
       tx.sql.query<{ n: number }>(`select count(*)::int as n from bonus_payout_exports where run_id = $1`, [
         first.id,
       ]),
     );
-    expect(exports.rows[0]!.n).toBe(4);
+    expect(exports.rows[0]!.n).toBe(5);
   });
 
   it('previews the same computation, saving nothing, from the set or inline rules', async () => {
