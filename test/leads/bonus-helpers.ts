@@ -20,10 +20,13 @@ const kpiRecorder: SalesOpsModule = {
 };
 
 /** The app with job workers: bonus runs are computed by a job. */
-export const bonusApp = (): Promise<TestApp> =>
+export const bonusApp = (extra: SalesOpsModule[] = []): Promise<TestApp> =>
   createTestApp({
     config: { workers: true },
-    deps: { modules: [...LEADS_MODULES, kpiRecorder], jobOptions: { pollingIntervalSeconds: 0.5 } },
+    deps: {
+      modules: [...LEADS_MODULES, ...extra, kpiRecorder],
+      jobOptions: { pollingIntervalSeconds: 0.5 },
+    },
   });
 
 export interface SaleSpec {

@@ -13,7 +13,14 @@ import {
   zipEntryDates,
   type RunJson,
 } from './bonus-helpers.js';
-import { client, createCampaign, expectStatus, extraUser, type Headers } from './helpers.js';
+import {
+  client,
+  createCampaign,
+  createTeam,
+  expectStatus,
+  extraUser,
+  type Headers,
+} from './helpers.js';
 
 type Item = {
   agent_id: string;
@@ -26,6 +33,9 @@ type Item = {
 };
 type Items = { items: (Item & { id: string })[]; total: number };
 const PERIOD = { period_start: '2026-01-01', period_end: '2026-01-31' };
+const DECEMBER = { period_start: '2025-12-01', period_end: '2025-12-31' };
+const JANUARY_SET = { active: true, valid_from: '2026-01-01', valid_to: '2026-01-31' };
+const DECEMBER_SET = { active: true, valid_from: '2025-12-01', valid_to: '2025-12-31' };
 const RULES = [
   {
     code: 'R1',
@@ -76,7 +86,10 @@ describe('leads: bonus runs', () => {
     await recordSale(t, fx, { agent: peer.auth, amount: '500000.00', at: '2026-01-15T08:00:00Z' });
     await recordSale(t, fx, { agent, amount: '999999.00', at: '2026-02-03T08:00:00Z' });
     await recordSale(t, fx, { agent, amount: '10.00', at: '2026-01-20T08:00:00Z', currency: 'USD' });
-    setId = await ruleSet(t, admin, {}, RULES);
+    // December: two sales of the agent, for a set of its own (at most one active set a day).
+    await recordSale(t, fx, { agent, amount: '1000.00', at: '2025-12-10T08:00:00Z' });
+    await recordSale(t, fx, { agent, amount: '1000.00', at: '2025-12-11T08:00:00Z' });
+    setId = await ruleSet(t, admin, JANUARY_SET, RULES);
   }, 120_000);
   afterAll(() => t.close());
 
@@ -203,9 +216,27 @@ describe('leads: bonus runs', () => {
     expect(peers.items.map((i) => i.amount)).toEqual(['25000.00']);
   });
 
+  it('shows runs’ totals over the caller’s data scope only, in the list and by id', async () => {
+    const { agent, team_leader } = fx.users;
+    await createTeam(t, fx, team_leader.id, [agent.id]);
+    const agentTotals = { total_amount: '165000.00', item_count: 3, agent_count: 1 };
+    const cases: [Headers, object][] = [
+      [agent.auth, agentTotals],
+      [team_leader.auth, agentTotals], // leads the agent's team, not the peer's
+      [peer.auth, { total_amount: '25000.00', item_count: 1, agent_count: 1 }],
+      [admin, { total_amount: '190000.00', item_count: 4, agent_count: 2 }],
+    ];
+    for (const [auth, totals] of cases) {
+      expect(await api.ok('GET', `/bonus-runs/${first.id}`, auth)).toMatchObject(totals);
+      const list = await api.ok<{ bonus_runs: RunJson[] }>('GET', `/bonus-runs?rule_set=${setId}`, auth);
+      expect(list.bonus_runs.length).toBeGreaterThanOrEqual(2);
+      for (const run of list.bonus_runs) expect(run).toMatchObject(totals);
+    }
+  });
+
   it('moves through its states with stable 409s; approval writes accruals and campaign spend; approved runs are fixed', async () => {
-    const empty = await ruleSet(t, admin, {}, []);
-    const failed = await runPeriod(t, admin, { rule_set_id: empty, ...PERIOD });
+    const empty = await ruleSet(t, admin, DECEMBER_SET, []);
+    const failed = await runPeriod(t, admin, { rule_set_id: empty, ...DECEMBER });
     expect(failed).toMatchObject({ status: 'failed', error: 'The rule set has no active rules.' });
     expectStatus(
       await api.call('POST', `/bonus-runs/${failed.id}/approve`, admin),
@@ -223,6 +254,18 @@ describe('leads: bonus runs', () => {
       status: 'completed',
       total_amount: '100000.00',
     });
+    // Deactivated, the set is for previews only: no rerun, no new run.
+    await api.ok('PUT', `/bonus-rule-sets/${empty}`, admin, { active: false });
+    expectStatus(await api.call('POST', `/bonus-runs/${failed.id}/rerun`, admin), 409, 'RULE_SET_INACTIVE');
+    expectStatus(
+      await api.call('POST', '/bonus-runs', admin, { rule_set_id: empty, ...DECEMBER }),
+      409,
+      'RULE_SET_INACTIVE',
+    );
+    expect(
+      (await api.ok<RunJson>('POST', '/bonus-runs/preview', admin, { rule_set_id: empty, ...DECEMBER }))
+        .total_amount,
+    ).toBe('100000.00');
 
     expectStatus(
       await api.call('POST', `/bonus-runs/${first.id}/mark-paid`, admin),
@@ -292,14 +335,29 @@ describe('leads: bonus runs', () => {
     expectStatus(await api.call('POST', `/bonus-runs/${run.id}/approve`, national_manager.auth), 403);
     expectStatus(await api.call('POST', `/bonus-runs/${run.id}/mark-paid`, viewer.auth), 403);
     await api.ok('GET', `/bonus-runs/${run.id}`, viewer.auth);
-    expectStatus(
-      await api.call('POST', '/bonus-runs', admin, {
-        rule_set_id: setId,
-        period_start: '2026-02-01',
-        period_end: '2026-01-01',
-      }),
-      422,
-    );
+  });
+
+  it('refuses bad periods and unknown rule sets at the field', async () => {
+    const pointer = (res: Awaited<ReturnType<typeof api.call>>) =>
+      expectStatus(res, 422).json<{ errors: { path: string }[] }>().errors.map((e) => e.path);
+    const backwards = { period_start: '2026-02-01', period_end: '2026-01-01' };
+    const tooLong = { period_start: '2025-01-01', period_end: '2026-01-01' };
+    const unknown = { rule_set_id: '01900000-0000-7000-8000-000000000000', ...PERIOD };
+    for (const path of ['/bonus-runs', '/bonus-runs/preview']) {
+      expect(pointer(await api.call('POST', path, admin, { rule_set_id: setId, ...backwards }))).toEqual([
+        '/body/period_end',
+      ]);
+      expect(pointer(await api.call('POST', path, admin, { rule_set_id: setId, ...tooLong }))).toEqual([
+        '/body/period_end',
+      ]);
+      expect(pointer(await api.call('POST', path, admin, unknown))).toEqual(['/body/rule_set_id']);
+    }
+    // A whole year is still one period.
+    await api.ok('POST', '/bonus-runs/preview', admin, {
+      rule_set_id: setId,
+      period_start: '2025-02-01',
+      period_end: '2026-01-31',
+    });
   });
 
   it('keeps tenants apart', async () => {
