@@ -39,9 +39,7 @@ describe('leads: bonus rule types through runs', () => {
       items: items.map((i) => [who(i.agent_id), i.rule_code, i.amount, i.explanation]),
       // Items are ordered by agent id first: compare per agent.
       of: (agent: 'A' | 'B') =>
-        items
-          .filter((i) => who(i.agent_id) === agent)
-          .map((i) => [i.rule_code, i.amount, i.explanation]),
+        items.filter((i) => who(i.agent_id) === agent).map((i) => [i.rule_code, i.amount, i.explanation]),
     };
   }
 
@@ -139,9 +137,24 @@ describe('leads: bonus rule types through runs', () => {
     const south = (await unit('South')).id;
     const inNorth = await createOutlet(t, admin, { org_unit_id: north });
     const inSouth = await createOutlet(t, admin, { org_unit_id: south });
-    await recordSale(t, fx, { agent: a.auth, amount: '300000.00', at: '2026-06-03T08:00:00Z', outletId: inNorth });
-    await recordSale(t, fx, { agent: a.auth, amount: '300000.00', at: '2026-06-04T08:00:00Z', outletId: inSouth });
-    await recordSale(t, fx, { agent: b.auth, amount: '50000.00', at: '2026-06-05T08:00:00Z', outletId: inNorth });
+    await recordSale(t, fx, {
+      agent: a.auth,
+      amount: '300000.00',
+      at: '2026-06-03T08:00:00Z',
+      outletId: inNorth,
+    });
+    await recordSale(t, fx, {
+      agent: a.auth,
+      amount: '300000.00',
+      at: '2026-06-04T08:00:00Z',
+      outletId: inSouth,
+    });
+    await recordSale(t, fx, {
+      agent: b.auth,
+      amount: '50000.00',
+      at: '2026-06-05T08:00:00Z',
+      outletId: inNorth,
+    });
     const { run, of } = await itemsOf('06', [
       rule('N', 1, {
         type: 'per_conversion',

@@ -13,14 +13,7 @@ import {
   zipEntryDates,
   type RunJson,
 } from './bonus-helpers.js';
-import {
-  client,
-  createCampaign,
-  createTeam,
-  expectStatus,
-  extraUser,
-  type Headers,
-} from './helpers.js';
+import { client, createCampaign, createTeam, expectStatus, extraUser, type Headers } from './helpers.js';
 
 type Item = {
   agent_id: string;
@@ -339,7 +332,9 @@ describe('leads: bonus runs', () => {
 
   it('refuses bad periods and unknown rule sets at the field', async () => {
     const pointer = (res: Awaited<ReturnType<typeof api.call>>) =>
-      expectStatus(res, 422).json<{ errors: { path: string }[] }>().errors.map((e) => e.path);
+      expectStatus(res, 422)
+        .json<{ errors: { path: string }[] }>()
+        .errors.map((e) => e.path);
     const backwards = { period_start: '2026-02-01', period_end: '2026-01-01' };
     const tooLong = { period_start: '2025-01-01', period_end: '2026-01-01' };
     const unknown = { rule_set_id: '01900000-0000-7000-8000-000000000000', ...PERIOD };

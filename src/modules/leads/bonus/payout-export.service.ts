@@ -8,13 +8,7 @@ import { tenantTxOf, type CallContext } from '../../../platform/resource/index.j
 import type { FileStorage } from '../../../platform/storage/types.js';
 import { tenantFacts } from '../../identity/index.js';
 import { bonusPayoutExports, type PayoutFormat } from '../tables/bonus.tables.js';
-import {
-  PAYOUT_HEADER,
-  payoutHeader,
-  payoutLines,
-  payoutReportData,
-  statementDate,
-} from './payout-data.js';
+import { PAYOUT_HEADER, payoutHeader, payoutLines, payoutReportData, statementDate } from './payout-data.js';
 import { checkRunStatus, runResource } from './runs.service.js';
 
 async function bytesOf(stream: Readable): Promise<Buffer> {
