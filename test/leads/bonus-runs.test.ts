@@ -59,6 +59,12 @@ describe('leads: bonus runs', () => {
   let setId: string;
   let api: ReturnType<typeof client>;
   const bare = (items: Items['items']) => items.map(({ id: _id, ...rest }) => rest);
+  const exportOf = (runId: string, format: string) =>
+    t.app.inject({
+      method: 'GET',
+      url: `/api/v1/bonus-runs/${runId}/export?format=${format}`,
+      headers: admin,
+    });
 
   beforeAll(async () => {
     t = await bonusApp();
@@ -122,33 +128,15 @@ describe('leads: bonus runs', () => {
     const b = await api.ok<Items>('GET', `/bonus-runs/${second.id}/items`, admin);
     expect(bare(b.items)).toEqual(bare(a.items));
     for (const format of ['csv', 'xlsx', 'pdf']) {
-      const x = await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/bonus-runs/${first.id}/export?format=${format}`,
-        headers: admin,
-      });
-      const y = await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/bonus-runs/${second.id}/export?format=${format}`,
-        headers: admin,
-      });
+      const x = await exportOf(first.id, format);
+      const y = await exportOf(second.id, format);
       expect(x.statusCode, x.body).toBe(200);
       expect(x.rawPayload.length).toBeGreaterThan(100);
       expect(Buffer.compare(x.rawPayload, y.rawPayload), format).toBe(0);
     }
-    const csv = (
-      await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/bonus-runs/${first.id}/export?format=csv`,
-        headers: admin,
-      })
-    ).body;
+    const csv = (await exportOf(first.id, 'csv')).body;
     expect(csv).toContain('5% of 1,200,000.00 UZS sale, capped at 50,000.00 by rule R1');
-    const xlsx = await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/bonus-runs/${first.id}/export?format=xlsx`,
-      headers: admin,
-    });
+    const xlsx = await exportOf(first.id, 'xlsx');
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
     // Its times are the period's last day, not the export's: the workbook's and every zip entry's.
     const workbook = new ExcelJS.Workbook();
