@@ -36,24 +36,22 @@ async function until<T>(started: number, read: () => Promise<T>, done: (value: T
   }
 }
 
-/** Rebuilds the year's daily KPIs and waits for the rebuild job to finish. */
+/** Rebuilds the year's daily KPIs and waits for the rebuild run to finish. */
 async function kpiRebuild({ json }: Served, admin: string, database: pg.Client) {
   const started = performance.now();
-  const job = await json<{ job_id: string }>('POST', '/api/v1/kpi/rebuild', admin, {
+  const run = await json<{ id: string }>('POST', '/api/v1/kpi/rebuild', admin, {
     from: day(-366),
     to: day(0),
   });
-  const { seconds } = await until(
+  const { value, seconds } = await until(
     started,
-    async () =>
-      (await database.query<{ state: string }>('select state from pgboss.job where id = $1', [job.job_id]))
-        .rows[0]?.state,
-    (state) => state === 'completed' || state === 'failed',
+    () => json<{ status: string; error: string | null }>('GET', `/api/v1/kpi/rebuild/${run.id}`, admin),
+    (r) => r.status === 'succeeded' || r.status === 'failed',
   );
   const rows = await database.query<{ agents: number; outlets: number }>(
     `select (select count(*) from kpi_agent_daily)::int as agents, (select count(*) from kpi_outlet_daily)::int as outlets`,
   );
-  return { seconds, ...rows.rows[0]! };
+  return { seconds, status: value.status, error: value.error, ...rows.rows[0]! };
 }
 
 /** A rule set over the year with one rule of each kind, and a run over every sale of the year. */
@@ -205,7 +203,8 @@ try {
       '',
       '| case | figure |',
       '| --- | --- |',
-      `| KPI rebuild, one year | ${kpi.seconds.toFixed(1)} s (${kpi.agents} agent-days, ${kpi.outlets} outlet-days) |`,
+      `| KPI rebuild, one year | ${kpi.seconds.toFixed(1)} s, ${kpi.status}${kpi.error ? ` (${kpi.error})` : ''}: ` +
+        `${kpi.agents} agent-days, ${kpi.outlets} outlet-days |`,
       `| bonus run over the year (4 rules) | ${bonus.seconds.toFixed(1)} s, ${bonus.status}: ${bonus.item_count} items, ` +
         `${bonus.agent_count} agents, total ${bonus.total_amount}${bonus.error ? ` (${bonus.error})` : ''} |`,
       `| POST /leads/batch, ${AGENTS} agents × ${BATCH} leads | ${batch.perSecond} leads/s; per batch p50 ` +

@@ -1,14 +1,18 @@
 import { expect } from 'vitest';
 import { conversions } from '../../src/modules/leads/tables/conversions.tables.js';
+import type { SalesOpsModule } from '../../src/platform/module.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import type { IdentityFixture } from '../identity/fixtures.js';
 import { client, LEADS_MODULES, uniq, type Headers } from './helpers.js';
 
 /** The app with job workers: bonus runs are computed by a job. */
-export const bonusApp = (): Promise<TestApp> =>
+export const bonusApp = (extra: SalesOpsModule[] = []): Promise<TestApp> =>
   createTestApp({
     config: { workers: true },
-    deps: { modules: LEADS_MODULES, jobOptions: { pollingIntervalSeconds: 0.5 } },
+    deps: {
+      modules: [...LEADS_MODULES, ...extra],
+      jobOptions: { pollingIntervalSeconds: 0.5 },
+    },
   });
 
 export interface SaleSpec {
@@ -119,4 +123,22 @@ export async function ruleSet(
   );
   for (const r of rules) await api.ok('POST', `/bonus-rule-sets/${set.id}/rules`, admin, r, 201);
   return set.id;
+}
+
+/** The modification time (UTC, as zip writes it) of every entry of a zip's central directory. */
+export function zipEntryDates(zip: Buffer): string[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = zip.readUInt32LE(end + 16);
+  const dates: string[] = [];
+  for (let n = zip.readUInt16LE(end + 10); n > 0; n--) {
+    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
+    const time = zip.readUInt16LE(at + 12);
+    const day = zip.readUInt16LE(at + 14);
+    const pad = (v: number) => String(v).padStart(2, '0');
+    dates.push(
+      `${(day >> 9) + 1980}-${pad((day >> 5) & 15)}-${pad(day & 31)}T${pad(time >> 11)}:${pad((time >> 5) & 63)}:${pad((time & 31) * 2)}Z`,
+    );
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return dates;
 }

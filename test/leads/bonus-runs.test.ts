@@ -1,9 +1,18 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerEntries } from '../../src/modules/leads/tables/conversions.tables.js';
 import type { TestApp } from '../harness/app.js';
 import { identityFixture, type FixtureUser, type IdentityFixture } from '../identity/fixtures.js';
-import { bonusApp, recordSale, ruleSet, runPeriod, waitForRun, type RunJson } from './bonus-helpers.js';
-import { client, createCampaign, expectStatus, extraUser, type Headers } from './helpers.js';
+import {
+  bonusApp,
+  recordSale,
+  ruleSet,
+  runPeriod,
+  waitForRun,
+  zipEntryDates,
+  type RunJson,
+} from './bonus-helpers.js';
+import { client, createCampaign, createTeam, expectStatus, extraUser, type Headers } from './helpers.js';
 
 type Item = {
   agent_id: string;
@@ -16,6 +25,9 @@ type Item = {
 };
 type Items = { items: (Item & { id: string })[]; total: number };
 const PERIOD = { period_start: '2026-01-01', period_end: '2026-01-31' };
+const DECEMBER = { period_start: '2025-12-01', period_end: '2025-12-31' };
+const JANUARY_SET = { active: true, valid_from: '2026-01-01', valid_to: '2026-01-31' };
+const DECEMBER_SET = { active: true, valid_from: '2025-12-01', valid_to: '2025-12-31' };
 const RULES = [
   {
     code: 'R1',
@@ -46,6 +58,12 @@ describe('leads: bonus runs', () => {
   let setId: string;
   let api: ReturnType<typeof client>;
   const bare = (items: Items['items']) => items.map(({ id: _id, ...rest }) => rest);
+  const exportOf = (runId: string, format: string) =>
+    t.app.inject({
+      method: 'GET',
+      url: `/api/v1/bonus-runs/${runId}/export?format=${format}`,
+      headers: admin,
+    });
 
   beforeAll(async () => {
     t = await bonusApp();
@@ -66,7 +84,10 @@ describe('leads: bonus runs', () => {
     await recordSale(t, fx, { agent: peer.auth, amount: '500000.00', at: '2026-01-15T08:00:00Z' });
     await recordSale(t, fx, { agent, amount: '999999.00', at: '2026-02-03T08:00:00Z' });
     await recordSale(t, fx, { agent, amount: '10.00', at: '2026-01-20T08:00:00Z', currency: 'USD' });
-    setId = await ruleSet(t, admin, {}, RULES);
+    // December: two sales of the agent, for a set of its own (at most one active set a day).
+    await recordSale(t, fx, { agent, amount: '1000.00', at: '2025-12-10T08:00:00Z' });
+    await recordSale(t, fx, { agent, amount: '1000.00', at: '2025-12-11T08:00:00Z' });
+    setId = await ruleSet(t, admin, JANUARY_SET, RULES);
   }, 120_000);
   afterAll(() => t.close());
 
@@ -105,41 +126,29 @@ describe('leads: bonus runs', () => {
     const a = await api.ok<Items>('GET', `/bonus-runs/${first.id}/items`, admin);
     const b = await api.ok<Items>('GET', `/bonus-runs/${second.id}/items`, admin);
     expect(bare(b.items)).toEqual(bare(a.items));
-    for (const format of ['csv', 'pdf']) {
-      const x = await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/bonus-runs/${first.id}/export?format=${format}`,
-        headers: admin,
-      });
-      const y = await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/bonus-runs/${second.id}/export?format=${format}`,
-        headers: admin,
-      });
+    for (const format of ['csv', 'xlsx', 'pdf']) {
+      const x = await exportOf(first.id, format);
+      const y = await exportOf(second.id, format);
       expect(x.statusCode, x.body).toBe(200);
       expect(x.rawPayload.length).toBeGreaterThan(100);
       expect(Buffer.compare(x.rawPayload, y.rawPayload), format).toBe(0);
     }
-    const csv = (
-      await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/bonus-runs/${first.id}/export?format=csv`,
-        headers: admin,
-      })
-    ).body;
+    const csv = (await exportOf(first.id, 'csv')).body;
     expect(csv).toContain('5% of 1,200,000.00 UZS sale, capped at 50,000.00 by rule R1');
-    const xlsx = await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/bonus-runs/${first.id}/export?format=xlsx`,
-      headers: admin,
-    });
+    const xlsx = await exportOf(first.id, 'xlsx');
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    // Its times are the period's last day, not the export's: the workbook's and every zip entry's.
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as never);
+    expect(workbook.created.toISOString()).toBe('2026-01-31T00:00:00.000Z');
+    expect(workbook.modified.toISOString()).toBe('2026-01-31T00:00:00.000Z');
+    expect(new Set(zipEntryDates(xlsx.rawPayload))).toEqual(new Set(['2026-01-31T00:00:00Z']));
     const exports = await t.database.db.withSystem((tx) =>
       tx.sql.query<{ n: number }>(`select count(*)::int as n from bonus_payout_exports where run_id = $1`, [
         first.id,
       ]),
     );
-    expect(exports.rows[0]!.n).toBe(4);
+    expect(exports.rows[0]!.n).toBe(5);
   });
 
   it('previews the same computation, saving nothing, from the set or inline rules', async () => {
@@ -187,9 +196,27 @@ describe('leads: bonus runs', () => {
     expect(peers.items.map((i) => i.amount)).toEqual(['25000.00']);
   });
 
+  it('shows runs’ totals over the caller’s data scope only, in the list and by id', async () => {
+    const { agent, team_leader } = fx.users;
+    await createTeam(t, fx, team_leader.id, [agent.id]);
+    const agentTotals = { total_amount: '165000.00', item_count: 3, agent_count: 1 };
+    const cases: [Headers, object][] = [
+      [agent.auth, agentTotals],
+      [team_leader.auth, agentTotals], // leads the agent's team, not the peer's
+      [peer.auth, { total_amount: '25000.00', item_count: 1, agent_count: 1 }],
+      [admin, { total_amount: '190000.00', item_count: 4, agent_count: 2 }],
+    ];
+    for (const [auth, totals] of cases) {
+      expect(await api.ok('GET', `/bonus-runs/${first.id}`, auth)).toMatchObject(totals);
+      const list = await api.ok<{ bonus_runs: RunJson[] }>('GET', `/bonus-runs?rule_set=${setId}`, auth);
+      expect(list.bonus_runs.length).toBeGreaterThanOrEqual(2);
+      for (const run of list.bonus_runs) expect(run).toMatchObject(totals);
+    }
+  });
+
   it('moves through its states with stable 409s; approval writes accruals and campaign spend; approved runs are fixed', async () => {
-    const empty = await ruleSet(t, admin, {}, []);
-    const failed = await runPeriod(t, admin, { rule_set_id: empty, ...PERIOD });
+    const empty = await ruleSet(t, admin, DECEMBER_SET, []);
+    const failed = await runPeriod(t, admin, { rule_set_id: empty, ...DECEMBER });
     expect(failed).toMatchObject({ status: 'failed', error: 'The rule set has no active rules.' });
     expectStatus(
       await api.call('POST', `/bonus-runs/${failed.id}/approve`, admin),
@@ -207,6 +234,18 @@ describe('leads: bonus runs', () => {
       status: 'completed',
       total_amount: '100000.00',
     });
+    // Deactivated, the set is for previews only: no rerun, no new run.
+    await api.ok('PUT', `/bonus-rule-sets/${empty}`, admin, { active: false });
+    expectStatus(await api.call('POST', `/bonus-runs/${failed.id}/rerun`, admin), 409, 'RULE_SET_INACTIVE');
+    expectStatus(
+      await api.call('POST', '/bonus-runs', admin, { rule_set_id: empty, ...DECEMBER }),
+      409,
+      'RULE_SET_INACTIVE',
+    );
+    expect(
+      (await api.ok<RunJson>('POST', '/bonus-runs/preview', admin, { rule_set_id: empty, ...DECEMBER }))
+        .total_amount,
+    ).toBe('100000.00');
 
     expectStatus(
       await api.call('POST', `/bonus-runs/${first.id}/mark-paid`, admin),
@@ -278,14 +317,31 @@ describe('leads: bonus runs', () => {
     expectStatus(await api.call('POST', `/bonus-runs/${run.id}/approve`, national_manager.auth), 403);
     expectStatus(await api.call('POST', `/bonus-runs/${run.id}/mark-paid`, viewer.auth), 403);
     await api.ok('GET', `/bonus-runs/${run.id}`, viewer.auth);
-    expectStatus(
-      await api.call('POST', '/bonus-runs', admin, {
-        rule_set_id: setId,
-        period_start: '2026-02-01',
-        period_end: '2026-01-01',
-      }),
-      422,
-    );
+  });
+
+  it('refuses bad periods and unknown rule sets at the field', async () => {
+    const pointer = (res: Awaited<ReturnType<typeof api.call>>) =>
+      expectStatus(res, 422)
+        .json<{ errors: { path: string }[] }>()
+        .errors.map((e) => e.path);
+    const backwards = { period_start: '2026-02-01', period_end: '2026-01-01' };
+    const tooLong = { period_start: '2025-01-01', period_end: '2026-01-01' };
+    const unknown = { rule_set_id: '01900000-0000-7000-8000-000000000000', ...PERIOD };
+    for (const path of ['/bonus-runs', '/bonus-runs/preview']) {
+      expect(pointer(await api.call('POST', path, admin, { rule_set_id: setId, ...backwards }))).toEqual([
+        '/body/period_end',
+      ]);
+      expect(pointer(await api.call('POST', path, admin, { rule_set_id: setId, ...tooLong }))).toEqual([
+        '/body/period_end',
+      ]);
+      expect(pointer(await api.call('POST', path, admin, unknown))).toEqual(['/body/rule_set_id']);
+    }
+    // A whole year is still one period.
+    await api.ok('POST', '/bonus-runs/preview', admin, {
+      rule_set_id: setId,
+      period_start: '2025-02-01',
+      period_end: '2026-01-31',
+    });
   });
 
   it('keeps tenants apart', async () => {

@@ -7,6 +7,14 @@ import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from './sheet-format.js';
 
 export type SheetCell = string | number | boolean | null;
 
+export interface SheetOptions {
+  /**
+   * XLSX only: the time written as the workbook's created/modified and as every zip entry's date,
+   * instead of now, so the same rows give the same bytes (payout files compared byte for byte).
+   */
+  fixedTime?: Date;
+}
+
 export function sheetContentType(format: ImportFormat): string {
   return format === 'xlsx' ? XLSX_CONTENT_TYPE : `${CSV_CONTENT_TYPE}; charset=utf-8`;
 }
@@ -21,8 +29,9 @@ export function writeSheet(
   format: ImportFormat,
   header: string[],
   rows: AsyncIterable<SheetCell[]>,
+  options: SheetOptions = {},
 ): Readable {
-  return format === 'xlsx' ? writeXlsx(header, rows) : writeCsv(header, rows);
+  return format === 'xlsx' ? writeXlsx(header, rows, options) : writeCsv(header, rows);
 }
 
 function writeCsv(header: string[], rows: AsyncIterable<SheetCell[]>): Readable {
@@ -57,7 +66,19 @@ async function* withHeader(header: string[], rows: AsyncIterable<SheetCell[]>): 
   yield* rows;
 }
 
-function writeXlsx(header: string[], rows: AsyncIterable<SheetCell[]>): Readable {
+/**
+ * Archiver stamps every zip entry with now and takes no default date. The workbook writer appends
+ * its first parts while it is constructed, but archiver hands entries to its zip engine only on a
+ * later tick, so giving the engine's `append` the date right after construction covers every entry.
+ */
+function fixZipDates(workbook: object, date: Date): void {
+  type Append = (source: unknown, data: Record<string, unknown>, done: unknown) => unknown;
+  const engine = (workbook as { zip: { _module: { append: Append } } }).zip._module;
+  const append = engine.append.bind(engine);
+  engine.append = (source, data, done) => append(source, { ...data, date }, done);
+}
+
+function writeXlsx(header: string[], rows: AsyncIterable<SheetCell[]>, options: SheetOptions): Readable {
   const output = new PassThrough();
   void (async () => {
     const ExcelJS = await loadExcelJs();
@@ -65,7 +86,9 @@ function writeXlsx(header: string[], rows: AsyncIterable<SheetCell[]>): Readable
       stream: output,
       useSharedStrings: false,
       useStyles: false,
+      ...(options.fixedTime ? { created: options.fixedTime, modified: options.fixedTime } : {}),
     });
+    if (options.fixedTime) fixZipDates(workbook, options.fixedTime);
     const sheet = workbook.addWorksheet('Sheet1');
     for await (const row of escaped(withHeader(header, rows), inlineString)) {
       sheet.addRow(row).commit();

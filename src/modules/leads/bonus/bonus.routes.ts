@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { IdParams } from '../../../platform/http/schemas.js';
+import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
 import { callContext, crudRoutes, resourceAction } from '../../../platform/resource/index.js';
 import type { PayoutFormat } from '../tables/bonus.tables.js';
 import {
@@ -172,13 +172,7 @@ export function bonusRoutes(
       permission: 'bonus_runs:read',
       summary: 'A run’s items within the data scope',
       query: ItemListQuery,
-      response: Type.Object({
-        items: Type.Array(RunItem),
-        total: Type.Union([Type.Integer(), Type.Null()]),
-        limit: Type.Integer(),
-        offset: Type.Integer(),
-        next_cursor: Type.Union([Type.String(), Type.Null()]),
-      }),
+      response: ListEnvelope('items', RunItem),
     },
     (ctx, id, _b, query) => runs.items(ctx, id, query),
   );

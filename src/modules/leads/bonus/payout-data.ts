@@ -72,13 +72,20 @@ export const PAYOUT_HEADER = [
   'explanation',
 ];
 
-/** The title page facts: fixed by the run (its period's last day stands for the statement date). */
+/**
+ * The date every payout file of a run carries (the PDF's statement date, the XLSX workbook's and
+ * zip entries' times): its period's last day, never the time of the export, so equal runs give
+ * equal bytes.
+ */
+export const statementDate = (run: Pick<RunRow, 'periodEnd'>): Date => new Date(`${run.periodEnd}T00:00:00Z`);
+
+/** The title page facts, fixed by the run. */
 export function payoutHeader(run: RunRow, tenant: string, timeZone: string): ReportHeader {
   return {
     title: 'Bonus payout statement',
     tenant,
     period: `${run.periodStart} – ${run.periodEnd} (${run.currency})`,
-    generatedAt: new Date(`${run.periodEnd}T00:00:00Z`),
+    generatedAt: statementDate(run),
     timeZone,
   };
 }

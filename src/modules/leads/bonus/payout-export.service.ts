@@ -8,7 +8,7 @@ import { tenantTxOf, type CallContext } from '../../../platform/resource/index.j
 import type { FileStorage } from '../../../platform/storage/types.js';
 import { tenantFacts } from '../../identity/index.js';
 import { bonusPayoutExports, type PayoutFormat } from '../tables/bonus.tables.js';
-import { PAYOUT_HEADER, payoutHeader, payoutLines, payoutReportData } from './payout-data.js';
+import { PAYOUT_HEADER, payoutHeader, payoutLines, payoutReportData, statementDate } from './payout-data.js';
 import { checkRunStatus, runResource } from './runs.service.js';
 
 async function bytesOf(stream: Readable): Promise<Buffer> {
@@ -51,7 +51,8 @@ export function createPayoutExportService(deps: { db: TenantDatabase; storage: F
           const facts = await tenantFacts(tx, ctx.tenantId);
           const header = payoutHeader(run, facts?.name ?? '', facts?.timeZone ?? 'UTC');
           file = renderReport('pdf', header, payoutReportData(run, data));
-        } else file = writeSheet(format, PAYOUT_HEADER, sheetRows(data.lines));
+        } else
+          file = writeSheet(format, PAYOUT_HEADER, sheetRows(data.lines), { fixedTime: statementDate(run) });
         const body = await bytesOf(file);
         const sha256 = createHash('sha256').update(body).digest('hex');
         const exportId = uuidv7();

@@ -148,7 +148,7 @@ export function createRuleSetsService(deps: { db: TenantDatabase }) {
       changes,
     });
   const checkDates = (from: string | null, to: string | null) => {
-    if (from && to && to < from) throw conflictDates();
+    if (from && to && to < from) throw validationFailedAt('/body/valid_to', 'must not be before valid_from');
   };
 
   async function findRule(tx: Tx, ctx: CallContext, setId: string, ruleId: string) {
@@ -299,10 +299,6 @@ export function createRuleSetsService(deps: { db: TenantDatabase }) {
         await audit(tx, ctx, 'bonus_rule.delete', setId, { before: toRuleJson(before) });
       }),
   };
-}
-
-function conflictDates() {
-  return validationFailedAt('/body/valid_to', 'must not be before valid_from');
 }
 
 function columnsOf(def: RuleDef) {

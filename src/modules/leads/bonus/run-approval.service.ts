@@ -8,7 +8,7 @@ import { queueKpiRefresh } from '../kpi/kpi-refresh.js';
 import { appendLedgerEntries } from '../ledger/ledger-writer.js';
 import { bonusRunItems, bonusRuns } from '../tables/bonus.tables.js';
 import { campaigns } from '../tables/campaigns.tables.js';
-import { checkRunStatus, runResource, toRunJson } from './runs.service.js';
+import { checkRunStatus, runJsonFor, runResource } from './runs.service.js';
 
 const PAGE = 5000;
 type ItemRow = typeof bonusRunItems.$inferSelect;
@@ -105,7 +105,7 @@ export function createRunApprovalService(deps: { db: TenantDatabase; jobs: Pick<
           after: { status: row!.status, total_amount: row!.totalAmount },
         },
       });
-      return toRunJson(row!);
+      return runJsonFor(tx, ctx, row!);
     });
   }
 

@@ -32,6 +32,7 @@ export async function snapshotOf(tx: Tx, tenantId: string, setId: string) {
       id: set.id,
       name: set.name,
       currency: set.currency,
+      active: set.active,
       valid_from: set.validFrom,
       valid_to: set.validTo,
     },
@@ -44,6 +45,8 @@ async function compute(tx: Tx, run: RunRow) {
     .delete(bonusRunItems)
     .where(and(eq(bonusRunItems.tenantId, run.tenantId), eq(bonusRunItems.runId, run.id)));
   const snapshot = await snapshotOf(tx, run.tenantId, run.ruleSetId!);
+  // Deactivated after the run was queued: a run pays out, so it uses active sets only.
+  if (!snapshot.rule_set.active) throw new RunFailure('The rule set is inactive.');
   const { time_zone } = await tenantSettingsOf(tx, run.tenantId);
   const bounds = await periodBounds(tx, run.periodStart, run.periodEnd, time_zone);
   const totals = await computePeriod(

@@ -26,6 +26,7 @@ import { ruleSetResource } from './rule-sets.service.js';
 import { ruleErrors, ruleDefOf } from './rule-validation.js';
 import { computePeriod, periodBounds } from './run-compute.js';
 import { bonusRunJob, RunFailure, snapshotOf } from './run-job.js';
+import { parseScopedTotals, scopedTotalsField, scopedTotalsOf, type ScopedTotals } from './run-totals.js';
 
 type RunRow = typeof bonusRuns.$inferSelect;
 type ItemRow = typeof bonusRunItems.$inferSelect;
@@ -48,16 +49,16 @@ export const itemResource = defineResource({
   sorts: { seq: bonusRunItems.seq },
 });
 
-export const toRunJson = (r: RunRow): Run => ({
+export const toRunJson = (r: RunRow, scoped?: ScopedTotals): Run => ({
   id: r.id,
   rule_set_id: r.ruleSetId,
   period_start: r.periodStart,
   period_end: r.periodEnd,
   status: r.status,
   currency: r.currency,
-  total_amount: r.totalAmount,
-  item_count: r.itemCount,
-  agent_count: r.agentCount,
+  total_amount: scoped ? scoped.total : r.totalAmount,
+  item_count: scoped ? scoped.items : r.itemCount,
+  agent_count: scoped ? scoped.agents : r.agentCount,
   error: r.error,
   input_digest: r.inputDigest,
   snapshot: r.snapshot ?? null,
@@ -88,6 +89,10 @@ export const toItemJson = (i: ItemRow): RunItem => ({
   explanation: i.explanation,
 });
 
+/** A run as the caller may see it: totals over their data scope's agents unless tenant-wide. */
+export const runJsonFor = async (tx: Tx, ctx: CallContext, run: RunRow): Promise<Run> =>
+  toRunJson(run, await scopedTotalsOf(tx, ctx, run.id));
+
 const computedJson = (seq: number, i: ComputedItem): Omit<RunItem, 'id'> => ({
   seq,
   agent_id: i.agentId,
@@ -106,9 +111,30 @@ const computedJson = (seq: number, i: ComputedItem): Omit<RunItem, 'id'> => ({
 
 const PREVIEW_ITEMS = 500;
 
+/** A period runs from its start to its end day, both included, and spans at most a year. */
 function checkPeriod(start: string, end: string) {
   if (end < start)
     throw validationFailed([{ path: '/body/period_end', message: 'must not be before period_start' }]);
+  const yearLater = new Date(`${start}T00:00:00Z`);
+  yearLater.setUTCFullYear(yearLater.getUTCFullYear() + 1);
+  if (end >= yearLater.toISOString().slice(0, 10))
+    throw validationFailed([{ path: '/body/period_end', message: 'a period spans at most one year' }]);
+}
+
+/** The named rule set, or 422 at the field naming it (a body refers to it; it is not the resource). */
+async function ruleSetOf(tx: Tx, ctx: CallContext, id: string) {
+  return ruleSetResource.find(tx, ctx, id).catch(() => {
+    throw validationFailed([{ path: '/body/rule_set_id', message: 'no such rule set' }]);
+  });
+}
+
+/**
+ * Runs pay out, so they use active sets only; an inactive set (a draft, or one retired) is for
+ * previews. 409 RULE_SET_INACTIVE.
+ */
+function checkActive(set: { active: boolean }) {
+  if (!set.active)
+    throw conflict('RULE_SET_INACTIVE', 'The rule set is inactive; activate it to run it (preview works).');
 }
 
 /** 409 with a stable code unless the run is in one of `allowed`. */
@@ -136,23 +162,26 @@ export function createRunsService(deps: { db: TenantDatabase; jobs: Pick<JobQueu
   return {
     list: (ctx: CallContext, query: RunListQuery) =>
       tenantTx(ctx, async (tx) => {
+        const scoped = scopedTotalsField(ctx);
         const page = await runResource.list(tx, ctx, query, {
           where: [
             query.status ? eq(bonusRuns.status, query.status as RunRow['status']) : undefined,
             query.rule_set ? eq(bonusRuns.ruleSetId, query.rule_set) : undefined,
           ],
+          fields: scoped ? { scoped } : undefined,
         });
-        return envelope('bonus_runs', page, toRunJson);
+        return envelope('bonus_runs', page, (r: RunRow & { scoped?: unknown }) =>
+          toRunJson(r, r.scoped === undefined ? undefined : parseScopedTotals(r.scoped)),
+        );
       }),
     get: (ctx: CallContext, id: string) =>
-      tenantTx(ctx, async (tx) => toRunJson(await runResource.find(tx, ctx, id))),
+      tenantTx(ctx, async (tx) => runJsonFor(tx, ctx, await runResource.find(tx, ctx, id))),
 
     create: (ctx: CallContext, body: CreateRunBody) =>
       tenantTx(ctx, async (tx) => {
         checkPeriod(body.period_start, body.period_end);
-        const set = await ruleSetResource.find(tx, ctx, body.rule_set_id).catch(() => {
-          throw validationFailed([{ path: '/body/rule_set_id', message: 'no such rule set' }]);
-        });
+        const set = await ruleSetOf(tx, ctx, body.rule_set_id);
+        checkActive(set);
         const [row] = await tx.db
           .insert(bonusRuns)
           .values({
@@ -174,6 +203,7 @@ export function createRunsService(deps: { db: TenantDatabase; jobs: Pick<JobQueu
       tenantTx(ctx, async (tx) => {
         const run = await runResource.find(tx, ctx, id, { lock: true });
         checkRunStatus(run, ['failed', 'completed'], 'be run again');
+        checkActive(await ruleSetResource.find(tx, ctx, run.ruleSetId!));
         const [row] = await tx.db
           .update(bonusRuns)
           .set({ status: 'pending', error: null, completedAt: null, updatedAt: new Date() })
@@ -181,7 +211,7 @@ export function createRunsService(deps: { db: TenantDatabase; jobs: Pick<JobQueu
           .returning();
         await deps.jobs.send(bonusRunJob, { tenantId: ctx.tenantId, runId: id }, { tx });
         await audit(tx, ctx, 'bonus_run.rerun', id, { before: { status: run.status } });
-        return toRunJson(row!);
+        return runJsonFor(tx, ctx, row!);
       }),
 
     items: (ctx: CallContext, id: string, query: ItemListQuery) =>
@@ -214,7 +244,7 @@ export function createRunsService(deps: { db: TenantDatabase; jobs: Pick<JobQueu
           const errors = rules.flatMap((r, i) => ruleErrors(r, `/body/rules/${i}`));
           if (errors.length) throw validationFailed(errors);
         } else {
-          await ruleSetResource.find(tx, ctx, body.rule_set_id!);
+          await ruleSetOf(tx, ctx, body.rule_set_id!);
           const snapshot = await snapshotOf(tx, ctx.tenantId, body.rule_set_id!).catch((error: unknown) => {
             if (error instanceof RunFailure) throw conflict('RULE_SET_EMPTY', error.message);
             throw error;
