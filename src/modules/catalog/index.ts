@@ -32,10 +32,14 @@ export const catalogModule: SalesOpsModule = {
 
 export {
   activeOutletIds,
+  activeOutletIdsByCodes,
   activeProductIds,
+  activeProductIdsByCodes,
   brandFacts,
   brandIdsAmong,
+  outletCodesByIds,
   outletGeofence,
+  productCodesByIds,
 } from './core/lookups.js';
 export {
   externalRefsOf,

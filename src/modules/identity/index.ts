@@ -47,6 +47,7 @@ export {
   teamInScopePredicate,
   teamOfMemberPredicate,
   userFacts,
+  userIdsByCodeOrUsername,
   userIdsByEmails,
   userIdsByUsernames,
   type UserFacts,
