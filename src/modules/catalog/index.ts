@@ -32,11 +32,15 @@ export const catalogModule: SalesOpsModule = {
 
 export {
   activeOutletIds,
+  activeOutletIdsByCodes,
   activeProductIds,
+  activeProductIdsByCodes,
   brandFacts,
   brandIdsAmong,
+  outletCodesByIds,
   outletGeofence,
   outletIdsByCode,
+  productCodesByIds,
 } from './core/lookups.js';
 export {
   externalRefsOf,

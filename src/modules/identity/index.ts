@@ -48,6 +48,7 @@ export {
   teamInScopePredicate,
   teamOfMemberPredicate,
   userFacts,
+  userIdsByCodeOrUsername,
   userIdsByEmails,
   userIdsByEmployeeCodes,
   userIdsByUsernames,

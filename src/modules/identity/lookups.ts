@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../platform/db/types.js';
 import type { Principal } from '../../platform/http/auth.js';
@@ -20,6 +20,8 @@ export interface UserFacts {
   email: string;
   firstName: string;
   lastName: string;
+  username: string | null;
+  employeeCode: string | null;
 }
 
 /** id → login e-mail and name of the tenant's users among `ids` (any status); unknown ids are absent. */
@@ -27,7 +29,14 @@ export async function userFacts(tx: Tx, tenantId: string, ids: Iterable<string |
   const wanted = distinct(ids);
   if (!wanted.length) return new Map<string, UserFacts>();
   const rows = await tx.db
-    .select({ id: users.id, email: users.email, firstName: users.firstName, lastName: users.lastName })
+    .select({
+      id: users.id,
+      email: users.email,
+      firstName: users.firstName,
+      lastName: users.lastName,
+      username: users.username,
+      employeeCode: users.employeeCode,
+    })
     .from(users)
     .where(and(eq(users.tenantId, tenantId), inArray(users.id, wanted)));
   return new Map(rows.map(({ id, ...facts }) => [id, facts]));
@@ -67,6 +76,31 @@ export async function userIdsByEmployeeCodes(tx: Tx, tenantId: string, codes: It
     .from(users)
     .where(and(eq(users.tenantId, tenantId), inArray(users.employeeCode, wanted)));
   return new Map(rows.map((row) => [row.code!, row.id]));
+}
+
+/**
+ * lower-cased employee code or username → id of the tenant's users named by one of `keys`: imports
+ * name an agent either way. An employee code wins over another user's equal username.
+ */
+export async function userIdsByCodeOrUsername(tx: Tx, tenantId: string, keys: Iterable<string>) {
+  const wanted = [...new Set([...keys].map((k) => k.trim().toLowerCase()))].filter(Boolean);
+  if (!wanted.length) return new Map<string, string>();
+  const rows = await tx.db
+    .select({ id: users.id, code: users.employeeCode, username: users.username })
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, tenantId),
+        or(
+          inArray(sql`lower(${users.employeeCode})`, wanted),
+          inArray(sql`lower(${users.username})`, wanted),
+        ),
+      ),
+    );
+  const found = new Map<string, string>();
+  for (const row of rows) if (row.username) found.set(row.username.toLowerCase(), row.id);
+  for (const row of rows) if (row.code) found.set(row.code.toLowerCase(), row.id);
+  return found;
 }
 
 /** Whether `userId` is an active user of the tenant within the caller's data scope. */

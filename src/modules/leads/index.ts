@@ -20,6 +20,8 @@ import { KPI_SCHEDULED_JOBS, registerKpiJobs } from './kpi/kpi-jobs.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
 import { createKpiService } from './kpi/kpi.service.js';
 import { createLeadActionsService } from './leads/lead-actions.service.js';
+import { LEADS_ALERT_CHECKS } from './leads/alert-checks.js';
+import { leadExportRoute } from './leads/lead-export.js';
 import { leadRoutes } from './leads/leads.routes.js';
 import { createLeadsService } from './leads/leads.service.js';
 import { LEADS_PERMISSIONS } from './permissions.js';
@@ -33,9 +35,11 @@ import { LEADS_PERMISSIONS } from './permissions.js';
 export const leadsModule: SalesOpsModule = {
   name: 'leads',
   permissions: LEADS_PERMISSIONS,
+  alertChecks: LEADS_ALERT_CHECKS,
   async routes(app, platform) {
     const deps = { db: platform.db, jobs: platform.jobs };
     campaignRoutes(app, createCampaignsService(deps), createSourcesService(deps));
+    leadExportRoute(app, platform.db);
     leadRoutes(app, createLeadsService(deps), createLeadActionsService(deps));
     conversionRoutes(app, createConversionsService(deps), createExternalSalesService(deps));
     ledgerRoutes(app, createLedgerService(deps));

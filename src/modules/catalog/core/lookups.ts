@@ -71,13 +71,61 @@ export async function brandFacts(tx: Tx, tenantId: string, ids: Iterable<string>
   return new Map(rows.map((b) => [b.id, { name: b.name, isOwn: b.isOwn }]));
 }
 
+/**
+ * Code lookups for exports and imports that name outlets and products by code: id → code of the
+ * given ids (archived ones included, so an old record still shows its code), and code → id of the
+ * given codes among records that are not archived (what a new record may reference).
+ */
+export async function outletCodesByIds(tx: Tx, tenantId: string, ids: Iterable<string | null>) {
+  return codesByIds(tx, outlets, tenantId, ids);
+}
+export async function productCodesByIds(tx: Tx, tenantId: string, ids: Iterable<string | null>) {
+  return codesByIds(tx, products, tenantId, ids);
+}
+export async function activeOutletIdsByCodes(tx: Tx, tenantId: string, codes: Iterable<string>) {
+  return idsByCodes(tx, outlets, tenantId, codes);
+}
+export async function activeProductIdsByCodes(tx: Tx, tenantId: string, codes: Iterable<string>) {
+  return idsByCodes(tx, products, tenantId, codes);
+}
 /** The ids of the tenant's outlets named by code, archived ones included (sales name past shops). */
 export async function outletIdsByCode(tx: Tx, tenantId: string, codes: Iterable<string>) {
+  return idsByCodes(tx, outlets, tenantId, codes, { archived: true });
+}
+
+async function codesByIds(
+  tx: Tx,
+  table: typeof outlets | typeof products,
+  tenantId: string,
+  ids: Iterable<string | null>,
+) {
+  const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
+  if (!wanted.length) return new Map<string, string>();
+  const rows = await tx.db
+    .select({ id: table.id, code: table.code })
+    .from(table)
+    .where(and(eq(table.tenantId, tenantId), inArray(table.id, wanted)));
+  return new Map(rows.filter((r) => r.code !== null).map((r) => [r.id, r.code!]));
+}
+
+async function idsByCodes(
+  tx: Tx,
+  table: typeof outlets | typeof products,
+  tenantId: string,
+  codes: Iterable<string>,
+  include: { archived: boolean } = { archived: false },
+) {
   const wanted = [...new Set(codes)];
   if (!wanted.length) return new Map<string, string>();
   const rows = await tx.db
-    .select({ code: outlets.code, id: outlets.id })
-    .from(outlets)
-    .where(and(eq(outlets.tenantId, tenantId), inArray(outlets.code, wanted)));
-  return new Map(rows.map((row) => [row.code, row.id]));
+    .select({ id: table.id, code: table.code })
+    .from(table)
+    .where(
+      and(
+        eq(table.tenantId, tenantId),
+        inArray(table.code, wanted),
+        include.archived ? undefined : isNull(table.archivedAt),
+      ),
+    );
+  return new Map(rows.filter((r) => r.code !== null).map((r) => [r.code!, r.id]));
 }

@@ -15,6 +15,7 @@ import {
   sessionRevoked,
 } from './errors.js';
 import { emailChangeConfirmMail, emailChangeNoticeMail, passwordResetMail } from './mail-templates.js';
+import * as logins from './login-lookup.js';
 import * as repo from './auth.repository.js';
 import * as emailRepo from './email-change.repository.js';
 import type { SessionRevocations } from './revocation.js';
@@ -221,7 +222,7 @@ export function createAccountService(deps: {
 
     async forgotPassword(email: string, source: AuditSource): Promise<void> {
       const found = await deps.system.beforeTenantKnown('password reset request', (tx) =>
-        repo.findLoginCandidate(tx, email),
+        logins.findLoginCandidate(tx, email),
       );
       if (!found || found.user.status !== 'active' || found.tenantStatus !== 'active') return;
       if (found.user.email.toLowerCase() !== email.trim().toLowerCase()) return; // usernames get no mail

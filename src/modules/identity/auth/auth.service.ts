@@ -19,6 +19,7 @@ import {
   userInactive,
 } from './errors.js';
 import { registrationConfirmMail, registrationExistingMail } from './mail-templates.js';
+import * as logins from './login-lookup.js';
 import * as repo from './auth.repository.js';
 import { recordLoginFailure, type LoginClient } from './lockout.js';
 import type { SessionRevocations } from './revocation.js';
@@ -159,7 +160,7 @@ export function createAuthService(deps: AuthDeps) {
       const email = input.email.trim();
       const passwordHash = await hashPassword(input.password);
       const { existing, slugInUse } = await system.beforeTenantKnown('registration', async (tx) => ({
-        existing: await repo.findUserByEmail(tx, email),
+        existing: await logins.findUserByEmail(tx, email),
         slugInUse: await repo.slugTaken(tx, slug),
       }));
       // A tenant slug is a public name, not personal data; checked for both kinds of address alike.
@@ -225,7 +226,7 @@ export function createAuthService(deps: AuthDeps) {
       // A confirmed sign-up creates its own tenant: there is none to bind before it exists.
       return system.beforeTenantKnown('registration', async (tx) => {
         // Opened twice, or the address got an account meanwhile: the link has done its work.
-        if (await repo.findUserByEmail(tx, email)) throw invalidRegistrationToken();
+        if (await logins.findUserByEmail(tx, email)) throw invalidRegistrationToken();
         const { tenantId, adminId } = await provisionTenant(
           tx,
           deps.catalogue,
@@ -255,7 +256,7 @@ export function createAuthService(deps: AuthDeps) {
       tenant?: string,
     ): Promise<TokenPair> {
       const found = await system.beforeTenantKnown('login', (tx) =>
-        repo.findLoginCandidate(tx, login, tenant),
+        logins.findLoginCandidate(tx, login, tenant),
       );
       if (!found) {
         await verifyPassword(await decoyHash(), password);

@@ -1,19 +1,20 @@
-import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { conflict, validationFailed, type FieldError } from '../../../platform/http/errors.js';
-import {
-  defineResource,
-  envelope,
-  iso,
-  likeEscape,
-  tenantTxOf,
-  type CallContext,
-} from '../../../platform/resource/index.js';
+import { envelope, iso, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { activeOutletIds, activeProductIds, brandIdsAmong } from '../../catalog/index.js';
-import { diff, tenantSettingsOf, writeAudit } from '../../identity/index.js';
+import { tenantSettingsOf } from '../../identity/index.js';
 import { localDate } from '../clock.js';
 import { campaignOutlets, campaignProducts, campaigns } from '../tables/campaigns.tables.js';
 import { leads } from '../tables/leads.tables.js';
+import {
+  auditable,
+  auditWrite,
+  byId,
+  codedResource,
+  codeOrNameMatches,
+  removeUnlessLeadsName,
+} from './coded-records.js';
 import { checkCampaignTransition, effectiveStatus, effectiveStatusSql } from './campaign-status.js';
 import type {
   Campaign,
@@ -26,17 +27,10 @@ import type {
 type CampaignRow = typeof campaigns.$inferSelect;
 const ENTITY = 'campaign';
 
-export const campaignResource = defineResource({
-  table: campaigns,
-  name: 'Campaign',
-  tenantId: campaigns.tenantId,
-  id: campaigns.id,
-  sorts: {
-    created_at: campaigns.createdAt,
-    name: campaigns.name,
-    code: campaigns.code,
-    start_date: campaigns.startDate,
-  },
+// The default sort stays creation time (the first key): lists show the newest campaigns first.
+export const campaignResource = codedResource(campaigns, 'Campaign', {
+  created_at: campaigns.createdAt,
+  start_date: campaigns.startDate,
 });
 
 interface Links {
@@ -66,8 +60,6 @@ export function toCampaignJson(row: CampaignRow, links: Links, today: string): C
     updated_at: row.updatedAt.toISOString(),
   };
 }
-
-const auditable = ({ created_at: _c, updated_at: _u, ...rest }: Campaign) => rest;
 
 async function linksOf(tx: Tx, tenantId: string, ids: string[]): Promise<Map<string, Links>> {
   const map = new Map<string, Links>(ids.map((id) => [id, { productIds: [], outletIds: [] }]));
@@ -176,17 +168,11 @@ export function createCampaignsService(deps: { db: TenantDatabase }) {
       const [row] = await tx.db
         .update(campaigns)
         .set({ ...values, updatedAt: new Date() })
-        .where(and(eq(campaigns.tenantId, ctx.tenantId), eq(campaigns.id, id)))
+        .where(byId(campaigns, ctx.tenantId, id))
         .returning();
       if (body) await replaceLinks(tx, ctx.tenantId, id, body);
       const json = await present(tx, ctx, row!, today);
-      await writeAudit(tx, ctx.audit, {
-        tenantId: ctx.tenantId,
-        action,
-        entityType: ENTITY,
-        entityId: id,
-        changes: diff(auditable(beforeJson), auditable(json)),
-      });
+      await auditWrite(tx, ctx, { entityType: ENTITY, action, id }, json, beforeJson);
       return json;
     });
   }
@@ -195,10 +181,9 @@ export function createCampaignsService(deps: { db: TenantDatabase }) {
     list(ctx: CallContext, query: CampaignListQuery) {
       return tenantTx(ctx, async (tx) => {
         const today = await todayOf(tx, ctx.tenantId);
-        const pattern = query.q ? `%${likeEscape(query.q)}%` : undefined;
         const page = await campaignResource.list(tx, ctx, query, {
           where: [
-            pattern ? or(ilike(campaigns.name, pattern), ilike(campaigns.code, pattern)) : undefined,
+            codeOrNameMatches(query.q, campaigns.name, campaigns.code),
             query.status ? sql`${effectiveStatusSql(today)} = ${query.status}` : undefined,
             query.brand ? eq(campaigns.brandId, query.brand) : undefined,
             query.outlet
@@ -240,13 +225,7 @@ export function createCampaignsService(deps: { db: TenantDatabase }) {
           .returning();
         await replaceLinks(tx, ctx.tenantId, row!.id, body);
         const json = await present(tx, ctx, row!, localDate(new Date(), settings.time_zone));
-        await writeAudit(tx, ctx.audit, {
-          tenantId: ctx.tenantId,
-          action: 'campaign.create',
-          entityType: ENTITY,
-          entityId: row!.id,
-          changes: { after: auditable(json) },
-        });
+        await auditWrite(tx, ctx, { entityType: ENTITY, action: 'create', id: row!.id }, json);
         return json;
       });
     },
@@ -255,7 +234,7 @@ export function createCampaignsService(deps: { db: TenantDatabase }) {
       return write(
         ctx,
         id,
-        'campaign.update',
+        'update',
         async (before, _today, tx) => {
           if (before.status === 'ended')
             throw conflict('CAMPAIGN_ENDED', 'A campaign ended by hand can no longer be changed.');
@@ -271,14 +250,14 @@ export function createCampaignsService(deps: { db: TenantDatabase }) {
     },
 
     activate(ctx: CallContext, id: string, _body: CampaignActionBody) {
-      return write(ctx, id, 'campaign.activate', (before, today) => {
+      return write(ctx, id, 'activate', (before, today) => {
         checkCampaignTransition('activate', effectiveStatus(before, today));
         return { status: 'active', activatedAt: new Date() };
       });
     },
 
     end(ctx: CallContext, id: string, _body: CampaignActionBody) {
-      return write(ctx, id, 'campaign.end', (before, today) => {
+      return write(ctx, id, 'end', (before, today) => {
         checkCampaignTransition('end', effectiveStatus(before, today));
         return { status: 'ended', endedAt: new Date() };
       });
@@ -289,21 +268,14 @@ export function createCampaignsService(deps: { db: TenantDatabase }) {
       return tenantTx(ctx, async (tx) => {
         const today = await todayOf(tx, ctx.tenantId);
         const before = await campaignResource.find(tx, ctx, id, { lock: true });
-        const [used] = await tx.db
-          .select({ id: leads.id })
-          .from(leads)
-          .where(and(eq(leads.tenantId, ctx.tenantId), eq(leads.campaignId, id)))
-          .limit(1);
-        if (used)
-          throw conflict('CAMPAIGN_IN_USE', 'Leads were captured under this campaign; end it instead.');
-        const json = await present(tx, ctx, before, today);
-        await tx.db.delete(campaigns).where(and(eq(campaigns.tenantId, ctx.tenantId), eq(campaigns.id, id)));
-        await writeAudit(tx, ctx.audit, {
-          tenantId: ctx.tenantId,
-          action: 'campaign.delete',
+        await removeUnlessLeadsName(tx, ctx, {
+          table: campaigns,
+          id,
+          leadColumn: leads.campaignId,
+          code: 'CAMPAIGN_IN_USE',
+          detail: 'Leads were captured under this campaign; end it instead.',
           entityType: ENTITY,
-          entityId: id,
-          changes: { before: auditable(json) },
+          before: auditable(await present(tx, ctx, before, today)),
         });
       });
     },

@@ -1,17 +1,16 @@
-import { and, eq, ilike, isNotNull, isNull, or } from 'drizzle-orm';
+import { isNotNull, isNull } from 'drizzle-orm';
 import type { TenantDatabase } from '../../../platform/db/types.js';
-import { conflict } from '../../../platform/http/errors.js';
-import {
-  defineResource,
-  envelope,
-  iso,
-  likeEscape,
-  tenantTxOf,
-  type CallContext,
-} from '../../../platform/resource/index.js';
-import { diff, writeAudit } from '../../identity/index.js';
+import { envelope, iso, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { attributionSources } from '../tables/campaigns.tables.js';
 import { leads } from '../tables/leads.tables.js';
+import {
+  auditable,
+  auditWrite,
+  byId,
+  codedResource,
+  codeOrNameMatches,
+  removeUnlessLeadsName,
+} from './coded-records.js';
 import type {
   AttributionSource,
   CreateSourceBody,
@@ -22,17 +21,7 @@ import type {
 type SourceRow = typeof attributionSources.$inferSelect;
 const ENTITY = 'attribution_source';
 
-export const sourceResource = defineResource({
-  table: attributionSources,
-  name: 'Attribution source',
-  tenantId: attributionSources.tenantId,
-  id: attributionSources.id,
-  sorts: {
-    code: attributionSources.code,
-    name: attributionSources.name,
-    created_at: attributionSources.createdAt,
-  },
-});
+export const sourceResource = codedResource(attributionSources, 'Attribution source', {});
 
 export const toSourceJson = (row: SourceRow): AttributionSource => ({
   id: row.id,
@@ -43,8 +32,6 @@ export const toSourceJson = (row: SourceRow): AttributionSource => ({
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
 });
-
-const auditable = ({ created_at: _c, updated_at: _u, ...rest }: AttributionSource) => rest;
 
 function columnsOf(
   body: UpdateSourceBody,
@@ -64,13 +51,10 @@ export function createSourcesService(deps: { db: TenantDatabase }) {
   return {
     list(ctx: CallContext, query: SourceListQuery) {
       return tenantTx(ctx, async (tx) => {
-        const pattern = query.q ? `%${likeEscape(query.q)}%` : undefined;
         const page = await sourceResource.list(tx, ctx, query, {
           where: [
             query.archived ? isNotNull(attributionSources.archivedAt) : isNull(attributionSources.archivedAt),
-            pattern
-              ? or(ilike(attributionSources.name, pattern), ilike(attributionSources.code, pattern))
-              : undefined,
+            codeOrNameMatches(query.q, attributionSources.name, attributionSources.code),
           ],
         });
         return envelope('attribution_sources', page, toSourceJson);
@@ -87,13 +71,7 @@ export function createSourcesService(deps: { db: TenantDatabase }) {
           .values({ ...columnsOf(body), tenantId: ctx.tenantId, code: body.code, name: body.name })
           .returning();
         const json = toSourceJson(row!);
-        await writeAudit(tx, ctx.audit, {
-          tenantId: ctx.tenantId,
-          action: 'attribution_source.create',
-          entityType: ENTITY,
-          entityId: row!.id,
-          changes: { after: auditable(json) },
-        });
+        await auditWrite(tx, ctx, { entityType: ENTITY, action: 'create', id: row!.id }, json);
         return json;
       });
     },
@@ -104,16 +82,10 @@ export function createSourcesService(deps: { db: TenantDatabase }) {
         const [row] = await tx.db
           .update(attributionSources)
           .set({ ...columnsOf(body, before), updatedAt: new Date() })
-          .where(and(eq(attributionSources.tenantId, ctx.tenantId), eq(attributionSources.id, id)))
+          .where(byId(attributionSources, ctx.tenantId, id))
           .returning();
         const json = toSourceJson(row!);
-        await writeAudit(tx, ctx.audit, {
-          tenantId: ctx.tenantId,
-          action: 'attribution_source.update',
-          entityType: ENTITY,
-          entityId: id,
-          changes: diff(auditable(toSourceJson(before)), auditable(json)),
-        });
+        await auditWrite(tx, ctx, { entityType: ENTITY, action: 'update', id }, json, toSourceJson(before));
         return json;
       });
     },
@@ -122,21 +94,14 @@ export function createSourcesService(deps: { db: TenantDatabase }) {
     remove(ctx: CallContext, id: string) {
       return tenantTx(ctx, async (tx) => {
         const before = await sourceResource.find(tx, ctx, id, { lock: true });
-        const [used] = await tx.db
-          .select({ id: leads.id })
-          .from(leads)
-          .where(and(eq(leads.tenantId, ctx.tenantId), eq(leads.sourceId, id)))
-          .limit(1);
-        if (used) throw conflict('SOURCE_IN_USE', 'Leads name this source; archive it instead.');
-        await tx.db
-          .delete(attributionSources)
-          .where(and(eq(attributionSources.tenantId, ctx.tenantId), eq(attributionSources.id, id)));
-        await writeAudit(tx, ctx.audit, {
-          tenantId: ctx.tenantId,
-          action: 'attribution_source.delete',
+        await removeUnlessLeadsName(tx, ctx, {
+          table: attributionSources,
+          id,
+          leadColumn: leads.sourceId,
+          code: 'SOURCE_IN_USE',
+          detail: 'Leads name this source; archive it instead.',
           entityType: ENTITY,
-          entityId: id,
-          changes: { before: auditable(toSourceJson(before)) },
+          before: auditable(toSourceJson(before)),
         });
       });
     },

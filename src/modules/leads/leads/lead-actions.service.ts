@@ -163,10 +163,23 @@ export function createLeadActionsService(deps: { db: TenantDatabase; jobs: Pick<
       });
     },
 
-    /** Records an interaction; its next action date (or none) becomes the lead's pending follow-up. */
-    addInteraction(ctx: CallContext, id: string, body: CreateInteractionBody): Promise<Interaction> {
+    /**
+     * Records an interaction; its next action date (or none) becomes the lead's pending follow-up.
+     * A `client_uuid` already stored for this lead (or, after a merge, its master) is a retry: the
+     * stored interaction is answered (`created: false`). The lead's row lock serialises concurrent
+     * repeats, and the insert's ON CONFLICT DO NOTHING keeps them on one row whatever happens.
+     */
+    addInteraction(
+      ctx: CallContext,
+      id: string,
+      body: CreateInteractionBody,
+    ): Promise<{ interaction: Interaction; created: boolean }> {
       return tenantTx(ctx, async (tx) => {
         const lead = await leadResource.find(tx, ctx, id, { lock: true });
+        if (body.client_uuid) {
+          const stored = await storedInteraction(tx, ctx.tenantId, body.client_uuid, lead);
+          if (stored) return { interaction: stored, created: false };
+        }
         refuseMerged(lead);
         const [row] = await tx.db
           .insert(leadInteractions)
@@ -174,6 +187,7 @@ export function createLeadActionsService(deps: { db: TenantDatabase; jobs: Pick<
             tenantId: ctx.tenantId,
             leadId: id,
             agentId: ctx.principal.userId,
+            clientUuid: body.client_uuid ?? null,
             type: body.type,
             outcome: body.outcome ?? null,
             notes: body.notes ?? null,
@@ -181,9 +195,14 @@ export function createLeadActionsService(deps: { db: TenantDatabase; jobs: Pick<
             nextActionDate: body.next_action_date ?? null,
             nextAction: body.next_action ?? null,
           })
+          .onConflictDoNothing({ target: [leadInteractions.tenantId, leadInteractions.clientUuid] })
           .returning();
+        if (!row) {
+          const stored = await storedInteraction(tx, ctx.tenantId, body.client_uuid!, lead);
+          return { interaction: stored!, created: false };
+        }
         await updateLead(tx, ctx.tenantId, id, { nextActionDate: body.next_action_date ?? null });
-        const json = toInteractionJson(row!);
+        const json = toInteractionJson(row);
         await writeAudit(tx, ctx.audit, {
           tenantId: ctx.tenantId,
           action: 'lead.interaction',
@@ -193,7 +212,7 @@ export function createLeadActionsService(deps: { db: TenantDatabase; jobs: Pick<
             after: { interaction_id: json.id, type: json.type, next_action_date: json.next_action_date },
           },
         });
-        return json;
+        return { interaction: json, created: true };
       });
     },
 
@@ -213,6 +232,21 @@ export function createLeadActionsService(deps: { db: TenantDatabase; jobs: Pick<
       });
     },
   };
+}
+
+/**
+ * The interaction stored under `clientUuid`, when it belongs to `lead` (or the master it was merged
+ * into). Stored for another lead, it is another device's id colliding, not a retry: 409.
+ */
+async function storedInteraction(tx: Tx, tenantId: string, clientUuid: string, lead: LeadRow) {
+  const [row] = await tx.db
+    .select()
+    .from(leadInteractions)
+    .where(and(eq(leadInteractions.tenantId, tenantId), eq(leadInteractions.clientUuid, clientUuid)));
+  if (!row) return undefined;
+  const own = row.leadId === lead.id || (lead.mergedAt !== null && row.leadId === lead.duplicateOf);
+  if (!own) throw conflict('CLIENT_UUID_IN_USE', 'Another interaction already uses this client_uuid.');
+  return toInteractionJson(row);
 }
 
 /** Moves a duplicate's interactions, history and own duplicates to the master; returns the counts. */

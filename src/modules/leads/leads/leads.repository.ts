@@ -57,6 +57,7 @@ export const toLeadJson = (row: LeadRow): Lead => ({
 
 export const toInteractionJson = (row: InteractionRow): Interaction => ({
   id: row.id,
+  client_uuid: row.clientUuid,
   lead_id: row.leadId,
   agent_id: row.agentId,
   type: row.type,

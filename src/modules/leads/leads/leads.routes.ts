@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ListEnvelope } from '../../../platform/http/schemas.js';
+import { IdParams, ListEnvelope } from '../../../platform/http/schemas.js';
 import { callContext, crudRoutes, resourceAction } from '../../../platform/resource/index.js';
 import type { LeadActionsService } from './lead-actions.service.js';
 import {
@@ -17,6 +17,7 @@ import {
   StatusChangeBody,
   StatusHistory,
   UpdateLeadBody,
+  type CreateInteractionBody as CreateInteractionBodyT,
   type CreateLeadBody as CreateLeadBodyT,
 } from './leads.schemas.js';
 import type { LeadsService } from './leads.service.js';
@@ -107,18 +108,30 @@ export function leadRoutes(app: FastifyInstance, leads: LeadsService, actions: L
     },
     (ctx, id, body) => actions.changeStatus(ctx, id, body),
   );
-  resourceAction(
-    app,
+  app.post<{ Params: { id: string }; Body: CreateInteractionBodyT }>(
+    '/leads/:id/interactions',
     {
-      ...write,
-      path: '/leads/:id/interactions',
-      summary:
-        'Record a call, visit, message, reminder or verification (its next action date is the follow-up)',
-      body: CreateInteractionBody,
-      response: Interaction,
-      status: 201,
+      config: { permission: 'leads:write' },
+      schema: {
+        summary:
+          'Record a call, visit, message, reminder or verification (its next action date is the follow-up)',
+        description:
+          'Idempotent by `client_uuid`: a repeat answers 200 with the stored interaction. A `client_uuid` ' +
+          'stored for another lead is 409 `CLIENT_UUID_IN_USE`.',
+        tags: [tag],
+        params: IdParams,
+        body: CreateInteractionBody,
+        response: { 200: Interaction, 201: Interaction },
+      },
     },
-    (ctx, id, body) => actions.addInteraction(ctx, id, body),
+    async (request, reply) => {
+      const { interaction, created } = await actions.addInteraction(
+        callContext(request),
+        request.params.id,
+        request.body,
+      );
+      return reply.code(created ? 201 : 200).send(interaction);
+    },
   );
   resourceAction(
     app,

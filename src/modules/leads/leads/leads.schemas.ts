@@ -178,6 +178,7 @@ export type MergeBody = Static<typeof MergeBody>;
 
 export const Interaction = Type.Object({
   id: Uuid,
+  client_uuid: Nullable(Uuid),
   lead_id: Uuid,
   agent_id: Uuid,
   type: InteractionType,
@@ -191,6 +192,9 @@ export const Interaction = Type.Object({
 export type Interaction = Static<typeof Interaction>;
 
 export const CreateInteractionBody = Type.Object({
+  client_uuid: Type.Optional(
+    Type.Union([Uuid], { description: 'The device’s id: a repeat answers 200 with the stored interaction' }),
+  ),
   type: InteractionType,
   outcome: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   notes: Type.Optional(Nullable(Text())),

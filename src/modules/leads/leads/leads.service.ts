@@ -48,6 +48,28 @@ function searchCondition(q: string) {
   );
 }
 
+/** The filters of `GET /leads` (the export applies the same ones). */
+export function leadListConditions(query: LeadFilters) {
+  return [
+    query.q ? searchCondition(query.q) : undefined,
+    query.status ? eq(leads.status, query.status) : undefined,
+    query.campaign ? eq(leads.campaignId, query.campaign) : undefined,
+    query.source ? eq(leads.sourceId, query.source) : undefined,
+    query.outlet ? eq(leads.outletId, query.outlet) : undefined,
+    query.agent ? eq(leads.agentId, query.agent) : undefined,
+    query.product ? eq(leads.productId, query.product) : undefined,
+    query.duplicate === undefined
+      ? undefined
+      : query.duplicate
+        ? isNotNull(leads.duplicateOf)
+        : isNull(leads.duplicateOf),
+    query.date_from ? gte(leads.capturedAt, new Date(`${query.date_from}T00:00:00Z`)) : undefined,
+    query.date_to ? lt(leads.capturedAt, new Date(nextDay(query.date_to))) : undefined,
+  ];
+}
+
+type LeadFilters = Omit<LeadListQuery, 'limit' | 'offset' | 'cursor' | 'sort' | 'include_total'>;
+
 export function createLeadsService(deps: { db: TenantDatabase; jobs: Pick<JobQueue, 'send'> }) {
   const tenantTx = tenantTxOf(deps);
   const tenantRead = tenantReadOf(deps);
@@ -116,22 +138,7 @@ export function createLeadsService(deps: { db: TenantDatabase; jobs: Pick<JobQue
     list(ctx: CallContext, query: LeadListQuery) {
       return tenantRead(ctx, async (tx) => {
         const page = await leadResource.list(tx, ctx, query, {
-          where: [
-            query.q ? searchCondition(query.q) : undefined,
-            query.status ? eq(leads.status, query.status) : undefined,
-            query.campaign ? eq(leads.campaignId, query.campaign) : undefined,
-            query.source ? eq(leads.sourceId, query.source) : undefined,
-            query.outlet ? eq(leads.outletId, query.outlet) : undefined,
-            query.agent ? eq(leads.agentId, query.agent) : undefined,
-            query.product ? eq(leads.productId, query.product) : undefined,
-            query.duplicate === undefined
-              ? undefined
-              : query.duplicate
-                ? isNotNull(leads.duplicateOf)
-                : isNull(leads.duplicateOf),
-            query.date_from ? gte(leads.capturedAt, new Date(`${query.date_from}T00:00:00Z`)) : undefined,
-            query.date_to ? lt(leads.capturedAt, new Date(nextDay(query.date_to))) : undefined,
-          ],
+          where: leadListConditions(query),
         });
         return envelope('leads', page, toLeadJson);
       });

@@ -140,6 +140,8 @@ export const leadInteractions = pgTable(
     ...tenantColumns(),
     leadId: uuid('lead_id').notNull(),
     agentId: uuid('agent_id').notNull(),
+    /** The device's id for the interaction (optional): a retried upload answers the stored row. */
+    clientUuid: uuid('client_uuid'),
     type: text('type', { enum: INTERACTION_TYPES }).notNull(),
     outcome: text('outcome'),
     notes: text('notes'),
@@ -154,6 +156,8 @@ export const leadInteractions = pgTable(
     foreignKey({ columns: [t.tenantId, t.agentId], foreignColumns: [users.tenantId, users.id] }),
     index('lead_interactions_tenant_lead_idx').on(t.tenantId, t.leadId, t.occurredAt),
     index('lead_interactions_tenant_agent_idx').on(t.tenantId, t.agentId, t.occurredAt),
+    // A device's retry carries the same client_uuid; this key makes it land on the same row.
+    uniqueIndex('lead_interactions_tenant_client_uuid_key').on(t.tenantId, t.clientUuid),
     check(
       'lead_interactions_type_check',
       sql`${t.type} in ('call', 'visit', 'message', 'reminder', 'verification')`,

@@ -1,0 +1,2 @@
+ALTER TABLE "lead_interactions" ADD COLUMN "client_uuid" uuid;--> statement-breakpoint
+CREATE UNIQUE INDEX "lead_interactions_tenant_client_uuid_key" ON "lead_interactions" USING btree ("tenant_id","client_uuid");
