@@ -1,3 +1,5 @@
+import { localParts } from '../../lib/cron.js';
+
 /** The calendar date of `at` in `timeZone`, YYYY-MM-DD (en-CA formats dates that way). */
 export function localDate(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', {
@@ -8,28 +10,10 @@ export function localDate(at: Date, timeZone: string): string {
   }).format(at);
 }
 
-/** Milliseconds `timeZone` is ahead of UTC at `at` (negative west of Greenwich). */
+/** Milliseconds `timeZone` is ahead of UTC at `at` (negative west of Greenwich; zones move by whole minutes). */
 function offsetMs(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(at);
-  const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const local = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return local - Math.floor(at.getTime() / 1000) * 1000;
+  const p = localParts(at, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(at.getTime() / 60_000) * 60_000;
 }
 
 /** The instant a tenant-local calendar day (YYYY-MM-DD) begins in `timeZone`. */
