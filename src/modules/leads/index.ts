@@ -23,6 +23,7 @@ import { createLeadActionsService } from './leads/lead-actions.service.js';
 import { leadRoutes } from './leads/leads.routes.js';
 import { createLeadsService } from './leads/leads.service.js';
 import { LEADS_PERMISSIONS } from './permissions.js';
+import { seedLeadsDemo } from './seed.js';
 
 /**
  * Leads: campaigns and attribution sources, leads captured on devices (idempotent by client_uuid,
@@ -58,6 +59,7 @@ export const leadsModule: SalesOpsModule = {
   scheduledJobs: KPI_SCHEDULED_JOBS,
   importers: [externalSalesImporter],
   reportTypes: [bonusPayoutStatementReport],
+  seedDemo: (platform) => seedLeadsDemo(platform),
 };
 
 export { LEADS_PERMISSIONS } from './permissions.js';
