@@ -3,6 +3,7 @@ import type { Tx } from '../../platform/db/types.js';
 import type { DemoLogin, Platform } from '../../platform/module.js';
 import { safeKey } from '../../platform/storage/index.js';
 import { uuidv7 } from '../../lib/ids.js';
+import { seededRandom as random } from '../../lib/random.js';
 import { syncCycleSlots } from './call-cycles/slots.js';
 import { geofenceCheck } from './formulas.js';
 import { demoClock, earliest, placeTodaysVisit } from './seed-clock.js';
@@ -38,18 +39,6 @@ import {
 
 const CANCEL_REASONS = ['Shop closed', 'Owner not available', 'Rescheduled by the manager', 'Road works'];
 const COMMENTS = ['Shelf restocked', 'Asked for more facings', 'Competitor promotion running', 'All good'];
-
-/** mulberry32: a tiny deterministic generator, so the demo looks the same on every machine. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Brand {
   id: string;

@@ -25,6 +25,7 @@ import { leadExportRoute } from './leads/lead-export.js';
 import { leadRoutes } from './leads/leads.routes.js';
 import { createLeadsService } from './leads/leads.service.js';
 import { LEADS_PERMISSIONS } from './permissions.js';
+import { seedLeadsDemo } from './seed.js';
 
 /**
  * Leads: campaigns and attribution sources, leads captured on devices (idempotent by client_uuid,
@@ -62,6 +63,7 @@ export const leadsModule: SalesOpsModule = {
   scheduledJobs: KPI_SCHEDULED_JOBS,
   importers: [externalSalesImporter],
   reportTypes: [bonusPayoutStatementReport],
+  seedDemo: (platform) => seedLeadsDemo(platform),
 };
 
 export { LEADS_PERMISSIONS } from './permissions.js';
