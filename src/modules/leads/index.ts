@@ -22,6 +22,7 @@ import { createKpiService } from './kpi/kpi.service.js';
 import { createLeadActionsService } from './leads/lead-actions.service.js';
 import { LEADS_ALERT_CHECKS } from './leads/alert-checks.js';
 import { leadExportRoute } from './leads/lead-export.js';
+import { leadsImporter } from './leads/lead-import.js';
 import { leadRoutes } from './leads/leads.routes.js';
 import { createLeadsService } from './leads/leads.service.js';
 import { LEADS_PERMISSIONS } from './permissions.js';
@@ -60,7 +61,7 @@ export const leadsModule: SalesOpsModule = {
     registerKpiJobs(platform);
   },
   scheduledJobs: KPI_SCHEDULED_JOBS,
-  importers: [externalSalesImporter],
+  importers: [externalSalesImporter, leadsImporter],
   reportTypes: [bonusPayoutStatementReport],
 };
 
