@@ -17,6 +17,7 @@ import { createCampaignsService } from './campaigns/campaigns.service.js';
 import { createSourcesService } from './campaigns/sources.service.js';
 import { createDashboardService } from './kpi/dashboard.service.js';
 import { KPI_SCHEDULED_JOBS, registerKpiJobs } from './kpi/kpi-jobs.js';
+import { campaignRoiReport, leadFunnelReport } from './kpi/lead-reports.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
 import { createKpiService } from './kpi/kpi.service.js';
 import { createLeadActionsService } from './leads/lead-actions.service.js';
@@ -62,7 +63,7 @@ export const leadsModule: SalesOpsModule = {
   },
   scheduledJobs: KPI_SCHEDULED_JOBS,
   importers: [externalSalesImporter, leadsImporter],
-  reportTypes: [bonusPayoutStatementReport],
+  reportTypes: [bonusPayoutStatementReport, leadFunnelReport, campaignRoiReport],
 };
 
 export { LEADS_PERMISSIONS } from './permissions.js';
