@@ -17,11 +17,13 @@ import { createCampaignsService } from './campaigns/campaigns.service.js';
 import { createSourcesService } from './campaigns/sources.service.js';
 import { createDashboardService } from './kpi/dashboard.service.js';
 import { KPI_SCHEDULED_JOBS, registerKpiJobs } from './kpi/kpi-jobs.js';
+import { campaignRoiReport, leadFunnelReport } from './kpi/lead-reports.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
 import { createKpiService } from './kpi/kpi.service.js';
 import { createLeadActionsService } from './leads/lead-actions.service.js';
 import { LEADS_ALERT_CHECKS } from './leads/alert-checks.js';
 import { leadExportRoute } from './leads/lead-export.js';
+import { leadsImporter } from './leads/lead-import.js';
 import { leadRoutes } from './leads/leads.routes.js';
 import { createLeadsService } from './leads/leads.service.js';
 import { LEADS_PERMISSIONS } from './permissions.js';
@@ -61,8 +63,8 @@ export const leadsModule: SalesOpsModule = {
     registerKpiJobs(platform);
   },
   scheduledJobs: KPI_SCHEDULED_JOBS,
-  importers: [externalSalesImporter],
-  reportTypes: [bonusPayoutStatementReport],
+  importers: [externalSalesImporter, leadsImporter],
+  reportTypes: [bonusPayoutStatementReport, leadFunnelReport, campaignRoiReport],
   seedDemo: (platform) => seedLeadsDemo(platform),
 };
 

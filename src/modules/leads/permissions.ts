@@ -36,6 +36,11 @@ export const LEADS_PERMISSIONS: readonly PermissionDefinition[] = [
     roles: MANAGERS,
   },
   {
+    name: 'leads:import',
+    description: 'Import leads from files (tenant-wide: rows name any agent in the importer’s scope)',
+    roles: PLANNERS,
+  },
+  {
     name: 'conversions:read',
     description: 'List and read conversions (sales) within the data scope',
     roles: EVERYONE,

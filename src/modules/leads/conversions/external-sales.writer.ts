@@ -1,8 +1,8 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { ImportContext, ImportServices, ReadyRow, WriteCounts } from '../../../platform/bulk/index.js';
 import type { Tx } from '../../../platform/db/types.js';
-import type { AuditSource } from '../../../platform/resource/index.js';
 import { writeAudit } from '../../identity/index.js';
+import { importAuditSource } from '../import-context.js';
 import { leadByClientUuid, type LeadRow } from '../leads/leads.repository.js';
 import { leads } from '../tables/leads.tables.js';
 import {
@@ -105,7 +105,7 @@ async function updateExisting(
   const ids = { leadId: existing.leadId, conversionId: existing.id };
   if (!saleChanged(existing, next)) return { status: 'unchanged', ...ids };
   const row = await correctConversion(tx, input.services.jobs, settings, existing, next, input.ctx.userId);
-  await writeAudit(tx, auditOf(input.ctx), {
+  await writeAudit(tx, importAuditSource(input.ctx), {
     tenantId: input.ctx.tenantId,
     action: 'conversion.update',
     entityType: 'conversion',
@@ -126,15 +126,6 @@ async function updateExisting(
   });
   return { status: 'updated', ...ids };
 }
-
-const auditOf = (ctx: ImportContext): AuditSource => ({
-  actorUserId: ctx.userId,
-  actorTenantId: ctx.tenantId,
-  impersonated: false,
-  ip: null,
-  userAgent: null,
-  requestId: null,
-});
 
 /** Matches the sale to a lead and records it as a conversion, or says why no lead takes it. */
 async function createNew(
@@ -167,7 +158,7 @@ async function createNew(
   // Another writer recorded the sale since this chunk looked: the chunk rolls back and is retried.
   if (!row) throw new Error(`External sale ${sale.system}/${sale.saleId} was recorded concurrently`);
   const { created_at: _c, updated_at: _u, ...after } = toConversionJson(row);
-  await writeAudit(tx, auditOf(input.ctx), {
+  await writeAudit(tx, importAuditSource(input.ctx), {
     tenantId,
     action: 'conversion.create',
     entityType: 'conversion',

@@ -1,12 +1,14 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { Compile } from 'typebox/compile';
 import type { Tx } from '../../../platform/db/types.js';
+import type { JobQueue } from '../../../platform/jobs/types.js';
 import { installTypeBoxFormats } from '../../../platform/http/formats.js';
 import { conflict, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import type { CallContext } from '../../../platform/resource/index.js';
 import { activeOutletIds, activeProductIds } from '../../catalog/index.js';
-import { isActiveUserInScope, writeAudit } from '../../identity/index.js';
+import { isActiveUserInScope, tenantSettingsOf, writeAudit } from '../../identity/index.js';
+import { queueKpiRefreshAt } from '../kpi/kpi-queue.js';
 import { normaliseLeadPhone } from '../phone.js';
 import { attributionSources, campaigns } from '../tables/campaigns.tables.js';
 import { leads } from '../tables/leads.tables.js';
@@ -37,8 +39,17 @@ export interface CapturedLead {
   created: boolean;
 }
 
+export async function captureSettings(tx: Tx, tenantId: string): Promise<CaptureSettings> {
+  const settings = await tenantSettingsOf(tx, tenantId);
+  return {
+    phoneRegion: settings.default_phone_region,
+    duplicateWindowDays: settings.lead_duplicate_window_days,
+    timeZone: settings.time_zone,
+  };
+}
+
 /** A device clock a day ahead is wrong, not early: such a capture time would skew every report. */
-const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
+export const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
 
 interface SchemaError {
   keyword: string;
@@ -207,4 +218,22 @@ export async function captureLead(
     changes: { after },
   });
   return { lead, created: true };
+}
+
+/**
+ * Captures one lead and, when it is new, queues the KPI refresh of its capture day in the same
+ * transaction: every way a lead comes in (the API, a device's batch, a file import) goes through here.
+ */
+export async function captureLeadQueued(
+  jobs: Pick<JobQueue, 'send'>,
+  tx: Tx,
+  ctx: CallContext,
+  body: CreateLeadBody,
+  settings: CaptureSettings,
+  base = '/body',
+): Promise<CapturedLead> {
+  const captured = await captureLead(tx, ctx, body, settings, base);
+  if (captured.created)
+    await queueKpiRefreshAt(jobs, tx, ctx.tenantId, settings.timeZone, [new Date(captured.lead.captured_at)]);
+  return captured;
 }

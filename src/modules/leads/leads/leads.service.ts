@@ -16,7 +16,13 @@ import { queueKpiRefreshAt } from '../kpi/kpi-queue.js';
 import { normaliseLeadPhone } from '../phone.js';
 import { attributionSources } from '../tables/campaigns.tables.js';
 import { leads } from '../tables/leads.tables.js';
-import { captureLead, validateItem, type CaptureSettings, type CapturedLead } from './lead-capture.js';
+import {
+  captureLeadQueued,
+  captureSettings,
+  validateItem,
+  type CaptureSettings,
+  type CapturedLead,
+} from './lead-capture.js';
 import type {
   CreateLeadBody,
   Lead,
@@ -26,15 +32,6 @@ import type {
   UpdateLeadBody,
 } from './leads.schemas.js';
 import { leadResource, toLeadJson, updateLead, type NewLeadRow } from './leads.repository.js';
-
-async function captureSettings(tx: Tx, tenantId: string): Promise<CaptureSettings> {
-  const settings = await tenantSettingsOf(tx, tenantId);
-  return {
-    phoneRegion: settings.default_phone_region,
-    duplicateWindowDays: settings.lead_duplicate_window_days,
-    timeZone: settings.time_zone,
-  };
-}
 
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
 
@@ -74,21 +71,8 @@ export function createLeadsService(deps: { db: TenantDatabase; jobs: Pick<JobQue
   const tenantTx = tenantTxOf(deps);
   const tenantRead = tenantReadOf(deps);
 
-  /** Captures one lead; a new one queues the KPI refresh of its capture day in the same transaction. */
-  async function capture(
-    tx: Tx,
-    ctx: CallContext,
-    body: CreateLeadBody,
-    settings: CaptureSettings,
-    base: string,
-  ) {
-    const captured = await captureLead(tx, ctx, body, settings, base);
-    if (captured.created)
-      await queueKpiRefreshAt(deps.jobs, tx, ctx.tenantId, settings.timeZone, [
-        new Date(captured.lead.captured_at),
-      ]);
-    return captured;
-  }
+  const capture = (tx: Tx, ctx: CallContext, body: CreateLeadBody, settings: CaptureSettings, base: string) =>
+    captureLeadQueued(deps.jobs, tx, ctx, body, settings, base);
 
   /** One batch item in its own transaction: its failure is its result, never the batch's. */
   async function captureItem(ctx: CallContext, item: unknown, index: number, settings: CaptureSettings) {
