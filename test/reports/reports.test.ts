@@ -177,11 +177,20 @@ describe('reports: generation, history, downloads', () => {
     const paths = bad.json<Problem>().errors!.map((e) => e.path);
     expect(paths).toContain('/body/parameters/period');
     expect(paths).toContain('/body/parameters/colour');
+    // Explicit dates that can never form a period are refused before anything is queued.
+    const reversed = await generate(admin, {
+      report_type: 'field.visit_summary',
+      format: 'pdf',
+      parameters: { from: '2026-02-10', to: '2026-01-01' },
+    });
+    expectStatus(reversed, 422, 'VALIDATION_FAILED');
+    expect(reversed.json<Problem>().errors!.map((e) => e.path)).toEqual(['/body/parameters/from']);
+    // A start in the future is only reversed on the day the report runs (its end is "today").
     expectStatus(
       await generate(admin, {
         report_type: 'field.visit_summary',
         format: 'pdf',
-        parameters: { from: '2026-02-10', to: '2026-01-01' },
+        parameters: { from: '2099-02-10' },
       }),
       202,
     );
@@ -189,7 +198,7 @@ describe('reports: generation, history, downloads', () => {
       await api.call('POST', '/reports/generate', {}, { report_type: 'field.visit_summary', format: 'pdf' }),
       401,
     );
-    // The failed one (from after to) fails with its reason, it does not crash.
+    // The failed one (from after today) fails with its reason, it does not crash.
     const failed = (await api.ok<{ reports: Run[] }>('GET', '/reports/history?limit=1', admin)).reports[0]!;
     const done = await waitForRun(t, admin, failed.id);
     expect(done.status).toBe('failed');

@@ -67,5 +67,6 @@ export function checkReportRequest(
     }));
     throw validationFailed(errors, 'The report parameters are not valid.');
   }
+  type.checkParameters?.(parameters);
   return { type, format: input.format as ReportFormat, parameters };
 }

@@ -4,6 +4,14 @@ import type { ReportData, ReportFormat, ReportHeader } from './types.js';
 
 export * from './types.js';
 export { keysetRows, REPORT_PAGE_SIZE, rowCountOf } from './rows.js';
+export {
+  checkReportPeriod,
+  localToday,
+  periodLabel,
+  ReportPeriodParameters,
+  resolveReportPeriod,
+  type ReportPeriod,
+} from './period.js';
 
 export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
   pdf: 'application/pdf',

@@ -89,6 +89,11 @@ export interface ReportType<P extends TObject = TObject> {
   /** The permission a caller needs (besides `reports:generate`) to run it, e.g. `visits:read`. */
   permission: string;
   parameters: P;
+  /**
+   * Rules across parameters the schema cannot state (a period's order and length), checked when the
+   * report is requested or scheduled: throws 422 naming the parameter, before anything is queued.
+   */
+  checkParameters?: (parameters: Static<P>) => void;
   formats?: readonly ReportFormat[];
   query(ctx: ReportQueryContext, parameters: Static<P>): Promise<ReportData>;
 }

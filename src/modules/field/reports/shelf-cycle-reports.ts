@@ -5,7 +5,13 @@ import { scopePredicate } from '../../identity/index.js';
 import { shelfShareRows } from '../analytics/analytics.repository.js';
 import { sharesOf } from '../analytics/analytics.service.js';
 import { percent } from '../analytics/period.js';
-import { FieldReportParameters, localToday, periodLabel, reportPeriod } from './parameters.js';
+import {
+  checkFieldReportParameters,
+  FieldReportParameters,
+  localToday,
+  periodLabel,
+  reportPeriod,
+} from './parameters.js';
 
 /** Most outlets a shelf-share report lists (those with the most marked photos). */
 const MAX_OUTLETS = 500;
@@ -16,6 +22,7 @@ export const shelfShareReport = defineReportType({
   description: 'Shelf share of own and competitor brands, by brand and by outlet, with a chart',
   permission: 'analytics:read',
   parameters: FieldReportParameters,
+  checkParameters: checkFieldReportParameters,
   async query(ctx, params) {
     const period = reportPeriod(params, ctx.now, ctx.timeZone);
     const filters = { agent: params.agent_id, outlet: params.outlet_id };
@@ -111,6 +118,7 @@ export const callCycleAdherenceReport = defineReportType({
   description: 'Per call cycle: planned visits due, visited, missed, adherence and outlet coverage',
   permission: 'call_cycles:read',
   parameters: FieldReportParameters,
+  checkParameters: checkFieldReportParameters,
   async query(ctx, params) {
     const period = reportPeriod(params, ctx.now, ctx.timeZone);
     // Slots are due once their date has passed (or they were visited / marked missed), as on the cycle's page.

@@ -5,7 +5,12 @@ import { keysetRows } from '../../../platform/reports/rows.js';
 import { defineReportType } from '../../../platform/reports/types.js';
 import { scopePredicate } from '../../identity/index.js';
 import { percent, round2, type Period } from '../analytics/period.js';
-import { FieldReportParameters, periodLabel, reportPeriod } from './parameters.js';
+import {
+  checkFieldReportParameters,
+  FieldReportParameters,
+  periodLabel,
+  reportPeriod,
+} from './parameters.js';
 
 /**
  * Visit summary and agent performance. Every statement is limited to the tenant, the period and the
@@ -69,6 +74,7 @@ export const visitSummaryReport = defineReportType({
     'Visits by agent, outlet and day with completion and geofence compliance, and every visit of the period',
   permission: 'visits:read',
   parameters: FieldReportParameters,
+  checkParameters: checkFieldReportParameters,
   async query(ctx, params) {
     const period = reportPeriod(params, ctx.now, ctx.timeZone);
     const where = visitWhere(ctx, period, params);
@@ -176,6 +182,7 @@ export const agentPerformanceReport = defineReportType({
   description: 'Per agent: visits, completion, geofence compliance, photos and average visit duration',
   permission: 'visits:read',
   parameters: FieldReportParameters,
+  checkParameters: checkFieldReportParameters,
   async query(ctx, params) {
     const period = reportPeriod(params, ctx.now, ctx.timeZone);
     const where = visitWhere(ctx, period, params);

@@ -1,8 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { Type, type Static } from 'typebox';
 import { selectRows } from '../../../platform/db/rows.js';
-import { validationFailed } from '../../../platform/http/errors.js';
-import { IsoDate } from '../../../platform/http/schemas.js';
+import {
+  checkReportPeriod,
+  periodLabel,
+  ReportPeriodParameters,
+  resolveReportPeriod,
+} from '../../../platform/reports/period.js';
 import type { ReportQueryContext, ReportRow } from '../../../platform/reports/types.js';
 import { defineReportType } from '../../../platform/reports/types.js';
 import { scopePredicate } from '../../identity/index.js';
@@ -16,23 +19,16 @@ import { MAX_KPI_RANGE_DAYS } from './kpi-days.js';
  * scope on the row's agent, so a report never holds a row its reader could not list.
  */
 
-const LeadReportParameters = Type.Object({
-  from: IsoDate,
-  to: IsoDate,
-});
-type LeadReportParameters = Static<typeof LeadReportParameters>;
+const LeadReportParameters = ReportPeriodParameters;
+type LeadReportParameters = ReportPeriodParameters;
 
 /** The period as instants, refused (422 at the parameter) when reversed or longer than 400 days. */
-function periodOf(ctx: ReportQueryContext, { from, to }: LeadReportParameters) {
-  if (from > to) throw validationFailed([{ path: '/body/parameters/from', message: 'must not be after to' }]);
-  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 > MAX_KPI_RANGE_DAYS)
-    throw validationFailed([
-      { path: '/body/parameters/to', message: `the period may span at most ${MAX_KPI_RANGE_DAYS} days` },
-    ]);
+function periodOf(ctx: ReportQueryContext, params: LeadReportParameters) {
+  const { from, to } = resolveReportPeriod(params, ctx.now, ctx.timeZone, MAX_KPI_RANGE_DAYS);
   const start = startOfLocalDay(from, ctx.timeZone).toISOString();
   const end = startOfLocalDay(dayAfter(to), ctx.timeZone).toISOString();
   return {
-    label: `${from} – ${to}`,
+    label: periodLabel({ from, to }),
     /** `column` in the period, and the row's agent (`agent`) in the caller's scope. */
     where: (alias: string, column: string): SQL =>
       sql.join(
@@ -78,6 +74,7 @@ export const leadFunnelReport = defineReportType({
     'Leads captured in a period (not merged) by current status, per campaign and per source, with the conversion rate',
   permission: 'leads:read',
   parameters: LeadReportParameters,
+  checkParameters: (params) => checkReportPeriod(params, MAX_KPI_RANGE_DAYS),
   async query(ctx, params) {
     const period = periodOf(ctx, params);
     const where = sql`${period.where('l', 'captured_at')} and l.merged_at is null`;
@@ -140,6 +137,7 @@ export const campaignRoiReport = defineReportType({
     'Per campaign: leads, conversions, revenue, cost and bonus from the ledger in a period, net profit, spend against budget, ROI',
   permission: 'kpi:read',
   parameters: LeadReportParameters,
+  checkParameters: (params) => checkReportPeriod(params, MAX_KPI_RANGE_DAYS),
   async query(ctx, params) {
     const period = periodOf(ctx, params);
     const rows = await selectRows<ReportRow>(
