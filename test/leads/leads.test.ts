@@ -181,7 +181,11 @@ describe('leads: capture, status, duplicates, merge, interactions, follow-ups', 
 
   it('converts a lead by its sale: after POST /conversions the lead is converted and final', async () => {
     const lead = expectStatus(await capture(agent.auth), 201).json<Lead>();
-    expectStatus(await api.call('POST', `/leads/${lead.id}/status`, agent.auth, { status: 'converted' }), 409, 'CONVERSION_REQUIRED');
+    expectStatus(
+      await api.call('POST', `/leads/${lead.id}/status`, agent.auth, { status: 'converted' }),
+      409,
+      'CONVERSION_REQUIRED',
+    );
     await api.ok('POST', '/conversions', agent.auth, { lead_id: lead.id, amount: '10.00' }, 201);
     expect((await api.ok<Lead>('GET', `/leads/${lead.id}`, agent.auth)).status).toBe('converted');
     for (const status of ['qualified', 'rejected'])
