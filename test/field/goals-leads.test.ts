@@ -17,6 +17,8 @@ type Progress = {
 const today = new Date().toISOString().slice(0, 10);
 const D = (days: number) => addDays(today, days);
 const noon = (day: string) => new Date(`${day}T12:00:00Z`);
+/** Noon of the day, or now when that is still ahead: sales and ledger entries cannot be in the future. */
+const soldOn = (day: string) => new Date(Math.min(noon(day).getTime(), Date.now()));
 let phoneSeq = 4_000_000;
 
 describe('field goals: lead metrics from the leads module', () => {
@@ -68,7 +70,9 @@ describe('field goals: lead metrics from the leads module', () => {
     admin = fx.users.admin.auth;
     agent = fx.users.agent;
     api = client(t);
-    await api.ok('PUT', `/tenants/${fx.tenantId}`, admin, { settings: { default_phone_region: 'UZ' } });
+    await api.ok('PUT', `/tenants/${fx.tenantId}`, admin, {
+      settings: { default_phone_region: 'UZ', lead_repeat_sales: true },
+    });
     member = await extraUser(t, fx, 'agent');
     team = (await createTeam(t, fx, fx.users.team_leader.id, [agent.id, member.id])).id;
     // In the period: the agent captures 3 (two sold, one twice), the member 1 (sold); before it: 1.
@@ -77,23 +81,23 @@ describe('field goals: lead metrics from the leads module', () => {
     await capture(agent, D(0));
     const m1 = await capture(member, D(-3));
     const old = await capture(agent, D(-20));
-    await recordSale(t, fx.tenantId, { leadId: a1, amount: '100.00', convertedAt: noon(D(-1)) });
-    await recordSale(t, fx.tenantId, { leadId: a1, amount: '50.00', convertedAt: noon(D(0)) });
-    await recordSale(t, fx.tenantId, { leadId: a2, amount: '25.50', convertedAt: noon(D(0)) });
-    await recordSale(t, fx.tenantId, { leadId: m1, amount: '200.00', convertedAt: noon(D(-2)) });
-    await recordSale(t, fx.tenantId, { leadId: old, amount: '999.00', convertedAt: noon(D(-15)) });
+    await recordSale(t, agent.auth, { leadId: a1, amount: '100.00', convertedAt: soldOn(D(-1)) });
+    await recordSale(t, agent.auth, { leadId: a1, amount: '50.00', convertedAt: soldOn(D(0)) });
+    await recordSale(t, agent.auth, { leadId: a2, amount: '25.50', convertedAt: soldOn(D(0)) });
+    await recordSale(t, member.auth, { leadId: m1, amount: '200.00', convertedAt: soldOn(D(-2)) });
+    await recordSale(t, agent.auth, { leadId: old, amount: '999.00', convertedAt: soldOn(D(-15)) });
     // A revenue correction counts; a payout does not.
-    await adjustLedger(t, fx.tenantId, {
+    await adjustLedger(t, admin, {
       agentId: agent.id,
       component: 'revenue',
       amount: '-5.50',
-      occurredAt: noon(D(0)),
+      occurredAt: soldOn(D(0)),
     });
-    await adjustLedger(t, fx.tenantId, {
+    await adjustLedger(t, admin, {
       agentId: agent.id,
       component: 'payout',
       amount: '70.00',
-      occurredAt: noon(D(0)),
+      occurredAt: soldOn(D(0)),
     });
   });
   afterAll(() => t.close());

@@ -63,7 +63,9 @@ describe('leads dashboard', () => {
     admin = fx.users.admin.auth;
     agent = fx.users.agent;
     api = client(t);
-    await api.ok('PUT', `/tenants/${fx.tenantId}`, admin, { settings: { default_phone_region: 'UZ' } });
+    await api.ok('PUT', `/tenants/${fx.tenantId}`, admin, {
+      settings: { default_phone_region: 'UZ', lead_repeat_sales: true },
+    });
     peer = await extraUser(t, fx, 'agent');
     await createTeam(t, fx, fx.users.team_leader.id, [agent.id]);
     spring = await createCampaign(t, admin);
@@ -73,35 +75,33 @@ describe('leads dashboard', () => {
     const a1 = await capture(agent.auth, '2025-05-02T08:00:00Z', { campaign_id: spring, source_id: walkIn });
     const a2 = await capture(agent.auth, '2025-05-02T09:00:00Z', { campaign_id: spring, source_id: walkIn });
     await capture(agent.auth, '2025-05-03T09:00:00Z', { campaign_id: spring, source_id: walkIn });
-    await recordSale(t, fx.tenantId, {
+    await recordSale(t, agent.auth, {
       leadId: a1,
       amount: '100.00',
       cost: '10.00',
       convertedAt: at('2025-05-02T09:00:00Z'),
     });
-    await recordSale(t, fx.tenantId, {
+    await recordSale(t, agent.auth, {
       leadId: a1,
       amount: '40.00',
       convertedAt: at('2025-05-04T09:00:00Z'),
     });
-    await recordSale(t, fx.tenantId, {
+    await recordSale(t, agent.auth, {
       leadId: a2,
       amount: '60.00',
       cost: '5.00',
       convertedAt: at('2025-05-02T12:00:00Z'),
     });
-    await api.ok('POST', `/leads/${a2}/status`, agent.auth, { status: 'qualified' });
-    await api.ok('POST', `/leads/${a2}/status`, agent.auth, { status: 'converted' });
     // Peer: two autumn leads without a source, one converted after 8 h for 500; a bonus adjustment.
     const p1 = await capture(peer.auth, '2025-05-10T06:00:00Z', { campaign_id: autumn });
     await capture(peer.auth, '2025-05-11T06:00:00Z', { campaign_id: autumn });
-    await recordSale(t, fx.tenantId, {
+    await recordSale(t, peer.auth, {
       leadId: p1,
       amount: '500.00',
       cost: '100.00',
       convertedAt: at('2025-05-10T14:00:00Z'),
     });
-    await adjustLedger(t, fx.tenantId, {
+    await adjustLedger(t, admin, {
       agentId: peer.id,
       component: 'bonus',
       amount: '25.00',
@@ -134,9 +134,10 @@ describe('leads dashboard', () => {
       [agent.id, 2],
       [peer.id, 1],
     ]);
+    // Each sale converted its lead: a1, a2 and p1.
     expect(d.funnel).toEqual([
-      { status: 'converted', leads: 1 },
-      { status: 'new', leads: 4 },
+      { status: 'converted', leads: 3 },
+      { status: 'new', leads: 2 },
     ]);
     expect(d.by_campaign).toEqual([
       { campaign_id: autumn, leads_captured: 2, leads_converted: 1, conversion_rate: 50, revenue: '500.00' },
@@ -175,7 +176,10 @@ describe('leads dashboard', () => {
       bonus: '25.00',
       net_profit: '375.00',
     });
-    expect(p.funnel).toEqual([{ status: 'new', leads: 2 }]);
+    expect(p.funnel).toEqual([
+      { status: 'converted', leads: 1 },
+      { status: 'new', leads: 1 },
+    ]);
   });
 
   it('shows a scoped user only their scope', async () => {

@@ -3,18 +3,13 @@ import type { TestApp } from '../harness/app.js';
 import { localDate } from '../../src/modules/leads/clock.js';
 import { daysBetween } from '../../src/modules/leads/kpi/kpi-days.js';
 import { refreshKpi } from '../../src/modules/leads/kpi/kpi-jobs.js';
-import { queueKpiRefreshAt } from '../../src/modules/leads/kpi/kpi-queue.js';
-import { appendLedgerEntries } from '../../src/modules/leads/ledger/ledger-writer.js';
-import { conversions } from '../../src/modules/leads/tables/conversions.tables.js';
+import { client, type Headers } from './helpers.js';
 
 /*
- * KPI test helpers. Conversions and ledger adjustments are written here the way their write paths
- * do (the conversion with its revenue and cost ledger entries, then the KPI refresh queued in the
- * same transaction), so the tests can switch to `POST /conversions` and `POST /ledger/adjustments`
- * by changing only `recordSale` and `adjustLedger`.
+ * KPI test helpers. Sales and ledger adjustments go through their routes (`POST /conversions`,
+ * `POST /ledger/adjustments`), which write the conversion with its ledger entries, convert the
+ * lead and queue the KPI refresh in one transaction; the tests then run the queued refreshes.
  */
-
-const CURRENCY = 'UZS';
 
 async function timeZoneOf(t: TestApp, tenantId: string): Promise<string> {
   const { rows } = await t.database.db.query<{ tz: string | null }>(
@@ -24,63 +19,29 @@ async function timeZoneOf(t: TestApp, tenantId: string): Promise<string> {
   return rows[0]?.tz ?? 'UTC';
 }
 
-/** A sale of a lead: the conversion row, its ledger entries and the queued KPI refresh. */
+/**
+ * A sale of a lead recorded by `who` (the lead's agent or a manager with it in scope) through
+ * `POST /conversions`; answers the conversion's id. A repeat sale of a converted lead needs the
+ * tenant setting `lead_repeat_sales`.
+ */
 export async function recordSale(
   t: TestApp,
-  tenantId: string,
+  who: Headers,
   sale: { leadId: string; amount: string; cost?: string; convertedAt: Date },
 ): Promise<string> {
-  const timeZone = await timeZoneOf(t, tenantId);
-  return t.database.db.withTenant({ tenantId }, async (tx) => {
-    const { rows } = await tx.sql.query<{
-      agent_id: string;
-      outlet_id: string | null;
-      campaign_id: string | null;
-      source_id: string | null;
-      captured_at: Date;
-    }>(
-      'select agent_id, outlet_id, campaign_id, source_id, captured_at from leads where tenant_id = $1 and id = $2',
-      [tenantId, sale.leadId],
-    );
-    const lead = rows[0]!;
-    const [row] = await tx.db
-      .insert(conversions)
-      .values({
-        tenantId,
-        leadId: sale.leadId,
-        agentId: lead.agent_id,
-        outletId: lead.outlet_id,
-        campaignId: lead.campaign_id,
-        sourceId: lead.source_id,
-        amount: sale.amount,
-        cost: sale.cost ?? '0',
-        currency: CURRENCY,
-        convertedAt: sale.convertedAt,
-        leadCapturedAt: new Date(lead.captured_at),
-      })
-      .returning({ id: conversions.id });
-    const common = {
-      currency: CURRENCY,
-      occurredAt: sale.convertedAt,
-      agentId: lead.agent_id,
-      outletId: lead.outlet_id,
-      campaignId: lead.campaign_id,
-      leadId: sale.leadId,
-      conversionId: row!.id,
-    };
-    await appendLedgerEntries(tx, tenantId, [
-      { ...common, entryType: 'conversion_revenue', amount: sale.amount },
-      { ...common, entryType: 'conversion_cost', amount: sale.cost ?? '0' },
-    ]);
-    await queueKpiRefreshAt(t.app.platform.jobs, tx, tenantId, timeZone, [sale.convertedAt]);
-    return row!.id;
-  });
+  const body = {
+    lead_id: sale.leadId,
+    amount: sale.amount,
+    ...(sale.cost === undefined ? {} : { cost: sale.cost }),
+    converted_at: sale.convertedAt.toISOString(),
+  };
+  return (await client(t).ok<{ id: string }>('POST', '/conversions', who, body, 201)).id;
 }
 
-/** A manual ledger adjustment of one component for an agent (and outlet). */
+/** A manual ledger adjustment of one component for an agent (and outlet), by an admin. */
 export async function adjustLedger(
   t: TestApp,
-  tenantId: string,
+  admin: Headers,
   entry: {
     agentId: string;
     outletId?: string | null;
@@ -89,22 +50,15 @@ export async function adjustLedger(
     occurredAt: Date;
   },
 ): Promise<void> {
-  const timeZone = await timeZoneOf(t, tenantId);
-  await t.database.db.withTenant({ tenantId }, async (tx) => {
-    await appendLedgerEntries(tx, tenantId, [
-      {
-        entryType: 'adjustment',
-        component: entry.component,
-        amount: entry.amount,
-        currency: CURRENCY,
-        occurredAt: entry.occurredAt,
-        agentId: entry.agentId,
-        outletId: entry.outletId ?? null,
-        reason: 'correction',
-      },
-    ]);
-    await queueKpiRefreshAt(t.app.platform.jobs, tx, tenantId, timeZone, [entry.occurredAt]);
-  });
+  const body = {
+    component: entry.component,
+    amount: entry.amount,
+    occurred_at: entry.occurredAt.toISOString(),
+    agent_id: entry.agentId,
+    ...(entry.outletId ? { outlet_id: entry.outletId } : {}),
+    reason: 'correction',
+  };
+  await client(t).ok('POST', '/ledger/adjustments', admin, body, 201);
 }
 
 /** Runs the queued jobs of one kind in the order they were queued, then marks them done (deleted). */

@@ -70,7 +70,7 @@ describe('daily lead KPIs', () => {
     api = client(t);
     // Tashkent is UTC+5: 20:00 UTC is already the next local day.
     await api.ok('PUT', `/tenants/${fx.tenantId}`, admin, {
-      settings: { default_phone_region: 'UZ', time_zone: 'Asia/Tashkent' },
+      settings: { default_phone_region: 'UZ', time_zone: 'Asia/Tashkent', lead_repeat_sales: true },
     });
     peer = await extraUser(t, fx, 'agent');
     await createTeam(t, fx, fx.users.team_leader.id, [agent.id]);
@@ -84,32 +84,32 @@ describe('daily lead KPIs', () => {
     const a2 = await capture(agent.auth, '2025-03-03T10:00:00Z', { outlet_id: shop });
     await capture(agent.auth, '2025-03-03T20:00:00Z'); // 01:00 on the 4th in Tashkent
     await capture(peer.auth, '2025-03-04T09:00:00Z', { outlet_id: shop });
-    await recordSale(t, fx.tenantId, {
+    await recordSale(t, agent.auth, {
       leadId: a1,
       amount: '100.00',
       cost: '30.00',
       convertedAt: at('2025-03-03T09:00:00Z'),
     });
     // A repeat sale of the same lead adds revenue, not a conversion.
-    await recordSale(t, fx.tenantId, {
+    await recordSale(t, agent.auth, {
       leadId: a1,
       amount: '50.00',
       cost: '0',
       convertedAt: at('2025-03-03T11:00:00Z'),
     });
-    await recordSale(t, fx.tenantId, {
+    await recordSale(t, agent.auth, {
       leadId: a2,
       amount: '200.00',
       cost: '20.00',
       convertedAt: at('2025-03-03T13:00:00Z'),
     });
-    await adjustLedger(t, fx.tenantId, {
+    await adjustLedger(t, admin, {
       agentId: agent.id,
       component: 'bonus',
       amount: '15.50',
       occurredAt: at('2025-03-03T12:00:00Z'),
     });
-    await adjustLedger(t, fx.tenantId, {
+    await adjustLedger(t, admin, {
       agentId: agent.id,
       component: 'payout',
       amount: '99.00',
@@ -164,7 +164,7 @@ describe('daily lead KPIs', () => {
     // 2025-03-03 is a Monday; 2025-03-09 a Sunday of the same week; 2025-03-10 the next week.
     const sunday = await capture(agent.auth, '2025-03-09T06:00:00Z');
     await capture(agent.auth, '2025-03-10T06:00:00Z');
-    await recordSale(t, fx.tenantId, {
+    await recordSale(t, agent.auth, {
       leadId: sunday,
       amount: '10.00',
       convertedAt: at('2025-03-09T10:00:00Z'),
@@ -254,7 +254,7 @@ describe('daily lead KPIs', () => {
   it('the nightly job rebuilds the last 7 local days of every tenant', async () => {
     const today = new Date();
     const lead = await capture(agent.auth, today.toISOString());
-    await recordSale(t, fx.tenantId, { leadId: lead, amount: '5.00', convertedAt: today });
+    await recordSale(t, agent.auth, { leadId: lead, amount: '5.00', convertedAt: today });
     await t.database.db.query('delete from pgboss.job where name = $1', ['leads.kpi-refresh']);
     await rebuildRecentKpis(t.app.platform);
     await expectKpisMatchRecomputation(t, fx.tenantId);

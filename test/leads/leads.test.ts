@@ -157,12 +157,16 @@ describe('leads: capture, status, duplicates, merge, interactions, follow-ups', 
     const lead = expectStatus(await capture(agent.auth), 201).json<Lead>();
     const move = (status: string, reason?: string) =>
       api.call('POST', `/leads/${lead.id}/status`, agent.auth, { status, reason });
-    expectStatus(await move('converted'), 409, 'INVALID_STATUS_TRANSITION');
     expectStatus(await move('contacted', 'called'), 200);
     expectStatus(await move('new'), 409, 'INVALID_STATUS_TRANSITION');
     expectStatus(await move('qualified'), 200);
-    expect((await move('converted')).json<Lead>().status).toBe('converted');
-    expectStatus(await move('rejected'), 409, 'INVALID_STATUS_TRANSITION');
+    // Only a sale converts a lead: the status route refuses, from any status, and writes nothing.
+    const refused = expectStatus(await move('converted'), 409, 'CONVERSION_REQUIRED');
+    expect(refused.json<Problem & { detail: string }>().detail).toContain('POST /conversions');
+    expect((await api.ok<Lead>('GET', `/leads/${lead.id}`, agent.auth)).status).toBe('qualified');
+    expectStatus(await move('rejected'), 200);
+    expectStatus(await move('converted'), 409, 'CONVERSION_REQUIRED');
+    expectStatus(await move('expired'), 409, 'INVALID_STATUS_TRANSITION');
     const history = await api.ok<{
       history: { from_status: string | null; to_status: string; reason: string | null }[];
     }>('GET', `/leads/${lead.id}/history`, agent.auth);
@@ -170,9 +174,26 @@ describe('leads: capture, status, duplicates, merge, interactions, follow-ups', 
       'null→new',
       'new→contacted',
       'contacted→qualified',
-      'qualified→converted',
+      'qualified→rejected',
     ]);
     expect(history.history[1]!.reason).toBe('called');
+  });
+
+  it('converts a lead by its sale: after POST /conversions the lead is converted and final', async () => {
+    const lead = expectStatus(await capture(agent.auth), 201).json<Lead>();
+    expectStatus(
+      await api.call('POST', `/leads/${lead.id}/status`, agent.auth, { status: 'converted' }),
+      409,
+      'CONVERSION_REQUIRED',
+    );
+    await api.ok('POST', '/conversions', agent.auth, { lead_id: lead.id, amount: '10.00' }, 201);
+    expect((await api.ok<Lead>('GET', `/leads/${lead.id}`, agent.auth)).status).toBe('converted');
+    for (const status of ['qualified', 'rejected'])
+      expectStatus(
+        await api.call('POST', `/leads/${lead.id}/status`, agent.auth, { status }),
+        409,
+        'INVALID_STATUS_TRANSITION',
+      );
   });
 
   it('flags the same phone in the same campaign within the window as a duplicate of its master, and merges it', async () => {

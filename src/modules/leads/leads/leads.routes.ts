@@ -101,8 +101,11 @@ export function leadRoutes(app: FastifyInstance, leads: LeadsService, actions: L
     {
       ...write,
       path: '/leads/:id/status',
-      summary: 'Move a lead to another status (new → contacted → qualified → converted | rejected | expired)',
-      description: 'An invalid move is 409 `INVALID_STATUS_TRANSITION`; each move writes a history row.',
+      summary: 'Move a lead to another status (new → contacted → qualified → rejected | expired)',
+      description:
+        'An invalid move is 409 `INVALID_STATUS_TRANSITION`; each move writes a history row. A lead becomes ' +
+        '`converted` only when a sale is recorded (`POST /conversions`, or an external sales import): a move ' +
+        'to `converted` here is 409 `CONVERSION_REQUIRED`.',
       body: StatusChangeBody,
       response: Lead,
     },
