@@ -87,6 +87,19 @@ describe(`tenant reads outside transactions (${driverUnderTest})`, () => {
     await db.exec('create temporary table scratch_after_read (x int); drop table scratch_after_read');
   });
 
+  it.skipIf(driverUnderTest !== 'postgres')(
+    'runs without JIT compilation on every pooled connection (tenant reads and owner paths)',
+    async () => {
+      const jitIn = (rows: { jit: string }[]) => rows[0]!.jit;
+      expect(jitIn((await db.query<{ jit: string }>('show jit')).rows)).toBe('off');
+      expect(
+        await db.readTenant({ tenantId: tenantA }, async (tx) =>
+          jitIn((await tx.sql.query<{ jit: string }>('show jit')).rows),
+        ),
+      ).toBe('off');
+    },
+  );
+
   it('lets a tenant transaction write on a connection a read left bound', async () => {
     await namesIn(tenantB);
     await db.withTenant({ tenantId: tenantA }, (tx) =>
