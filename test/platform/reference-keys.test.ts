@@ -21,6 +21,13 @@ const ALLOWED: Record<string, string> = {
   // Derived by triggers from visits and photos, whose agent_id is itself a composite key; a key here
   // would add a users lookup to the trigger of every visit and photo write for counts alone.
   'field_daily_totals.agent_id': 'aggregate keyed by agents its sources already reference',
+  // The append-only ledger records which bonus run and item an accrual or payout came from: runs
+  // are never deleted, and an approved run's items are immutable, so the ids stay true.
+  'ledger_entries.bonus_run_id': 'provenance of an append-only entry (runs are never deleted)',
+  'ledger_entries.bonus_item_id': 'provenance of an append-only entry (approved items never change)',
+  // A run keeps the rules it applied in its snapshot; a rule of a set no approved run used may be
+  // deleted later, and the item still names the rule (and its code) it was computed by.
+  'bonus_run_items.rule_id': 'explained by the run’s snapshot; the rule may be deleted later',
 };
 
 interface ReferenceColumn {
