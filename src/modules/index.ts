@@ -5,6 +5,7 @@ import { identityModule } from './identity/index.js';
 import { leadsModule } from './leads/index.js';
 import { notifyModule } from './notify/index.js';
 import { reportsModule } from './reports/index.js';
+import { successModule } from './success/index.js';
 
 /** Every business module, in dependency order (identity, catalog, then the rest). */
 export const modules: SalesOpsModule[] = [
@@ -12,6 +13,7 @@ export const modules: SalesOpsModule[] = [
   catalogModule,
   fieldModule,
   leadsModule,
+  successModule,
   notifyModule,
   reportsModule,
 ];

@@ -3,5 +3,5 @@
  * only modules others may reference by foreign key). Lint lets only `*.tables.ts` files import this
  * entry; services and repositories ask the catalogue's index.ts instead.
  */
-export { customers, outlets, warehouses } from './tables/core.tables.js';
+export { customers, HEALTH_RISKS, outlets, warehouses } from './tables/core.tables.js';
 export { brands, products } from './tables/products.tables.js';

@@ -10,6 +10,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -22,6 +23,8 @@ import { GEOCODE_STATUSES } from '../../../platform/geocoding/types.js';
 
 export const CUSTOMER_STATUSES = ['onboarding', 'active', 'at_risk', 'churned'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+/** A health score's risk level (the success module's `RISK_LEVELS`), as the customer row keeps it. */
+export const HEALTH_RISKS = ['low', 'medium', 'high', 'critical'] as const;
 
 /** One postal address of a customer (legal, delivery, billing …). */
 export interface CustomerAddress {
@@ -66,12 +69,24 @@ export const customers = pgTable(
     contractValue: numeric('contract_value', { precision: 18, scale: 2 }),
     currency: text('currency'),
     archivedAt: timestamp('archived_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * The latest customer-level health score (the success module writes it with each score), kept
+     * here so customer lists filter and sort by health without reading the score history.
+     */
+    healthScore: smallint('health_score'),
+    healthRisk: text('health_risk', { enum: HEALTH_RISKS }),
+    healthScoredAt: timestamp('health_scored_at', { withTimezone: true, mode: 'date' }),
     ...timestamps(),
   },
   (t) => [
     ...tenantScoped(t),
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
     foreignKey({ columns: [t.tenantId, t.ownerId], foreignColumns: [users.tenantId, users.id] }),
+    index('customers_tenant_health_idx').on(t.tenantId, t.healthScore, t.id),
+    check(
+      'customers_health_check',
+      sql`(${t.healthScore} is null or ${t.healthScore} between 0 and 100) and (${t.healthRisk} is null or ${t.healthRisk} in ('low', 'medium', 'high', 'critical'))`,
+    ),
     uniqueIndex('customers_tenant_code_key').on(t.tenantId, t.code),
     index('customers_tenant_owner_idx').on(t.tenantId, t.ownerId),
     index('customers_tenant_industry_idx').on(t.tenantId, t.industry),
