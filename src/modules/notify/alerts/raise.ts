@@ -1,5 +1,5 @@
 import type { Tx } from '../../../platform/db/types.js';
-import type { RaisedAlert } from '../../../platform/module.js';
+import type { AlertCheck, RaisedAlert } from '../../../platform/module.js';
 import { alerts } from '../notify.tables.js';
 import { notifyAboutAlert, type DeliveryDeps } from '../notifications/deliver.js';
 
@@ -73,4 +73,24 @@ export async function reopenSnoozed(tx: Tx, now: Date): Promise<number> {
     [now],
   );
   return rows[0]?.n ?? 0;
+}
+
+/**
+ * Raises an alert a module's check would raise, at the moment the event happens (an escalation is
+ * logged, a low CSAT response arrives), in the event's transaction: the same type, source and
+ * per-day dedup key as the check's, so the check's next run does not raise it again.
+ */
+export async function raiseCheckAlert(
+  deps: DeliveryDeps,
+  tx: Tx,
+  check: Pick<AlertCheck, 'name' | 'type'>,
+  alert: RaisedAlert & { tenantId: string; today: string },
+): Promise<AlertRow | null> {
+  const { today, ...rest } = alert;
+  return raiseAlert(deps, tx, {
+    ...rest,
+    type: check.type,
+    source: check.name,
+    dedupKey: dedupKeyOf(check.type, alert, today),
+  });
 }
