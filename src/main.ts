@@ -12,6 +12,8 @@ Commands:
   seed [--scale N]      Load demo data (idempotent); --scale N also adds N synthetic visits with
                         ~N/5 photos to the demo tenant (or --tenant SLUG) for benchmarks;
        [--conversions N] N synthetic sales (1.5 N leads, their ledger entries) likewise
+       [--success-customers N] N synthetic customers with deployments, 10 interactions each and
+                        CSAT/NPS responses likewise
   openapi [--out F]     Print or write the OpenAPI document; --check F fails when F differs
   config                List every setting with its default
   create-superadmin     Create a super administrator: --email E --password P [--name N]
@@ -46,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
       'all-or-nothing': { type: 'boolean' },
       scale: { type: 'string' },
       conversions: { type: 'string' },
+      'success-customers': { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -70,6 +73,7 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./cli/seed.js')).seedCommand(config, {
         scale: values.scale,
         conversions: values.conversions,
+        successCustomers: values['success-customers'],
         tenant: values.tenant,
       });
     case 'openapi':

@@ -3,6 +3,7 @@ import { ensureJwtSecret, type Config } from '../config.js';
 import { ScaleSeedError, seedFieldScale } from '../modules/field/index.js';
 import { modules } from '../modules/index.js';
 import { LeadScaleSeedError, seedLeadsScale } from '../modules/leads/index.js';
+import { SuccessScaleSeedError, seedSuccessScale } from '../modules/success/index.js';
 import { formatLogins, seedDemo } from '../seed.js';
 import { CliError, migrateWithProgress, openConfiguredDatabase } from './open.js';
 import { createProgress } from './progress.js';
@@ -12,6 +13,8 @@ export interface SeedOptions {
   scale?: string;
   /** `--conversions N`: after the demo data, add N synthetic sales with their leads and ledger entries. */
   conversions?: string;
+  /** `--success-customers N`: after the demo data, add N synthetic customers with their success data. */
+  successCustomers?: string;
   /** `--tenant SLUG`: the tenant that receives the scale data (default `demo`). */
   tenant?: string;
 }
@@ -34,6 +37,7 @@ const asCliError =
 export async function seedCommand(rawConfig: Config, options: SeedOptions = {}): Promise<void> {
   const scale = parseCount('scale', options.scale);
   const conversions = parseCount('conversions', options.conversions);
+  const successCustomers = parseCount('success-customers', options.successCustomers);
   const config = ensureJwtSecret({ ...rawConfig, logLevel: 'warn' });
   const db = await openConfiguredDatabase(config);
   try {
@@ -67,6 +71,19 @@ export async function seedCommand(rawConfig: Config, options: SeedOptions = {}):
         progress.done(
           `Lead scale data ready: ${result.leads} leads, ${result.conversions} conversions, ` +
             `${result.ledgerEntries} ledger entries, ${result.agentsAdded} new synthetic agents`,
+        );
+      }
+      if (successCustomers !== undefined) {
+        progress.step(`Generating ${successCustomers} success customers`);
+        const result = await seedSuccessScale(app.platform.system, {
+          customers: successCustomers,
+          tenant: options.tenant,
+          onProgress: (done, total) => progress.count('Success scale data', done, total),
+        }).catch(asCliError(SuccessScaleSeedError));
+        progress.done(
+          `Success scale data ready: ${result.customers} customers, ${result.deployments} deployments, ` +
+            `${result.interactions} interactions, ${result.responses} CSAT/NPS responses, ` +
+            `${result.agentsAdded} new synthetic agents`,
         );
       }
     } finally {

@@ -31,3 +31,4 @@ export const successModule: SalesOpsModule = {
 };
 
 export { SUCCESS_PERMISSIONS } from './permissions.js';
+export { SuccessScaleSeedError, seedSuccessScale, type SuccessScaleOptions } from './seed-scale.js';
