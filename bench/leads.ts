@@ -8,7 +8,8 @@
  * - `POST /leads/batch` throughput: ten agents each sending batches of 100 new leads back to back;
  * - `GET /analytics/leads/dashboard` for a month and for the year, at 1 and 10 connections;
  * beside the machine's baselines in the same server (bare route, `SELECT 1` through the pool).
- * BENCH_LEADS_SEEDED=1 with BENCH_DATABASE_URL reuses a database that already holds the data.
+ * BENCH_LEADS_SEEDED=1 with BENCH_DATABASE_URL reuses a database that already holds the data;
+ * BENCH_CASES=kpi,bonus,batch,dashboard runs only those cases.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,9 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const PORT = 39_000 + (process.pid % 1000);
 const AGENTS = 10;
 const BATCH = 100;
+const CASES = process.env.BENCH_CASES?.split(',');
+const wants = (name: string) => !CASES || CASES.includes(name);
+const skipped = { seconds: NaN, status: 'skipped', error: null } as const;
 
 /** The calendar day `days` before `day` (YYYY-MM-DD). */
 const dayBefore = (day: string, days = 1) =>
@@ -204,11 +208,15 @@ try {
   try {
     const admin = await api.login('admin@demo.salesops.local');
     process.stderr.write('… KPI rebuild of the year\n');
-    const kpi = await kpiRebuild(api, admin, database);
+    const kpi = wants('kpi') ? await kpiRebuild(api, admin, database) : { ...skipped, agents: 0, outlets: 0 };
     process.stderr.write('… bonus run over the year\n');
-    const bonus = await bonusRun(api, admin);
+    const bonus = wants('bonus')
+      ? await bonusRun(api, admin)
+      : { ...skipped, periodStart: '', periodEnd: '', item_count: 0, agent_count: 0, total_amount: '' };
     process.stderr.write(`… POST /leads/batch, ${AGENTS} agents\n`);
-    const batch = await batchThroughput(api, await benchAgents(api, admin, AGENTS));
+    const batch = wants('batch')
+      ? await batchThroughput(api, await benchAgents(api, admin, AGENTS))
+      : { perSecond: NaN, p50: NaN, p99: NaN, failed: 0 };
     const counts = await database.query<{ leads: number; conversions: number }>(
       'select (select count(*) from leads)::int as leads, (select count(*) from conversions)::int as conversions',
     );
@@ -242,6 +250,7 @@ try {
       ],
     ];
     for (const [name, url] of cases) {
+      if (!wants('dashboard') && !name.startsWith('baseline')) continue;
       for (const connections of [1, 10]) {
         process.stderr.write(`… ${name}, ${connections} connection(s)\n`);
         const r = await measure(`${api.base}${url}`, {

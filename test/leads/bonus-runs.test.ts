@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerEntries } from '../../src/modules/leads/tables/conversions.tables.js';
+import { activeRulesOf } from '../../src/modules/leads/bonus/rule-sets.service.js';
+import { computePeriod, periodBounds } from '../../src/modules/leads/bonus/run-compute.js';
 import type { TestApp } from '../harness/app.js';
 import { identityFixture, type FixtureUser, type IdentityFixture } from '../identity/fixtures.js';
 import {
@@ -149,6 +151,25 @@ describe('leads: bonus runs', () => {
       ]),
     );
     expect(exports.rows[0]!.n).toBe(5);
+  });
+
+  it('computes the same items whatever the batch size (reads and writes pipelined per batch)', async () => {
+    const computed = (batchRows?: number) =>
+      t.database.db.withTenant({ tenantId: fx.tenantId }, async (tx) => {
+        const bounds = await periodBounds(tx, PERIOD.period_start, PERIOD.period_end, 'UTC');
+        const rules = await activeRulesOf(tx, fx.tenantId, setId);
+        const written: unknown[] = [];
+        const totals = await computePeriod(
+          tx,
+          { tenantId: fx.tenantId, currency: 'UZS', bounds, rules, batchRows },
+          async (items) => void written.push(...items),
+        );
+        return { totals, written };
+      });
+    const whole = await computed();
+    const perAgent = await computed(1);
+    expect(whole.totals.itemCount).toBe(4);
+    expect(perAgent).toEqual(whole);
   });
 
   it('previews the same computation, saving nothing, from the set or inline rules', async () => {

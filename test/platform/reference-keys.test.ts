@@ -28,6 +28,12 @@ const ALLOWED: Record<string, string> = {
   // A run keeps the rules it applied in its snapshot; a rule of a set no approved run used may be
   // deleted later, and the item still names the rule (and its code) it was computed by.
   'bonus_run_items.rule_id': 'explained by the run’s snapshot; the rule may be deleted later',
+  // An item copies these from the sale or lead its run read in the same transaction; sales and
+  // leads are never deleted. Keys would lock every sale and lead a run covers (most of its time).
+  'bonus_run_items.conversion_id': 'copied from the sale the run read (sales are never deleted)',
+  'bonus_run_items.lead_id': 'copied from the lead the run read (leads are never deleted)',
+  'bonus_run_items.outlet_id': 'copied from the sale or lead, which references the outlet itself',
+  'bonus_run_items.campaign_id': 'copied from the sale or lead, which references the campaign itself',
 };
 
 interface ReferenceColumn {

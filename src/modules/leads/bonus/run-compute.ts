@@ -97,7 +97,7 @@ function rowsQuery(s: Scope, agents: string[], withLeads: boolean) {
   return sql`select * from (${union}) x order by agent_id, at_ms, id`;
 }
 
-async function agentBatches(tx: Tx, s: Scope, withLeads: boolean): Promise<string[][]> {
+async function agentBatches(tx: Tx, s: Scope, withLeads: boolean, batchRows: number): Promise<string[][]> {
   const leadCounts = sql`union all select l.agent_id, count(*)::int as n from leads l where ${leadWhere(s)} group by l.agent_id`;
   const counts = await selectRows<{ agent_id: string; n: number }>(
     tx,
@@ -109,7 +109,7 @@ async function agentBatches(tx: Tx, s: Scope, withLeads: boolean): Promise<strin
   let current: string[] = [];
   let rows = 0;
   for (const { agent_id, n } of counts) {
-    if (current.length && rows + n > BATCH_ROWS) {
+    if (current.length && rows + n > batchRows) {
       batches.push(current);
       current = [];
       rows = 0;
@@ -143,13 +143,29 @@ export interface RunTotals {
   digest: string;
 }
 
+/**
+ * A promise awaited later in the pipeline: marked handled now, so its failure while another step is
+ * awaited is not reported as unhandled; awaiting it still throws.
+ */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /** Receives the items in order, a batch at a time, numbered from 1. */
 export type ItemSink = (items: readonly { seq: number; item: ComputedItem }[]) => Promise<void>;
 
 /** Computes a period under `rules`, handing the items to `sink`; returns the totals and digest. */
 export async function computePeriod(
   tx: Tx,
-  input: { tenantId: string; currency: string; bounds: PeriodBounds; rules: readonly RuleDef[] },
+  input: {
+    tenantId: string;
+    currency: string;
+    bounds: PeriodBounds;
+    rules: readonly RuleDef[];
+    /** Rows read per batch (whole agents per batch); the result does not depend on it. */
+    batchRows?: number;
+  },
   sink: ItemSink,
 ): Promise<RunTotals> {
   const compiled: CompiledRules = compileRules(input.rules, input.currency);
@@ -158,8 +174,18 @@ export async function computePeriod(
   let seq = 0;
   let total = 0n;
   let agentCount = 0;
-  for (const agents of await agentBatches(tx, scope, compiled.needsLeads)) {
-    const rows = await selectRows<Row>(tx, rowsQuery(scope, agents, compiled.needsLeads));
+  const batches = await agentBatches(tx, scope, compiled.needsLeads, input.batchRows ?? BATCH_ROWS);
+  const read = (i: number) =>
+    i < batches.length
+      ? quiet(selectRows<Row>(tx, rowsQuery(scope, batches[i]!, compiled.needsLeads)))
+      : null;
+  // A pipeline on the transaction's one connection: the next batch's read and this batch's write
+  // are queued while this batch is computed, so the database and Node work at the same time.
+  let next = read(0);
+  let writing: Promise<void> = Promise.resolve();
+  for (let i = 0; next; i++) {
+    const rows = await next;
+    next = read(i + 1);
     const batch: { seq: number; item: ComputedItem }[] = [];
     let start = 0;
     while (start < rows.length) {
@@ -180,8 +206,11 @@ export async function computePeriod(
       }
       start = stop;
     }
-    if (batch.length) await sink(batch);
+    // One write in flight at most: memory holds two batches.
+    await writing;
+    writing = batch.length ? quiet(sink(batch)) : Promise.resolve();
   }
+  await writing;
   return { itemCount: seq, agentCount, total, digest: hash.digest('hex') };
 }
 
