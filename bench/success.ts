@@ -101,7 +101,6 @@ const env = {
   DATA_DIR: dataDir,
   LOG_LEVEL: 'warn',
   RATE_LIMIT_MAX: '1000000',
-  NODE_ENV: 'production',
 };
 const lines: string[] = [];
 const database = new pg.Client({ connectionString: postgres.url });
