@@ -59,49 +59,57 @@ export async function upcomingRenewals(
   };
 }
 
-/** How far back the feed looks for health changes, and how many scores it compares at most. */
-export const HEALTH_CHANGE_DAYS = 30;
+/**
+ * How far back the feed looks (every kind), and how many of the tenant's newest customer-level
+ * scores of that window it compares with their predecessors to find health changes.
+ */
+export const RECENT_DAYS = 30;
 export const HEALTH_CHANGE_SCAN = 10_000;
 
 /**
- * The newest `limit` events of four kinds, merged newest first: interactions (dated up to now),
- * CSAT responses, alerts, and health changes — a customer-level score whose risk level differs
- * from the customer's previous score (a first score is one). Each kind reads at most `limit` rows
- * through its time index; health changes compare the newest scores of the last 30 days, at most
- * 10,000 of them, each with its predecessor by the customer's score index.
+ * The newest `limit` events of the last 30 days, of four kinds, merged newest first: interactions
+ * (dated up to now), CSAT responses, alerts, and health changes — a customer-level score whose
+ * risk level differs from the customer's previous score (a first score is one). Each kind walks
+ * its time index for at most 30 days and stops at `limit` rows in the scope. Health changes are
+ * looked for among the tenant's 10,000 newest scores of the window (before the scope is applied,
+ * so a narrow scope never walks the whole history), each compared with its predecessor through
+ * the customer's score index.
  */
 export async function recentActivity(ctx: InsightContext, limit: number): Promise<RecentActivity> {
-  const now = sql`${ctx.now.toISOString()}::timestamptz`;
   const rows = await selectRows<ActivityItem>(
     ctx.tx,
     sql`with feed as (
         (select 'interaction' as kind, i.id, i.interaction_date as at, i.customer_id,
             i.interaction_type as type, i.subject as summary, null::int as score, null::int as previous_score,
             null::text as previous_risk, null::text as severity, null::text as status, i.sentiment
-          from customer_interactions i where ${rowsInScope(ctx, 'i')} and i.interaction_date <= ${now}
+          from customer_interactions i
+          where ${rowsInScope(ctx, 'i')} and ${lastDays(ctx, sql`i.interaction_date`, RECENT_DAYS)}
           order by i.interaction_date desc, i.id desc limit ${limit})
         union all
         (select 'csat_response', r.id, r.submitted_at, r.customer_id, r.survey_type, r.feedback_text,
             r.score::int, null, null, null, null, null
-          from csat_responses r where ${rowsInScope(ctx, 'r')} and r.submitted_at <= ${now}
+          from csat_responses r
+          where ${rowsInScope(ctx, 'r')} and ${lastDays(ctx, sql`r.submitted_at`, RECENT_DAYS)}
           order by r.submitted_at desc, r.id desc limit ${limit})
         union all
         (select 'alert', a.id, a.created_at, a.customer_id, a.type, a.title, null, null, null,
             a.severity, a.status, null
-          from alerts a where ${rowsInScope(ctx, 'a')} and a.customer_id is not null
+          from alerts a
+          where ${rowsInScope(ctx, 'a')} and a.customer_id is not null
+            and ${lastDays(ctx, sql`a.created_at`, RECENT_DAYS)}
           order by a.created_at desc, a.id desc limit ${limit})
         union all
         (select 'health_change', h.id, h.calculated_at, h.customer_id, h.risk_level, null,
             h.overall_score::int, p.overall_score::int, p.risk_level, null, null, null
           from (select h.* from health_scores h
-              where ${rowsInScope(ctx, 'h')} and h.deployment_id is null
-                and ${lastDays(ctx, sql`h.calculated_at`, HEALTH_CHANGE_DAYS)}
+              where h.tenant_id = ${ctx.tenantId} and h.deployment_id is null
+                and ${lastDays(ctx, sql`h.calculated_at`, RECENT_DAYS)}
               order by h.calculated_at desc, h.id desc limit ${HEALTH_CHANGE_SCAN}) h
           left join lateral (select p.overall_score, p.risk_level from health_scores p
               where p.tenant_id = h.tenant_id and p.customer_id = h.customer_id and p.deployment_id is null
                 and (p.calculated_at, p.id) < (h.calculated_at, h.id)
               order by p.calculated_at desc, p.id desc limit 1) p on true
-          where p.risk_level is distinct from h.risk_level
+          where ${rowsInScope(ctx, 'h')} and p.risk_level is distinct from h.risk_level
           order by h.calculated_at desc, h.id desc limit ${limit}))
       select f.kind, f.id, ${isoText('f.at')} as occurred_at, f.customer_id, c.name as customer_name,
         f.type, f.summary, f.score, f.previous_score, f.previous_risk, f.severity, f.status, f.sentiment

@@ -63,9 +63,12 @@ export function checkPeriods(interval: Interval, periods: number): void {
     ]);
 }
 
-/** The tenant-local bucket start of `column`, as text. */
+/**
+ * The tenant-local bucket start of `column`, as a date: rows are sorted and grouped by it (a date
+ * compares far cheaper than text), and it is turned into text once per bucket.
+ */
 const bucketOf = (ctx: InsightContext, interval: Interval, column: string) =>
-  sql`to_char(date_trunc(${sql.raw(`'${interval}'`)}, ${sql.raw(column)} at time zone ${ctx.timeZone}), 'YYYY-MM-DD')`;
+  sql`date_trunc(${sql.raw(`'${interval}'`)}, ${sql.raw(column)} at time zone ${ctx.timeZone})::date`;
 
 export type TrendRow = HealthTrends['periods'][number];
 
@@ -88,7 +91,7 @@ export async function healthTrend(
         where ${rowsInScope(ctx, 'h')} and h.deployment_id is null
           and h.calculated_at >= ${localStart(ctx, from)} and h.calculated_at < ${localStart(ctx, addDays(to, 1))}
         order by h.customer_id, period, h.calculated_at desc, h.id desc)
-      select period, count(*)::int as customers, round(avg(overall_score), 2)::float8 as average,
+      select to_char(period, 'YYYY-MM-DD') as period, count(*)::int as customers, round(avg(overall_score), 2)::float8 as average,
         count(*) filter (where risk_level = 'low')::int as low,
         count(*) filter (where risk_level = 'medium')::int as medium,
         count(*) filter (where risk_level = 'high')::int as high,
@@ -130,7 +133,8 @@ export type CsatMonth = CsatTrends['months'][number];
 export async function csatByMonth(ctx: InsightContext, from: string, to: string): Promise<CsatMonth[]> {
   const rows = await selectRows<SurveyCounts & { period: string; responses: number }>(
     ctx.tx,
-    sql`select ${bucketOf(ctx, 'month', 'r.submitted_at')} as period, count(*)::int as responses,
+    sql`select to_char(${bucketOf(ctx, 'month', 'r.submitted_at')}, 'YYYY-MM-DD') as period,
+        count(*)::int as responses,
         ${SURVEY_MEASURES}
       from csat_responses r
       where ${rowsInScope(ctx, 'r')}

@@ -26,7 +26,7 @@ import { MAX_REPORT_DAYS, onTx, reportInsight } from './report-kit.js';
 /** A response is low at CSAT ≤ 2 or NPS ≤ 6: the thresholds of the low-CSAT alert (DESIGN §6). */
 const LOW = sql`((r.survey_type <> 'nps' and r.score <= 2) or (r.survey_type = 'nps' and r.score <= 6))`;
 
-type LowRow = ReportRow & { id: string; submitted_at: string };
+export type LowRow = ReportRow & { id: string; submitted_at: string };
 
 /** Responses submitted in the period (tenant days), up to the report's "now", in the scope. */
 const inPeriod = (insight: InsightContext, period: { from: string; to: string }) =>
@@ -34,7 +34,7 @@ const inPeriod = (insight: InsightContext, period: { from: string; to: string })
     and r.submitted_at < ${localStart(insight, addDays(period.to, 1))}
     and r.submitted_at <= ${insight.now.toISOString()}::timestamptz`;
 
-function lowPage(
+export function lowPage(
   insight: InsightContext,
   period: { from: string; to: string },
   after: LowRow | null,

@@ -15,7 +15,7 @@ import {
 import { CUSTOMER_STATUSES } from '../overview.queries.js';
 import { onTx, reportInsight, Uuid } from './report-kit.js';
 
-const CustomerOverviewParameters = Type.Object(
+export const CustomerOverviewParameters = Type.Object(
   {
     status: Type.Optional(Type.Union(CUSTOMER_STATUSES.map((s) => Type.Literal(s)))),
     account_manager_id: Type.Optional(Uuid),
@@ -23,9 +23,9 @@ const CustomerOverviewParameters = Type.Object(
   },
   { additionalProperties: false },
 );
-type CustomerOverviewParameters = Static<typeof CustomerOverviewParameters>;
+export type CustomerOverviewParameters = Static<typeof CustomerOverviewParameters>;
 
-type CustomerRow = ReportRow & { id: string; name: string };
+export type CustomerRow = ReportRow & { id: string; name: string };
 
 /** The scoped customers the parameters select (alias `c`). */
 function selected(insight: InsightContext, params: CustomerOverviewParameters): SQL {
@@ -44,7 +44,7 @@ function selected(insight: InsightContext, params: CustomerOverviewParameters): 
  * A page of customers by name, each with its CSAT average of 90 days, open alerts and active
  * deployments: the page is chosen first, then each figure is one index lookup per customer.
  */
-function customerPage(
+export function customerPage(
   insight: InsightContext,
   params: CustomerOverviewParameters,
   after: CustomerRow | null,
