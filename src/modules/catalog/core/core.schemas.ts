@@ -44,6 +44,14 @@ export const CUSTOMER_STATUS = Type.Union([
   Type.Literal('churned'),
 ]);
 
+/** The risk of the latest health score (the customer-success module calculates it). */
+export const HEALTH_RISK = Type.Union([
+  Type.Literal('low'),
+  Type.Literal('medium'),
+  Type.Literal('high'),
+  Type.Literal('critical'),
+]);
+
 export const Address = Type.Object({
   kind: Type.String({ minLength: 1, maxLength: 32, description: 'legal, delivery, billing …' }),
   line: Type.String({ minLength: 1, maxLength: 500 }),
@@ -77,6 +85,11 @@ export const Customer = Type.Object({
   contract_value: Nullable(Money),
   currency: Nullable(Type.String()),
   archived_at: Nullable(IsoDateTime),
+  health_score: Nullable(
+    Type.Integer({ minimum: 0, maximum: 100, description: 'The latest customer-level health score' }),
+  ),
+  health_risk: Nullable(HEALTH_RISK),
+  health_scored_at: Nullable(IsoDateTime),
   external_refs: Type.Array(ExternalRef),
   created_at: IsoDateTime,
   updated_at: IsoDateTime,
@@ -148,6 +161,7 @@ export const CUSTOMER_SORT = [
   'contract_value',
   'created_at',
   'updated_at',
+  'health_score',
 ] as const;
 
 export const CustomerListQuery = Type.Object({
@@ -161,6 +175,17 @@ export const CustomerListQuery = Type.Object({
   tag: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   owner: Type.Optional(Uuid),
   archived: BoolQuery,
+  health_risk: Type.Optional(HEALTH_RISK),
+  min_health: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 100,
+      description: 'Health score at least this (unscored: left out)',
+    }),
+  ),
+  max_health: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 100, description: 'Health score at most this (unscored: left out)' }),
+  ),
   sort: sortQuery(CUSTOMER_SORT, 'name'),
 });
 export type CustomerListQuery = Static<typeof CustomerListQuery>;

@@ -1,4 +1,18 @@
-import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gte,
+  ilike,
+  isNotNull,
+  isNull,
+  lte,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { validationFailed } from '../../../platform/http/errors.js';
 import {
@@ -53,14 +67,26 @@ export function toCustomerJson(row: CustomerRow, refs: ExternalRef[] = []): Cust
     contract_value: row.contractValue,
     currency: row.currency,
     archived_at: iso(row.archivedAt),
+    health_score: row.healthScore,
+    health_risk: row.healthRisk,
+    health_scored_at: iso(row.healthScoredAt),
     external_refs: refs,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
 }
 
+/** Audited without timestamps, references and the health fields (the success module writes those). */
 const auditable = (c: Customer): Record<string, unknown> => {
-  const { created_at: _c, updated_at: _u, external_refs: _e, ...rest } = c;
+  const {
+    created_at: _c,
+    updated_at: _u,
+    external_refs: _e,
+    health_score: _hs,
+    health_risk: _hr,
+    health_scored_at: _ha,
+    ...rest
+  } = c;
   return rest;
 };
 
@@ -80,6 +106,8 @@ export const customerResource = defineResource({
     contract_value: customers.contractValue,
     created_at: customers.createdAt,
     updated_at: customers.updatedAt,
+    // Unscored customers sort last either way (nulls last).
+    health_score: customers.healthScore,
   },
 });
 
@@ -175,6 +203,11 @@ export function customerListConditions(
   if (query.segment) conditions.push(eq(customers.segment, query.segment));
   if (query.tag) conditions.push(sql`${customers.tags} @> array[${query.tag}]::text[]`);
   if (query.owner) conditions.push(eq(customers.ownerId, query.owner));
+  if (query.health_risk) conditions.push(eq(customers.healthRisk, query.health_risk));
+  if (query.min_health !== undefined && query.max_health !== undefined && query.max_health < query.min_health)
+    throw validationFailed([{ path: '/query/max_health', message: 'must not be below min_health' }]);
+  if (query.min_health !== undefined) conditions.push(gte(customers.healthScore, query.min_health));
+  if (query.max_health !== undefined) conditions.push(lte(customers.healthScore, query.max_health));
   return conditions;
 }
 
