@@ -1,4 +1,5 @@
 import { uuidv7 } from '../../src/lib/ids.js';
+import { computeHealth } from '../../src/modules/success/health/score.js';
 import type { TestApp } from '../harness/app.js';
 
 /*
@@ -94,7 +95,7 @@ export async function insertScore(
     t,
     `insert into health_scores (tenant_id, id, customer_id, deployment_id, overall_score, adoption_score,
        support_score, engagement_score, financial_score, risk_level, trend, factors, weights, calculated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'stable', '{}', '{}', $11)`,
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'stable', $12, $13, $11)`,
     [
       tenantId,
       id,
@@ -107,10 +108,23 @@ export async function insertScore(
       row.financial ?? row.overall,
       risk,
       row.at,
+      JSON.stringify(FIXTURE_FACTORS),
+      JSON.stringify(FIXTURE_FACTORS.weights),
     ],
   );
   return id;
 }
+
+/** Factors of the right shape for stored fixture scores (their numbers are not what they explain). */
+const FIXTURE_FACTORS = computeHealth({
+  today: '2025-01-01',
+  products: [],
+  contractStart: null,
+  contractEnd: null,
+  counts: { support_tickets: 0, escalations: 0, negative: 0, meetings: 0, calls: 0, emails: 0, trainings: 0 },
+  previousScore: null,
+  weights: { adoption: 20, support: 30, engagement: 25, financial: 25 },
+}).factors;
 
 /** Sets customer columns directly (contract dates, status, owner, health mirror…). */
 export async function updateCustomer(t: TestApp, customerId: string, values: Record<string, unknown>) {

@@ -1,0 +1,318 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../src/modules/success/health/score.js';
+import type { TestApp } from '../harness/app.js';
+import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
+import {
+  daysAgo,
+  insertDeployment,
+  insertInteractions,
+  insertScore,
+  isoDay,
+  updateCustomer,
+} from './health-fixtures.js';
+import { client, createCustomer, createTeam, expectStatus, extraUser, successApp, type Headers } from './helpers.js';
+
+type Score = {
+  id: string;
+  customer_id: string;
+  deployment_id: string | null;
+  overall_score: number;
+  adoption_score: number;
+  support_score: number;
+  engagement_score: number;
+  financial_score: number;
+  risk_level: string;
+  trend: string;
+  factors: Record<string, Record<string, unknown>>;
+  weights: Record<string, number>;
+  calculated_by: string | null;
+};
+
+describe('health score routes', { timeout: 300_000 }, () => {
+  let t: TestApp;
+  let fx: IdentityFixture;
+  let other: IdentityFixture;
+  let admin: Headers;
+  let api: ReturnType<typeof client>;
+  const today = isoDay(new Date());
+  const ids = {} as Record<string, string>;
+
+  const customerRow = async (id: string) =>
+    (
+      await t.database.db.query<{ status: string; health_score: number | null; health_risk: string | null }>(
+        'select status, health_score, health_risk from customers where id = $1',
+        [id],
+      )
+    ).rows[0]!;
+  const calculate = (id: string, auth: Headers = admin, query = '') =>
+    api.call('POST', `/health-scores/calculate/${id}${query}`, auth);
+
+  beforeAll(async () => {
+    t = await successApp();
+    api = client(t);
+    fx = await identityFixture(t, 'hroutes');
+    other = await identityFixture(t, 'hroutes-other');
+    admin = fx.users.admin.auth;
+    // Known customer (the agent's): products A and B active, C inactive; no contract bonus; 100 days left.
+    ids.known = await createCustomer(t, admin, {
+      owner_id: fx.users.agent.id,
+      contract_start: addDays(today, -100),
+      contract_end: addDays(today, 100),
+    });
+    ids.deployA = await insertDeployment(t, fx.tenantId, ids.known, { product: 'A' });
+    await insertDeployment(t, fx.tenantId, ids.known, { product: 'B' });
+    await insertDeployment(t, fx.tenantId, ids.known, { product: 'A' });
+    ids.deployC = await insertDeployment(t, fx.tenantId, ids.known, { product: 'C', active: false });
+    await insertInteractions(t, fx.tenantId, ids.known, [
+      { type: 'support_ticket', at: daysAgo(1) },
+      { type: 'support_ticket', at: daysAgo(2), sentiment: 'negative' },
+      { type: 'support_ticket', at: daysAgo(3) },
+      { type: 'escalation', at: daysAgo(4) },
+      { type: 'meeting', at: daysAgo(5), sentiment: 'positive' },
+      { type: 'meeting', at: daysAgo(6) },
+      { type: 'call', at: daysAgo(7) },
+      { type: 'meeting', at: daysAgo(91) }, // outside the window
+    ]);
+    ids.peer = await createCustomer(t, admin, { owner_id: fx.users.national_manager.id });
+    ids.theirs = await createCustomer(t, other.users.admin.auth, {});
+  }, 300_000);
+  afterAll(() => t.close());
+
+  it('calculates a score from the rules and answers it with its factors', async () => {
+    const res = expectStatus(await calculate(ids.known!), 201).json<Score>();
+    // adoption 70 (A, B); support 100 − 3·2 − 10 − 5 = 79; engagement 2·15 + 10 = 40; financial 80
+    // 0.2·70 + 0.3·79 + 0.25·40 + 0.25·80 = 14 + 23.7 + 10 + 20 = 67.7 → 67
+    expect(res).toMatchObject({
+      customer_id: ids.known,
+      deployment_id: null,
+      overall_score: 67,
+      adoption_score: 70,
+      support_score: 79,
+      engagement_score: 40,
+      financial_score: 80,
+      risk_level: 'medium',
+      trend: 'stable',
+      weights: { adoption: 20, support: 30, engagement: 25, financial: 25 },
+      calculated_by: fx.users.admin.id,
+    });
+    expect(res.factors.adoption).toMatchObject({ active_products: 2, products: ['A', 'B'], new_contract_bonus: false });
+    expect(res.factors.support).toEqual({ support_tickets: 3, escalations: 1, negative: 1, score: 79 });
+    expect(res.factors.engagement).toEqual({ meetings: 2, calls: 1, emails: 0, trainings: 0, score: 40 });
+    expect(res.factors.financial).toEqual({ contract_end: addDays(today, 100), days_to_end: 100, expired: false, score: 80 });
+    expect(await customerRow(ids.known!)).toEqual({ status: 'active', health_score: 67, health_risk: 'medium' });
+    const latest = await api.ok<Score>('GET', `/health-scores/customer/${ids.known}`, fx.users.agent.auth);
+    expect(latest.id).toBe(res.id);
+    const audit = await t.database.db.query(
+      `select 1 from audit_log where tenant_id = $1 and action = 'health_score.calculate' and entity_id = $2`,
+      [fx.tenantId, ids.known],
+    );
+    expect(audit.rows).toHaveLength(1);
+  });
+
+  it('scores one deployment: adoption of its product only; the customer is not changed', async () => {
+    const res = expectStatus(await calculate(ids.known!, admin, `?deployment_id=${ids.deployA}`), 201).json<Score>();
+    // adoption 40; 0.2·40 + 23.7 + 10 + 20 = 61.7 → 61
+    expect(res).toMatchObject({ deployment_id: ids.deployA, adoption_score: 40, overall_score: 61 });
+    expect(res.factors.adoption).toMatchObject({ deployment_id: ids.deployA, products: ['A'] });
+    const inactive = expectStatus(await calculate(ids.known!, admin, `?deployment_id=${ids.deployC}`), 201).json<Score>();
+    expect(inactive.adoption_score).toBe(0);
+    expect((await customerRow(ids.known!)).health_score).toBe(67);
+    const latest = await api.ok<Score>('GET', `/health-scores/customer/${ids.known}?deployment_id=${ids.deployA}`, admin);
+    expect(latest.id).toBe(res.id);
+    // A deployment of another customer, or unknown, is 404.
+    expectStatus(await calculate(ids.peer!, admin, `?deployment_id=${ids.deployA}`), 404, 'DEPLOYMENT_NOT_FOUND');
+    expectStatus(await calculate(ids.known!, admin, `?deployment_id=${ids.peer}`), 404, 'DEPLOYMENT_NOT_FOUND');
+  });
+
+  it('validates ids and answers 404 without a score', async () => {
+    expectStatus(await calculate('not-a-uuid'), 422);
+    expectStatus(await calculate(ids.known!, admin, '?deployment_id=nope'), 422);
+    expectStatus(await api.call('GET', '/health-scores/customer/nope', admin), 422);
+    expectStatus(await api.call('GET', `/health-scores/customer/${ids.peer}`, admin), 404, 'HEALTH_SCORE_NOT_FOUND');
+    expectStatus(await calculate('01890000-0000-7000-8000-000000000000'), 404);
+  });
+
+  it('needs health:calculate (managers) and the customer in scope', async () => {
+    for (const role of ['agent', 'viewer'] as const) expectStatus(await calculate(ids.known!, fx.users[role].auth), 403);
+    // A team leader whose team does not include the account manager cannot see the customer.
+    expectStatus(await calculate(ids.known!, fx.users.team_leader.auth), 404);
+    const leader = await extraUser(t, fx, 'team_leader');
+    await createTeam(t, fx, leader.id, [fx.users.agent.id]);
+    expectStatus(await calculate(ids.known!, leader.auth), 201);
+    expectStatus(await calculate(ids.peer!, leader.auth), 404);
+    expectStatus(await calculate(ids.known!, fx.users.national_manager.auth), 201);
+    // Reading: the agent sees their own customer's scores, not a peer's.
+    await calculate(ids.peer!);
+    expectStatus(await api.call('GET', `/health-scores/customer/${ids.known}`, fx.users.agent.auth), 200);
+    expectStatus(await api.call('GET', `/health-scores/customer/${ids.peer}`, fx.users.agent.auth), 404);
+    expectStatus(await api.call('GET', `/health-scores/customer/${ids.peer}/history`, fx.users.agent.auth), 404);
+    expectStatus(await api.call('GET', `/health-scores/customer/${ids.peer}`, fx.users.viewer.auth), 200);
+  });
+
+  it('keeps tenants apart', async () => {
+    const theirs = other.users.admin.auth;
+    expectStatus(await calculate(ids.known!, theirs), 404);
+    expectStatus(await api.call('GET', `/health-scores/customer/${ids.known}`, theirs), 404);
+    expectStatus(await api.call('GET', `/health-scores/customer/${ids.known}/history`, theirs), 404);
+    expectStatus(await calculate(ids.theirs!), 404);
+    const dist = await api.ok<{ total: number }>('GET', '/health-scores/distribution', theirs);
+    expect(dist.total).toBe(0);
+    const trends = await api.ok<{ periods: unknown[] }>('GET', '/health-scores/trends', theirs);
+    expect(trends.periods).toEqual([]);
+  });
+
+  it('moves the customer status: at risk on high/critical, back to active, onboarding kept, churned never', async () => {
+    // No products, no contract, no interactions: 0 + 30 + 0 + 12.5 → 42 (high).
+    const bare = await createCustomer(t, admin, { status: 'onboarding' });
+    expect((await calculate(bare).then((r) => r.json<Score>())).risk_level).toBe('high');
+    expect((await customerRow(bare)).status).toBe('at_risk');
+    // Three products, 200 days left and some engagement: 20 + 30 + 25·(60/100) + 25 → 90 (low).
+    for (const product of ['A', 'B', 'C']) await insertDeployment(t, fx.tenantId, bare, { product });
+    await updateCustomer(t, bare, { contract_end: addDays(today, 200) });
+    await insertInteractions(t, fx.tenantId, bare, [
+      { type: 'meeting', at: daysAgo(1) },
+      { type: 'meeting', at: daysAgo(2) },
+      { type: 'meeting', at: daysAgo(3) },
+      { type: 'meeting', at: daysAgo(4) },
+    ]);
+    expect(expectStatus(await calculate(bare), 201).json<Score>()).toMatchObject({ overall_score: 90, risk_level: 'low' });
+    expect((await customerRow(bare)).status).toBe('active');
+    const onboarding = await createCustomer(t, admin, { status: 'onboarding', contract_end: addDays(today, 200) });
+    for (const product of ['A', 'B', 'C']) await insertDeployment(t, fx.tenantId, onboarding, { product });
+    // 20 + 30 + 0 + 25 = 75 (medium): onboarding stays onboarding.
+    expect(expectStatus(await calculate(onboarding), 201).json<Score>().risk_level).toBe('medium');
+    expect((await customerRow(onboarding)).status).toBe('onboarding');
+    const churned = await createCustomer(t, admin, { status: 'churned' });
+    expect(expectStatus(await calculate(churned), 201).json<Score>().risk_level).toBe('high');
+    expect(await customerRow(churned)).toEqual({ status: 'churned', health_score: 42, health_risk: 'high' });
+  });
+
+  it('pages the history, newest first, within a date range', async () => {
+    const c = await createCustomer(t, admin, { owner_id: fx.users.agent.id });
+    for (let i = 1; i <= 5; i++) await insertScore(t, fx.tenantId, c, { overall: 50 + i, at: daysAgo(i * 10) });
+    const page = await api.ok<{ health_scores: Score[]; total: number; limit: number; offset: number }>(
+      'GET',
+      `/health-scores/customer/${c}/history?limit=2&offset=1`,
+      fx.users.agent.auth,
+    );
+    expect(page).toMatchObject({ total: 5, limit: 2, offset: 1 });
+    expect(page.health_scores.map((s) => s.overall_score)).toEqual([52, 53]);
+    const ranged = await api.ok<{ health_scores: Score[]; total: number }>(
+      'GET',
+      `/health-scores/customer/${c}/history?from=${isoDay(daysAgo(30))}&to=${isoDay(daysAgo(20))}`,
+      admin,
+    );
+    expect(ranged.health_scores.map((s) => s.overall_score)).toEqual([52, 53]);
+    expectStatus(await api.call('GET', `/health-scores/customer/${c}/history?limit=0`, admin), 422);
+    expectStatus(await api.call('GET', `/health-scores/customer/${c}/history?from=2025-13-01`, admin), 422);
+  });
+
+  it('trends: average and risk counts per day, week and month, in scope', async () => {
+    const [a, b] = [await createCustomer(t, admin, { owner_id: fx.users.agent.id }), await createCustomer(t, admin)];
+    const day1 = new Date(`${addDays(today, -3)}T10:00:00Z`);
+    const day2 = new Date(`${addDays(today, -2)}T10:00:00Z`);
+    await insertScore(t, fx.tenantId, a, { overall: 90, at: day1 });
+    await insertScore(t, fx.tenantId, a, { overall: 30, at: new Date(day1.getTime() + 3_600_000) }); // latest of the day
+    await insertScore(t, fx.tenantId, b, { overall: 65, at: day1 });
+    await insertScore(t, fx.tenantId, a, { overall: 81, at: day2 });
+    type Trends = { from: string; to: string; periods: { period: string; customers: number; average_score: number; risk: Record<string, number> }[] };
+    const range = `from=${addDays(today, -3)}&to=${addDays(today, -2)}`;
+    const daily = await api.ok<Trends>('GET', `/health-scores/trends?${range}`, admin);
+    expect(daily.periods).toEqual([
+      { period: addDays(today, -3), customers: 2, average_score: 47.5, risk: { low: 0, medium: 1, high: 0, critical: 1 } },
+      { period: addDays(today, -2), customers: 1, average_score: 81, risk: { low: 1, medium: 0, high: 0, critical: 0 } },
+    ]);
+    const monthly = await api.ok<Trends>('GET', `/health-scores/trends?${range}&group_by=month`, admin);
+    expect(monthly.periods.reduce((n, p) => n + p.customers, 0)).toBeGreaterThanOrEqual(1);
+    const agentView = await api.ok<Trends>('GET', `/health-scores/trends?${range}`, fx.users.agent.auth);
+    expect(agentView.periods.map((p) => [p.customers, p.average_score])).toEqual([
+      [1, 30],
+      [1, 81],
+    ]);
+    const weekly = await api.ok<Trends>('GET', `/health-scores/trends?${range}&group_by=week`, fx.users.agent.auth);
+    expect(weekly.periods.every((p) => new Date(`${p.period}T00:00:00Z`).getUTCDay() === 1)).toBe(true);
+    expect((await api.ok<Trends>('GET', '/health-scores/trends', admin)).to).toBe(today);
+    expectStatus(await api.call('GET', `/health-scores/trends?from=${today}&to=${addDays(today, -1)}`, admin), 422);
+    expectStatus(await api.call('GET', `/health-scores/trends?from=${addDays(today, -400)}&to=${today}`, admin), 422);
+    expectStatus(await api.call('GET', `/health-scores/trends?from=${addDays(today, -399)}&to=${today}`, admin), 200);
+    expectStatus(await api.call('GET', '/health-scores/trends?group_by=year', admin), 422);
+  });
+
+  it('at-risk: current customers whose latest score is high or critical, worst first, paged, in scope', async () => {
+    const fresh = await identityFixture(t, 'hrisk');
+    const auth = fresh.users.admin.auth;
+    const make = async (name: string, overall: number, body: object = {}) => {
+      const id = await createCustomer(t, auth, { name, owner_id: fresh.users.agent.id, ...body });
+      await insertScore(t, fresh.tenantId, id, { overall, at: daysAgo(1) });
+      const risk = overall >= 80 ? 'low' : overall >= 60 ? 'medium' : overall >= 40 ? 'high' : 'critical';
+      await updateCustomer(t, id, { health_score: overall, health_risk: risk });
+      return id;
+    };
+    const worst = await make('Worst', 10);
+    const mid = await make('Mid', 45);
+    const alsoMid = await make('Also mid', 45, { owner_id: null });
+    await make('Fine', 85);
+    await make('Lost', 5, { status: 'churned' });
+    type AtRisk = { customers: { customer_id: string; overall_score: number; risk_level: string }[]; total: number };
+    const all = await api.ok<AtRisk>('GET', '/health-scores/at-risk', auth);
+    expect(all.total).toBe(3);
+    expect(all.customers.map((c) => c.customer_id)).toEqual([worst, alsoMid, mid]);
+    const page = await api.ok<AtRisk>('GET', '/health-scores/at-risk?limit=1&offset=1', auth);
+    expect(page).toMatchObject({ total: 3, customers: [{ customer_id: alsoMid }] });
+    const critical = await api.ok<AtRisk>('GET', '/health-scores/at-risk?risk=critical', auth);
+    expect(critical.customers.map((c) => c.customer_id)).toEqual([worst]);
+    const agents = await api.ok<AtRisk>('GET', '/health-scores/at-risk', fresh.users.agent.auth);
+    expect(agents.customers.map((c) => c.customer_id)).toEqual([worst, mid]);
+    expectStatus(await api.call('GET', '/health-scores/at-risk?risk=low', auth), 422);
+    expect((await api.ok<AtRisk>('GET', '/health-scores/at-risk', other.users.admin.auth)).total).toBe(0);
+
+    // The distribution of the same tenant: buckets of 20 and risk counts (churned left out).
+    type Dist = { total: number; average_score: number | null; buckets: { range: string; count: number }[]; risk: Record<string, number> };
+    const dist = await api.ok<Dist>('GET', '/health-scores/distribution', auth);
+    expect(dist).toEqual({
+      total: 4,
+      average_score: 46.25,
+      buckets: [
+        { range: '0-19', min: 0, max: 19, count: 1 },
+        { range: '20-39', min: 20, max: 39, count: 0 },
+        { range: '40-59', min: 40, max: 59, count: 2 },
+        { range: '60-79', min: 60, max: 79, count: 0 },
+        { range: '80-100', min: 80, max: 100, count: 1 },
+      ],
+      risk: { low: 1, medium: 0, high: 2, critical: 1 },
+    });
+    expect((await api.ok<Dist>('GET', '/health-scores/distribution', fresh.users.agent.auth)).total).toBe(3);
+    expect(await api.ok<Dist>('GET', '/health-scores/distribution', other.users.agent.auth)).toMatchObject({
+      total: 0,
+      average_score: null,
+    });
+  });
+
+  it('weights: read by everyone, changed by admins, integers summing to exactly 100', async () => {
+    const read = (auth: Headers) => api.ok<{ health_weights: Record<string, number> }>('GET', '/health-scores/settings', auth);
+    expect((await read(fx.users.agent.auth)).health_weights).toEqual({ adoption: 20, support: 30, engagement: 25, financial: 25 });
+    const put = (auth: Headers, health_weights: object) => api.call('PUT', '/health-scores/settings', auth, { health_weights });
+    const bad = expectStatus(await put(admin, { adoption: 20, support: 30, engagement: 25, financial: 20 }), 422).json<{
+      errors: { path: string; message: string }[];
+    }>();
+    expect(bad.errors).toEqual([{ path: '/body/health_weights', message: 'must sum to exactly 100 (they sum to 95)' }]);
+    expectStatus(await put(admin, { adoption: 101, support: 0, engagement: 0, financial: -1 }), 422);
+    expectStatus(await put(admin, { adoption: 20.5, support: 29.5, engagement: 25, financial: 25 }), 422);
+    expectStatus(await put(admin, { adoption: 20, support: 30, engagement: 50 }), 422);
+    expectStatus(await put(admin, { adoption: 20, support: 30, engagement: 25, financial: 25, csat: 0 }), 422);
+    for (const role of ['national_manager', 'agent', 'viewer'] as const)
+      expectStatus(await put(fx.users[role].auth, { adoption: 25, support: 25, engagement: 25, financial: 25 }), 403);
+    const weights = { adoption: 40, support: 20, engagement: 20, financial: 20 };
+    expect((await api.ok('PUT', '/health-scores/settings', admin, { health_weights: weights })).health_weights).toEqual(weights);
+    expect((await read(admin)).health_weights).toEqual(weights);
+    expect((await read(other.users.admin.auth)).health_weights.adoption).toBe(20);
+    // 0.4·70 + 0.2·79 + 0.2·40 + 0.2·80 = 28 + 15.8 + 8 + 16 = 67.8 → 67
+    expect(expectStatus(await calculate(ids.known!), 201).json<Score>()).toMatchObject({ overall_score: 67, weights });
+    // The tenant settings route applies the same check.
+    const tenantPut = await api.call('PUT', `/tenants/${fx.tenantId}`, admin, {
+      settings: { health_weights: { adoption: 50, support: 50, engagement: 50, financial: 0 } },
+    });
+    expect(expectStatus(tenantPut, 422).json<{ errors: { path: string }[] }>().errors[0]!.path).toBe('/body/settings/health_weights');
+    await api.ok('PUT', '/health-scores/settings', admin, { health_weights: { adoption: 20, support: 30, engagement: 25, financial: 25 } });
+  });
+});
