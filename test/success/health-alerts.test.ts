@@ -29,7 +29,10 @@ describe('health alerts: health drops, contract and licence expiry, inactivity',
   const runChecks = () => api.ok('POST', '/scheduler/jobs/notify.alert-checks/run', admin);
   /** A healthy customer: three products, 200 days left, seven meetings → 100/100/100/100 before support. */
   const healthy = async (extra: { type: InteractionType; at: Date }[] = []) => {
-    const id = await createCustomer(t, admin, { owner_id: fx.users.agent.id, contract_end: addDays(today, 200) });
+    const id = await createCustomer(t, admin, {
+      owner_id: fx.users.agent.id,
+      contract_end: addDays(today, 200),
+    });
     for (const product of ['A', 'B', 'C']) await insertDeployment(t, fx.tenantId, id, { product });
     await insertInteractions(t, fx.tenantId, id, [
       ...Array.from({ length: 7 }, (_, i) => ({ type: 'meeting' as const, at: daysAgo(i + 1) })),
@@ -48,7 +51,10 @@ describe('health alerts: health drops, contract and licence expiry, inactivity',
   afterAll(() => t.close());
 
   it('critical risk raises a critical health drop at once, to the account manager; once a day', async () => {
-    const id = await createCustomer(t, admin, { owner_id: fx.users.agent.id, contract_end: addDays(today, -1) });
+    const id = await createCustomer(t, admin, {
+      owner_id: fx.users.agent.id,
+      contract_end: addDays(today, -1),
+    });
     await calculate(id); // 0 + 30 + 0 + 0 = 30: critical
     await calculate(id);
     const found = await alertsOf(fx.users.agent.auth, `type=health_drop&customer_id=${id}`);
@@ -68,7 +74,9 @@ describe('health alerts: health drops, contract and licence expiry, inactivity',
   it('high risk is a high health drop', async () => {
     const id = await createCustomer(t, admin, { owner_id: fx.users.agent.id });
     await calculate(id); // 0 + 30 + 0 + 12.5 → 42: high
-    expect((await alertsOf(admin, `type=health_drop&customer_id=${id}`)).map((a) => a.severity)).toEqual(['high']);
+    expect((await alertsOf(admin, `type=health_drop&customer_id=${id}`)).map((a) => a.severity)).toEqual([
+      'high',
+    ]);
   });
 
   it('a component falling 15 points is a medium health drop; 14 is not', async () => {
@@ -79,18 +87,25 @@ describe('health alerts: health drops, contract and licence expiry, inactivity',
     ]);
     await insertScore(t, fx.tenantId, fell, { overall: 100, at: daysAgo(1) });
     // Support 100 − 7·2 = 86: a fall of 14.
-    const held = await healthy(Array.from({ length: 7 }, (_, i) => ({ type: 'support_ticket' as const, at: daysAgo(i + 1) })));
+    const held = await healthy(
+      Array.from({ length: 7 }, (_, i) => ({ type: 'support_ticket' as const, at: daysAgo(i + 1) })),
+    );
     await insertScore(t, fx.tenantId, held, { overall: 100, at: daysAgo(1) });
     await calculate(fell);
     await calculate(held);
     const found = await alertsOf(admin, `type=health_drop&customer_id=${fell}`);
-    expect(found.map((a) => [a.severity, a.description])).toEqual([['medium', 'Support fell 20 points (100 → 80).']]);
+    expect(found.map((a) => [a.severity, a.description])).toEqual([
+      ['medium', 'Support fell 20 points (100 → 80).'],
+    ]);
     expect(await alertsOf(admin, `type=health_drop&customer_id=${held}`)).toEqual([]);
   });
 
   it('the third decline in a row is a medium health drop; the second is not', async () => {
     // The new score: 100 everywhere but support 90 (5 tickets) → 97.
-    const tickets = Array.from({ length: 5 }, (_, i) => ({ type: 'support_ticket' as const, at: daysAgo(i + 1) }));
+    const tickets = Array.from({ length: 5 }, (_, i) => ({
+      type: 'support_ticket' as const,
+      at: daysAgo(i + 1),
+    }));
     const third = await healthy(tickets);
     const second = await healthy(tickets);
     const facts = { adoption: 100, support: 90, engagement: 100, financial: 100 };
@@ -126,7 +141,11 @@ describe('health alerts: health drops, contract and licence expiry, inactivity',
     await runChecks();
     const found = await alertsOf(admin, `type=health_drop&customer_id=${id}`);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ severity: 'critical', source: 'success.health-drop', owner_id: fx.users.agent.id });
+    expect(found[0]).toMatchObject({
+      severity: 'critical',
+      source: 'success.health-drop',
+      owner_id: fx.users.agent.id,
+    });
     expect(found[0]!.description).toBe('Risk is critical (score 35). Adoption fell 70 points (80 → 10).');
     expect(await alertsOf(admin, `type=health_drop&customer_id=${churned}`)).toEqual([]);
   });
@@ -180,10 +199,23 @@ describe('health alerts: health drops, contract and licence expiry, inactivity',
   it('licence expiry: active deployments, one alert per deployment a day', async () => {
     const fresh = await identityFixture(t, 'hlicence');
     const customer = await createCustomer(t, fresh.users.admin.auth, { owner_id: fresh.users.agent.id });
-    const soon = await insertDeployment(t, fresh.tenantId, customer, { product: 'MonetX', licenceExpiry: addDays(today, 10) });
-    const later = await insertDeployment(t, fresh.tenantId, customer, { product: 'GreenX', licenceExpiry: addDays(today, 45) });
-    await insertDeployment(t, fresh.tenantId, customer, { product: 'Old', active: false, licenceExpiry: addDays(today, 5) });
-    await insertDeployment(t, fresh.tenantId, customer, { product: 'Far', licenceExpiry: addDays(today, 120) });
+    const soon = await insertDeployment(t, fresh.tenantId, customer, {
+      product: 'MonetX',
+      licenceExpiry: addDays(today, 10),
+    });
+    const later = await insertDeployment(t, fresh.tenantId, customer, {
+      product: 'GreenX',
+      licenceExpiry: addDays(today, 45),
+    });
+    await insertDeployment(t, fresh.tenantId, customer, {
+      product: 'Old',
+      active: false,
+      licenceExpiry: addDays(today, 5),
+    });
+    await insertDeployment(t, fresh.tenantId, customer, {
+      product: 'Far',
+      licenceExpiry: addDays(today, 120),
+    });
     await api.ok('POST', '/scheduler/jobs/success.licence-expiry-check/run', admin);
     await runChecks();
     const found = await alertsOf(fresh.users.admin.auth, 'type=licence_expiry');
@@ -194,7 +226,11 @@ describe('health alerts: health drops, contract and licence expiry, inactivity',
       ].sort(),
     );
     for (const a of found)
-      expect(a).toMatchObject({ entity_type: 'deployment', customer_id: customer, owner_id: fresh.users.agent.id });
+      expect(a).toMatchObject({
+        entity_type: 'deployment',
+        customer_id: customer,
+        owner_id: fresh.users.agent.id,
+      });
     expect(found.find((a) => a.entity_id === soon)!.title).toContain('MonetX');
     expect(found.find((a) => a.entity_id === later)!.title).toContain('within 60 days');
   });
@@ -217,7 +253,9 @@ describe('health alerts: health drops, contract and licence expiry, inactivity',
     const found = await alertsOf(auth, 'type=inactivity');
     expect(found.map((a) => a.entity_id).sort()).toEqual([old, never, future].sort());
     expect(found.every((a) => a.severity === 'medium' && a.owner_id === fresh.users.agent.id)).toBe(true);
-    expect(found.find((a) => a.entity_id === old)!.description).toBe(`The last interaction was on ${addDays(today, -31)}.`);
+    expect(found.find((a) => a.entity_id === old)!.description).toBe(
+      `The last interaction was on ${addDays(today, -31)}.`,
+    );
     expect(found.find((a) => a.entity_id === never)!.description).toBe('No interaction has been logged.');
     expect(found.some((a) => a.entity_id === recent)).toBe(false);
     expectStatus(await api.call('GET', '/alerts?type=inactivity', other.users.agent.auth), 200);

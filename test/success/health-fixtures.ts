@@ -129,19 +129,19 @@ const FIXTURE_FACTORS = computeHealth({
 /** Sets customer columns directly (contract dates, status, owner, health mirror…). */
 export async function updateCustomer(t: TestApp, customerId: string, values: Record<string, unknown>) {
   const keys = Object.keys(values);
-  await q(
-    t,
-    `update customers set ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} where id = $1`,
-    [customerId, ...keys.map((k) => values[k])],
-  );
+  await q(t, `update customers set ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} where id = $1`, [
+    customerId,
+    ...keys.map((k) => values[k]),
+  ]);
 }
 
 /** The tenant's time zone (tenant setting), written directly. */
 export async function setTimeZone(t: TestApp, tenantId: string, timeZone: string): Promise<void> {
-  await q(t, `update tenants set settings = settings || jsonb_build_object('time_zone', $2::text) where id = $1`, [
-    tenantId,
-    timeZone,
-  ]);
+  await q(
+    t,
+    `update tenants set settings = settings || jsonb_build_object('time_zone', $2::text) where id = $1`,
+    [tenantId, timeZone],
+  );
 }
 
 export const DAY_MS = 86_400_000;

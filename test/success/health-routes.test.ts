@@ -10,7 +10,15 @@ import {
   isoDay,
   updateCustomer,
 } from './health-fixtures.js';
-import { client, createCustomer, createTeam, expectStatus, extraUser, successApp, type Headers } from './helpers.js';
+import {
+  client,
+  createCustomer,
+  createTeam,
+  expectStatus,
+  extraUser,
+  successApp,
+  type Headers,
+} from './helpers.js';
 
 type Score = {
   id: string;
@@ -95,11 +103,24 @@ describe('health score routes', { timeout: 300_000 }, () => {
       weights: { adoption: 20, support: 30, engagement: 25, financial: 25 },
       calculated_by: fx.users.admin.id,
     });
-    expect(res.factors.adoption).toMatchObject({ active_products: 2, products: ['A', 'B'], new_contract_bonus: false });
+    expect(res.factors.adoption).toMatchObject({
+      active_products: 2,
+      products: ['A', 'B'],
+      new_contract_bonus: false,
+    });
     expect(res.factors.support).toEqual({ support_tickets: 3, escalations: 1, negative: 1, score: 79 });
     expect(res.factors.engagement).toEqual({ meetings: 2, calls: 1, emails: 0, trainings: 0, score: 40 });
-    expect(res.factors.financial).toEqual({ contract_end: addDays(today, 100), days_to_end: 100, expired: false, score: 80 });
-    expect(await customerRow(ids.known!)).toEqual({ status: 'active', health_score: 67, health_risk: 'medium' });
+    expect(res.factors.financial).toEqual({
+      contract_end: addDays(today, 100),
+      days_to_end: 100,
+      expired: false,
+      score: 80,
+    });
+    expect(await customerRow(ids.known!)).toEqual({
+      status: 'active',
+      health_score: 67,
+      health_risk: 'medium',
+    });
     const latest = await api.ok<Score>('GET', `/health-scores/customer/${ids.known}`, fx.users.agent.auth);
     expect(latest.id).toBe(res.id);
     const audit = await t.database.db.query(
@@ -110,30 +131,53 @@ describe('health score routes', { timeout: 300_000 }, () => {
   });
 
   it('scores one deployment: adoption of its product only; the customer is not changed', async () => {
-    const res = expectStatus(await calculate(ids.known!, admin, `?deployment_id=${ids.deployA}`), 201).json<Score>();
+    const res = expectStatus(
+      await calculate(ids.known!, admin, `?deployment_id=${ids.deployA}`),
+      201,
+    ).json<Score>();
     // adoption 40; 0.2·40 + 23.7 + 10 + 20 = 61.7 → 61
     expect(res).toMatchObject({ deployment_id: ids.deployA, adoption_score: 40, overall_score: 61 });
     expect(res.factors.adoption).toMatchObject({ deployment_id: ids.deployA, products: ['A'] });
-    const inactive = expectStatus(await calculate(ids.known!, admin, `?deployment_id=${ids.deployC}`), 201).json<Score>();
+    const inactive = expectStatus(
+      await calculate(ids.known!, admin, `?deployment_id=${ids.deployC}`),
+      201,
+    ).json<Score>();
     expect(inactive.adoption_score).toBe(0);
     expect((await customerRow(ids.known!)).health_score).toBe(67);
-    const latest = await api.ok<Score>('GET', `/health-scores/customer/${ids.known}?deployment_id=${ids.deployA}`, admin);
+    const latest = await api.ok<Score>(
+      'GET',
+      `/health-scores/customer/${ids.known}?deployment_id=${ids.deployA}`,
+      admin,
+    );
     expect(latest.id).toBe(res.id);
     // A deployment of another customer, or unknown, is 404.
-    expectStatus(await calculate(ids.peer!, admin, `?deployment_id=${ids.deployA}`), 404, 'DEPLOYMENT_NOT_FOUND');
-    expectStatus(await calculate(ids.known!, admin, `?deployment_id=${ids.peer}`), 404, 'DEPLOYMENT_NOT_FOUND');
+    expectStatus(
+      await calculate(ids.peer!, admin, `?deployment_id=${ids.deployA}`),
+      404,
+      'DEPLOYMENT_NOT_FOUND',
+    );
+    expectStatus(
+      await calculate(ids.known!, admin, `?deployment_id=${ids.peer}`),
+      404,
+      'DEPLOYMENT_NOT_FOUND',
+    );
   });
 
   it('validates ids and answers 404 without a score', async () => {
     expectStatus(await calculate('not-a-uuid'), 422);
     expectStatus(await calculate(ids.known!, admin, '?deployment_id=nope'), 422);
     expectStatus(await api.call('GET', '/health-scores/customer/nope', admin), 422);
-    expectStatus(await api.call('GET', `/health-scores/customer/${ids.peer}`, admin), 404, 'HEALTH_SCORE_NOT_FOUND');
+    expectStatus(
+      await api.call('GET', `/health-scores/customer/${ids.peer}`, admin),
+      404,
+      'HEALTH_SCORE_NOT_FOUND',
+    );
     expectStatus(await calculate('01890000-0000-7000-8000-000000000000'), 404);
   });
 
   it('needs health:calculate (managers) and the customer in scope', async () => {
-    for (const role of ['agent', 'viewer'] as const) expectStatus(await calculate(ids.known!, fx.users[role].auth), 403);
+    for (const role of ['agent', 'viewer'] as const)
+      expectStatus(await calculate(ids.known!, fx.users[role].auth), 403);
     // A team leader whose team does not include the account manager cannot see the customer.
     expectStatus(await calculate(ids.known!, fx.users.team_leader.auth), 404);
     const leader = await extraUser(t, fx, 'team_leader');
@@ -145,7 +189,10 @@ describe('health score routes', { timeout: 300_000 }, () => {
     await calculate(ids.peer!);
     expectStatus(await api.call('GET', `/health-scores/customer/${ids.known}`, fx.users.agent.auth), 200);
     expectStatus(await api.call('GET', `/health-scores/customer/${ids.peer}`, fx.users.agent.auth), 404);
-    expectStatus(await api.call('GET', `/health-scores/customer/${ids.peer}/history`, fx.users.agent.auth), 404);
+    expectStatus(
+      await api.call('GET', `/health-scores/customer/${ids.peer}/history`, fx.users.agent.auth),
+      404,
+    );
     expectStatus(await api.call('GET', `/health-scores/customer/${ids.peer}`, fx.users.viewer.auth), 200);
   });
 
@@ -175,9 +222,15 @@ describe('health score routes', { timeout: 300_000 }, () => {
       { type: 'meeting', at: daysAgo(3) },
       { type: 'meeting', at: daysAgo(4) },
     ]);
-    expect(expectStatus(await calculate(bare), 201).json<Score>()).toMatchObject({ overall_score: 90, risk_level: 'low' });
+    expect(expectStatus(await calculate(bare), 201).json<Score>()).toMatchObject({
+      overall_score: 90,
+      risk_level: 'low',
+    });
     expect((await customerRow(bare)).status).toBe('active');
-    const onboarding = await createCustomer(t, admin, { status: 'onboarding', contract_end: addDays(today, 200) });
+    const onboarding = await createCustomer(t, admin, {
+      status: 'onboarding',
+      contract_end: addDays(today, 200),
+    });
     for (const product of ['A', 'B', 'C']) await insertDeployment(t, fx.tenantId, onboarding, { product });
     // 20 + 30 + 0 + 25 = 75 (medium): onboarding stays onboarding.
     expect(expectStatus(await calculate(onboarding), 201).json<Score>().risk_level).toBe('medium');
@@ -189,7 +242,8 @@ describe('health score routes', { timeout: 300_000 }, () => {
 
   it('pages the history, newest first, within a date range', async () => {
     const c = await createCustomer(t, admin, { owner_id: fx.users.agent.id });
-    for (let i = 1; i <= 5; i++) await insertScore(t, fx.tenantId, c, { overall: 50 + i, at: daysAgo(i * 10) });
+    for (let i = 1; i <= 5; i++)
+      await insertScore(t, fx.tenantId, c, { overall: 50 + i, at: daysAgo(i * 10) });
     const page = await api.ok<{ health_scores: Score[]; total: number; limit: number; offset: number }>(
       'GET',
       `/health-scores/customer/${c}/history?limit=2&offset=1`,
@@ -208,19 +262,36 @@ describe('health score routes', { timeout: 300_000 }, () => {
   });
 
   it('trends: average and risk counts per day, week and month, in scope', async () => {
-    const [a, b] = [await createCustomer(t, admin, { owner_id: fx.users.agent.id }), await createCustomer(t, admin)];
+    const [a, b] = [
+      await createCustomer(t, admin, { owner_id: fx.users.agent.id }),
+      await createCustomer(t, admin),
+    ];
     const day1 = new Date(`${addDays(today, -3)}T10:00:00Z`);
     const day2 = new Date(`${addDays(today, -2)}T10:00:00Z`);
     await insertScore(t, fx.tenantId, a, { overall: 90, at: day1 });
     await insertScore(t, fx.tenantId, a, { overall: 30, at: new Date(day1.getTime() + 3_600_000) }); // latest of the day
     await insertScore(t, fx.tenantId, b, { overall: 65, at: day1 });
     await insertScore(t, fx.tenantId, a, { overall: 81, at: day2 });
-    type Trends = { from: string; to: string; periods: { period: string; customers: number; average_score: number; risk: Record<string, number> }[] };
+    type Trends = {
+      from: string;
+      to: string;
+      periods: { period: string; customers: number; average_score: number; risk: Record<string, number> }[];
+    };
     const range = `from=${addDays(today, -3)}&to=${addDays(today, -2)}`;
     const daily = await api.ok<Trends>('GET', `/health-scores/trends?${range}`, admin);
     expect(daily.periods).toEqual([
-      { period: addDays(today, -3), customers: 2, average_score: 47.5, risk: { low: 0, medium: 1, high: 0, critical: 1 } },
-      { period: addDays(today, -2), customers: 1, average_score: 81, risk: { low: 1, medium: 0, high: 0, critical: 0 } },
+      {
+        period: addDays(today, -3),
+        customers: 2,
+        average_score: 47.5,
+        risk: { low: 0, medium: 1, high: 0, critical: 1 },
+      },
+      {
+        period: addDays(today, -2),
+        customers: 1,
+        average_score: 81,
+        risk: { low: 1, medium: 0, high: 0, critical: 0 },
+      },
     ]);
     const monthly = await api.ok<Trends>('GET', `/health-scores/trends?${range}&group_by=month`, admin);
     expect(monthly.periods.reduce((n, p) => n + p.customers, 0)).toBeGreaterThanOrEqual(1);
@@ -229,12 +300,25 @@ describe('health score routes', { timeout: 300_000 }, () => {
       [1, 30],
       [1, 81],
     ]);
-    const weekly = await api.ok<Trends>('GET', `/health-scores/trends?${range}&group_by=week`, fx.users.agent.auth);
+    const weekly = await api.ok<Trends>(
+      'GET',
+      `/health-scores/trends?${range}&group_by=week`,
+      fx.users.agent.auth,
+    );
     expect(weekly.periods.every((p) => new Date(`${p.period}T00:00:00Z`).getUTCDay() === 1)).toBe(true);
     expect((await api.ok<Trends>('GET', '/health-scores/trends', admin)).to).toBe(today);
-    expectStatus(await api.call('GET', `/health-scores/trends?from=${today}&to=${addDays(today, -1)}`, admin), 422);
-    expectStatus(await api.call('GET', `/health-scores/trends?from=${addDays(today, -400)}&to=${today}`, admin), 422);
-    expectStatus(await api.call('GET', `/health-scores/trends?from=${addDays(today, -399)}&to=${today}`, admin), 200);
+    expectStatus(
+      await api.call('GET', `/health-scores/trends?from=${today}&to=${addDays(today, -1)}`, admin),
+      422,
+    );
+    expectStatus(
+      await api.call('GET', `/health-scores/trends?from=${addDays(today, -400)}&to=${today}`, admin),
+      422,
+    );
+    expectStatus(
+      await api.call('GET', `/health-scores/trends?from=${addDays(today, -399)}&to=${today}`, admin),
+      200,
+    );
     expectStatus(await api.call('GET', '/health-scores/trends?group_by=year', admin), 422);
   });
 
@@ -253,7 +337,10 @@ describe('health score routes', { timeout: 300_000 }, () => {
     const alsoMid = await make('Also mid', 45, { owner_id: null });
     await make('Fine', 85);
     await make('Lost', 5, { status: 'churned' });
-    type AtRisk = { customers: { customer_id: string; overall_score: number; risk_level: string }[]; total: number };
+    type AtRisk = {
+      customers: { customer_id: string; overall_score: number; risk_level: string }[];
+      total: number;
+    };
     const all = await api.ok<AtRisk>('GET', '/health-scores/at-risk', auth);
     expect(all.total).toBe(3);
     expect(all.customers.map((c) => c.customer_id)).toEqual([worst, alsoMid, mid]);
@@ -267,7 +354,12 @@ describe('health score routes', { timeout: 300_000 }, () => {
     expect((await api.ok<AtRisk>('GET', '/health-scores/at-risk', other.users.admin.auth)).total).toBe(0);
 
     // The distribution of the same tenant: buckets of 20 and risk counts (churned left out).
-    type Dist = { total: number; average_score: number | null; buckets: { range: string; count: number }[]; risk: Record<string, number> };
+    type Dist = {
+      total: number;
+      average_score: number | null;
+      buckets: { range: string; count: number }[];
+      risk: Record<string, number>;
+    };
     const dist = await api.ok<Dist>('GET', '/health-scores/distribution', auth);
     expect(dist).toEqual({
       total: 4,
@@ -289,30 +381,61 @@ describe('health score routes', { timeout: 300_000 }, () => {
   });
 
   it('weights: read by everyone, changed by admins, integers summing to exactly 100', async () => {
-    const read = (auth: Headers) => api.ok<{ health_weights: Record<string, number> }>('GET', '/health-scores/settings', auth);
-    expect((await read(fx.users.agent.auth)).health_weights).toEqual({ adoption: 20, support: 30, engagement: 25, financial: 25 });
-    const put = (auth: Headers, health_weights: object) => api.call('PUT', '/health-scores/settings', auth, { health_weights });
-    const bad = expectStatus(await put(admin, { adoption: 20, support: 30, engagement: 25, financial: 20 }), 422).json<{
+    const read = (auth: Headers) =>
+      api.ok<{ health_weights: Record<string, number> }>('GET', '/health-scores/settings', auth);
+    expect((await read(fx.users.agent.auth)).health_weights).toEqual({
+      adoption: 20,
+      support: 30,
+      engagement: 25,
+      financial: 25,
+    });
+    const put = (auth: Headers, health_weights: object) =>
+      api.call('PUT', '/health-scores/settings', auth, { health_weights });
+    const bad = expectStatus(
+      await put(admin, { adoption: 20, support: 30, engagement: 25, financial: 20 }),
+      422,
+    ).json<{
       errors: { path: string; message: string }[];
     }>();
-    expect(bad.errors).toEqual([{ path: '/body/health_weights', message: 'must sum to exactly 100 (they sum to 95)' }]);
+    expect(bad.errors).toEqual([
+      { path: '/body/health_weights', message: 'must sum to exactly 100 (they sum to 95)' },
+    ]);
     expectStatus(await put(admin, { adoption: 101, support: 0, engagement: 0, financial: -1 }), 422);
     expectStatus(await put(admin, { adoption: 20.5, support: 29.5, engagement: 25, financial: 25 }), 422);
     expectStatus(await put(admin, { adoption: 20, support: 30, engagement: 50 }), 422);
-    expectStatus(await put(admin, { adoption: 20, support: 30, engagement: 25, financial: 25, csat: 0 }), 422);
+    expectStatus(
+      await put(admin, { adoption: 20, support: 30, engagement: 25, financial: 25, csat: 0 }),
+      422,
+    );
     for (const role of ['national_manager', 'agent', 'viewer'] as const)
-      expectStatus(await put(fx.users[role].auth, { adoption: 25, support: 25, engagement: 25, financial: 25 }), 403);
+      expectStatus(
+        await put(fx.users[role].auth, { adoption: 25, support: 25, engagement: 25, financial: 25 }),
+        403,
+      );
     const weights = { adoption: 40, support: 20, engagement: 20, financial: 20 };
-    expect((await api.ok('PUT', '/health-scores/settings', admin, { health_weights: weights })).health_weights).toEqual(weights);
+    expect(
+      (
+        await api.ok<{ health_weights: object }>('PUT', '/health-scores/settings', admin, {
+          health_weights: weights,
+        })
+      ).health_weights,
+    ).toEqual(weights);
     expect((await read(admin)).health_weights).toEqual(weights);
     expect((await read(other.users.admin.auth)).health_weights.adoption).toBe(20);
     // 0.4·70 + 0.2·79 + 0.2·40 + 0.2·80 = 28 + 15.8 + 8 + 16 = 67.8 → 67
-    expect(expectStatus(await calculate(ids.known!), 201).json<Score>()).toMatchObject({ overall_score: 67, weights });
+    expect(expectStatus(await calculate(ids.known!), 201).json<Score>()).toMatchObject({
+      overall_score: 67,
+      weights,
+    });
     // The tenant settings route applies the same check.
     const tenantPut = await api.call('PUT', `/tenants/${fx.tenantId}`, admin, {
       settings: { health_weights: { adoption: 50, support: 50, engagement: 50, financial: 0 } },
     });
-    expect(expectStatus(tenantPut, 422).json<{ errors: { path: string }[] }>().errors[0]!.path).toBe('/body/settings/health_weights');
-    await api.ok('PUT', '/health-scores/settings', admin, { health_weights: { adoption: 20, support: 30, engagement: 25, financial: 25 } });
+    expect(expectStatus(tenantPut, 422).json<{ errors: { path: string }[] }>().errors[0]!.path).toBe(
+      '/body/settings/health_weights',
+    );
+    await api.ok('PUT', '/health-scores/settings', admin, {
+      health_weights: { adoption: 20, support: 30, engagement: 25, financial: 25 },
+    });
   });
 });

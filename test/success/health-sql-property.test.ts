@@ -52,7 +52,10 @@ interface Generated {
   scores: (ScoreFacts & { at: Date })[];
 }
 
-function generate(rand: () => number, clock: { now: Date; today: string; timeZone: string }): Omit<Generated, 'id'> {
+function generate(
+  rand: () => number,
+  clock: { now: Date; today: string; timeZone: string },
+): Omit<Generated, 'id'> {
   const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
   const int = (max: number) => Math.floor(rand() * (max + 1));
   const since = startOfLocalDay(addDays(clock.today, -89), clock.timeZone).getTime();
@@ -70,7 +73,13 @@ function generate(rand: () => number, clock: { now: Date; today: string; timeZon
   const scoreTimes = new Set<number>();
   for (let i = int(5); i > 0; i--)
     scoreTimes.add(rand() < 0.3 ? pick([cut, cut - 1, cut + 1]) : now - 1 - Math.floor(rand() * 60 * DAY_MS));
-  const facts = () => ({ overall: int(100), adoption: int(100), support: int(100), engagement: int(100), financial: int(100) });
+  const facts = () => ({
+    overall: int(100),
+    adoption: int(100),
+    support: int(100),
+    engagement: int(100),
+    financial: int(100),
+  });
   return {
     status: pick(STATUSES),
     contractStart: start === null ? null : addDays(clock.today, start),
@@ -82,10 +91,16 @@ function generate(rand: () => number, clock: { now: Date; today: string; timeZon
 }
 
 /** The expected score from the generated rows alone. */
-function expected(c: Generated, clock: { now: Date; today: string; timeZone: string }, weights: HealthWeights) {
+function expected(
+  c: Generated,
+  clock: { now: Date; today: string; timeZone: string },
+  weights: HealthWeights,
+) {
   const since = startOfLocalDay(addDays(clock.today, -89), clock.timeZone).getTime();
   const cut = startOfLocalDay(addDays(clock.today, -29), clock.timeZone).getTime();
-  const inWindow = c.interactions.filter((i) => i.at.getTime() >= since && i.at.getTime() <= clock.now.getTime());
+  const inWindow = c.interactions.filter(
+    (i) => i.at.getTime() >= since && i.at.getTime() <= clock.now.getTime(),
+  );
   const n = (type: InteractionType) => inWindow.filter((i) => i.type === type).length;
   const counts: InteractionCounts = {
     support_tickets: n('support_ticket'),
@@ -133,10 +148,26 @@ describe('health scores: the SQL path equals the TypeScript function', { timeout
   afterAll(() => t.close());
 
   const cases = [
-    { seed: 11, timeZone: 'Asia/Tashkent', weights: { adoption: 20, support: 30, engagement: 25, financial: 25 } },
-    { seed: 23, timeZone: 'Pacific/Kiritimati', weights: { adoption: 7, support: 33, engagement: 41, financial: 19 } },
-    { seed: 37, timeZone: 'America/St_Johns', weights: { adoption: 0, support: 100, engagement: 0, financial: 0 } },
-    { seed: 41, timeZone: 'Asia/Kathmandu', weights: { adoption: 25, support: 25, engagement: 25, financial: 25 } },
+    {
+      seed: 11,
+      timeZone: 'Asia/Tashkent',
+      weights: { adoption: 20, support: 30, engagement: 25, financial: 25 },
+    },
+    {
+      seed: 23,
+      timeZone: 'Pacific/Kiritimati',
+      weights: { adoption: 7, support: 33, engagement: 41, financial: 19 },
+    },
+    {
+      seed: 37,
+      timeZone: 'America/St_Johns',
+      weights: { adoption: 0, support: 100, engagement: 0, financial: 0 },
+    },
+    {
+      seed: 41,
+      timeZone: 'Asia/Kathmandu',
+      weights: { adoption: 25, support: 25, engagement: 25, financial: 25 },
+    },
   ];
 
   for (const { seed, timeZone, weights } of cases)
@@ -144,7 +175,9 @@ describe('health scores: the SQL path equals the TypeScript function', { timeout
       const tenant = seed === 11 ? fx : await identityFixture(t, `hprop${seed}`);
       const tenantId = tenant.tenantId;
       await setTimeZone(t, tenantId, timeZone);
-      await client(t).ok('PUT', '/health-scores/settings', tenant.users.admin.auth, { health_weights: weights });
+      await client(t).ok('PUT', '/health-scores/settings', tenant.users.admin.auth, {
+        health_weights: weights,
+      });
       const now = new Date();
       const clock = { now, timeZone, today: localDate(now, timeZone) };
       const rand = seededRandom(seed);
@@ -155,7 +188,16 @@ describe('health scores: the SQL path equals the TypeScript function', { timeout
         await t.database.db.query(
           `insert into customers (tenant_id, id, code, name, status, contract_start, contract_end, owner_id)
            values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [tenantId, c.id, `P${seed}-${i}`, `Prop ${i}`, c.status, c.contractStart, c.contractEnd, rand() < 0.5 ? tenant.users.agent.id : null],
+          [
+            tenantId,
+            c.id,
+            `P${seed}-${i}`,
+            `Prop ${i}`,
+            c.status,
+            c.contractStart,
+            c.contractEnd,
+            rand() < 0.5 ? tenant.users.agent.id : null,
+          ],
         );
         for (const d of c.deployments) await insertDeployment(t, tenantId, c.id, d);
         await insertInteractions(t, tenantId, c.id, c.interactions);
@@ -165,8 +207,16 @@ describe('health scores: the SQL path equals the TypeScript function', { timeout
       // The TypeScript path (inputs read per customer, then the pure function) equals the expectation.
       await t.database.db.withTenant({ tenantId }, async (tx) => {
         for (const c of customers) {
-          const inputs = await healthInputsOf(tx, tenantId, await scoredCustomer(tx, tenantId, c.id), clockOf(now, timeZone), weights);
-          expect(comparable(computeHealth(inputs)), c.id).toEqual(comparable(expected(c, clock, weights).score));
+          const inputs = await healthInputsOf(
+            tx,
+            tenantId,
+            await scoredCustomer(tx, tenantId, c.id),
+            clockOf(now, timeZone),
+            weights,
+          );
+          expect(comparable(computeHealth(inputs)), c.id).toEqual(
+            comparable(expected(c, clock, weights).score),
+          );
         }
       });
 

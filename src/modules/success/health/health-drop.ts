@@ -47,12 +47,17 @@ export async function raiseHealthDrop(
   previous: readonly ScoreFacts[],
 ): Promise<boolean> {
   const drop = healthDropOf(score, previous);
-  if (!drop) return false;
-  const row = await raiseCheckAlert(deps, tx, HEALTH_DROP, {
-    ...healthDropAlert(customer, score, drop),
-    ...at,
-  });
-  return row !== null;
+  return drop ? raiseHealthDropAlert(deps, tx, at, healthDropAlert(customer, score, drop)) : false;
+}
+
+/** Raises one health-drop alert under the check's per-day key; false when today's already exists. */
+export async function raiseHealthDropAlert(
+  deps: AlertDeps,
+  tx: Tx,
+  at: { tenantId: string; today: string },
+  alert: RaisedAlert,
+): Promise<boolean> {
+  return (await raiseCheckAlert(deps, tx, HEALTH_DROP, { ...alert, ...at })) !== null;
 }
 
 /**
