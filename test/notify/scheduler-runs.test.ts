@@ -12,6 +12,8 @@ const flakyJob = defineJob<Record<string, never>>('probe.flaky');
 let failNext = true;
 const countJob = defineJob<Record<string, never>>('probe.count');
 let counted = 0;
+/** How each run of probe.count was started, as its handler saw it (`JobRunInfo.trigger`). */
+const triggers: (string | undefined)[] = [];
 
 /** A module whose periodic job fails every other run. */
 const probeModule: SalesOpsModule = {
@@ -32,7 +34,10 @@ const probeModule: SalesOpsModule = {
       failNext = !failNext;
       if (fail) throw new Error('upstream refused the connection');
     });
-    platform.jobs.register(countJob, async () => void (counted += 1));
+    platform.jobs.register(countJob, async (_data, info) => {
+      counted += 1;
+      triggers.push(info.trigger);
+    });
   },
 };
 
@@ -120,6 +125,7 @@ describe('scheduler: recorded runs', { timeout: 120_000 }, () => {
     expect(['queued', 'running', 'succeeded']).toContain(queued[0]!.status);
     await until(async () => (await probe('probe.count')).last_run?.status === 'succeeded');
     expect(counted).toBe(before + 1);
+    expect(triggers.at(-1)).toBe('schedule');
     const job = await probe('probe.count');
     expect(job.last_run!.id).toBe(queued[0]!.id);
     expect(new Date(job.next_run_at).getTime()).toBeGreaterThan(Date.now());
@@ -164,6 +170,7 @@ describe('scheduler: recorded runs', { timeout: 120_000 }, () => {
     const byHand = await api.ok<JobRun>('POST', '/scheduler/jobs/probe.count/run', admin);
     expect(byHand).toMatchObject({ status: 'succeeded', trigger: 'manual' });
     expect(counted).toBe(before + 1);
+    expect(triggers.at(-1)).toBe('manual');
 
     const on = await api.ok<Job>('PUT', '/scheduler/jobs/probe.count', admin, { enabled: true });
     expect(on.enabled).toBe(true);

@@ -63,7 +63,8 @@ export {
   userMailFacts,
   usersCoveringOwner,
 } from './notify-lookups.js';
-export type { TenantSettings } from './tables/tenants.tables.js';
+export type { HealthWeights, TenantSettings } from './tables/tenants.tables.js';
+export { updateTenantSettings } from './tenants/settings-store.js';
 export { principalOfUser, tenantFacts } from './tenant-facts.js';
 export { checkPasswordPolicy } from './passwords.js';
 export { IDENTITY_PERMISSIONS } from './permissions.js';

@@ -12,6 +12,11 @@ export interface JobRunInfo {
   id: string;
   /** 1 on the first try, 2 on the first retry… */
   attempt: number;
+  /**
+   * Set for scheduled jobs by the scheduler: `manual` when someone runs the job now
+   * (`POST /scheduler/jobs/{id}/run`), `schedule` for a cron tick or a catch-up.
+   */
+  trigger?: 'schedule' | 'manual';
 }
 
 export interface JobOptions {

@@ -178,7 +178,11 @@ export function createScheduler(deps: { db: Database; log: JobLogger; jobs: read
           if (!byName.has(job.name)) return queue.register(job, handler, options);
           const run = handler as Handler;
           handlers.set(job.name, run);
-          queue.register(job, (data, info) => recorded(job.name, data, () => run({}, info)), options);
+          queue.register(
+            job,
+            (data, info) => recorded(job.name, data, () => run({}, { ...info, trigger: 'schedule' })),
+            options,
+          );
         },
       };
     },
@@ -212,7 +216,7 @@ export function createScheduler(deps: { db: Database; log: JobLogger; jobs: read
       const handler = handlers.get(name);
       if (!byName.has(name) || !handler) throw notFound('Scheduled job', 'JOB_NOT_FOUND');
       const run = await insertRun({ jobName: name, trigger: 'manual', status: 'running' });
-      return (await track(run.id, () => handler({}, { id: run.id, attempt: 1 }))).run;
+      return (await track(run.id, () => handler({}, { id: run.id, attempt: 1, trigger: 'manual' }))).run;
     },
 
     /** A run of one tenant's share of a job, queued now and tracked by `track` when it starts. */

@@ -2,6 +2,8 @@ import { Type, type Static } from 'typebox';
 import { IsoDateTime, PaginationQuery, sortQuery, Uuid } from '../../../platform/http/schemas.js';
 import { PhoneInput, Username } from './users.schemas.js';
 
+const HealthWeight = Type.Integer({ minimum: 0, maximum: 100 });
+
 const settingsFields = {
   time_zone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Asia/Tashkent' }),
   currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
@@ -53,6 +55,19 @@ const settingsFields = {
     maximum: 1000,
     description: 'Campaign spend at or above this % of its budget raises a budget alert',
   }),
+  health_weights: Type.Object(
+    {
+      adoption: HealthWeight,
+      support: HealthWeight,
+      engagement: HealthWeight,
+      financial: HealthWeight,
+    },
+    {
+      additionalProperties: false,
+      description:
+        'Weights of the customer health score components: integers 0–100 that sum to exactly 100 (422 otherwise)',
+    },
+  ),
 };
 
 export const TenantSettingsSchema = Type.Object(settingsFields);

@@ -45,7 +45,10 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-/** Checks what JSON Schema cannot: a real IANA zone, a known phone region, a known locale. */
+/**
+ * Checks what JSON Schema cannot: a real IANA zone, a known phone region, a known locale, health
+ * weights that sum to 100.
+ */
 export function checkSettings(settings: TenantSettingsPatch | undefined, path = '/body/settings'): void {
   if (!settings) return;
   const errors: FieldError[] = [];
@@ -53,6 +56,15 @@ export function checkSettings(settings: TenantSettingsPatch | undefined, path = 
     errors.push({ path: `${path}/time_zone`, message: 'must be an IANA time zone' });
   if (settings.default_phone_region !== undefined && !isPhoneRegion(settings.default_phone_region))
     errors.push({ path: `${path}/default_phone_region`, message: 'must be a supported country code' });
+  const weights = settings.health_weights;
+  if (weights !== undefined) {
+    const sum = weights.adoption + weights.support + weights.engagement + weights.financial;
+    if (sum !== 100)
+      errors.push({
+        path: `${path}/health_weights`,
+        message: `must sum to exactly 100 (they sum to ${sum})`,
+      });
+  }
   if (settings.locale !== undefined && Intl.getCanonicalLocales !== undefined) {
     try {
       Intl.getCanonicalLocales(settings.locale);

@@ -32,6 +32,16 @@ export interface TenantSettings {
   lead_stale_days: number;
   /** Campaign spend at or above this share of its budget (%) raises a budget alert. */
   campaign_budget_alert_percent: number;
+  /** Weights of the customer health score's components: integers 0–100 that sum to exactly 100. */
+  health_weights: HealthWeights;
+}
+
+/** The customer health score's component weights (the success module computes the score). */
+export interface HealthWeights {
+  adoption: number;
+  support: number;
+  engagement: number;
+  financial: number;
 }
 
 /**

@@ -18,6 +18,7 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   external_sale_match_days: 30,
   lead_stale_days: 7,
   campaign_budget_alert_percent: 90,
+  health_weights: { adoption: 20, support: 30, engagement: 25, financial: 25 },
 };
 
 /** Stored settings over the defaults: tenants store only what they changed. */

@@ -1,0 +1,78 @@
+import type { TenantDatabase } from '../../../platform/db/types.js';
+import { tenantSettingsOf } from '../../identity/index.js';
+import type { RiskLevel } from '../tables/health.tables.js';
+import { clockOf } from './clock.js';
+import { healthDropOf, type HealthDrop } from './drop-reasons.js';
+import {
+  healthDropAlert,
+  parsedJson,
+  raiseHealthDropAlert,
+  type AlertDeps,
+  type AlertedCustomer,
+} from './health-drop.js';
+import { scoreBatch } from './score-sql.js';
+
+/** Customers scored per transaction: a tenant of 100,000 never holds one long transaction. */
+export const SCORE_BATCH_SIZE = 5_000;
+/** Health-drop alerts raised per transaction once the scores are written. */
+const ALERTS_PER_TRANSACTION = 500;
+
+interface Drop {
+  customer: AlertedCustomer;
+  score: { overall: number; risk: RiskLevel };
+  drop: HealthDrop;
+}
+
+/**
+ * Scores every current account of a tenant with the set-based statement, `batchSize` customers
+ * (in id order) per transaction, then raises the health drops those scores call for. The alerts
+ * come after the scores rather than inside each batch: delivering an alert (the people it
+ * concerns, their inbox rows and events) costs a dozen statements, so at-risk customers would
+ * otherwise dominate the run; the scores are all written first. Should the process stop in
+ * between, the hourly `success.health-drop` check raises them from the stored scores. The weights
+ * and the clock are read once, so every score of the run shares them.
+ */
+export async function scoreAllCustomers(
+  deps: AlertDeps & { db: TenantDatabase },
+  tenantId: string,
+  now = new Date(),
+  batchSize = SCORE_BATCH_SIZE,
+): Promise<{ scored: number; alerted: number }> {
+  const settings = await deps.db.readTenant({ tenantId }, (tx) => tenantSettingsOf(tx, tenantId));
+  const clock = clockOf(now, settings.time_zone);
+  const drops: Drop[] = [];
+  let afterId: string | null = null;
+  let scored = 0;
+  for (;;) {
+    const rows = await deps.db.withTenant({ tenantId }, (tx) =>
+      scoreBatch(tx, tenantId, clock, settings.health_weights, { afterId, limit: batchSize }),
+    );
+    for (const row of rows) {
+      const drop = healthDropOf(row, parsedJson(row.previous));
+      if (drop)
+        drops.push({
+          customer: { id: row.customerId, name: row.name, ownerId: row.ownerId },
+          score: row,
+          drop,
+        });
+    }
+    scored += rows.length;
+    if (rows.length < batchSize) break;
+    afterId = rows[rows.length - 1]!.customerId;
+  }
+  let alerted = 0;
+  for (let i = 0; i < drops.length; i += ALERTS_PER_TRANSACTION)
+    await deps.db.withTenant({ tenantId }, async (tx) => {
+      for (const { customer, score, drop } of drops.slice(i, i + ALERTS_PER_TRANSACTION))
+        if (
+          await raiseHealthDropAlert(
+            deps,
+            tx,
+            { tenantId, today: clock.today },
+            healthDropAlert(customer, score, drop),
+          )
+        )
+          alerted += 1;
+    });
+  return { scored, alerted };
+}

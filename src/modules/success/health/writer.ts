@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/types.js';
+import { selectRows } from '../../../platform/db/rows.js';
+import { healthScores } from '../tables/health.tables.js';
+import type { ScoreClock } from './clock.js';
+import { raiseHealthDrop, type AlertDeps } from './health-drop.js';
+import { latestScores, type ScoredCustomer } from './inputs.js';
+import type { HealthScore } from './score.js';
+import { statusAfterScore, type CustomerStatus } from './status.js';
+
+export type HealthScoreRow = typeof healthScores.$inferSelect;
+
+export interface WrittenScore {
+  row: HealthScoreRow;
+  /** The customer's status before and after (customer-level scores; unchanged for deployment scores). */
+  status: { before: string; after: string };
+  alerted: boolean;
+}
+
+/**
+ * Stores one computed score in the caller's transaction. A customer-level score also becomes the
+ * customer's current health (`health_score`, `health_risk`, `health_scored_at`), moves its status
+ * (`statusAfterScore`) and, for a current account, raises the health-drop alert its reasons call for.
+ */
+export async function writeScore(
+  deps: AlertDeps,
+  tx: Tx,
+  tenantId: string,
+  customer: ScoredCustomer,
+  clock: ScoreClock,
+  score: HealthScore,
+  options: { deploymentId: string | null; calculatedBy: string | null },
+): Promise<WrittenScore> {
+  const customerLevel = options.deploymentId === null;
+  const previous = customerLevel ? await latestScores(tx, tenantId, customer.id) : [];
+  const [row] = await tx.db
+    .insert(healthScores)
+    .values({
+      tenantId,
+      customerId: customer.id,
+      deploymentId: options.deploymentId,
+      overallScore: score.overall,
+      adoptionScore: score.adoption,
+      supportScore: score.support,
+      engagementScore: score.engagement,
+      financialScore: score.financial,
+      riskLevel: score.risk,
+      trend: score.trend,
+      factors: score.factors,
+      weights: score.factors.weights,
+      calculatedAt: clock.now,
+      calculatedBy: options.calculatedBy,
+    })
+    .returning();
+  if (!customerLevel)
+    return { row: row!, status: { before: customer.status, after: customer.status }, alerted: false };
+  const after = statusAfterScore(customer.status as CustomerStatus, score.risk);
+  await selectRows(
+    tx,
+    sql`update customers set health_score = ${score.overall}, health_risk = ${score.risk},
+        health_scored_at = ${clock.now.toISOString()}::timestamptz, status = ${after},
+        updated_at = case when status = ${after} then updated_at else now() end
+      where tenant_id = ${tenantId} and id = ${customer.id}`,
+  );
+  const alerted = customer.current
+    ? await raiseHealthDrop(deps, tx, { tenantId, today: clock.today }, customer, { ...score }, previous)
+    : false;
+  return { row: row!, status: { before: customer.status, after }, alerted };
+}
