@@ -8,6 +8,14 @@ import { SURVEY_TYPES, type SurveyType } from '../tables/csat.tables.js';
 
 export const isNps = (type: SurveyType) => type === 'nps';
 
+/** The survey type in a sentence, with its article ("an NPS survey"). */
+export const surveyInWords: Record<SurveyType, string> = {
+  post_ticket: 'a post-ticket survey',
+  quarterly: 'a quarterly survey',
+  nps: 'an NPS survey',
+  onboarding: 'an onboarding survey',
+};
+
 export function scoreRange(type: SurveyType): { min: number; max: number } {
   return isNps(type) ? { min: 0, max: 10 } : { min: 1, max: 5 };
 }

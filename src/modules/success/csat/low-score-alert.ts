@@ -5,7 +5,7 @@ import type { AlertCheck, RaisedAlert } from '../../../platform/module.js';
 import { tenantSettingsOf } from '../../identity/index.js';
 import { localDate, raiseCheckAlert } from '../../notify/index.js';
 import type { SurveyType } from '../tables/csat.tables.js';
-import { isLowScore, isNps, lowScoreSeverity, scoreRange } from './figures.js';
+import { isLowScore, isNps, lowScoreSeverity, scoreRange, surveyInWords } from './figures.js';
 import { dayEnd, dayStart } from './responses.js';
 
 /** What raising an alert needs from the platform (mail and real-time delivery). */
@@ -29,6 +29,7 @@ const FEEDBACK_EXCERPT = 300;
 function alertOf(response: LowResponse): RaisedAlert {
   const { max } = scoreRange(response.surveyType);
   const what = isNps(response.surveyType) ? 'NPS answer' : 'CSAT';
+  const survey = surveyInWords[response.surveyType];
   const feedback = response.feedbackText?.trim();
   const excerpt =
     feedback && feedback.length > FEEDBACK_EXCERPT ? `${feedback.slice(0, FEEDBACK_EXCERPT)}…` : feedback;
@@ -36,7 +37,7 @@ function alertOf(response: LowResponse): RaisedAlert {
     severity: lowScoreSeverity(response.surveyType, response.score),
     title: `Low ${what} from ${response.customerName}: ${response.score} of ${max}`,
     description:
-      `A ${response.surveyType} survey was answered with ${response.score} of ${max}.` +
+      `${survey[0]!.toUpperCase()}${survey.slice(1)} was answered with ${response.score} of ${max}.` +
       (excerpt ? ` Feedback: "${excerpt}"` : ''),
     entityType: 'customer',
     entityId: response.customerId,

@@ -8,7 +8,7 @@ import { customerInScope, customerScope } from '../scope.js';
 import { csatResponses, type SurveyType } from '../tables/csat.tables.js';
 import { deployments } from '../tables/deployments.tables.js';
 import type { CsatResponse } from './csat.schemas.js';
-import { scoreRange, type Tally } from './figures.js';
+import { scoreRange, surveyInWords, type Tally } from './figures.js';
 
 export type ResponseRow = typeof csatResponses.$inferSelect;
 
@@ -56,7 +56,7 @@ export function checkScore(type: SurveyType, score: number, pointer: string): vo
   const { min, max } = scoreRange(type);
   if (score < min || score > max)
     throw validationFailed([
-      { path: pointer, message: `must be between ${min} and ${max} for a ${type} survey` },
+      { path: pointer, message: `must be between ${min} and ${max} for ${surveyInWords[type]}` },
     ]);
 }
 
