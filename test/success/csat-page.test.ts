@@ -6,13 +6,16 @@ import {
   anonymous,
   createLink,
   csatTenant,
+  expectProblem,
   expireLink,
   type CsatResponse,
   type CsatTenant,
 } from './csat-helpers.js';
 import { client, successApp } from './helpers.js';
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+/** What a browser sends when it opens a page or posts its form. */
+const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+const FORM = { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' };
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 type Page = { statusCode: number; body: string; headers: Record<string, unknown> };
 
@@ -41,7 +44,7 @@ describe('success: the public survey page', () => {
   const link = (body: object = {}) =>
     createLink(t, a.admin, { customer_id: a.customers.mine, survey_type: 'post_ticket', ...body });
   const pagePath = (token: string) => `/csat/public/survey/${token}`;
-  const open = (token: string) => anonymous(t)('GET', pagePath(token));
+  const open = (token: string) => anonymous(t)('GET', pagePath(token), undefined, BROWSER);
   const post = (token: string, fields: Record<string, string>) =>
     anonymous(t)('POST', pagePath(token), form(fields), FORM);
   const stored = async (linkId: string) =>
@@ -155,9 +158,22 @@ describe('success: the public survey page', () => {
 
     const ip = anonymous(t);
     for (let i = 0; i < PUBLIC_SURVEY_LIMITS.perLinkAndIp; i++)
-      expect((await ip('GET', pagePath(created.token))).statusCode).toBe(200);
-    const limited = await ip('GET', pagePath(created.token));
+      expect((await ip('GET', pagePath(created.token), undefined, BROWSER)).statusCode).toBe(200);
+    const limited = await ip('GET', pagePath(created.token), undefined, BROWSER);
     expect(expectPage(limited, 429)).toContain('<h1>Too many attempts</h1>');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers other clients’ errors with problem documents, like the rest of the API', async () => {
+    const created = await link();
+    const plain = anonymous(t);
+    expectProblem(await plain('GET', pagePath('nonsense')), 404, 'SURVEY_LINK_NOT_FOUND');
+    const refused = await plain('POST', pagePath(created.token), form({ score: '7' }), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(expectProblem(refused, 422, 'VALIDATION_FAILED').errors).toEqual([
+      { path: '/body/score', message: 'Please choose a score from 1 to 5.' },
+    ]);
+    expectPage(await plain('GET', pagePath(created.token)), 200);
   });
 });

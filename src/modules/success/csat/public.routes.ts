@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { handleError } from '../../../platform/http/error-handler.js';
-import { AppError } from '../../../platform/http/errors.js';
+import { AppError, validationFailed } from '../../../platform/http/errors.js';
 import { routeLimits } from '../../../platform/http/route-limits.js';
 import { auditSourceOf } from '../../../platform/resource/index.js';
 import {
@@ -38,13 +38,22 @@ function sendPage(reply: FastifyReply, status: number, html: string): FastifyRep
     .type('text/html; charset=utf-8')
     .send(html);
 }
+const PAGE_NOTE =
+  'Errors are pages for a browser (`Accept: text/html`), problem documents for other clients.';
+
+/**
+ * Whether the client reads pages: browsers ask for text/html when they open or post the page.
+ * Others (scripts, monitors) get problem documents, like every other route of the API.
+ */
+const wantsHtml = (request: FastifyRequest) => /\btext\/html\b/i.test(request.headers.accept ?? '');
 
 /** A person reads the page: client errors come back as pages too; the rest as problems, logged. */
 function pageErrors(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const fastifyError = error as FastifyError;
   const status =
     error instanceof AppError ? error.status : fastifyError.validation ? 422 : fastifyError.statusCode;
-  if (!status || status < 400 || status >= 500) return handleError(error, request, reply);
+  if (!wantsHtml(request) || !status || status < 400 || status >= 500)
+    return handleError(error, request, reply);
   if (error instanceof AppError && error.retryAfterSeconds !== undefined)
     reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
   return sendPage(reply, status, problemPage(error instanceof AppError ? error.code : 'BAD_REQUEST'));
@@ -54,12 +63,19 @@ const htmlResponse = (description: string) => ({
   description,
   content: { 'text/html': { schema: { type: 'string' } } },
 });
-/** The page routes answer people: their client errors are pages too. */
+/** A page for a browser (Accept: text/html), a problem document for any other client. */
+const pageOrProblem = (description: string) => ({
+  description,
+  content: {
+    'text/html': { schema: { type: 'string' } },
+    'application/problem+json': { schema: { $ref: 'ProblemDocument#' } },
+  },
+});
 const PAGE_ERRORS = {
-  404: htmlResponse('Not a valid link (the same page whatever the reason)'),
-  410: htmlResponse('The link was answered or has expired'),
-  422: htmlResponse('The form could not be stored (it comes back with the reason)'),
-  429: htmlResponse('Too many requests'),
+  404: pageOrProblem('Not a valid link (the same answer whatever the reason)'),
+  410: pageOrProblem('The link was answered or has expired'),
+  422: pageOrProblem('The form could not be stored (a page brings it back with the reason)'),
+  429: pageOrProblem('Too many requests'),
 };
 const GONE = { 410: { description: 'The link was answered or has expired', $ref: 'ProblemDocument#' } };
 
@@ -125,7 +141,7 @@ export function publicSurveyRoutes(app: FastifyInstance, survey: PublicSurveySer
         preHandler: limited,
         schema: {
           summary: 'The survey page a link opens (public, HTML)',
-          description: `A form that posts back to this address and works without JavaScript. ${LINK_ANSWERS} (as pages)`,
+          description: `A form that posts back to this address and works without JavaScript. ${LINK_ANSWERS} ${PAGE_NOTE}`,
           tags,
           params: TokenParams,
           produces: ['text/html'],
@@ -144,7 +160,7 @@ export function publicSurveyRoutes(app: FastifyInstance, survey: PublicSurveySer
           description:
             'Stores the answer as `POST /csat/public/submit/{token}` does and answers a thank-you page; an ' +
             'answer that cannot be stored (no score, a score off the scale, a malformed e-mail) brings the ' +
-            `form back with the reason, 422. ${LINK_ANSWERS} (as pages)`,
+            `form back with the reason, 422. ${LINK_ANSWERS} ${PAGE_NOTE}`,
           tags,
           params: TokenParams,
           consumes: ['application/x-www-form-urlencoded'],
@@ -158,7 +174,10 @@ export function publicSurveyRoutes(app: FastifyInstance, survey: PublicSurveySer
         const info = await survey.info(token);
         const form = request.body ?? {};
         const read = readSurveyForm(info, form);
-        if ('error' in read) return sendPage(reply, 422, surveyFormPage(info, form, read.error));
+        if ('error' in read) {
+          if (!wantsHtml(request)) throw validationFailed([{ path: read.path, message: read.error }]);
+          return sendPage(reply, 422, surveyFormPage(info, form, read.error));
+        }
         await survey.submit(token, read.body, auditSourceOf(request));
         return sendPage(reply, 200, thankYouPage(info.tenant_name));
       },

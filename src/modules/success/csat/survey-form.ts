@@ -9,11 +9,11 @@ import type { PublicSubmitBody, PublicSurveyInfo, SurveyFormBody } from './csat.
 export function readSurveyForm(
   info: PublicSurveyInfo,
   form: SurveyFormBody,
-): { body: PublicSubmitBody } | { error: string } {
+): { body: PublicSubmitBody } | { error: string; path: string } {
   const { min, max } = info.scale;
   const score = form.score?.trim() ?? '';
   if (!/^\d{1,2}$/.test(score) || Number(score) < min || Number(score) > max)
-    return { error: `Please choose a score from ${min} to ${max}.` };
+    return { error: `Please choose a score from ${min} to ${max}.`, path: '/body/score' };
   const optional = (value: string | undefined) => {
     const trimmed = value?.trim();
     return trimmed ? trimmed : undefined;
@@ -22,10 +22,14 @@ export function readSurveyForm(
   const name = optional(form.submitted_by_name);
   const email = optional(form.submitted_by_email);
   if (feedback && feedback.length > 5000)
-    return { error: 'Please keep your comments under 5,000 characters.' };
-  if (name && name.length > 200) return { error: 'Please keep your name under 200 characters.' };
+    return { error: 'Please keep your comments under 5,000 characters.', path: '/body/feedback_text' };
+  if (name && name.length > 200)
+    return { error: 'Please keep your name under 200 characters.', path: '/body/submitted_by_name' };
   if (email && (email.length > 254 || !STRING_FORMATS.email!(email)))
-    return { error: 'Please check your e-mail address, or leave it empty.' };
+    return {
+      error: 'Please check your e-mail address, or leave it empty.',
+      path: '/body/submitted_by_email',
+    };
   return {
     body: {
       score: Number(score),
