@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EncryptJWT, SignJWT, jwtDecrypt, jwtVerify, errors as joseErrors } from 'jose';
 import { unauthenticated } from './errors.js';
+import { createLinkSigner, type LinkSigner } from './signed-links.js';
 
 /** Claims of a SalesOps access token. `tid` is null for super_admin, who belongs to no tenant. */
 export interface AccessClaims {
@@ -28,6 +29,12 @@ export interface TokenService {
   seal(purpose: string, payload: Record<string, unknown>, ttlSeconds: number): Promise<string>;
   /** The payload of a sealed token of that purpose; undefined when it is forged, expired or another purpose's. */
   unseal(purpose: string, token: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * A short, readable, unforgeable token for a link whose owner must tell an expired link from a
+   * forged one (survey links): see `signed-links.ts`. `verifyLink` answers the payload or undefined.
+   */
+  signLink: LinkSigner['sign'];
+  verifyLink: LinkSigner['verify'];
 }
 
 /**
@@ -55,7 +62,11 @@ export function createTokenService(secret: string, previousSecrets: string[] = [
     ...previousSecrets.map((s) => [keyId(s), sealKey(s)] as const),
   ]);
 
+  const links = createLinkSigner(secret, previousSecrets);
+
   return {
+    signLink: links.sign,
+    verifyLink: links.verify,
     async seal(purpose, payload, ttlSeconds) {
       return new EncryptJWT({ ...payload, pur: purpose })
         .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: sealing.kid })
