@@ -33,10 +33,24 @@ const DEMO_SCHEDULES: { name: string; type: string; format: string; rule: Schedu
     rule: { frequency: 'quarterly', dayOfMonth: 1, hour: 7 },
     period: 'last_30_days',
   },
+  {
+    name: 'Weekly health summary',
+    type: 'success.health_summary',
+    format: 'pdf',
+    rule: { frequency: 'weekly', weekday: 1, hour: 8 },
+    period: 'last_30_days',
+  },
+  {
+    name: 'Monthly CSAT analysis',
+    type: 'success.csat_analysis',
+    format: 'xlsx',
+    rule: { frequency: 'monthly', dayOfMonth: 1, hour: 8 },
+    period: 'previous_month',
+  },
 ];
 
 /**
- * Demo reports for the `demo` tenant: the four field reports scheduled for its admin, and one
+ * Demo reports for the `demo` tenant: the field and success reports scheduled for its admin, and one
  * requested report of each, so `/reports` has a history right after `npm start`. They are generated
  * by the workers, as a user's request would be, rather than on the start path: a first start does
  * not wait for four documents, and an API process that never renders one never loads the PDF,
@@ -58,7 +72,9 @@ export async function seedReportsDemo(platform: Platform): Promise<DemoLogin[]> 
   const { tenant_id: tenantId, admin_id: adminId } = demo;
   await platform.db.withTenant({ tenantId }, async (tx) => {
     const timeZone = (await tenantFacts(tx, tenantId))?.timeZone ?? 'UTC';
-    for (const s of DEMO_SCHEDULES) {
+    // Only the reports of the modules this app runs.
+    const offered = new Set(platform.reportTypes.map((type) => type.key));
+    for (const s of DEMO_SCHEDULES.filter((schedule) => offered.has(schedule.type))) {
       const [schedule] = await tx.db
         .insert(reportSchedules)
         .values({

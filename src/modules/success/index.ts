@@ -5,6 +5,7 @@ import { healthPart } from './health/index.js';
 import { insightsPart } from './insights/index.js';
 import type { SuccessPart } from './part.js';
 import { SUCCESS_PERMISSIONS } from './permissions.js';
+import { seedSuccessDemo } from './seed.js';
 
 const PARTS: readonly SuccessPart[] = [accountsPart, healthPart, csatPart, insightsPart];
 
@@ -28,6 +29,7 @@ export const successModule: SalesOpsModule = {
   reportTypes: PARTS.flatMap((part) => part.reportTypes ?? []),
   importers: PARTS.flatMap((part) => part.importers ?? []),
   realtimeTopics: PARTS.flatMap((part) => part.realtimeTopics ?? []),
+  seedDemo: (platform) => seedSuccessDemo(platform),
 };
 
 export { SUCCESS_PERMISSIONS } from './permissions.js';
