@@ -49,3 +49,4 @@ export {
   type ExternalEntityType,
   type ExternalRefLink,
 } from './core/external-refs.js';
+export { insertCustomerRows, type NewCustomerRow } from './core/customer-rows.js';

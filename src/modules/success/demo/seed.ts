@@ -1,7 +1,7 @@
 import { seededRandom } from '../../../lib/random.js';
 import type { Tx } from '../../../platform/db/types.js';
 import type { Platform } from '../../../platform/module.js';
-import { customers } from '../../catalog/tables.js';
+import { insertCustomerRows } from '../../catalog/index.js';
 import { csatResponses } from '../tables/csat.tables.js';
 import { deployments } from '../tables/deployments.tables.js';
 import { customerInteractions } from '../tables/interactions.tables.js';
@@ -44,32 +44,30 @@ export async function writeDemoBook(tx: Tx, owners: { tenantId: string; managerI
   // The demo agent holds every third account, so signing in as the agent shows a real book.
   const ownerOf = (i: number) =>
     managerIds[i % 3 === 0 ? 0 : 1 + (i % Math.max(1, managerIds.length - 1))] ?? managerIds[0]!;
-  const rows = await tx.db
-    .insert(customers)
-    .values(
-      DEMO_ACCOUNTS.map((a, i) => ({
-        tenantId,
-        code: a.code,
-        name: a.name,
-        industry: a.industry,
-        segment: a.value > 500_000 ? 'enterprise' : 'mid-market',
-        ownerId: ownerOf(i),
-        status:
-          a.story === 'churned'
-            ? ('churned' as const)
-            : a.story === 'new'
-              ? ('onboarding' as const)
-              : ('active' as const),
-        contractStart: dateOf(now, -a.startedDaysAgo),
-        contractEnd: a.endsInDays === null ? null : dateOf(now, a.endsInDays),
-        contractValue: a.value.toFixed(2),
-        currency: 'USD',
-        contactName: `${a.name.split(' ')[0]} success lead`,
-        email: `cs@${a.code.toLowerCase()}.example.com`,
-        createdAt: new Date(now.getTime() - a.startedDaysAgo * DAY_MS),
-      })),
-    )
-    .returning({ id: customers.id, ownerId: customers.ownerId });
+  const rows = await insertCustomerRows(
+    tx,
+    DEMO_ACCOUNTS.map((a, i) => ({
+      tenantId,
+      code: a.code,
+      name: a.name,
+      industry: a.industry,
+      segment: a.value > 500_000 ? 'enterprise' : 'mid-market',
+      ownerId: ownerOf(i),
+      status:
+        a.story === 'churned'
+          ? ('churned' as const)
+          : a.story === 'new'
+            ? ('onboarding' as const)
+            : ('active' as const),
+      contractStart: dateOf(now, -a.startedDaysAgo),
+      contractEnd: a.endsInDays === null ? null : dateOf(now, a.endsInDays),
+      contractValue: a.value.toFixed(2),
+      currency: 'USD',
+      contactName: `${a.name.split(' ')[0]} success lead`,
+      email: `cs@${a.code.toLowerCase()}.example.com`,
+      createdAt: new Date(now.getTime() - a.startedDaysAgo * DAY_MS),
+    })),
+  );
   for (const [i, account] of DEMO_ACCOUNTS.entries()) {
     const customer = rows[i]!;
     await writeAccountActivity(tx, tenantId, customer.id, customer.ownerId!, account, now, rand);
