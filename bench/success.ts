@@ -8,7 +8,8 @@
  *   score) at 1 and 10 connections;
  * - the public survey submit rate: links made beforehand, each answered once, 10 at a time;
  * beside the machine's baselines in the same server (bare route, `SELECT 1` through the pool).
- * BENCH_SUCCESS_SEEDED=1 with BENCH_DATABASE_URL reuses a database that already holds the data.
+ * BENCH_SUCCESS_SEEDED=1 with BENCH_DATABASE_URL reuses a database that already holds the data;
+ * BENCH_SUCCESS_SCORED=1 also skips calculate-all (the database holds scores already).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -117,7 +118,10 @@ try {
   try {
     const admin = await api.login('admin@demo.salesops.local');
     process.stderr.write('… calculate-all\n');
-    const scores = await calculateAll(api, admin, database);
+    const scores =
+      process.env.BENCH_SUCCESS_SCORED === '1'
+        ? { seconds: NaN, status: 'skipped', error: null, scores: 0, scored: 0 }
+        : await calculateAll(api, admin, database);
     await database.query('analyze customers, health_scores');
     process.stderr.write('… survey submits\n');
     const submits = await surveySubmits(api, admin);
