@@ -17,8 +17,17 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { postgresDatabase } from './databases.js';
-import { measure } from './load.js';
-import { benchAgents, day, percentile, r1, salesopsRun, serve, type Served } from './serve.js';
+import {
+  BASELINE_CASES,
+  benchAgents,
+  day,
+  latencyRows,
+  percentile,
+  r1,
+  salesopsRun,
+  serve,
+  type Served,
+} from './serve.js';
 
 const CONVERSIONS = Number(process.env.BENCH_LEADS_CONVERSIONS ?? 1_000_000);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
@@ -238,8 +247,6 @@ try {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     const cases: [string, string][] = [
-      ['baseline: GET /health/live (bare route)', '/health/live'],
-      ['baseline: GET /health/ready (SELECT 1 through the pool)', '/health/ready'],
       [
         'GET /analytics/leads/dashboard, a month',
         `/api/v1/analytics/leads/dashboard?from=${day(-30)}&to=${day(0)}`,
@@ -249,18 +256,8 @@ try {
         `/api/v1/analytics/leads/dashboard?from=${day(-365)}&to=${day(0)}`,
       ],
     ];
-    for (const [name, url] of cases) {
-      if (!wants('dashboard') && !name.startsWith('baseline')) continue;
-      for (const connections of [1, 10]) {
-        process.stderr.write(`… ${name}, ${connections} connection(s)\n`);
-        const r = await measure(`${api.base}${url}`, {
-          connections,
-          durationS: DURATION_S,
-          headers: { authorization: `Bearer ${admin}` },
-        });
-        lines.push(`| ${name} | ${connections} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} |`);
-      }
-    }
+    const measured = wants('dashboard') ? [...BASELINE_CASES, ...cases] : BASELINE_CASES;
+    lines.push(...(await latencyRows(api.base, admin, measured, DURATION_S)));
   } finally {
     await api.stop();
   }

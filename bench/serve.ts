@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { measure } from './load.js';
 
 /** A `salesops` command (`seed …`, `serve`) from the sources, with `env` over this process's. */
 export function salesops(args: string[], env: Record<string, string>): ChildProcess {
@@ -92,4 +93,32 @@ export async function benchAgents({ json, login }: Served, admin: string, count:
       return login(email);
     }),
   );
+}
+
+/** The baselines every bench reports beside its cases: a bare route and `SELECT 1` through the pool. */
+export const BASELINE_CASES: readonly [string, string][] = [
+  ['baseline: GET /health/live (bare route)', '/health/live'],
+  ['baseline: GET /health/ready (SELECT 1 through the pool)', '/health/ready'],
+];
+
+/** Each GET case at 1 and 10 connections, as markdown table rows (case, connections, req/s, p50…). */
+export async function latencyRows(
+  base: string,
+  token: string,
+  cases: readonly [string, string][],
+  durationS: number,
+): Promise<string[]> {
+  const rows: string[] = [];
+  for (const [name, url] of cases) {
+    for (const connections of [1, 10]) {
+      process.stderr.write(`… ${name}, ${connections} connection(s)\n`);
+      const r = await measure(`${base}${url}`, {
+        connections,
+        durationS,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      rows.push(`| ${name} | ${connections} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} |`);
+    }
+  }
+  return rows;
 }

@@ -16,8 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { postgresDatabase } from './databases.js';
-import { measure } from './load.js';
-import { percentile, r1, salesopsRun, serve, type Served } from './serve.js';
+import { BASELINE_CASES, latencyRows, percentile, r1, salesopsRun, serve, type Served } from './serve.js';
 
 const CUSTOMERS = Number(process.env.BENCH_SUCCESS_CUSTOMERS ?? 100_000);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
@@ -150,23 +149,11 @@ try {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     const cases: [string, string][] = [
-      ['baseline: GET /health/live (bare route)', '/health/live'],
-      ['baseline: GET /health/ready (SELECT 1 through the pool)', '/health/ready'],
       ['GET /dashboard/stats', '/api/v1/dashboard/stats'],
       ['GET /customers?limit=100', '/api/v1/customers?limit=100'],
       ['GET /customers?limit=100 by health score', '/api/v1/customers?limit=100&sort=health_score'],
     ];
-    for (const [name, url] of cases) {
-      for (const connections of [1, 10]) {
-        process.stderr.write(`… ${name}, ${connections} connection(s)\n`);
-        const r = await measure(`${api.base}${url}`, {
-          connections,
-          durationS: DURATION_S,
-          headers: { authorization: `Bearer ${admin}` },
-        });
-        lines.push(`| ${name} | ${connections} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} |`);
-      }
-    }
+    lines.push(...(await latencyRows(api.base, admin, [...BASELINE_CASES, ...cases], DURATION_S)));
   } finally {
     await api.stop();
   }
