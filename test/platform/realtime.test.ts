@@ -152,6 +152,32 @@ describe(`realtime across two API instances (${driverUnderTest})`, () => {
     }
   });
 
+  it('publishes many events in one statement, in order, and refuses the lot for one bad event', async () => {
+    const client = await connect(b.baseUrl, await token(tenantA, userA1), '?topics=orders');
+    try {
+      const events = Array.from({ length: 50 }, (_, n) => ({
+        tenantId: tenantA,
+        topic: 'orders',
+        data: { n },
+      }));
+      const published = await a.realtime.publishMany(events);
+      expect(published.map((e) => e.data)).toEqual(events.map((e) => e.data));
+      await expect(
+        a.realtime.publishMany([
+          { tenantId: tenantA, topic: 'orders', data: { n: 'never' } },
+          { tenantId: tenantA, topic: 'undeclared', data: {} },
+        ]),
+      ).rejects.toThrow(/not declared/);
+      expect(await a.realtime.publishMany([])).toEqual([]);
+      await a.realtime.publish({ tenantId: tenantA, topic: 'orders', data: { n: 'end' } });
+      await client.waitFor(isData({ n: 'end' }), 'the end marker');
+      const seen = client.events().map((e) => (e.data as { n: unknown }).n);
+      expect(seen).toEqual([...events.map((e) => e.data.n), 'end']);
+    } finally {
+      client.close();
+    }
+  });
+
   it('delivers an event published in a transaction only when it commits', async () => {
     const client = await connect(b.baseUrl, await token(tenantA, userA1), '?topics=orders');
     try {

@@ -62,6 +62,7 @@ export {
   tenantSettingsOf,
   userMailFacts,
   usersCoveringOwner,
+  usersCoveringOwners,
 } from './notify-lookups.js';
 export type { HealthWeights, TenantSettings } from './tables/tenants.tables.js';
 export { updateTenantSettings } from './tenants/settings-store.js';

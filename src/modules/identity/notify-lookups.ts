@@ -85,7 +85,23 @@ export async function usersCoveringOwner(
   ownerId: string | null,
   permission: string,
 ): Promise<string[]> {
-  const { rows } = await tx.sql.query<{ id: string }>(
+  return (await usersCoveringOwners(tx, tenantId, [ownerId], permission)).get(ownerId) ?? [];
+}
+
+/**
+ * `usersCoveringOwner` for many owners in one statement (alerts raised in bulk): each owner of
+ * `ownerIds` (null included) maps to the users covering it, sorted; an owner nobody covers maps to [].
+ */
+export async function usersCoveringOwners(
+  tx: Tx,
+  tenantId: string,
+  ownerIds: readonly (string | null)[],
+  permission: string,
+): Promise<Map<string | null, string[]>> {
+  const owners = [...new Set(ownerIds)];
+  const covering = new Map<string | null, string[]>(owners.map((id) => [id, []]));
+  if (!owners.length) return covering;
+  const { rows } = await tx.sql.query<{ owner_id: string | null; id: string }>(
     `with candidates as (
        select u.id, u.org_unit_id, max(r.level) as level, bool_or(r.key = 'viewer') as viewer
        from users u
@@ -93,24 +109,33 @@ export async function usersCoveringOwner(
        join roles r on r.tenant_id = ur.tenant_id and r.id = ur.role_id
        where u.tenant_id = $1 and u.status = 'active' and $3 = any(r.permissions)
        group by u.id, u.org_unit_id
+     ),
+     owners as (select distinct o.owner_id from unnest($2::uuid[]) as o(owner_id)),
+     -- Each owner's org units: their own and those of the teams they belong to.
+     owner_units as (
+       select o.id as owner_id, o.org_unit_id from users o
+       where o.tenant_id = $1 and o.id in (select owner_id from owners) and o.org_unit_id is not null
+       union
+       select tm.user_id, t.org_unit_id from team_members tm
+       join teams t on t.tenant_id = tm.tenant_id and t.id = tm.team_id
+       where tm.tenant_id = $1 and tm.user_id in (select owner_id from owners) and t.org_unit_id is not null
      )
-     select c.id from candidates c
+     select o.owner_id, c.id from owners o cross join candidates c
      where c.viewer or c.level >= 50
-       or ($2::uuid is not null and (
-         c.id = $2::uuid
+       or (o.owner_id is not null and (
+         c.id = o.owner_id
          or exists (select 1 from team_members tm join teams t on t.tenant_id = tm.tenant_id and t.id = tm.team_id
-                    where tm.tenant_id = $1 and tm.user_id = $2::uuid and t.leader_id = c.id)
+                    where tm.tenant_id = $1 and tm.user_id = o.owner_id and t.leader_id = c.id)
          or (c.level >= 30 and exists (
                select 1 from org_units mine
                join org_units ou on ou.tenant_id = mine.tenant_id and ou.path like mine.path || '%'
-               where mine.tenant_id = $1 and mine.id = c.org_unit_id
-                 and (exists (select 1 from users o where o.tenant_id = $1 and o.id = $2::uuid and o.org_unit_id = ou.id)
-                   or exists (select 1 from team_members tm join teams t on t.tenant_id = tm.tenant_id and t.id = tm.team_id
-                              where tm.tenant_id = $1 and tm.user_id = $2::uuid and t.org_unit_id = ou.id))))))
-     order by c.id`,
-    [tenantId, ownerId, permission],
+               join owner_units ow on ow.org_unit_id = ou.id
+               where mine.tenant_id = $1 and mine.id = c.org_unit_id and ow.owner_id = o.owner_id))))
+     order by o.owner_id, c.id`,
+    [tenantId, owners, permission],
   );
-  return rows.map((r) => r.id);
+  for (const row of rows) covering.get(row.owner_id)?.push(row.id);
+  return covering;
 }
 
 /** The ids of the active customer tenants (for jobs that work tenant by tenant; not the platform tenant). */

@@ -10,6 +10,7 @@ import {
 import type {
   Realtime,
   RealtimeEvent,
+  RealtimeEventInput,
   RealtimeListener,
   RealtimeLogger,
   RealtimeStats,
@@ -72,6 +73,16 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
     const { owners } = subscription.access;
     if (topic.scope === 'owner' && event.ownerId === undefined) return false;
     return event.ownerId === undefined || owners === 'all' || owners.has(event.ownerId);
+  }
+
+  /** Encodes an event for the channel; an undeclared topic or an owner-scoped one without owner throws. */
+  function encodeDeclared(input: RealtimeEventInput) {
+    const encoded = encodeEvent(input);
+    const topic = declared.get(encoded.event.topic);
+    if (!topic) throw new UndeclaredRealtimeTopicError(encoded.event.topic);
+    if (topic.scope === 'owner' && encoded.event.ownerId === undefined)
+      throw new InvalidRealtimeEventError(`topic "${encoded.event.topic}" is owner-scoped; set ownerId`);
+    return encoded;
   }
 
   function deliver(payload: string): void {
@@ -158,14 +169,22 @@ export function createRealtime(db: Database, log: RealtimeLogger, options: Realt
     },
 
     async publish(input, options = {}) {
-      const { event, payload } = encodeEvent(input);
-      const topic = declared.get(event.topic);
-      if (!topic) throw new UndeclaredRealtimeTopicError(event.topic);
-      if (topic.scope === 'owner' && event.ownerId === undefined)
-        throw new InvalidRealtimeEventError(`topic "${event.topic}" is owner-scoped; set ownerId`);
+      const { event, payload } = encodeDeclared(input);
       const client = options.tx?.sql ?? db;
       await client.query('select pg_notify($1, $2)', [channel, payload]);
       return event;
+    },
+
+    async publishMany(inputs, options = {}) {
+      const encoded = inputs.map(encodeDeclared);
+      if (!encoded.length) return [];
+      const client = options.tx?.sql ?? db;
+      // unnest yields the array in order, so the events are notified (and delivered) in order.
+      await client.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [
+        channel,
+        encoded.map((e) => e.payload),
+      ]);
+      return encoded.map((e) => e.event);
     },
 
     subscribe(filter: SubscriptionFilter, listener: RealtimeListener, options: SubscribeOptions = {}) {

@@ -112,6 +112,11 @@ export interface Realtime {
    * declared, and RealtimeEventTooLargeError over the NOTIFY limit.
    */
   publish(event: RealtimeEventInput, options?: PublishOptions): Promise<RealtimeEvent>;
+  /**
+   * `publish` for many events in one statement (bulk work such as alerts raised by a check): all are
+   * validated before any is sent, and they are delivered in order.
+   */
+  publishMany(events: readonly RealtimeEventInput[], options?: PublishOptions): Promise<RealtimeEvent[]>;
   /** Returns the function that unsubscribes (idempotent). */
   subscribe(filter: SubscriptionFilter, listener: RealtimeListener, options?: SubscribeOptions): () => void;
   /**

@@ -2,7 +2,7 @@ import type { AlertCheck, Platform } from '../../../platform/module.js';
 import { defineJob } from '../../../platform/jobs/index.js';
 import { localParts } from '../../../lib/cron.js';
 import { activeTenantIds, tenantSettingsOf } from '../../identity/index.js';
-import { dedupKeyOf, raiseAlert, reopenSnoozed } from './raise.js';
+import { dedupKeyOf, raiseAlerts, reopenSnoozed } from './raise.js';
 
 /** Every check in every tenant (hourly). */
 export const alertChecksJob = defineJob<Record<string, never>>('notify.alert-checks');
@@ -43,18 +43,18 @@ export function createAlertChecks(deps: Deps) {
           const timeZone = settings.time_zone;
           const today = localDate(now, timeZone);
           const found = await check.run(tx, { tenantId, now, timeZone, today });
-          let count = 0;
-          for (const alert of found) {
-            const row = await raiseAlert(deps, tx, {
+          const raised = await raiseAlerts(
+            deps,
+            tx,
+            found.map((alert) => ({
               ...alert,
               tenantId,
               type: check.type,
               source: check.name,
               dedupKey: dedupKeyOf(check.type, alert, today),
-            });
-            if (row) count += 1;
-          }
-          return count;
+            })),
+          );
+          return raised.length;
         });
       } catch (error) {
         failures.push(`${check.name}: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,7 +1,7 @@
 import type { Tx } from '../../../platform/db/types.js';
 import type { AlertCheck, RaisedAlert } from '../../../platform/module.js';
 import { alerts } from '../notify.tables.js';
-import { notifyAboutAlert, type DeliveryDeps } from '../notifications/deliver.js';
+import { notifyAboutAlerts, type DeliveryDeps } from '../notifications/deliver.js';
 
 export type AlertRow = typeof alerts.$inferSelect;
 
@@ -9,59 +9,82 @@ export type AlertRow = typeof alerts.$inferSelect;
 export const dedupKeyOf = (type: string, alert: Pick<RaisedAlert, 'entityType' | 'entityId'>, day: string) =>
   `${type}:${alert.entityType}:${alert.entityId}:${day}`;
 
+export type AlertToRaise = RaisedAlert & {
+  tenantId: string;
+  type: string;
+  source: string;
+  dedupKey?: string;
+  createdBy?: string;
+};
+
+/** Alerts per INSERT (15 columns each: well under the bind-parameter limit). */
+const RAISE_CHUNK = 1_000;
+
 /**
- * Inserts an alert and tells the people it concerns, in the caller's transaction. With a dedup key
- * an alert already raised under that key wins: nothing is inserted and null is returned.
+ * Inserts alerts (one tenant's) and tells the people they concern, in the caller's transaction,
+ * set-based. An alert whose dedup key was already raised is skipped; returns the alerts inserted.
  */
-export async function raiseAlert(
+export async function raiseAlerts(
   deps: DeliveryDeps,
   tx: Tx,
-  input: RaisedAlert & {
-    tenantId: string;
-    type: string;
-    source: string;
-    dedupKey?: string;
-    createdBy?: string;
-  },
-): Promise<AlertRow | null> {
-  const [row] = await tx.db
-    .insert(alerts)
-    .values({
-      tenantId: input.tenantId,
-      type: input.type,
-      severity: input.severity,
-      title: input.title,
-      description: input.description ?? null,
-      entityType: input.entityType,
-      entityId: input.entityId,
-      customerId: input.customerId ?? null,
-      ownerId: input.ownerId ?? null,
-      assigneeId: input.assigneeId ?? null,
-      source: input.source,
-      dedupKey: input.dedupKey ?? null,
-      createdBy: input.createdBy ?? null,
-    })
-    .onConflictDoNothing({ target: [alerts.tenantId, alerts.dedupKey] })
-    .returning();
-  if (!row) return null;
-  await notifyAboutAlert(deps, tx, row, input.createdBy);
-  await publishAlertChange(deps, tx, row);
-  return row;
+  inputs: readonly AlertToRaise[],
+): Promise<AlertRow[]> {
+  const raised: AlertRow[] = [];
+  for (let i = 0; i < inputs.length; i += RAISE_CHUNK) {
+    const rows = await tx.db
+      .insert(alerts)
+      .values(inputs.slice(i, i + RAISE_CHUNK).map(alertValues))
+      .onConflictDoNothing({ target: [alerts.tenantId, alerts.dedupKey] })
+      .returning();
+    if (!rows.length) continue;
+    await notifyAboutAlerts(deps, tx, rows);
+    await publishAlertChanges(deps, tx, rows);
+    raised.push(...rows);
+  }
+  return raised;
 }
 
-/** An event on `alerts` for an alert about an owned record (ownerless alerts have no scope to check). */
-export async function publishAlertChange(deps: DeliveryDeps, tx: Tx, row: AlertRow): Promise<void> {
-  if (!row.ownerId) return;
-  await deps.realtime.publish(
-    {
+/** One alert, as `raiseAlerts`: null when its dedup key was already raised. */
+export async function raiseAlert(deps: DeliveryDeps, tx: Tx, input: AlertToRaise): Promise<AlertRow | null> {
+  return (await raiseAlerts(deps, tx, [input]))[0] ?? null;
+}
+
+const alertValues = (input: AlertToRaise): typeof alerts.$inferInsert => ({
+  tenantId: input.tenantId,
+  type: input.type,
+  severity: input.severity,
+  title: input.title,
+  description: input.description ?? null,
+  entityType: input.entityType,
+  entityId: input.entityId,
+  customerId: input.customerId ?? null,
+  ownerId: input.ownerId ?? null,
+  assigneeId: input.assigneeId ?? null,
+  source: input.source,
+  dedupKey: input.dedupKey ?? null,
+  createdBy: input.createdBy ?? null,
+});
+
+/** Events on `alerts` for the alerts about owned records (ownerless alerts have no scope to check). */
+export async function publishAlertChanges(
+  deps: DeliveryDeps,
+  tx: Tx,
+  rows: readonly AlertRow[],
+): Promise<void> {
+  const events = rows
+    .filter((row) => row.ownerId)
+    .map((row) => ({
       tenantId: row.tenantId,
       topic: 'alerts',
-      ownerId: row.ownerId,
+      ownerId: row.ownerId!,
       data: { id: row.id, status: row.status, type: row.type, severity: row.severity },
-    },
-    { tx },
-  );
+    }));
+  await deps.realtime.publishMany(events, { tx });
 }
+
+/** An event on `alerts` for one changed alert (about an owned record). */
+export const publishAlertChange = (deps: DeliveryDeps, tx: Tx, row: AlertRow) =>
+  publishAlertChanges(deps, tx, [row]);
 
 /** Reopens every snoozed alert whose time has come, in every tenant; returns how many. */
 export async function reopenSnoozed(tx: Tx, now: Date): Promise<number> {
