@@ -2,15 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RaisedAlert } from '../../src/platform/alerts/types.js';
 import type { SalesOpsModule } from '../../src/platform/module.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
-import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
-import {
-  client,
-  createTeam,
-  expectStatus,
-  extraUser,
-  type FixtureUser,
-  type Headers,
-} from '../field/helpers.js';
+import { identityFixture, type FixtureUser, type IdentityFixture } from '../identity/fixtures.js';
+import { client, createTeam, expectStatus, extraUser, type Headers } from '../field/helpers.js';
 import { NOTIFY_MODULES, type JobRun } from './helpers.js';
 
 /** What the probe check reports on its next run (the test sets it). */

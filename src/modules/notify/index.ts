@@ -46,7 +46,7 @@ export const notifyModule: SalesOpsModule = {
 };
 
 export { createAlertChecks, localDate } from './alerts/checks.js';
-export { raiseCheckAlert } from './alerts/raise.js';
+export { raiseCheckAlert, raiseCheckAlerts } from './alerts/raise.js';
 export { sendDigests } from './notifications/digest.js';
 /** The run of a job as the scheduler records it: routes that queue a tracked job answer with it. */
 export { JobRun } from './scheduler/scheduler.schemas.js';

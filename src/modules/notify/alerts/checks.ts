@@ -2,7 +2,7 @@ import type { AlertCheck, Platform } from '../../../platform/module.js';
 import { defineJob } from '../../../platform/jobs/index.js';
 import { localParts } from '../../../lib/cron.js';
 import { activeTenantIds, tenantSettingsOf } from '../../identity/index.js';
-import { dedupKeyOf, raiseAlerts, reopenSnoozed } from './raise.js';
+import { raiseCheckAlerts, reopenSnoozed } from './raise.js';
 
 /** Every check in every tenant (hourly). */
 export const alertChecksJob = defineJob<Record<string, never>>('notify.alert-checks');
@@ -43,17 +43,7 @@ export function createAlertChecks(deps: Deps) {
           const timeZone = settings.time_zone;
           const today = localDate(now, timeZone);
           const found = await check.run(tx, { tenantId, now, timeZone, today });
-          const raised = await raiseAlerts(
-            deps,
-            tx,
-            found.map((alert) => ({
-              ...alert,
-              tenantId,
-              type: check.type,
-              source: check.name,
-              dedupKey: dedupKeyOf(check.type, alert, today),
-            })),
-          );
+          const raised = await raiseCheckAlerts(deps, tx, check, { tenantId, today }, found);
           return raised.length;
         });
       } catch (error) {

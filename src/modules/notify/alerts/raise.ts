@@ -99,21 +99,38 @@ export async function reopenSnoozed(tx: Tx, now: Date): Promise<number> {
 }
 
 /**
- * Raises an alert a module's check would raise, at the moment the event happens (an escalation is
- * logged, a low CSAT response arrives), in the event's transaction: the same type, source and
- * per-day dedup key as the check's, so the check's next run does not raise it again.
+ * Raises alerts a module's check would raise, at the moment the events happen (an escalation is
+ * logged, a low CSAT response arrives, a batch of scores is written), in the events' transaction:
+ * the check's type, source and per-day dedup key, so the check's next run does not raise them
+ * again. Set-based; returns the alerts inserted (those not raised already today).
  */
+export async function raiseCheckAlerts(
+  deps: DeliveryDeps,
+  tx: Tx,
+  check: Pick<AlertCheck, 'name' | 'type'>,
+  at: { tenantId: string; today: string },
+  found: readonly RaisedAlert[],
+): Promise<AlertRow[]> {
+  return raiseAlerts(
+    deps,
+    tx,
+    found.map((alert) => ({
+      ...alert,
+      tenantId: at.tenantId,
+      type: check.type,
+      source: check.name,
+      dedupKey: dedupKeyOf(check.type, alert, at.today),
+    })),
+  );
+}
+
+/** One alert, as `raiseCheckAlerts`: null when today's was raised already. */
 export async function raiseCheckAlert(
   deps: DeliveryDeps,
   tx: Tx,
   check: Pick<AlertCheck, 'name' | 'type'>,
   alert: RaisedAlert & { tenantId: string; today: string },
 ): Promise<AlertRow | null> {
-  const { today, ...rest } = alert;
-  return raiseAlert(deps, tx, {
-    ...rest,
-    type: check.type,
-    source: check.name,
-    dedupKey: dedupKeyOf(check.type, alert, today),
-  });
+  const { today, tenantId, ...rest } = alert;
+  return (await raiseCheckAlerts(deps, tx, check, { tenantId, today }, [rest]))[0] ?? null;
 }

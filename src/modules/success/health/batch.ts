@@ -3,10 +3,11 @@ import { tenantSettingsOf } from '../../identity/index.js';
 import type { RiskLevel } from '../tables/health.tables.js';
 import { clockOf } from './clock.js';
 import { healthDropOf, type HealthDrop } from './drop-reasons.js';
+import { raiseCheckAlerts } from '../../notify/index.js';
 import {
+  HEALTH_DROP,
   healthDropAlert,
   parsedJson,
-  raiseHealthDropAlert,
   type AlertDeps,
   type AlertedCustomer,
 } from './health-drop.js';
@@ -14,8 +15,8 @@ import { scoreBatch } from './score-sql.js';
 
 /** Customers scored per transaction: a tenant of 100,000 never holds one long transaction. */
 export const SCORE_BATCH_SIZE = 5_000;
-/** Health-drop alerts raised per transaction once the scores are written. */
-const ALERTS_PER_TRANSACTION = 500;
+/** Health-drop alerts raised (set-based) per transaction once the scores are written. */
+const ALERTS_PER_TRANSACTION = 5_000;
 
 interface Drop {
   customer: AlertedCustomer;
@@ -26,9 +27,9 @@ interface Drop {
 /**
  * Scores every current account of a tenant with the set-based statement, `batchSize` customers
  * (in id order) per transaction, then raises the health drops those scores call for. The alerts
- * come after the scores rather than inside each batch: delivering an alert (the people it
- * concerns, their inbox rows and events) costs a dozen statements, so at-risk customers would
- * otherwise dominate the run; the scores are all written first. Should the process stop in
+ * come after the scores rather than inside each batch, so the scores are all written first, and
+ * are raised set-based (the people each concerns, their inbox rows and events, a few statements
+ * per thousand alerts). Should the process stop in
  * between, the hourly `success.health-drop` check raises them from the stored scores. The weights
  * and the clock are read once, so every score of the run shares them.
  */
@@ -62,17 +63,11 @@ export async function scoreAllCustomers(
   }
   let alerted = 0;
   for (let i = 0; i < drops.length; i += ALERTS_PER_TRANSACTION)
-    await deps.db.withTenant({ tenantId }, async (tx) => {
-      for (const { customer, score, drop } of drops.slice(i, i + ALERTS_PER_TRANSACTION))
-        if (
-          await raiseHealthDropAlert(
-            deps,
-            tx,
-            { tenantId, today: clock.today },
-            healthDropAlert(customer, score, drop),
-          )
-        )
-          alerted += 1;
+    alerted += await deps.db.withTenant({ tenantId }, async (tx) => {
+      const found = drops
+        .slice(i, i + ALERTS_PER_TRANSACTION)
+        .map(({ customer, score, drop }) => healthDropAlert(customer, score, drop));
+      return (await raiseCheckAlerts(deps, tx, HEALTH_DROP, { tenantId, today: clock.today }, found)).length;
     });
   return { scored, alerted };
 }

@@ -47,17 +47,11 @@ export async function raiseHealthDrop(
   previous: readonly ScoreFacts[],
 ): Promise<boolean> {
   const drop = healthDropOf(score, previous);
-  return drop ? raiseHealthDropAlert(deps, tx, at, healthDropAlert(customer, score, drop)) : false;
-}
-
-/** Raises one health-drop alert under the check's per-day key; false when today's already exists. */
-export async function raiseHealthDropAlert(
-  deps: AlertDeps,
-  tx: Tx,
-  at: { tenantId: string; today: string },
-  alert: RaisedAlert,
-): Promise<boolean> {
-  return (await raiseCheckAlert(deps, tx, HEALTH_DROP, { ...alert, ...at })) !== null;
+  if (!drop) return false;
+  return (
+    (await raiseCheckAlert(deps, tx, HEALTH_DROP, { ...healthDropAlert(customer, score, drop), ...at })) !==
+    null
+  );
 }
 
 /**
