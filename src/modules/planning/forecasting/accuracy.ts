@@ -30,7 +30,8 @@ export interface Accuracy {
 }
 
 function assertFinite(value: number, name: string, index: number): void {
-  if (!Number.isFinite(value)) throw new RangeError(`${name} of pair ${index} is not a finite number: ${value}`);
+  if (!Number.isFinite(value))
+    throw new RangeError(`${name} of pair ${index} is not a finite number: ${value}`);
 }
 
 /** MAPE, WAPE, bias, mean error and MAE of the pairs (see `Accuracy` for each formula). */
@@ -147,5 +148,8 @@ export function compareWithBaselineBy<Row extends ForecastBaselineActual>(
   rows: readonly Row[],
   key: (row: Row) => string,
 ): { key: string; comparison: BaselineComparison }[] {
-  return [...groupBy(rows, key)].map(([name, group]) => ({ key: name, comparison: compareWithBaseline(group) }));
+  return [...groupBy(rows, key)].map(([name, group]) => ({
+    key: name,
+    comparison: compareWithBaseline(group),
+  }));
 }

@@ -87,7 +87,8 @@ function forecastWith(
   horizon: number,
   options: { window: number; holtWinters: HoltWintersParams | undefined },
 ): { forecast: number[]; params: HoltWintersParams | null } {
-  if (method === 'moving_average') return { forecast: movingAverage(series, horizon, options.window), params: null };
+  if (method === 'moving_average')
+    return { forecast: movingAverage(series, horizon, options.window), params: null };
   if (method === 'seasonal_naive') return { forecast: seasonalNaive(series, horizon), params: null };
   const run = holtWinters(series, horizon, options.holtWinters ? { params: options.holtWinters } : {});
   return { forecast: run.forecast, params: run.params };
@@ -128,7 +129,8 @@ export function baseline(series: readonly number[], options: BaselineOptions): B
 
   const candidates: CandidateError[] = BASELINE_METHODS.map((method) => {
     const needed = minimumHistory(method, window) + holdout;
-    if (n < needed) return { method, backtestError: null, reason: `needs ${needed} months of history, has ${n}` };
+    if (n < needed)
+      return { method, backtestError: null, reason: `needs ${needed} months of history, has ${n}` };
     const training = series.slice(0, n - holdout);
     const { forecast } = forecastWith(method, training, holdout, methodOptions);
     const error = meanAbsoluteError(clamp(forecast), series.slice(n - holdout))!;
@@ -141,8 +143,8 @@ export function baseline(series: readonly number[], options: BaselineOptions): B
     let best: CandidateError | null = null;
     for (const candidate of candidates) {
       if (candidate.backtestError === null) continue;
-      const limit = best?.backtestError ?? Infinity;
-      if (candidate.backtestError < limit - TIE * (1 + Math.abs(limit))) best = candidate;
+      const limit = best?.backtestError;
+      if (limit == null || candidate.backtestError < limit - TIE * (1 + limit)) best = candidate;
     }
     if (best) method = best.method;
     else {
@@ -223,6 +225,8 @@ export function baselineForMonths(
     ...result,
     months: months.map((month) => ({ month, value: result.forecast[monthsBetween(historyEnd, month) - 1]! })),
     history:
-      series.length > 0 ? { from: addMonths(historyEnd, 1 - series.length), to: historyEnd, length: series.length } : null,
+      series.length > 0
+        ? { from: addMonths(historyEnd, 1 - series.length), to: historyEnd, length: series.length }
+        : null,
   };
 }

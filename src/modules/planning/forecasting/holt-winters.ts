@@ -196,7 +196,7 @@ export function fitHoltWinters(
       }
     }
   }
-  for (let step = 0.125; step >= MIN_STEP && evaluations < MAX_EVALUATIONS; ) {
+  for (let step = 0.125; step >= MIN_STEP && evaluations < MAX_EVALUATIONS;) {
     let improved = false;
     for (let axis = 0; axis < 3; axis++) {
       for (const direction of [-1, 1]) {

@@ -59,7 +59,8 @@ export function denseSeries(rows: readonly MonthValue[], from: string, to: strin
   const length = Math.max(0, ordinal(to) - start + 1);
   const series = new Array<number>(length).fill(0);
   for (const row of rows) {
-    if (!Number.isFinite(row.value)) throw new RangeError(`value of ${row.month} is not finite: ${row.value}`);
+    if (!Number.isFinite(row.value))
+      throw new RangeError(`value of ${row.month} is not finite: ${row.value}`);
     const index = ordinal(row.month) - start;
     if (index >= 0 && index < length) series[index] = (series[index] ?? 0) + row.value;
   }

@@ -13,7 +13,8 @@ export const DEFAULT_WINDOW = 3;
 /** Throws a RangeError unless every value is a finite number. */
 export function assertFiniteSeries(series: readonly number[], name = 'series'): void {
   for (let i = 0; i < series.length; i++) {
-    if (!Number.isFinite(series[i])) throw new RangeError(`${name}[${i}] is not a finite number: ${series[i]}`);
+    if (!Number.isFinite(series[i]))
+      throw new RangeError(`${name}[${i}] is not a finite number: ${series[i]}`);
   }
 }
 
@@ -29,7 +30,11 @@ export function assertInteger(value: number, name: string, min: number): void {
  * ŷ(n+k) = y(n + k − m·⌈k/m⌉) with m = 12, so months 13–24 ahead repeat that year again.
  * Needs at least one full season (`period` values); throws a RangeError otherwise.
  */
-export function seasonalNaive(series: readonly number[], horizon: number, period = MONTHS_PER_YEAR): number[] {
+export function seasonalNaive(
+  series: readonly number[],
+  horizon: number,
+  period = MONTHS_PER_YEAR,
+): number[] {
   assertFiniteSeries(series);
   assertInteger(horizon, 'horizon', 0);
   assertInteger(period, 'period', 1);
