@@ -5,7 +5,15 @@ import type { TestApp } from '../harness/app.js';
 import { FIXTURE_ROLES, identityFixture, type IdentityFixture } from '../identity/fixtures.js';
 import { runImport } from '../catalog/imports.helpers.js';
 import { multipart } from '../harness/multipart.js';
-import { client, createCustomer, createMatrixRow, createProduct, expectStatus, planningApp, uniq } from './helpers.js';
+import {
+  client,
+  createCustomer,
+  createMatrixRow,
+  createProduct,
+  expectStatus,
+  planningApp,
+  uniq,
+} from './helpers.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -28,7 +36,13 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
     B.product = product.id;
     B.customerCode = customer.code;
     B.productCode = product.code;
-    B.matrix = (await createMatrixRow(t, admin, { customer_id: customer.id, product_id: product.id, rep_id: b.users.agent.id })).id;
+    B.matrix = (
+      await createMatrixRow(t, admin, {
+        customer_id: customer.id,
+        product_id: product.id,
+        rep_id: b.users.agent.id,
+      })
+    ).id;
     B.cycle = (
       await api.ok(
         'POST',
@@ -58,24 +72,41 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
       { entity: 'sales_history' },
     );
     expect(run).toMatchObject({ status: 'completed' });
-    B.sale = (await api.ok<{ sales_history: { id: string }[] }>('GET', '/sales-history', admin)).sales_history[0]!.id;
+    B.sale = (
+      await api.ok<{ sales_history: { id: string }[] }>('GET', '/sales-history', admin)
+    ).sales_history[0]!.id;
   });
   afterAll(() => t.close());
 
   it('answers and changes the planning settings (admins write, everyone reads)', async () => {
     expect(await api.ok('GET', '/settings', a.users.agent.auth)).toEqual({
-      planning: { min_future_months: 12, reminder_days: 3, approver_roles: ['admin'], baseline_method: 'auto' },
+      planning: {
+        min_future_months: 12,
+        reminder_days: 3,
+        approver_roles: ['admin'],
+        baseline_method: 'auto',
+      },
     });
     const changed = await api.ok('PUT', '/settings', a.users.admin.auth, {
       planning: { reminder_days: 5, baseline_method: 'holt_winters' },
     });
     expect(changed).toEqual({
-      planning: { min_future_months: 12, reminder_days: 5, approver_roles: ['admin'], baseline_method: 'holt_winters' },
+      planning: {
+        min_future_months: 12,
+        reminder_days: 5,
+        approver_roles: ['admin'],
+        baseline_method: 'holt_winters',
+      },
     });
     expect(await api.ok('GET', '/settings', a.users.viewer.auth)).toEqual(changed);
     // B's settings are its own.
-    expect(await api.ok('GET', '/settings', b.users.admin.auth)).toMatchObject({ planning: { reminder_days: 3 } });
-    expectStatus(await api.call('PUT', '/settings', a.users.agent.auth, { planning: { reminder_days: 1 } }), 403);
+    expect(await api.ok('GET', '/settings', b.users.admin.auth)).toMatchObject({
+      planning: { reminder_days: 3 },
+    });
+    expectStatus(
+      await api.call('PUT', '/settings', a.users.agent.auth, { planning: { reminder_days: 1 } }),
+      403,
+    );
     for (const [body, path] of [
       [{ planning: { min_future_months: 13 } }, '/body/planning/min_future_months'],
       [{ planning: { baseline_method: 'magic' } }, '/body/planning/baseline_method'],
@@ -90,8 +121,16 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
 
   it('starts catalog imports at POST /customers/import and /products/import (202 with the run)', async () => {
     const upload = async (path: string, auth: Record<string, string>, csv: string, fields = {}) => {
-      const { payload, contentType } = multipart({ name: 'data.csv', type: 'text/csv', bytes: Buffer.from(csv) }, fields);
-      return t.app.inject({ method: 'POST', url: `/api/v1${path}`, headers: { ...auth, 'content-type': contentType }, payload });
+      const { payload, contentType } = multipart(
+        { name: 'data.csv', type: 'text/csv', bytes: Buffer.from(csv) },
+        fields,
+      );
+      return t.app.inject({
+        method: 'POST',
+        url: `/api/v1${path}`,
+        headers: { ...auth, 'content-type': contentType },
+        payload,
+      });
     };
     const code = uniq('IMP');
     const res = await upload('/customers/import', a.users.admin.auth, `code,name\n${code},Imported customer`);
@@ -99,19 +138,37 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
     const run = res.json<{ id: string; entity: string; status: string }>();
     expect(run).toMatchObject({ entity: 'customers', status: 'pending' });
     expect(res.headers.location).toBe(`/api/v1/imports/${run.id}`);
-    await t.app.platform.imports.runner.run({ tenantId: a.tenantId, importId: run.id, userId: a.users.admin.id });
-    expect(await api.ok('GET', `/imports/${run.id}`, a.users.admin.auth)).toMatchObject({ status: 'completed' });
-    const customers = await api.ok<{ customers: { code: string }[] }>('GET', `/customers?q=${code}`, a.users.admin.auth);
+    await t.app.platform.imports.runner.run({
+      tenantId: a.tenantId,
+      importId: run.id,
+      userId: a.users.admin.id,
+    });
+    expect(await api.ok('GET', `/imports/${run.id}`, a.users.admin.auth)).toMatchObject({
+      status: 'completed',
+    });
+    const customers = await api.ok<{ customers: { code: string }[] }>(
+      'GET',
+      `/customers?q=${code}`,
+      a.users.admin.auth,
+    );
     expect(customers.customers.map((c) => c.code)).toEqual([code]);
 
     const pcode = uniq('IMPP');
-    const prod = await upload('/products/import', a.users.admin.auth, `code,name\n${pcode},Imported product`, {
-      mode: 'upsert-by-code',
-    });
+    const prod = await upload(
+      '/products/import',
+      a.users.admin.auth,
+      `code,name\n${pcode},Imported product`,
+      {
+        mode: 'upsert-by-code',
+      },
+    );
     expect(prod.statusCode, prod.body).toBe(202);
     expect(prod.json()).toMatchObject({ entity: 'products', mode: 'upsert-by-code' });
     expectStatus((await upload('/customers/import', a.users.agent.auth, 'code,name\nX,Y')) as never, 403);
-    expectStatus((await upload('/products/import', a.users.admin.auth, 'code,name\nX,Y', { mode: 'merge' })) as never, 422);
+    expectStatus(
+      (await upload('/products/import', a.users.admin.auth, 'code,name\nX,Y', { mode: 'merge' })) as never,
+      422,
+    );
     expectStatus(await api.call('GET', '/customers/export?format=csv', a.users.admin.auth), 200);
     expectStatus(await api.call('GET', '/products/export?format=csv', a.users.admin.auth), 200);
   });
@@ -119,13 +176,22 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
   it('grants the planning permissions to the built-in roles as declared', async () => {
     const names = PLANNING_PERMISSIONS.map((p) => p.name);
     expect(defaultPermissions('agent', PLANNING_PERMISSIONS)).toEqual(
-      ['forecasts:read', 'forecasts:write', 'matrix:read', 'planning:read', 'sales_history:read', 'sop_cycles:read'].sort(),
+      [
+        'forecasts:read',
+        'forecasts:write',
+        'matrix:read',
+        'planning:read',
+        'sales_history:read',
+        'sop_cycles:read',
+      ].sort(),
     );
     expect(defaultPermissions('admin', PLANNING_PERMISSIONS)).toEqual([...names].sort());
     expect(defaultPermissions('viewer', PLANNING_PERMISSIONS)).not.toContain('forecasts:write');
     // The seeded roles of a new tenant carry them.
     const me = await api.ok<{ permissions: string[] }>('GET', '/auth/me', a.users.agent.auth);
-    expect(me.permissions).toEqual(expect.arrayContaining(['sales_history:read', 'sop_cycles:read', 'matrix:read']));
+    expect(me.permissions).toEqual(
+      expect.arrayContaining(['sales_history:read', 'sop_cycles:read', 'matrix:read']),
+    );
     expect(me.permissions).not.toContain('sop_cycles:manage');
   });
 
@@ -140,7 +206,12 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
       ['GET', '/product-customer-matrix/export', 'matrix:read'],
       ['GET', '/sop/cycles', 'sop_cycles:read'],
       ['PUT', '/settings', 'planning:settings', { planning: { reminder_days: 3 } }],
-      ['POST', '/product-customer-matrix', 'matrix:write', { customer_id: uniq('x'), product_id: 'y', price: '1' }],
+      [
+        'POST',
+        '/product-customer-matrix',
+        'matrix:write',
+        { customer_id: uniq('x'), product_id: 'y', price: '1' },
+      ],
       ['POST', '/sop/cycles', 'sop_cycles:write', { name: 'x' }],
     ];
     const problems: string[] = [];
@@ -150,7 +221,8 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
       for (const [method, url, permission, body] of routes) {
         const res = await api.call(method, url, auth, body);
         const allowed = res.statusCode !== 403;
-        if (allowed !== granted.has(permission)) problems.push(`${role} ${method} ${url} → ${res.statusCode}`);
+        if (allowed !== granted.has(permission))
+          problems.push(`${role} ${method} ${url} → ${res.statusCode}`);
       }
     }
     expect(problems).toEqual([]);
@@ -179,9 +251,14 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
     // A has no open cycle: B's is not A's active one.
     expectStatus(await api.call('GET', '/sop/cycles/active', admin), 404, 'NO_ACTIVE_CYCLE');
     const bAdmin = b.users.admin.auth;
-    expect(await api.ok('GET', `/sop/cycles/${B.cycle}`, bAdmin)).toMatchObject({ name: 'Beta', status: 'draft' });
+    expect(await api.ok('GET', `/sop/cycles/${B.cycle}`, bAdmin)).toMatchObject({
+      name: 'Beta',
+      status: 'draft',
+    });
     expect(await api.ok('GET', `/sop/cycles/${B.openCycle}`, bAdmin)).toMatchObject({ status: 'open' });
-    expect(await api.ok('GET', `/product-customer-matrix/${B.matrix}`, bAdmin)).toMatchObject({ price: '10.00' });
+    expect(await api.ok('GET', `/product-customer-matrix/${B.matrix}`, bAdmin)).toMatchObject({
+      price: '10.00',
+    });
   });
 
   it("never lists or summarises B's rows, refuses B's ids as references, and cannot import against B's codes", async () => {
@@ -194,7 +271,10 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
       ['/sop/cycles?limit=500', 'sop_cycles'],
     ] as const) {
       const rows = (await api.ok<Record<string, { id: string }[]>>('GET', url, admin))[key]!;
-      expect(rows.filter((r) => Object.values(B).includes(r.id)), url).toEqual([]);
+      expect(
+        rows.filter((r) => Object.values(B).includes(r.id)),
+        url,
+      ).toEqual([]);
     }
     const summary = await api.ok<{ groups: unknown[] }>('GET', '/sales-history/summary?by=customer', admin);
     expect(summary.groups).toEqual([]);
@@ -207,16 +287,19 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
       }),
       422,
     );
-    expect(res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path).sort()).toEqual([
-      '/body/customer_id',
-      '/body/product_id',
-      '/body/rep_id',
-    ]);
+    expect(
+      res
+        .json<{ errors: { path: string }[] }>()
+        .errors.map((e) => e.path)
+        .sort(),
+    ).toEqual(['/body/customer_id', '/body/product_id', '/body/rep_id']);
     const { run } = await runImport(
       t,
       a.users.admin,
       a.tenantId,
-      { bytes: `customer_code,product_code,month,quantity,revenue\n${B.customerCode},${B.productCode},2025-05,1,1.00` },
+      {
+        bytes: `customer_code,product_code,month,quantity,revenue\n${B.customerCode},${B.productCode},2025-05,1,1.00`,
+      },
       { entity: 'sales_history' },
     );
     expect(run!.first_errors.map((e) => e.column).sort()).toEqual(['customer_code', 'product_code']);
@@ -225,7 +308,13 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
   it('RLS alone keeps B’s planning rows out of A’s transactions', async () => {
     const counts = await t.app.platform.db.withTenant({ tenantId: a.tenantId }, async (tx) => {
       const out: Record<string, number> = {};
-      for (const table of ['sales_history', 'product_customer_matrix', 'sop_cycles', 'forecasts', 'forecast_lines']) {
+      for (const table of [
+        'sales_history',
+        'product_customer_matrix',
+        'sop_cycles',
+        'forecasts',
+        'forecast_lines',
+      ]) {
         const { rows } = await tx.sql.query<{ n: number }>(
           `select count(*)::int as n from ${table} where tenant_id = $1`,
           [b.tenantId],

@@ -41,7 +41,13 @@ describe('S&OP cycles', () => {
       'POST',
       '/sop/cycles',
       admin,
-      { name: uniq('Cycle'), anchor_month: '2026-04', start_date: '2026-03-20', end_date: '2026-04-05', ...body },
+      {
+        name: uniq('Cycle'),
+        anchor_month: '2026-04',
+        start_date: '2026-03-20',
+        end_date: '2026-04-05',
+        ...body,
+      },
       201,
     );
 
@@ -54,7 +60,9 @@ describe('S&OP cycles', () => {
     expect(cycle.window[15]).toBe('2027-03');
     // 2026-03-29 23:59:59 in Berlin is after the spring change (UTC+2).
     expect(cycle.submission_deadline).toBe('2026-03-29T21:59:59.000Z');
-    expect(await api.ok('GET', `/sop/cycles/${cycle.id}`, fx.users.agent.auth)).toMatchObject({ id: cycle.id });
+    expect(await api.ok('GET', `/sop/cycles/${cycle.id}`, fx.users.agent.auth)).toMatchObject({
+      id: cycle.id,
+    });
   });
 
   it('refuses bad input with 422 naming the field', async () => {
@@ -73,23 +81,39 @@ describe('S&OP cycles', () => {
   it('opens one cycle at a time (409 SOP_CYCLE_ALREADY_OPEN), closes, and deletes only drafts', async () => {
     const first = await create();
     const second = await create();
-    expect(await api.ok<Cycle>('POST', `/sop/cycles/${first.id}/open`, admin)).toMatchObject({ status: 'open' });
-    expectStatus(await api.call('POST', `/sop/cycles/${second.id}/open`, admin), 409, 'SOP_CYCLE_ALREADY_OPEN');
+    expect(await api.ok<Cycle>('POST', `/sop/cycles/${first.id}/open`, admin)).toMatchObject({
+      status: 'open',
+    });
+    expectStatus(
+      await api.call('POST', `/sop/cycles/${second.id}/open`, admin),
+      409,
+      'SOP_CYCLE_ALREADY_OPEN',
+    );
     expectStatus(await api.call('POST', `/sop/cycles/${first.id}/open`, admin), 409, 'SOP_CYCLE_NOT_DRAFT');
-    expect(await api.ok<Cycle>('GET', '/sop/cycles/active', fx.users.agent.auth)).toMatchObject({ id: first.id });
+    expect(await api.ok<Cycle>('GET', '/sop/cycles/active', fx.users.agent.auth)).toMatchObject({
+      id: first.id,
+    });
     expectStatus(await api.call('DELETE', `/sop/cycles/${first.id}`, admin), 409, 'SOP_CYCLE_NOT_DRAFT');
     expectStatus(
       await api.call('PUT', `/sop/cycles/${first.id}`, admin, { anchor_month: '2026-06' }),
       409,
       'SOP_CYCLE_NOT_DRAFT',
     );
-    expect(await api.ok<Cycle>('POST', `/sop/cycles/${first.id}/close`, admin)).toMatchObject({ status: 'closed' });
+    expect(await api.ok<Cycle>('POST', `/sop/cycles/${first.id}/close`, admin)).toMatchObject({
+      status: 'closed',
+    });
     expectStatus(await api.call('POST', `/sop/cycles/${first.id}/close`, admin), 409, 'SOP_CYCLE_NOT_OPEN');
-    expectStatus(await api.call('PUT', `/sop/cycles/${first.id}`, admin, { name: 'Y' }), 409, 'SOP_CYCLE_CLOSED');
+    expectStatus(
+      await api.call('PUT', `/sop/cycles/${first.id}`, admin, { name: 'Y' }),
+      409,
+      'SOP_CYCLE_CLOSED',
+    );
     expectStatus(await api.call('DELETE', `/sop/cycles/${first.id}`, admin), 409, 'SOP_CYCLE_NOT_DRAFT');
     expectStatus(await api.call('GET', '/sop/cycles/active', admin), 404, 'NO_ACTIVE_CYCLE');
     // The second can open now; a draft deletes.
-    expect(await api.ok<Cycle>('POST', `/sop/cycles/${second.id}/open`, admin)).toMatchObject({ status: 'open' });
+    expect(await api.ok<Cycle>('POST', `/sop/cycles/${second.id}/open`, admin)).toMatchObject({
+      status: 'open',
+    });
     await api.ok('POST', `/sop/cycles/${second.id}/close`, admin);
     const draft = await create();
     expectStatus(await api.call('DELETE', `/sop/cycles/${draft.id}`, admin), 204);
@@ -103,7 +127,9 @@ describe('S&OP cycles', () => {
       api.call('POST', `/sop/cycles/${b.id}/open`, admin),
     ]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
-    expect(results.find((r) => r.statusCode === 409)!.json()).toMatchObject({ code: 'SOP_CYCLE_ALREADY_OPEN' });
+    expect(results.find((r) => r.statusCode === 409)!.json()).toMatchObject({
+      code: 'SOP_CYCLE_ALREADY_OPEN',
+    });
     const winner = results.find((r) => r.statusCode === 200)!.json<Cycle>();
     await api.ok('POST', `/sop/cycles/${winner.id}/close`, admin);
   });
@@ -117,7 +143,10 @@ describe('S&OP cycles', () => {
     expectStatus(await api.call('PUT', `/sop/cycles/${cycle.id}`, agent, { name: 'x' }), 403);
     expectStatus(await api.call('DELETE', `/sop/cycles/${cycle.id}`, agent), 403);
     for (const act of ['open', 'close', 'notify'])
-      expectStatus(await api.call('POST', `/sop/cycles/${cycle.id}/${act}`, fx.users.national_manager.auth), 403);
+      expectStatus(
+        await api.call('POST', `/sop/cycles/${cycle.id}/${act}`, fx.users.national_manager.auth),
+        403,
+      );
     expectStatus(await api.call('DELETE', `/sop/cycles/${cycle.id}`, admin), 204);
   });
 
@@ -131,10 +160,16 @@ describe('S&OP cycles', () => {
     const other = await createCustomer(t, admin);
     await createMatrixRow(t, admin, { customer_id: other.id, product_id: p1.id, rep_id: leader.id });
     // An inactive row expects nothing.
-    await createMatrixRow(t, admin, { customer_id: other.id, product_id: p2.id, rep_id: leader.id, is_active: false });
+    await createMatrixRow(t, admin, {
+      customer_id: other.id,
+      product_id: p2.id,
+      rep_id: leader.id,
+      is_active: false,
+    });
 
     const today = new Date().toISOString().slice(0, 10);
-    const addDays = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const addDays = (n: number) =>
+      new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
     // Deadline (end − 7) two days away: within the default reminder window of 3 days.
     const cycle = await create({ anchor_month: today.slice(0, 7), start_date: today, end_date: addDays(9) });
     expectStatus(await api.call('POST', `/sop/cycles/${cycle.id}/notify`, admin), 409, 'SOP_CYCLE_NOT_OPEN');

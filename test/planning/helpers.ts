@@ -31,5 +31,11 @@ export async function createProduct(t: TestApp, admin: Headers, body: object = {
 }
 
 export async function createMatrixRow(t: TestApp, admin: Headers, body: object) {
-  return client(t).ok<{ id: string }>('POST', '/product-customer-matrix', admin, { price: '10.00', ...body }, 201);
+  return client(t).ok<{ id: string }>(
+    'POST',
+    '/product-customer-matrix',
+    admin,
+    { price: '10.00', ...body },
+    201,
+  );
 }

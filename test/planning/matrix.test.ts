@@ -43,7 +43,12 @@ describe('customer–product matrix', () => {
       { customer_id: customer.id, product_id: products[0]!.id, price: '12.50', rep_id: fx.users.agent.id },
       201,
     );
-    expect(row).toMatchObject({ price: '12.50', currency: 'USD', is_active: true, rep_id: fx.users.agent.id });
+    expect(row).toMatchObject({
+      price: '12.50',
+      currency: 'USD',
+      is_active: true,
+      rep_id: fx.users.agent.id,
+    });
     expect(await api.ok('GET', `/product-customer-matrix/${row.id}`, fx.users.agent.auth)).toMatchObject({
       id: row.id,
       product_code: products[0]!.code,
@@ -77,7 +82,10 @@ describe('customer–product matrix', () => {
       [{ product_id: customer.id }, '/body/product_id'],
       [{ rep_id: customer.id }, '/body/rep_id'],
     ] as const) {
-      const res = expectStatus(await api.call('POST', '/product-customer-matrix', admin, { ...body, ...patch }), 422);
+      const res = expectStatus(
+        await api.call('POST', '/product-customer-matrix', admin, { ...body, ...patch }),
+        422,
+      );
       expect(res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toContain(path);
     }
   });
@@ -94,11 +102,17 @@ describe('customer–product matrix', () => {
       'POST',
       '/product-customer-matrix',
       admin,
-      { customer_id: customer.id, product_id: products[2]!.id, price: '3.00', rep_id: fx.users.team_leader.id },
+      {
+        customer_id: customer.id,
+        product_id: products[2]!.id,
+        price: '3.00',
+        rep_id: fx.users.team_leader.id,
+      },
       201,
     );
     const agent = fx.users.agent.auth;
-    const seen = (await api.ok<Listed>('GET', '/product-customer-matrix?limit=500', agent)).product_customer_matrix;
+    const seen = (await api.ok<Listed>('GET', '/product-customer-matrix?limit=500', agent))
+      .product_customer_matrix;
     expect(seen.map((r) => r.id)).toEqual([mine.id]);
     expectStatus(await api.call('GET', `/product-customer-matrix/${theirs.id}`, agent), 404);
     expectStatus(await api.call('PUT', `/product-customer-matrix/${mine.id}`, agent, { price: '9.00' }), 403);
@@ -142,8 +156,9 @@ describe('customer–product matrix', () => {
       [5, 'product_code', 'DUPLICATE_IN_FILE'],
       [6, 'price', expect.any(String)],
     ]);
-    const rows = (await api.ok<Listed>(`GET`, `/product-customer-matrix?customer_id=${customer.id}&limit=500`, admin))
-      .product_customer_matrix;
+    const rows = (
+      await api.ok<Listed>(`GET`, `/product-customer-matrix?customer_id=${customer.id}&limit=500`, admin)
+    ).product_customer_matrix;
     expect(rows.find((r) => r.product_id === products[1]!.id)).toMatchObject({ price: '2.25' });
     expect(rows.find((r) => r.product_id === products[3]!.id)).toMatchObject({
       price: '4.00',
@@ -151,10 +166,25 @@ describe('customer–product matrix', () => {
       is_active: false,
     });
 
-    const csv = expectStatus(await api.call('GET', '/product-customer-matrix/export?format=csv', fx.users.agent.auth), 200);
+    const csv = expectStatus(
+      await api.call('GET', '/product-customer-matrix/export?format=csv', fx.users.agent.auth),
+      200,
+    );
     const cells = parseCsv(csv.body);
-    expect(cells[0]!.slice(0, 6)).toEqual(['customer_code', 'product_code', 'price', 'currency', 'rep_email', 'is_active']);
-    expect(cells.slice(1).map((r) => r[1]).sort()).toEqual([products[1]!.code, products[3]!.code].sort());
+    expect(cells[0]!.slice(0, 6)).toEqual([
+      'customer_code',
+      'product_code',
+      'price',
+      'currency',
+      'rep_email',
+      'is_active',
+    ]);
+    expect(
+      cells
+        .slice(1)
+        .map((r) => r[1])
+        .sort(),
+    ).toEqual([products[1]!.code, products[3]!.code].sort());
     const xl = expectStatus(await api.call('GET', '/product-customer-matrix/export?format=xlsx', admin), 200);
     expect(xl.rawPayload.subarray(0, 2).toString()).toBe('PK');
   });
