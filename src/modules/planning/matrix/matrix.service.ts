@@ -12,6 +12,7 @@ import {
 } from '../../../platform/resource/index.js';
 import { diff, writeAudit } from '../../identity/index.js';
 import { checkReferences, customerOf, planningContext, productOf, userNameOf } from '../common.js';
+import { repScope } from '../scope.js';
 import { productCustomerMatrix as matrix } from '../tables/planning.tables.js';
 import type {
   CreateMatrixBody,
@@ -30,7 +31,7 @@ export const matrixResource = defineResource({
   name: 'Matrix row',
   tenantId: matrix.tenantId,
   id: matrix.id,
-  owner: matrix.repId,
+  scope: (ctx) => repScope(ctx, matrix.repId),
   sorts: { created_at: matrix.createdAt, updated_at: matrix.updatedAt, price: matrix.price },
 });
 

@@ -18,6 +18,7 @@ import {
   userNameOf,
   usersUnderOrgUnit,
 } from '../common.js';
+import { repScope } from '../scope.js';
 import { salesHistory } from '../tables/planning.tables.js';
 import type {
   SalesHistoryFilters,
@@ -35,7 +36,7 @@ export const salesHistoryResource = defineResource({
   name: 'Sales history row',
   tenantId: salesHistory.tenantId,
   id: salesHistory.id,
-  owner: salesHistory.repId,
+  scope: (ctx) => repScope(ctx, salesHistory.repId),
   sorts: {
     month: salesHistory.month,
     created_at: salesHistory.createdAt,
