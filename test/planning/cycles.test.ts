@@ -219,6 +219,25 @@ describe('S&OP cycles', () => {
     });
   });
 
+  it('does not remind while the deadline is further away than reminder_days', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const inDays = (n: number) =>
+      new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    // Deadline 10 days away; the default reminder window is 3 days, a changed one 12.
+    const cycle = await create({ anchor_month: today.slice(0, 7), start_date: today, end_date: inDays(17) });
+    await api.ok('POST', `/sop/cycles/${cycle.id}/open`, admin);
+    const before = (await t.app.platform.mailer.outbox({ tenantId: fx.tenantId, limit: 500 })).length;
+    expect(await runReminders(t.app.platform)).toBe(0);
+    await api.ok('PUT', '/settings', admin, { planning: { reminder_days: 12 } });
+    // Both reps with matrix rows: nothing is submitted in this cycle.
+    expect(await runReminders(t.app.platform)).toBe(2);
+    expect((await t.app.platform.mailer.outbox({ tenantId: fx.tenantId, limit: 500 })).length).toBe(
+      before + 2,
+    );
+    await api.ok('PUT', '/settings', admin, { planning: { reminder_days: 3 } });
+    await api.ok('POST', `/sop/cycles/${cycle.id}/close`, admin);
+  });
+
   it('lists with a status filter and keyset paging', async () => {
     const list = await api.ok<{ sop_cycles: Cycle[]; next_cursor: string | null }>(
       'GET',
