@@ -4,6 +4,7 @@ import { fieldModule } from './field/index.js';
 import { identityModule } from './identity/index.js';
 import { leadsModule } from './leads/index.js';
 import { notifyModule } from './notify/index.js';
+import { planningModule } from './planning/index.js';
 import { reportsModule } from './reports/index.js';
 import { successModule } from './success/index.js';
 
@@ -14,6 +15,7 @@ export const modules: SalesOpsModule[] = [
   fieldModule,
   leadsModule,
   successModule,
+  planningModule,
   notifyModule,
   reportsModule,
 ];

@@ -6,6 +6,8 @@ import { identityModule } from '../../src/modules/identity/index.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 import { FIXTURE_PASSWORD, login, type FixtureUser, type IdentityFixture } from '../identity/fixtures.js';
 
+export type { FixtureUser } from '../identity/fixtures.js';
+
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Headers = Record<string, string>;
 export interface Res {

@@ -106,8 +106,10 @@ describe('OpenAPI document for client generators', () => {
       .map(({ name, op }) => ({ name, form: op.requestBody!.content['multipart/form-data']!.schema }));
     expect(uploads.map((u) => u.name).sort()).toEqual([
       'POST /api/v1/brands/{id}/infographics',
+      'POST /api/v1/customers/import',
       'POST /api/v1/imports',
       'POST /api/v1/photos',
+      'POST /api/v1/products/import',
       'PUT /api/v1/brands/{id}/logo',
     ]);
     for (const { name, form } of uploads) {

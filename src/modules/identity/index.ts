@@ -64,7 +64,8 @@ export {
   usersCoveringOwner,
   usersCoveringOwners,
 } from './notify-lookups.js';
-export type { HealthWeights, TenantSettings } from './tables/tenants.tables.js';
+export type { HealthWeights, PlanningSettings, TenantSettings } from './tables/tenants.tables.js';
+export { PlanningSettingsSchema } from './directory/tenants.schemas.js';
 export { updateTenantSettings } from './tenants/settings-store.js';
 export { principalOfUser, tenantFacts } from './tenant-facts.js';
 export { checkPasswordPolicy } from './passwords.js';

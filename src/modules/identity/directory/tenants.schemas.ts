@@ -4,6 +4,38 @@ import { PhoneInput, Username } from './users.schemas.js';
 
 const HealthWeight = Type.Integer({ minimum: 0, maximum: 100 });
 
+export const PlanningSettingsSchema = Type.Object(
+  {
+    min_future_months: Type.Integer({
+      minimum: 1,
+      maximum: 12,
+      description:
+        'Months from the anchor on (the anchor and the 11 after it: at most 12) that need a quantity > 0 before a forecast can be submitted',
+    }),
+    reminder_days: Type.Integer({
+      minimum: 0,
+      maximum: 60,
+      description: 'Days before the submission deadline on which reps who have not submitted are reminded',
+    }),
+    approver_roles: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{1,49}$' }), {
+      minItems: 1,
+      maxItems: 20,
+      uniqueItems: true,
+      description: 'Role keys whose holders may approve or reject forecasts',
+    }),
+    baseline_method: Type.Union(
+      [
+        Type.Literal('auto'),
+        Type.Literal('seasonal_naive'),
+        Type.Literal('moving_average'),
+        Type.Literal('holt_winters'),
+      ],
+      { description: 'The statistical baseline forecasts start from (auto: the best per series)' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const settingsFields = {
   time_zone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Asia/Tashkent' }),
   currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
@@ -68,6 +100,7 @@ const settingsFields = {
         'Weights of the customer health score components: integers 0–100 that sum to exactly 100 (422 otherwise)',
     },
   ),
+  planning: PlanningSettingsSchema,
 };
 
 export const TenantSettingsSchema = Type.Object(settingsFields);

@@ -34,6 +34,24 @@ export interface TenantSettings {
   campaign_budget_alert_percent: number;
   /** Weights of the customer health score's components: integers 0–100 that sum to exactly 100. */
   health_weights: HealthWeights;
+  /** Planning (S&OP) rules the planning module applies. */
+  planning: PlanningSettings;
+}
+
+/** Baseline forecasting methods a tenant may make the default (`auto` picks per series). */
+export const BASELINE_METHODS = ['auto', 'seasonal_naive', 'moving_average', 'holt_winters'] as const;
+export type BaselineMethod = (typeof BASELINE_METHODS)[number];
+
+/** The planning module's settings (stored whole under `planning`). */
+export interface PlanningSettings {
+  /** Future months of a forecast that need a quantity > 0 before it can be submitted. */
+  min_future_months: number;
+  /** Days before a cycle's submission deadline on which reps who have not submitted are reminded. */
+  reminder_days: number;
+  /** Role keys whose holders may approve or reject forecasts. */
+  approver_roles: string[];
+  /** The baseline method forecasts start from. */
+  baseline_method: BaselineMethod;
 }
 
 /** The customer health score's component weights (the success module computes the score). */

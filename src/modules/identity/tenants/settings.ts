@@ -19,9 +19,12 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   lead_stale_days: 7,
   campaign_budget_alert_percent: 90,
   health_weights: { adoption: 20, support: 30, engagement: 25, financial: 25 },
+  planning: { min_future_months: 12, reminder_days: 3, approver_roles: ['admin'], baseline_method: 'auto' },
 };
 
 /** Stored settings over the defaults: tenants store only what they changed. */
 export function effectiveSettings(stored: Partial<TenantSettings> | null | undefined): TenantSettings {
-  return { ...DEFAULT_TENANT_SETTINGS, ...(stored ?? {}) };
+  const settings = { ...DEFAULT_TENANT_SETTINGS, ...(stored ?? {}) };
+  // A nested section is merged with its defaults too, so a section stored before a field existed still has it.
+  return { ...settings, planning: { ...DEFAULT_TENANT_SETTINGS.planning, ...(stored?.planning ?? {}) } };
 }

@@ -1,0 +1,36 @@
+import type { SalesOpsModule } from '../../platform/module.js';
+import { catalogImportsPart } from './catalog-imports/index.js';
+import { cyclesPart } from './cycles/index.js';
+import { matrixPart } from './matrix/index.js';
+import type { PlanningPart } from './part.js';
+import { PLANNING_PERMISSIONS } from './permissions.js';
+import { salesHistoryPart } from './sales-history/index.js';
+import { settingsPart } from './settings/index.js';
+
+const PARTS: readonly PlanningPart[] = [
+  settingsPart,
+  cyclesPart,
+  salesHistoryPart,
+  matrixPart,
+  catalogImportsPart,
+];
+
+/**
+ * Sales & operations planning: monthly sales history, the customer–product price matrix, S&OP
+ * cycles with their 16-month window, deadline, stats, reminders and auto-close, and the planning
+ * settings. Sales history and matrix rows are scoped by their rep (scope.ts).
+ */
+export const planningModule: SalesOpsModule = {
+  name: 'planning',
+  permissions: PLANNING_PERMISSIONS,
+  async routes(app, platform) {
+    for (const part of PARTS) await part.routes?.(app, platform);
+  },
+  registerJobs(platform) {
+    for (const part of PARTS) part.registerJobs?.(platform);
+  },
+  scheduledJobs: PARTS.flatMap((part) => part.scheduledJobs ?? []),
+  importers: PARTS.flatMap((part) => part.importers ?? []),
+};
+
+export { PLANNING_PERMISSIONS } from './permissions.js';
