@@ -95,29 +95,26 @@ export async function scoreBatch(
         where c.tenant_id = ${tenantId} and ${currentAccountSql('c')}
           ${page.afterId ? sql`and c.id > ${page.afterId}` : sql``}
         order by c.id limit ${n(page.limit)}),
-      products as (
-        select d.customer_id,
-          array_agg(distinct d.product_name collate "C" order by d.product_name collate "C") as names
-        from deployments d join batch b on b.id = d.customer_id
-        where d.tenant_id = ${tenantId} and d.is_active
-        group by d.customer_id),
-      counts as (
-        select i.customer_id, ${interactionCountsSql}
-        from customer_interactions i join batch b on b.id = i.customer_id
-        where i.tenant_id = ${tenantId} and ${inWindowSql(sql`i.interaction_date`, clock)}
-        group by i.customer_id),
+      -- Per customer through its (tenant, customer[, date]) index: a hash join would read the
+      -- whole tenant's window of interactions (and every deployment) again for each batch.
       f as (
         select b.*, coalesce(p.names, '{}') as products, coalesce(cardinality(p.names), 0) as n_products,
-          coalesce(k.support_tickets, 0) as support_tickets, coalesce(k.escalations, 0) as escalations,
-          coalesce(k.negative, 0) as negative, coalesce(k.meetings, 0) as meetings,
-          coalesce(k.calls, 0) as calls, coalesce(k.emails, 0) as emails,
-          coalesce(k.trainings, 0) as trainings,
+          k.support_tickets, k.escalations, k.negative, k.meetings, k.calls, k.emails, k.trainings,
           ${today} - b.contract_start as contract_age, b.contract_end - ${today} as days_to_end,
           (select h.overall_score from health_scores h
             where h.tenant_id = ${tenantId} and h.customer_id = b.id and h.deployment_id is null
               and h.calculated_at < ${trendCutSql(clock)}
             order by h.calculated_at desc, h.id desc limit 1) as previous_score
-        from batch b left join products p on p.customer_id = b.id left join counts k on k.customer_id = b.id),
+        from batch b
+        cross join lateral (
+          select array_agg(distinct d.product_name collate "C" order by d.product_name collate "C") as names
+          from deployments d
+          where d.tenant_id = ${tenantId} and d.customer_id = b.id and d.is_active) p
+        cross join lateral (
+          select ${interactionCountsSql}
+          from customer_interactions i
+          where i.tenant_id = ${tenantId} and i.customer_id = b.id
+            and ${inWindowSql(sql`i.interaction_date`, clock)}) k),
       s as (select f.*, ${COMPONENTS_SQL} from f),
       o as (select s.*, ${overallSql(weights)} as overall from s),
       scored as (
