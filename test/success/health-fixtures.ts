@@ -147,3 +147,36 @@ export async function setTimeZone(t: TestApp, tenantId: string, timeZone: string
 export const DAY_MS = 86_400_000;
 export const daysAgo = (days: number, from = Date.now()) => new Date(from - days * DAY_MS);
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * The health snapshots the daily scoring would have taken on each tenant-local day that has
+ * customer-level scores: per day, every served customer's latest score up to that day's end, by
+ * account manager. Fixtures insert history directly, so the trends need this replay.
+ */
+export async function replayHealthSnapshots(t: TestApp, tenantId: string): Promise<void> {
+  await q(
+    t,
+    `with tz as (select coalesce(settings->>'time_zone', 'UTC') as zone from tenants where id = $1),
+       days as (
+         select distinct (h.calculated_at at time zone (select zone from tz))::date as day
+         from health_scores h where h.tenant_id = $1 and h.deployment_id is null)
+     insert into health_snapshots (tenant_id, day, owner_id, customers, score_sum, low, medium, high, critical)
+     select $1, d.day, c.owner_id, count(*), sum(l.overall_score),
+       count(*) filter (where l.risk_level = 'low'), count(*) filter (where l.risk_level = 'medium'),
+       count(*) filter (where l.risk_level = 'high'), count(*) filter (where l.risk_level = 'critical')
+     from days d
+     cross join lateral (
+       select distinct on (h.customer_id) h.customer_id, h.overall_score, h.risk_level
+       from health_scores h
+       where h.tenant_id = $1 and h.deployment_id is null
+         and (h.calculated_at at time zone (select zone from tz))::date <= d.day
+       order by h.customer_id, h.calculated_at desc, h.id desc) l
+     join customers c on c.tenant_id = $1 and c.id = l.customer_id
+     where c.is_customer and c.archived_at is null and c.status <> 'churned'
+     group by d.day, c.owner_id
+     on conflict (tenant_id, day, owner_id) do update set customers = excluded.customers,
+       score_sum = excluded.score_sum, low = excluded.low, medium = excluded.medium,
+       high = excluded.high, critical = excluded.critical`,
+    [tenantId],
+  );
+}

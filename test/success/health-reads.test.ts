@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/modules/success/health/score.js';
 import type { TestApp } from '../harness/app.js';
 import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
-import { daysAgo, insertScore, isoDay, updateCustomer } from './health-fixtures.js';
+import { daysAgo, insertScore, isoDay, replayHealthSnapshots, updateCustomer } from './health-fixtures.js';
 import { client, createCustomer, expectStatus, successApp, type Headers } from './helpers.js';
 
 type Score = { overall_score: number };
@@ -45,24 +45,29 @@ describe('health score reads: history, trends, at-risk, distribution', { timeout
     expectStatus(await api.call('GET', `/health-scores/customer/${c}/history?from=2025-13-01`, admin), 422);
   });
 
-  it('trends: average and risk counts per day, week and month, in scope', async () => {
+  it('trends: the book per day, week and month from the health snapshots, in scope', async () => {
+    // A tenant of its own: a snapshot is the whole book of the day.
+    const own = await identityFixture(t, 'htrends');
+    const boss = own.users.admin.auth;
     const [a, b] = [
-      await createCustomer(t, admin, { owner_id: fx.users.agent.id }),
-      await createCustomer(t, admin),
+      await createCustomer(t, boss, { owner_id: own.users.agent.id }),
+      await createCustomer(t, boss),
     ];
     const day1 = new Date(`${addDays(today, -3)}T10:00:00Z`);
     const day2 = new Date(`${addDays(today, -2)}T10:00:00Z`);
-    await insertScore(t, fx.tenantId, a, { overall: 90, at: day1 });
-    await insertScore(t, fx.tenantId, a, { overall: 30, at: new Date(day1.getTime() + 3_600_000) }); // latest of the day
-    await insertScore(t, fx.tenantId, b, { overall: 65, at: day1 });
-    await insertScore(t, fx.tenantId, a, { overall: 81, at: day2 });
+    await insertScore(t, own.tenantId, a, { overall: 90, at: day1 });
+    await insertScore(t, own.tenantId, a, { overall: 30, at: new Date(day1.getTime() + 3_600_000) }); // latest of the day
+    await insertScore(t, own.tenantId, b, { overall: 65, at: day1 });
+    await insertScore(t, own.tenantId, a, { overall: 81, at: day2 });
+    await replayHealthSnapshots(t, own.tenantId);
     type Trends = {
       from: string;
       to: string;
       periods: { period: string; customers: number; average_score: number; risk: Record<string, number> }[];
     };
     const range = `from=${addDays(today, -3)}&to=${addDays(today, -2)}`;
-    const daily = await api.ok<Trends>('GET', `/health-scores/trends?${range}`, admin);
+    const daily = await api.ok<Trends>('GET', `/health-scores/trends?${range}`, boss);
+    // Day 2's book still holds b's score of day 1.
     expect(daily.periods).toEqual([
       {
         period: addDays(today, -3),
@@ -72,14 +77,15 @@ describe('health score reads: history, trends, at-risk, distribution', { timeout
       },
       {
         period: addDays(today, -2),
-        customers: 1,
-        average_score: 81,
-        risk: { low: 1, medium: 0, high: 0, critical: 0 },
+        customers: 2,
+        average_score: 73,
+        risk: { low: 1, medium: 1, high: 0, critical: 0 },
       },
     ]);
-    const monthly = await api.ok<Trends>('GET', `/health-scores/trends?${range}&group_by=month`, admin);
-    expect(monthly.periods.reduce((n, p) => n + p.customers, 0)).toBeGreaterThanOrEqual(1);
-    const agentView = await api.ok<Trends>('GET', `/health-scores/trends?${range}`, fx.users.agent.auth);
+    // A week or a month shows its last snapshot day.
+    const monthly = await api.ok<Trends>('GET', `/health-scores/trends?${range}&group_by=month`, boss);
+    expect(monthly.periods.at(-1)).toMatchObject({ customers: 2, average_score: 73 });
+    const agentView = await api.ok<Trends>('GET', `/health-scores/trends?${range}`, own.users.agent.auth);
     expect(agentView.periods.map((p) => [p.customers, p.average_score])).toEqual([
       [1, 30],
       [1, 81],
@@ -87,9 +93,36 @@ describe('health score reads: history, trends, at-risk, distribution', { timeout
     const weekly = await api.ok<Trends>(
       'GET',
       `/health-scores/trends?${range}&group_by=week`,
-      fx.users.agent.auth,
+      own.users.agent.auth,
     );
     expect(weekly.periods.every((p) => new Date(`${p.period}T00:00:00Z`).getUTCDay() === 1)).toBe(true);
+    expect(weekly.periods.at(-1)).toMatchObject({ customers: 1, average_score: 81 });
+
+    // Scoring takes today's snapshot from the customers' current health: the day's first is the
+    // whole book (b's current score included), a's new score in it.
+    await updateCustomer(t, b, { health_score: 65, health_risk: 'medium' });
+    const scored = await api.ok<{ overall_score: number }>(
+      'POST',
+      `/health-scores/calculate/${a}`,
+      boss,
+      undefined,
+      201,
+    );
+    const now = await api.ok<Trends>('GET', `/health-scores/trends?from=${today}&to=${today}`, boss);
+    expect(now.periods).toEqual([
+      expect.objectContaining({
+        period: today,
+        customers: 2,
+        average_score: Math.round(((scored.overall_score + 65) / 2) * 100) / 100,
+      }),
+    ]);
+    // Out of the agent's scope: b (no account manager) is not in their book.
+    const agentNow = await api.ok<Trends>(
+      'GET',
+      `/health-scores/trends?from=${today}&to=${today}`,
+      own.users.agent.auth,
+    );
+    expect(agentNow.periods.map((p) => [p.customers, p.average_score])).toEqual([[1, scored.overall_score]]);
     expect((await api.ok<Trends>('GET', '/health-scores/trends', admin)).to).toBe(today);
     expectStatus(
       await api.call('GET', `/health-scores/trends?from=${today}&to=${addDays(today, -1)}`, admin),

@@ -82,10 +82,10 @@ describe('success dashboard: scope, permissions, isolation, validation', () => {
       '/dashboard/health-trends?periods=3',
       agent,
     );
-    // C1 60 and C2 50; C1 75; C1 85 and C2 45.
+    // Each month's last snapshot day: C1 60 and C2 50; C1 75 and C2 50; C1 85 and C2 45.
     expect(trends.periods.map((p) => [p.customers, p.average])).toEqual([
       [2, 55],
-      [1, 75],
+      [2, 62.5],
       [2, 65],
     ]);
   });

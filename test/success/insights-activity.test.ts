@@ -149,17 +149,17 @@ describe('success dashboard: activity, performance and trends', () => {
     ]);
   });
 
-  it('health trends: per month, each customer’s latest customer-level score in the month', async () => {
+  it('health trends: per month, the book on the month’s last health snapshot day', async () => {
     const trends = await get<{ interval: string; periods: Record<string, unknown>[] }>(
       '/dashboard/health-trends?interval=month&periods=3',
     );
     expect(trends.interval).toBe('month');
     const month = (back: number) => ({ period: monthDay(back, 1), to: addDays(monthDay(back - 1, 1), -1) });
     expect(trends.periods).toEqual([
-      // C1 60 (its later score that month), C2 50, C4 90.
-      { ...month(2), customers: 3, average: 66.67, low: 1, medium: 1, high: 1, critical: 0 },
-      // C1 75, C3 35; C1's deployment score does not count.
-      { ...month(1), customers: 2, average: 55, low: 0, medium: 1, high: 0, critical: 1 },
+      // The 20th: C1 60 (its later score that month), C2 50; C4 is churned.
+      { ...month(2), customers: 2, average: 55, low: 0, medium: 1, high: 1, critical: 0 },
+      // The 20th: C1 75, C2 50 (still its latest), C3 35; C1's deployment score does not count.
+      { ...month(1), customers: 3, average: 53.33, low: 0, medium: 1, high: 1, critical: 1 },
       // C1 85, C2 45, C3 30.
       { ...month(0), customers: 3, average: 53.33, low: 1, medium: 0, high: 1, critical: 1 },
     ]);

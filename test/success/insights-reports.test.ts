@@ -45,8 +45,10 @@ describe('success reports: contents', () => {
     const month = (back: number) => [monthDay(back, 1), addDays(monthDay(back - 1, 1), -1)];
     expect(report['Health trend']).toEqual([
       ['Period', 'To', 'Customers scored', 'Average score', 'Low', 'Medium', 'High', 'Critical'],
-      [...month(2), '3', '66.67', '1', '1', '1', '0'],
-      [...month(1), '2', '55.00', '0', '1', '0', '1'],
+      // Each month's last snapshot day: M-2 the 20th (C1 60, C2 50; C4 is churned), M-1 the 20th
+      // (C1 75, C2 50, C3 35), this month today.
+      [...month(2), '2', '55.00', '0', '1', '1', '0'],
+      [...month(1), '3', '53.33', '0', '1', '1', '1'],
       [...month(0), '3', '53.33', '1', '0', '1', '1'],
     ]);
     const atRisk = report['At-risk customers']!;

@@ -1,5 +1,6 @@
 import type { TestApp } from '../harness/app.js';
 import type { IdentityFixture } from '../identity/fixtures.js';
+import { replayHealthSnapshots } from './health-fixtures.js';
 import {
   addDays,
   at,
@@ -167,6 +168,8 @@ export async function buildWorld(t: TestApp): Promise<World> {
   await bRows.csat(bc, 'quarterly', 1, daysAgo(4));
   await bRows.interaction(bc, 'escalation', daysAgo(1));
   await bRows.alert(bc, 'critical', 'open', hoursAgo(0.5));
+  await replayHealthSnapshots(t, fx.tenantId);
+  await replayHealthSnapshots(t, b.tenantId);
 
   return { fx, zed, ids, b, today: d };
 }

@@ -5,6 +5,7 @@ import { demoBookOwners, writeDemoBook } from './demo/seed.js';
 import { scoreAllCustomers } from './health/batch.js';
 import { clockOf } from './health/clock.js';
 import { scoreBatch } from './health/score-sql.js';
+import { refreshHealthSnapshot } from './health/snapshots.js';
 
 const DAY_MS = 86_400_000;
 /** Health history: a score every two weeks over the last year, then today's. */
@@ -32,9 +33,10 @@ export async function seedSuccessDemo(platform: Platform): Promise<DemoLogin[]> 
   // Past scores carry no alerts: they are history, not news.
   for (let k = HISTORY_POINTS; k >= 1; k--) {
     const clock = clockOf(new Date(now.getTime() - k * HISTORY_STEP_DAYS * DAY_MS), settings.time_zone);
-    await platform.db.withTenant({ tenantId }, (tx) =>
-      scoreBatch(tx, tenantId, clock, settings.health_weights, { afterId: null, limit: 10_000 }),
-    );
+    await platform.db.withTenant({ tenantId }, async (tx) => {
+      await scoreBatch(tx, tenantId, clock, settings.health_weights, { afterId: null, limit: 10_000 });
+      await refreshHealthSnapshot(tx, tenantId, clock.today);
+    });
   }
   await scoreAllCustomers(platform, tenantId, now);
   await createAlertChecks(platform).runInTenant(tenantId, now);

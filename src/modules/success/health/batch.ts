@@ -12,6 +12,7 @@ import {
   type AlertedCustomer,
 } from './health-drop.js';
 import { scoreBatch } from './score-sql.js';
+import { refreshHealthSnapshot } from './snapshots.js';
 
 /** Customers scored per transaction: a tenant of 100,000 never holds one long transaction. */
 export const SCORE_BATCH_SIZE = 5_000;
@@ -61,6 +62,7 @@ export async function scoreAllCustomers(
     if (rows.length < batchSize) break;
     afterId = rows[rows.length - 1]!.customerId;
   }
+  await deps.db.withTenant({ tenantId }, (tx) => refreshHealthSnapshot(tx, tenantId, clock.today));
   let alerted = 0;
   for (let i = 0; i < drops.length; i += ALERTS_PER_TRANSACTION)
     alerted += await deps.db.withTenant({ tenantId }, async (tx) => {

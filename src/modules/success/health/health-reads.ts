@@ -1,10 +1,9 @@
-import { and, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { selectRows } from '../../../platform/db/rows.js';
 import type { Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { notFound, validationFailed } from '../../../platform/http/errors.js';
 import { scopePredicate } from '../../../platform/resource/index.js';
-import { customerScope } from '../scope.js';
 import { healthScores } from '../tables/health.tables.js';
 import { currentAccountSql } from './clock.js';
 import type { AtRiskQuery, HistoryQuery, TrendsQuery } from './health.schemas.js';
@@ -80,59 +79,6 @@ export function trendRange(query: TrendsQuery, today: string): { from: string; t
   if (days > MAX_TREND_DAYS)
     throw validationFailed([{ path: '/query/to', message: `the range is at most ${MAX_TREND_DAYS} days` }]);
   return { from, to };
-}
-
-const PERIOD: Record<TrendsQuery['group_by'], SQL> = {
-  day: sql`x.day`,
-  week: sql`date_trunc('week', x.day)::date`,
-  month: sql`date_trunc('month', x.day)::date`,
-};
-
-export interface TrendRow {
-  period: string;
-  customers: number;
-  average_score: number;
-  low: number;
-  medium: number;
-  high: number;
-  critical: number;
-}
-
-/**
- * Per period (tenant-local day, week or month): the customers in scope scored in it, each counted
- * once with their latest customer-level score of the period; the mean score and the risk counts.
- */
-export function trendRows(
-  tx: Tx,
-  tenantId: string,
-  principal: Principal,
-  timeZone: string,
-  range: { from: string; to: string },
-  groupBy: TrendsQuery['group_by'],
-) {
-  const scope = customerScope(principal, sql`h.customer_id`);
-  return selectRows<TrendRow>(
-    tx,
-    sql`with x as (
-        select h.id, h.customer_id, h.overall_score, h.risk_level, h.calculated_at,
-          (h.calculated_at at time zone ${timeZone})::date as day
-        from health_scores h
-        where h.tenant_id = ${tenantId} and h.deployment_id is null
-          and h.calculated_at >= ${dayStart(range.from, timeZone)}
-          and h.calculated_at < ${dayStart(addDays(range.to, 1), timeZone)}
-          ${scope ? sql`and ${scope}` : sql``}),
-      latest as (
-        select distinct on (p.period, p.customer_id) p.period, p.overall_score, p.risk_level
-        from (select x.*, ${PERIOD[groupBy]} as period from x) p
-        order by p.period, p.customer_id, p.calculated_at desc, p.id desc)
-      select to_char(period, 'YYYY-MM-DD') as period, count(*)::int as customers,
-        round(avg(overall_score), 2)::float8 as average_score,
-        count(*) filter (where risk_level = 'low')::int as low,
-        count(*) filter (where risk_level = 'medium')::int as medium,
-        count(*) filter (where risk_level = 'high')::int as high,
-        count(*) filter (where risk_level = 'critical')::int as critical
-      from latest group by period order by period`,
-  );
 }
 
 export interface AtRiskRow {

@@ -106,8 +106,11 @@ export const HealthTrends = Type.Object({
   periods: Type.Array(
     Type.Object({
       period: IsoDate,
-      customers: Type.Integer({ description: 'Customers scored in the period (their latest score counts)' }),
-      average_score: Type.Number({ description: 'Mean of those scores, two decimals' }),
+      customers: Type.Integer({
+        description:
+          'Served, scored customers in scope on the period’s last snapshot day (the book as that day’s scoring left it)',
+      }),
+      average_score: Type.Number({ description: 'Mean of their scores that day, two decimals' }),
       risk: RiskCounts,
     }),
   ),

@@ -14,7 +14,6 @@ import {
   latestScore,
   scoreHistory,
   trendRange,
-  trendRows,
 } from './health-reads.js';
 import type {
   AtRiskQuery,
@@ -27,6 +26,7 @@ import type {
 import { healthInputsOf, scoredCustomer } from './inputs.js';
 import { calculateAllJob } from './jobs.js';
 import { computeHealth, type HealthFactors } from './score.js';
+import { snapshotTrend } from './snapshots.js';
 import { writeScore, type HealthScoreRow } from './writer.js';
 
 export function toHealthScore(row: HealthScoreRow): HealthScore {
@@ -142,14 +142,18 @@ export function createHealthService(deps: Deps) {
       return tenantTx(ctx, async (tx) => {
         const timeZone = await timeZoneOf(ctx, tx);
         const range = trendRange(query, clockOf(new Date(), timeZone).today);
-        const rows = await trendRows(tx, ctx.tenantId, ctx.principal, timeZone, range, query.group_by);
+        const rows = await snapshotTrend(tx, ctx.tenantId, ctx.principal, range, query.group_by);
         return {
           ...range,
           group_by: query.group_by,
-          periods: rows.map(({ low, medium, high, critical, ...row }) => ({
-            ...row,
-            risk: { low, medium, high, critical },
-          })),
+          periods: rows
+            .filter((row) => row.customers > 0)
+            .map(({ period, customers, average, low, medium, high, critical }) => ({
+              period,
+              customers,
+              average_score: average!,
+              risk: { low, medium, high, critical },
+            })),
         };
       });
     },

@@ -5,6 +5,7 @@ import { healthScores } from '../tables/health.tables.js';
 import type { ScoreClock } from './clock.js';
 import { raiseHealthDrop, type AlertDeps } from './health-drop.js';
 import { latestScores, type ScoredCustomer } from './inputs.js';
+import { refreshHealthSnapshot } from './snapshots.js';
 import type { HealthScore } from './score.js';
 import { statusAfterScore, type CustomerStatus } from './status.js';
 
@@ -20,7 +21,7 @@ export interface WrittenScore {
 /**
  * Stores one computed score in the caller's transaction. A customer-level score also becomes the
  * customer's current health (`health_score`, `health_risk`, `health_scored_at`), moves its status
- * (`statusAfterScore`) and, for a current account, raises the health-drop alert its reasons call for.
+ * (`statusAfterScore`), refreshes its account manager's row of the day's health snapshot and, for a current account, raises the health-drop alert its reasons call for.
  */
 export async function writeScore(
   deps: AlertDeps,
@@ -62,6 +63,7 @@ export async function writeScore(
         updated_at = case when status = ${after} then updated_at else now() end
       where tenant_id = ${tenantId} and id = ${customer.id}`,
   );
+  await refreshHealthSnapshot(tx, tenantId, clock.today, [customer.ownerId]);
   const alerted = customer.current
     ? await raiseHealthDrop(deps, tx, { tenantId, today: clock.today }, customer, { ...score }, previous)
     : false;

@@ -109,8 +109,8 @@ export const HealthTrends = Type.Object({
   periods: Type.Array(
     Type.Object({
       ...PeriodBounds,
-      customers: Int('Customers with a customer-level score calculated in the period'),
-      average: Average('Average of each such customer’s latest score in the period'),
+      customers: Int('Served, scored customers in scope on the period’s last health snapshot day'),
+      average: Average('Average of their scores that day'),
       ...RiskCounts.properties,
     }),
   ),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { selectRows } from '../../../platform/db/rows.js';
 import { validationFailed } from '../../../platform/http/errors.js';
+import { snapshotTrend } from '../health/snapshots.js';
 import type { CsatTrends, HealthTrends, Interval } from './dashboard.schemas.js';
 import {
   addDays,
@@ -73,8 +74,8 @@ const bucketOf = (ctx: InsightContext, interval: Interval, column: string) =>
 export type TrendRow = HealthTrends['periods'][number];
 
 /**
- * Per bucket of [from, to]: the customers with a customer-level score calculated in it, the
- * average of each one's latest score in the bucket, and those latest scores' risk levels.
+ * Per bucket of [from, to]: the book on the bucket's last health snapshot day (served, scored
+ * customers in scope with their scores that day), every bucket present (empty ones with zeros).
  */
 export async function healthTrend(
   ctx: InsightContext,
@@ -82,22 +83,7 @@ export async function healthTrend(
   from: string,
   to: string,
 ): Promise<TrendRow[]> {
-  const rows = await selectRows<Omit<TrendRow, 'to'>>(
-    ctx.tx,
-    sql`with latest as (
-        select distinct on (h.customer_id, period) ${bucketOf(ctx, interval, 'h.calculated_at')} as period,
-          h.overall_score, h.risk_level
-        from health_scores h
-        where ${rowsInScope(ctx, 'h')} and h.deployment_id is null
-          and h.calculated_at >= ${localStart(ctx, from)} and h.calculated_at < ${localStart(ctx, addDays(to, 1))}
-        order by h.customer_id, period, h.calculated_at desc, h.id desc)
-      select to_char(period, 'YYYY-MM-DD') as period, count(*)::int as customers, round(avg(overall_score), 2)::float8 as average,
-        count(*) filter (where risk_level = 'low')::int as low,
-        count(*) filter (where risk_level = 'medium')::int as medium,
-        count(*) filter (where risk_level = 'high')::int as high,
-        count(*) filter (where risk_level = 'critical')::int as critical
-      from latest group by period`,
-  );
+  const rows = await snapshotTrend(ctx.tx, ctx.tenantId, ctx.principal, { from, to }, interval);
   return bucketsBetween(from, to, interval).map((bucket) => {
     const row = rows.find((r) => r.period === bucket.period);
     return {

@@ -4,15 +4,17 @@ import {
   date,
   foreignKey,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
   smallint,
   text,
   timestamp,
+  unique,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { appAccess, APPEND_ONLY } from '../../../platform/db/access.js';
+import { appAccess, APPEND_ONLY, NO_DELETE } from '../../../platform/db/access.js';
 import { tenantColumns, tenantPolicy, tenantScoped } from '../../../platform/db/tenant-table.js';
 import { customers, HEALTH_RISKS } from '../../catalog/tables.js';
 import { users } from '../../identity/tables.js';
@@ -97,3 +99,38 @@ export const successDailyRuns = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.task, t.localDate] }), tenantPolicy(t.tenantId)],
 );
 appAccess(successDailyRuns, APPEND_ONLY);
+
+const count = (name: string) => integer(name).notNull().default(0);
+
+/**
+ * The book's health at the end of a tenant-local day, per account manager (`owner_id`, null for
+ * customers without one): the served, scored customers, the sum of their current scores and their
+ * risk counts. Scoring writes the day's rows (a full run all of them, one customer's score its
+ * account manager's); the trends read these instead of every stored score, so a year of daily
+ * scoring of 100,000 customers is a few hundred rows per account manager to read, not 36 million.
+ */
+export const healthSnapshots = pgTable(
+  'health_snapshots',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    ownerId: uuid('owner_id'),
+    customers: count('customers'),
+    scoreSum: count('score_sum'),
+    low: count('low'),
+    medium: count('medium'),
+    high: count('high'),
+    critical: count('critical'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    tenantPolicy(t.tenantId),
+    foreignKey({
+      name: 'health_snapshots_tenant_owner_fk',
+      columns: [t.tenantId, t.ownerId],
+      foreignColumns: [users.tenantId, users.id],
+    }),
+    unique('health_snapshots_tenant_day_owner_key').on(t.tenantId, t.day, t.ownerId).nullsNotDistinct(),
+  ],
+);
+appAccess(healthSnapshots, NO_DELETE);
