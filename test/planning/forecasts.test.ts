@@ -203,20 +203,14 @@ describe('forecasts: drafts, submission, approval', () => {
       409,
       'FORECAST_NOT_SUBMITTED',
     );
-    const audit = await api
-      .ok<{ audit_logs?: { action: string }[]; entries?: { action: string }[] }>(
-        'GET',
-        `/audit-logs?entity_id=${fc.id}`,
-        admin,
-      )
-      .catch(() => null);
-    if (audit) {
-      const actions = (audit.audit_logs ?? audit.entries ?? []).map((e) => e.action);
-      if (actions.length)
-        expect(actions).toEqual(
-          expect.arrayContaining(['forecast.create', 'forecast.submit', 'forecast.approve']),
-        );
-    }
+    const audit = await api.ok<{ audit: { action: string }[] }>(
+      'GET',
+      `/audit?entity_id=${fc.id}&limit=50`,
+      admin,
+    );
+    expect(audit.audit.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['forecast.create', 'forecast.submit', 'forecast.approve']),
+    );
   });
 
   it('rejects with a comment and lets the owner reopen it as a new draft with the same lines', async () => {
