@@ -77,7 +77,18 @@ export function createTemplateService(deps: { db: TenantDatabase }) {
     import(ctx: CallContext, bytes: Buffer, expectedCycleId: string | undefined): Promise<ImportResult> {
       return tenantTx(ctx, async (tx) => {
         const anchors = new Map<string, string>();
-        const parsed = await readTemplate(bytes, async (cycleId) => {
+        // The template's own cycle and rep are checked before any cell.
+        const parsed = await readTemplate(bytes, async ({ cycleId, repId }) => {
+          if (expectedCycleId && cycleId !== expectedCycleId)
+            throw refused(
+              'TEMPLATE_WRONG_CYCLE',
+              'The template was made for another cycle; download this cycle’s template.',
+            );
+          if (repId !== ctx.principal.userId)
+            throw refused(
+              'TEMPLATE_WRONG_REP',
+              'The template was made for another rep; download your own template.',
+            );
           const [cycle] = /^[0-9a-f-]{36}$/i.test(cycleId)
             ? await tx.db
                 .select()
@@ -89,16 +100,6 @@ export function createTemplateService(deps: { db: TenantDatabase }) {
           anchors.set(cycleId, monthOf(cycle.anchorMonth));
           return monthOf(cycle.anchorMonth);
         });
-        if (expectedCycleId && parsed.cycleId !== expectedCycleId)
-          throw refused(
-            'TEMPLATE_WRONG_CYCLE',
-            'The template was made for another cycle; download this cycle’s template.',
-          );
-        if (parsed.repId !== ctx.principal.userId)
-          throw refused(
-            'TEMPLATE_WRONG_REP',
-            'The template was made for another rep; download your own template.',
-          );
         const cycle = await openCycle(tx, ctx.tenantId, parsed.cycleId, '/body/file');
         const anchor = anchors.get(cycle.id)!;
 

@@ -93,14 +93,14 @@ const text = (cell: ExcelJS.Cell): string => {
 };
 
 /**
- * Reads a filled template: the meta (cycle, rep), the month columns (each inside the window of
- * `anchorOf(cycleId)`), and every row's cells, each checked: numbers only, not negative,
+ * Reads a filled template: the meta (cycle, rep: `anchorOf` checks them first and answers the
+ * cycle's anchor), the month columns (each inside the window), and every row's cells, each checked: numbers only, not negative,
  * quantities with at most 3 decimals, prices with at most 2. Every failing cell is one error naming
  * it (`/file/Forecast/F3`, "row 3, column 2026-05: …"); any error refuses the whole file.
  */
 export async function readTemplate(
   bytes: Buffer,
-  anchorOf: (cycleId: string) => Promise<string>,
+  anchorOf: (meta: { cycleId: string; repId: string }) => Promise<string>,
 ): Promise<{ cycleId: string; repId: string; rows: ParsedRow[] }> {
   const Excel = await loadExcelJs();
   const workbook = new Excel.Workbook();
@@ -122,7 +122,7 @@ export async function readTemplate(
     throw templateInvalid('The file is not a forecast template (GET /forecasts/template).', [
       { path: '/body/file', message: `needs the sheets "${SHEET}" and "${META_SHEET}" of the template` },
     ]);
-  const anchor = await anchorOf(cycleId);
+  const anchor = await anchorOf({ cycleId, repId });
   const window = new Set(planningWindow(anchor));
   const errors: FieldError[] = [];
   const at = (cell: ExcelJS.Cell, message: string) =>
