@@ -231,6 +231,10 @@ describe('forecasts: baseline, XLSX template and import', () => {
   it('refuses a template of another rep, another cycle, or no template at all', async () => {
     const workbook = await download(agent);
     expectStatus(await upload(peer.auth, workbook), 422, 'TEMPLATE_WRONG_REP');
+    // The rep and cycle are checked before the cells.
+    const broken = await download(agent);
+    broken.getWorksheet('Forecast')!.getCell('F2').value = 'x';
+    expectStatus(await upload(peer.auth, broken), 422, 'TEMPLATE_WRONG_REP');
     expectStatus(await upload(agent, workbook, { cycle_id: fx.users.agent.id }), 422, 'TEMPLATE_WRONG_CYCLE');
     expectStatus(await upload(agent, Buffer.from('customer_code,price\n')), 422, 'TEMPLATE_INVALID');
     expectStatus(await api.call('GET', `/forecasts/template?cycle_id=${cycle}`, fx.users.viewer.auth), 403);

@@ -145,6 +145,19 @@ describe('forecasts: drafts, submission, approval', () => {
     expectStatus(await put(fx.users.team_leader.auth), 403, 'NOT_FORECAST_OWNER');
     expectStatus(await put(admin), 403, 'NOT_FORECAST_OWNER');
     expectStatus(await put(fx.users.viewer.auth), 403);
+    // A failing replacement changes nothing (one transaction).
+    expectStatus(
+      await api.call('PUT', `/forecasts/${fc.id}`, agent, {
+        lines: [
+          { month: '2027-02', quantity: 1 },
+          { month: '2031-01', quantity: 1 },
+        ],
+      }),
+      422,
+    );
+    expect((await api.ok<Forecast>('GET', `/forecasts/${fc.id}`, agent)).lines.map((l) => l.month)).toEqual([
+      '2027-01',
+    ]);
     const changed = expectStatus(await put(agent), 200).json<Forecast>();
     expect(changed.lines).toHaveLength(12);
     expect(changed.total_revenue).toBe('240.00');
@@ -203,6 +216,12 @@ describe('forecasts: drafts, submission, approval', () => {
       409,
       'FORECAST_NOT_SUBMITTED',
     );
+    const stats = await api.ok<{ by_status: Record<string, number> }>(
+      'GET',
+      `/sop/cycles/${cycle}/stats`,
+      admin,
+    );
+    expect(stats.by_status).toMatchObject({ approved: 1, submitted: 0 });
     const audit = await api.ok<{ audit: { action: string }[] }>(
       'GET',
       `/audit?entity_id=${fc.id}&limit=50`,
