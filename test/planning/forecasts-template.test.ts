@@ -204,12 +204,13 @@ describe('forecasts: baseline, XLSX template and import', () => {
     sheet.getCell(r1, 7).value = -3;
     sheet.getCell(r1, 8).value = 1.2345;
     sheet.getCell(r1, 5).value = 2.505;
+    sheet.getCell(r1, 9).value = 5e12;
     sheet.getCell(1, 18).value = '2029-01';
     sheet.addRow(['NOPE', '', p1.code, '', 1, 5]);
     const res = expectStatus(await upload(agent, workbook), 422);
     const errors = res.json<Errors>().errors!;
     expect(errors.map((e) => e.path).sort()).toEqual(
-      [`E${r1}`, `F${r1}`, `G${r1}`, `H${r1}`, 'R1'].map((c) => `/file/Forecast/${c}`).sort(),
+      [`E${r1}`, `F${r1}`, `G${r1}`, `H${r1}`, `I${r1}`, 'R1'].map((c) => `/file/Forecast/${c}`).sort(),
     );
     expect(errors.find((e) => e.path.endsWith(`F${r1}`))!.message).toMatch(
       new RegExp(`row ${r1}, column 2027-01: must be a number`),

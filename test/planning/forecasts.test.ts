@@ -107,6 +107,7 @@ describe('forecasts: drafts, submission, approval', () => {
       [[{ month: '2026-08', quantity: 1 }], '/body/lines/0/month'],
       [[{ month: '2027-01', quantity: -1 }], '/body/lines/0/quantity'],
       [[{ month: '2027-01', quantity: 1.2345 }], '/body/lines/0/quantity'],
+      [[{ month: '2027-01', quantity: 1e12, price_override: '99999999.00' }], '/body/lines/0/quantity'],
       [[{ month: '2027-01', quantity: 1, price_override: '1.005' }], '/body/lines/0/price_override'],
       [[{ month: '2027-01', quantity: 1, price_override: '-1.00' }], '/body/lines/0/price_override'],
       [

@@ -21,6 +21,11 @@ export function decimalsOf(value: number): number {
   return dot < 0 ? 0 : text.length - dot - 1;
 }
 
+/** The largest quantity (as the API's Quantity schema). */
+export const MAX_QUANTITY = 1e12;
+/** Revenue is numeric(18,2): below 10^16 whole units. */
+const MAX_REVENUE_CENTS = 10n ** 18n;
+
 /** Quantity in thousandths (quantities keep three decimals). */
 const milli = (quantity: number): bigint => BigInt(Math.round(quantity * 1000));
 
@@ -60,6 +65,8 @@ export function checkLines(lines: readonly LineDraft[], anchor: string, base = '
       errors.push({ path: `${base}/${i}/quantity`, message: 'must not be negative' });
     else if (decimalsOf(line.quantity) > 3)
       errors.push({ path: `${base}/${i}/quantity`, message: 'at most three decimals' });
+    else if (line.quantity > MAX_QUANTITY)
+      errors.push({ path: `${base}/${i}/quantity`, message: `at most ${MAX_QUANTITY}` });
   });
   if (errors.length) throw validationFailed(errors);
 }
@@ -101,6 +108,9 @@ export async function replaceLines(
         path: `${base}/${i}/price_override`,
         message: 'the customer–product pair has no matrix price: give a price override',
       });
+    const revenue = lineRevenue(line.quantity, used ?? '0');
+    if (toCents(revenue) >= MAX_REVENUE_CENTS)
+      errors.push({ path: `${base}/${i}/quantity`, message: 'quantity × price is too large' });
     return {
       tenantId,
       forecastId,
@@ -108,7 +118,7 @@ export async function replaceLines(
       quantity: quantityText(line.quantity),
       priceOverride: line.price_override ?? null,
       price: used ?? '0',
-      revenue: lineRevenue(line.quantity, used ?? '0'),
+      revenue,
     };
   });
   if (errors.length) throw validationFailed(errors);

@@ -3,7 +3,7 @@ import { loadExcelJs } from '../../../platform/bulk/excel.js';
 import { AppError, type FieldError } from '../../../platform/http/errors.js';
 import { toCents } from '../common.js';
 import { planningWindow } from '../cycles/window.js';
-import { decimalsOf, type LineDraft } from './lines.js';
+import { decimalsOf, MAX_QUANTITY, type LineDraft } from './lines.js';
 
 export const SHEET = 'Forecast';
 export const META_SHEET = 'meta';
@@ -160,6 +160,7 @@ export async function readTemplate(
     else if (p !== undefined) {
       if (p < 0) at(priceCell, `row ${r}, column price: must not be negative`);
       else if (decimalsOf(p) > 2) at(priceCell, `row ${r}, column price: at most two decimals`);
+      else if (p >= 1e16) at(priceCell, `row ${r}, column price: too large`);
       else price = p.toFixed(2);
     }
     for (const { col, month } of months) {
@@ -169,6 +170,7 @@ export async function readTemplate(
       if (typeof q === 'string') at(cell, `row ${r}, column ${month}: ${q}`);
       else if (q < 0) at(cell, `row ${r}, column ${month}: must not be negative`);
       else if (decimalsOf(q) > 3) at(cell, `row ${r}, column ${month}: at most three decimals`);
+      else if (q > MAX_QUANTITY) at(cell, `row ${r}, column ${month}: at most ${MAX_QUANTITY}`);
       else lines.push({ month, quantity: q });
     }
     if (!customerCode && !productCode && !lines.length) continue;
