@@ -62,6 +62,20 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
       )
     ).id;
     await api.ok('POST', `/sop/cycles/${B.openCycle}/open`, admin);
+    B.forecast = (
+      await api.ok(
+        'POST',
+        '/forecasts',
+        b.users.agent.auth,
+        {
+          cycle_id: B.openCycle,
+          customer_id: customer.id,
+          product_id: product.id,
+          lines: [{ month: '2026-02', quantity: 4 }],
+        },
+        201,
+      )
+    ).id;
     const { run } = await runImport(
       t,
       b.users.admin,
@@ -213,6 +227,17 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
         { customer_id: uniq('x'), product_id: 'y', price: '1' },
       ],
       ['POST', '/sop/cycles', 'sop_cycles:write', { name: 'x' }],
+      ['GET', '/forecasts', 'forecasts:read'],
+      ['GET', `/forecasts/${a.users.agent.id}`, 'forecasts:read'],
+      ['GET', `/forecasts/baseline?cycle_id=${a.users.agent.id}`, 'forecasts:read'],
+      ['GET', `/forecasts/template?cycle_id=${a.users.agent.id}`, 'forecasts:write'],
+      ['POST', '/forecasts', 'forecasts:write', { cycle_id: a.users.agent.id }],
+      ['POST', '/forecasts/import', 'forecasts:write', {}],
+      ['PUT', `/forecasts/${a.users.agent.id}`, 'forecasts:write', { lines: [] }],
+      ['POST', `/forecasts/${a.users.agent.id}/submit`, 'forecasts:write'],
+      ['POST', `/forecasts/${a.users.agent.id}/reopen`, 'forecasts:write'],
+      ['POST', `/forecasts/${a.users.agent.id}/approve`, 'forecasts:approve'],
+      ['POST', `/forecasts/${a.users.agent.id}/reject`, 'forecasts:approve', { comment: 'x' }],
     ];
     const problems: string[] = [];
     for (const role of FIXTURE_ROLES) {
@@ -241,6 +266,12 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
       ['GET', `/product-customer-matrix/${B.matrix}`],
       ['PUT', `/product-customer-matrix/${B.matrix}`, { price: '0.01' }],
       ['DELETE', `/product-customer-matrix/${B.matrix}`],
+      ['GET', `/forecasts/${B.forecast}`],
+      ['PUT', `/forecasts/${B.forecast}`, { lines: [] }],
+      ['POST', `/forecasts/${B.forecast}/submit`],
+      ['POST', `/forecasts/${B.forecast}/approve`],
+      ['POST', `/forecasts/${B.forecast}/reject`, { comment: 'x' }],
+      ['POST', `/forecasts/${B.forecast}/reopen`],
     ];
     const outcomes: string[] = [];
     for (const [method, url, body] of byId) {
@@ -269,6 +300,8 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
       ['/product-customer-matrix?limit=500', 'product_customer_matrix'],
       [`/product-customer-matrix?customer_id=${B.customer}`, 'product_customer_matrix'],
       ['/sop/cycles?limit=500', 'sop_cycles'],
+      ['/forecasts?limit=500', 'forecasts'],
+      [`/forecasts?cycle_id=${B.openCycle}`, 'forecasts'],
     ] as const) {
       const rows = (await api.ok<Record<string, { id: string }[]>>('GET', url, admin))[key]!;
       expect(
@@ -293,6 +326,18 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
         .errors.map((e) => e.path)
         .sort(),
     ).toEqual(['/body/customer_id', '/body/product_id', '/body/rep_id']);
+    const forecast = expectStatus(
+      await api.call('POST', '/forecasts', a.users.agent.auth, {
+        cycle_id: B.openCycle,
+        customer_id: B.customer,
+        product_id: B.product,
+        lines: [],
+      }),
+      422,
+    );
+    expect(forecast.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual([
+      '/body/cycle_id',
+    ]);
     const { run } = await runImport(
       t,
       a.users.admin,
@@ -324,5 +369,12 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
       return out;
     });
     expect(Object.values(counts)).toEqual([0, 0, 0, 0, 0]);
+    // B does have them.
+    const own = await t.app.platform.db.withTenant({ tenantId: b.tenantId }, (tx) =>
+      tx.sql.query<{ n: number }>(`select count(*)::int as n from forecast_lines where tenant_id = $1`, [
+        b.tenantId,
+      ]),
+    );
+    expect(own.rows[0]!.n).toBe(1);
   });
 });

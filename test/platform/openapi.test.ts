@@ -107,6 +107,7 @@ describe('OpenAPI document for client generators', () => {
     expect(uploads.map((u) => u.name).sort()).toEqual([
       'POST /api/v1/brands/{id}/infographics',
       'POST /api/v1/customers/import',
+      'POST /api/v1/forecasts/import',
       'POST /api/v1/imports',
       'POST /api/v1/photos',
       'POST /api/v1/products/import',

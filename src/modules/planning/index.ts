@@ -1,6 +1,7 @@
 import type { SalesOpsModule } from '../../platform/module.js';
 import { catalogImportsPart } from './catalog-imports/index.js';
 import { cyclesPart } from './cycles/index.js';
+import { forecastsPart } from './forecasts/index.js';
 import { matrixPart } from './matrix/index.js';
 import type { PlanningPart } from './part.js';
 import { PLANNING_PERMISSIONS } from './permissions.js';
@@ -13,6 +14,7 @@ const PARTS: readonly PlanningPart[] = [
   salesHistoryPart,
   matrixPart,
   catalogImportsPart,
+  forecastsPart,
 ];
 
 /**
