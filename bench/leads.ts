@@ -23,6 +23,7 @@ import {
   day,
   latencyRows,
   percentile,
+  quietScheduler,
   r1,
   salesopsRun,
   serve,
@@ -216,6 +217,7 @@ try {
   const api = await serve({ ...env, WORKERS: 'true' }, PORT);
   try {
     const admin = await api.login('admin@demo.salesops.local');
+    const restoreScheduler = await quietScheduler(api, ['leads.', 'notify.alert-checks']);
     process.stderr.write('… KPI rebuild of the year\n');
     const kpi = wants('kpi') ? await kpiRebuild(api, admin, database) : { ...skipped, agents: 0, outlets: 0 };
     process.stderr.write('… bonus run over the year\n');
@@ -258,6 +260,7 @@ try {
     ];
     const measured = wants('dashboard') ? [...BASELINE_CASES, ...cases] : BASELINE_CASES;
     lines.push(...(await latencyRows(api.base, admin, measured, DURATION_S)));
+    await restoreScheduler();
   } finally {
     await api.stop();
   }

@@ -122,3 +122,22 @@ export async function latencyRows(
   }
   return rows;
 }
+
+/**
+ * Switches off the scheduled jobs whose names start with one of `prefixes` (they would compete
+ * with what is measured: a tenant's daily scoring, the nightly KPI rebuild, the hourly checks) and
+ * returns the function that switches them back on. A platform super admin's call (the demo root).
+ */
+export async function quietScheduler({ json, login }: Served, prefixes: readonly string[]) {
+  const root = await login('root@salesops.local');
+  const { jobs } = await json<{ jobs: { id: string; name: string; enabled: boolean }[] }>(
+    'GET',
+    '/api/v1/scheduler/jobs',
+    root,
+  );
+  const competing = jobs.filter((j) => j.enabled && prefixes.some((p) => j.name.startsWith(p)));
+  const set = (enabled: boolean) =>
+    Promise.all(competing.map((j) => json('PUT', `/api/v1/scheduler/jobs/${j.id}`, root, { enabled })));
+  await set(false);
+  return async () => void (await set(true));
+}

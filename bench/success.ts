@@ -16,7 +16,16 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { postgresDatabase } from './databases.js';
-import { BASELINE_CASES, latencyRows, percentile, r1, salesopsRun, serve, type Served } from './serve.js';
+import {
+  BASELINE_CASES,
+  latencyRows,
+  percentile,
+  quietScheduler,
+  r1,
+  salesopsRun,
+  serve,
+  type Served,
+} from './serve.js';
 
 const CUSTOMERS = Number(process.env.BENCH_SUCCESS_CUSTOMERS ?? 100_000);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
@@ -60,25 +69,6 @@ async function calculateAll({ json }: Served, admin: string, database: pg.Client
     }
     await sleep(250);
   }
-}
-
-/**
- * The scheduled jobs that would compete with what is measured (the tenant's daily scoring and
- * checks, the hourly alert checks) are switched off for the run and back on afterwards.
- */
-async function quietScheduler({ json }: Served, admin: string) {
-  const { jobs } = await json<{ jobs: { id: string; name: string; enabled: boolean }[] }>(
-    'GET',
-    '/api/v1/scheduler/jobs',
-    admin,
-  );
-  const competing = jobs.filter(
-    (j) => j.enabled && (j.name.startsWith('success.') || j.name === 'notify.alert-checks'),
-  );
-  const set = (enabled: boolean) =>
-    Promise.all(competing.map((j) => json('PUT', `/api/v1/scheduler/jobs/${j.id}`, admin, { enabled })));
-  await set(false);
-  return () => set(true);
 }
 
 /** Makes `LINKS` survey links, then answers each once from `SUBMITTERS` clients at a time. */
@@ -155,7 +145,7 @@ try {
   const api = await serve({ ...env, WORKERS: 'true' }, PORT);
   try {
     const admin = await api.login('admin@demo.salesops.local');
-    const restoreScheduler = await quietScheduler(api, await api.login('root@salesops.local'));
+    const restoreScheduler = await quietScheduler(api, ['success.', 'notify.alert-checks']);
     process.stderr.write('… calculate-all\n');
     const scores =
       process.env.BENCH_SUCCESS_SCORED === '1'
