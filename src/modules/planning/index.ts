@@ -1,6 +1,8 @@
 import type { SalesOpsModule } from '../../platform/module.js';
 import { catalogImportsPart } from './catalog-imports/index.js';
 import { cyclesPart } from './cycles/index.js';
+import { seedPlanningDemo } from './demo/seed.js';
+import { insightsPart } from './insights/index.js';
 import { matrixPart } from './matrix/index.js';
 import type { PlanningPart } from './part.js';
 import { PLANNING_PERMISSIONS } from './permissions.js';
@@ -13,6 +15,7 @@ const PARTS: readonly PlanningPart[] = [
   salesHistoryPart,
   matrixPart,
   catalogImportsPart,
+  insightsPart,
 ];
 
 /**
@@ -31,6 +34,9 @@ export const planningModule: SalesOpsModule = {
   },
   scheduledJobs: PARTS.flatMap((part) => part.scheduledJobs ?? []),
   importers: PARTS.flatMap((part) => part.importers ?? []),
+  alertChecks: PARTS.flatMap((part) => part.alertChecks ?? []),
+  reportTypes: PARTS.flatMap((part) => part.reportTypes ?? []),
+  seedDemo: seedPlanningDemo,
 };
 
 export { PLANNING_PERMISSIONS } from './permissions.js';
