@@ -6,7 +6,12 @@ import { createCustomer, createMatrixRow, createProduct, PLANNING_MODULES } from
 
 export const INSIGHT_MODULES = [...PLANNING_MODULES, notifyModule, reportsModule];
 
-export const insightsApp = (): Promise<TestApp> => createTestApp({ deps: { modules: INSIGHT_MODULES } });
+/** The app, with job workers when reports are generated (a job renders them). */
+export const insightsApp = (workers = false): Promise<TestApp> =>
+  createTestApp({
+    config: { workers },
+    deps: { modules: INSIGHT_MODULES, jobOptions: { pollingIntervalSeconds: 0.5 } },
+  });
 
 /** Runs SQL as the system (test setup of rows whose routes live elsewhere). */
 export async function sqlAsSystem<T = Record<string, unknown>>(
