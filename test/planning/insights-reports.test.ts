@@ -65,7 +65,7 @@ describe('planning report types', () => {
     const summary = csv['Cycle']!;
     // Expected: the 2 matrix rows and the draft outside the matrix; 2 of 3 in.
     expect(Number(summary.find((r) => r[0] === 'Completion %')?.[1])).toBeCloseTo(66.7, 1);
-    expect(summary.find((r) => r[0] === 'Forecasts expected')?.[1]).toBe('3');
+    expect(summary.find((r) => r[0] === 'Forecasts expected')?.[1]).toBe('3.00');
   });
 
   it('forecast vs actual: the accuracy with the baseline and the monthly detail', async () => {
