@@ -37,7 +37,7 @@ describe('planning demo data', () => {
         (select count(*) from forecasts where status = 'draft')::int as drafts`,
     );
     expect(counts).toMatchObject({ months: 24, closed: 1, open: 1 });
-    expect(counts!.history).toBe(counts!.matrix * 24);
+    expect(counts!.history).toBe(counts!.matrix! * 24);
     expect(counts!.approved).toBe(counts!.matrix);
     expect(counts!.submitted).toBeGreaterThan(0);
     expect(counts!.drafts).toBeGreaterThan(0);
