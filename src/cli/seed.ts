@@ -3,7 +3,7 @@ import { ensureJwtSecret, type Config } from '../config.js';
 import { ScaleSeedError, seedFieldScale } from '../modules/field/index.js';
 import { modules } from '../modules/index.js';
 import { LeadScaleSeedError, seedLeadsScale } from '../modules/leads/index.js';
-import { PlanningScaleSeedError, seedPlanningScale } from '../modules/planning/seed-scale.js';
+import { PlanningScaleSeedError, seedPlanningScale } from '../modules/planning/index.js';
 import { SuccessScaleSeedError, seedSuccessScale } from '../modules/success/index.js';
 import { formatLogins, seedDemo } from '../seed.js';
 import { CliError, migrateWithProgress, openConfiguredDatabase } from './open.js';

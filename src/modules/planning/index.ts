@@ -40,3 +40,4 @@ export const planningModule: SalesOpsModule = {
 };
 
 export { PLANNING_PERMISSIONS } from './permissions.js';
+export { PlanningScaleSeedError, seedPlanningScale, type PlanningScaleOptions } from './seed-scale.js';

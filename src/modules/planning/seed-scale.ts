@@ -97,9 +97,14 @@ export async function seedPlanningScale(
     return found[0];
   });
   if (!tenant) throw new PlanningScaleSeedError(`No tenant "${slug}"; run the demo seed first.`);
-  if (tenant.scaled > 0) throw new PlanningScaleSeedError(`Tenant "${slug}" already holds planning scale data.`);
+  if (tenant.scaled > 0)
+    throw new PlanningScaleSeedError(`Tenant "${slug}" already holds planning scale data.`);
   const series = Math.ceil(rows / SCALE_MONTHS);
-  const agentsAdded = await ensureScaleAgents(system, { id: tenant.id, slug }, Math.ceil(series / SERIES_PER_REP));
+  const agentsAdded = await ensureScaleAgents(
+    system,
+    { id: tenant.id, slug },
+    Math.ceil(series / SERIES_PER_REP),
+  );
   await system.seed((tx) => tx.sql.query(CATALOG_SQL, [tenant.id, Math.ceil(series / PRODUCTS)]));
   const batch = 5_000;
   for (let first = 0; first < series; first += batch)
