@@ -62,7 +62,7 @@ async function timedImport({ base }: Served, admin: string, csv: string, databas
   const { id } = (await res.json()) as { id: string };
   for (;;) {
     const { rows } = await database.query<{ status: string; error: string | null }>(
-      'select status, error_message as error from imports where id = $1',
+      'select status, error_message as error from import_runs where id = $1',
       [id],
     );
     if (rows[0]?.status === 'completed' || rows[0]?.status === 'failed')
