@@ -14,6 +14,8 @@ Commands:
        [--conversions N] N synthetic sales (1.5 N leads, their ledger entries) likewise
        [--success-customers N] N synthetic customers with deployments, 10 interactions each and
                         CSAT/NPS responses likewise
+       [--planning-rows N] N sales-history rows (36-month series), a matrix and a closed
+                        cycle with up to 10,000 approved 12-month forecasts likewise
   openapi [--out F]     Print or write the OpenAPI document; --check F fails when F differs
   config                List every setting with its default
   create-superadmin     Create a super administrator: --email E --password P [--name N]
@@ -49,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
       scale: { type: 'string' },
       conversions: { type: 'string' },
       'success-customers': { type: 'string' },
+      'planning-rows': { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -74,6 +77,7 @@ async function main(argv: string[]): Promise<void> {
         scale: values.scale,
         conversions: values.conversions,
         successCustomers: values['success-customers'],
+        planningRows: values['planning-rows'],
         tenant: values.tenant,
       });
     case 'openapi':

@@ -3,6 +3,7 @@ import { ensureJwtSecret, type Config } from '../config.js';
 import { ScaleSeedError, seedFieldScale } from '../modules/field/index.js';
 import { modules } from '../modules/index.js';
 import { LeadScaleSeedError, seedLeadsScale } from '../modules/leads/index.js';
+import { PlanningScaleSeedError, seedPlanningScale } from '../modules/planning/index.js';
 import { SuccessScaleSeedError, seedSuccessScale } from '../modules/success/index.js';
 import { formatLogins, seedDemo } from '../seed.js';
 import { CliError, migrateWithProgress, openConfiguredDatabase } from './open.js';
@@ -15,6 +16,8 @@ export interface SeedOptions {
   conversions?: string;
   /** `--success-customers N`: after the demo data, add N synthetic customers with their success data. */
   successCustomers?: string;
+  /** `--planning-rows N`: after the demo data, add N sales-history rows, a matrix and 10,000 approved forecasts. */
+  planningRows?: string;
   /** `--tenant SLUG`: the tenant that receives the scale data (default `demo`). */
   tenant?: string;
 }
@@ -38,6 +41,7 @@ export async function seedCommand(rawConfig: Config, options: SeedOptions = {}):
   const scale = parseCount('scale', options.scale);
   const conversions = parseCount('conversions', options.conversions);
   const successCustomers = parseCount('success-customers', options.successCustomers);
+  const planningRows = parseCount('planning-rows', options.planningRows);
   const config = ensureJwtSecret({ ...rawConfig, logLevel: 'warn' });
   const db = await openConfiguredDatabase(config);
   try {
@@ -83,6 +87,18 @@ export async function seedCommand(rawConfig: Config, options: SeedOptions = {}):
         progress.done(
           `Success scale data ready: ${result.customers} customers, ${result.deployments} deployments, ` +
             `${result.interactions} interactions, ${result.responses} CSAT/NPS responses, ` +
+            `${result.agentsAdded} new synthetic agents`,
+        );
+      }
+      if (planningRows !== undefined) {
+        progress.step(`Generating ${planningRows} sales-history rows`);
+        const result = await seedPlanningScale(app.platform.system, {
+          rows: planningRows,
+          tenant: options.tenant,
+        }).catch(asCliError(PlanningScaleSeedError));
+        progress.done(
+          `Planning scale data ready: ${result.salesRows} sales-history rows in ${result.series} series, ` +
+            `${result.forecasts} approved forecasts with ${result.forecastLines} lines (cycle ${result.cycleId}), ` +
             `${result.agentsAdded} new synthetic agents`,
         );
       }
