@@ -8,8 +8,8 @@ import {
   type RowProblem,
 } from '../../../platform/bulk/index.js';
 import { NonNegativeMoney } from '../../../platform/http/schemas.js';
-import { userIdsByEmails } from '../../identity/index.js';
-import { Currency, idsByCode, Nullable, planningContext } from '../common.js';
+import { Currency, Nullable, planningContext } from '../common.js';
+import { importReferences, text } from '../import-refs.js';
 import { productCustomerMatrix as matrix } from '../tables/planning.tables.js';
 
 const MatrixImportRow = Type.Object({
@@ -51,7 +51,6 @@ interface MatrixValue {
   isActive: boolean;
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? value.trim() : null);
 const keyOf = (v: { customerId: string; productId: string }) => `${v.customerId}\u0000${v.productId}`;
 
 /**
@@ -65,10 +64,7 @@ export const matrixImporter: ImportEntity<MatrixValue> = {
 
   async prepare(tx, { ctx, rows, mode, memory }) {
     const { currency } = await planningContext(tx, ctx.tenantId);
-    const values = (column: string) => rows.map((r) => text(r.record[column])).filter((c) => c !== null);
-    const customers = await idsByCode(tx, 'customers', ctx.tenantId, values('customer_code'));
-    const products = await idsByCode(tx, 'products', ctx.tenantId, values('product_code'));
-    const reps = await userIdsByEmails(tx, ctx.tenantId, values('rep_email'));
+    const refsOf = await importReferences(tx, ctx.tenantId, rows);
     const problems: RowProblem[] = [];
     let ready: ReadyRow<MatrixValue>[] = [];
     for (const { rowNumber, record } of rows) {
@@ -76,19 +72,11 @@ export const matrixImporter: ImportEntity<MatrixValue> = {
         Object.keys(MatrixImportRow.properties).map((name) => [name, record[name] ?? null]),
       );
       const rowProblems = validateAgainstSchema(MatrixImportRow, body, rowNumber);
-      const problem = (column: string, message: string, value: string | null) =>
-        rowProblems.push({ rowNumber, column, code: 'REFERENCE_UNKNOWN', message, value });
-      const customerCode = text(body.customer_code);
-      const productCode = text(body.product_code);
-      const email = text(body.rep_email);
-      const customerId = customerCode ? customers.get(customerCode) : undefined;
-      const productId = productCode ? products.get(productCode) : undefined;
-      const repId = email ? reps.get(email.toLowerCase()) : undefined;
-      if (customerCode && !customerId)
-        problem('customer_code', `no customer with code "${customerCode}"`, customerCode);
-      if (productCode && !productId)
-        problem('product_code', `no product with code "${productCode}"`, productCode);
-      if (email && !repId) problem('rep_email', `no user with e-mail "${email}"`, email);
+      const { customerCode, productCode, customerId, productId, repId } = refsOf(
+        body,
+        rowNumber,
+        rowProblems,
+      );
       if (rowProblems.length) {
         problems.push(...rowProblems);
         continue;

@@ -8,8 +8,8 @@ import {
   type RowProblem,
 } from '../../../platform/bulk/index.js';
 import { NonNegativeMoney } from '../../../platform/http/schemas.js';
-import { userIdsByEmails } from '../../identity/index.js';
-import { idsByCode, Nullable, Quantity } from '../common.js';
+import { Nullable, Quantity } from '../common.js';
+import { importReferences, text } from '../import-refs.js';
 import { salesHistory } from '../tables/planning.tables.js';
 
 /** One row as the API would take it: the file's columns by name, empty cells null. */
@@ -61,7 +61,6 @@ interface SalesValue {
   repId: string | null;
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? value.trim() : null);
 const keyOf = (v: { customerId: string; productId: string; month: string }) =>
   `${v.customerId}\u0000${v.productId}\u0000${v.month}`;
 
@@ -76,10 +75,7 @@ export const salesHistoryImporter: ImportEntity<SalesValue> = {
   columns: async () => SALES_HISTORY_COLUMNS,
 
   async prepare(tx, { ctx, rows, mode, memory }) {
-    const values = (column: string) => rows.map((r) => text(r.record[column])).filter((c) => c !== null);
-    const customers = await idsByCode(tx, 'customers', ctx.tenantId, values('customer_code'));
-    const products = await idsByCode(tx, 'products', ctx.tenantId, values('product_code'));
-    const reps = await userIdsByEmails(tx, ctx.tenantId, values('rep_email'));
+    const refsOf = await importReferences(tx, ctx.tenantId, rows);
     const problems: RowProblem[] = [];
     let ready: ReadyRow<SalesValue>[] = [];
     for (const { rowNumber, record } of rows) {
@@ -88,24 +84,11 @@ export const salesHistoryImporter: ImportEntity<SalesValue> = {
       );
       if (typeof body.quantity === 'string') body.quantity = Number(body.quantity);
       const rowProblems = validateAgainstSchema(SalesHistoryImportRow, body, rowNumber);
-      const problem = (column: string, code: string, message: string, value: string | null) =>
-        rowProblems.push({ rowNumber, column, code, message, value });
-      const customerCode = text(body.customer_code);
-      const productCode = text(body.product_code);
-      const email = text(body.rep_email);
-      const customerId = customerCode ? customers.get(customerCode) : undefined;
-      const productId = productCode ? products.get(productCode) : undefined;
-      const repId = email ? reps.get(email.toLowerCase()) : undefined;
-      if (customerCode && !customerId)
-        problem(
-          'customer_code',
-          'REFERENCE_UNKNOWN',
-          `no customer with code "${customerCode}"`,
-          customerCode,
-        );
-      if (productCode && !productId)
-        problem('product_code', 'REFERENCE_UNKNOWN', `no product with code "${productCode}"`, productCode);
-      if (email && !repId) problem('rep_email', 'REFERENCE_UNKNOWN', `no user with e-mail "${email}"`, email);
+      const { customerCode, productCode, customerId, productId, repId } = refsOf(
+        body,
+        rowNumber,
+        rowProblems,
+      );
       if (rowProblems.length) {
         problems.push(...rowProblems);
         continue;
