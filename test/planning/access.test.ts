@@ -228,6 +228,7 @@ describe('planning: settings, catalog import paths, permissions and tenant isola
       ],
       ['POST', '/sop/cycles', 'sop_cycles:write', { name: 'x' }],
       ['GET', '/forecasts', 'forecasts:read'],
+      ['GET', '/sop/accuracy', 'forecasts:read'],
       ['GET', `/forecasts/${a.users.agent.id}`, 'forecasts:read'],
       ['GET', `/forecasts/baseline?cycle_id=${a.users.agent.id}`, 'forecasts:read'],
       ['GET', `/forecasts/template?cycle_id=${a.users.agent.id}`, 'forecasts:write'],
