@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { selectRows } from '../../../platform/db/rows.js';
+import { anyId, selectRows } from '../../../platform/db/rows.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { planningContext } from '../common.js';
@@ -112,14 +112,7 @@ export async function baselinesFor(
     tx,
     sql`select customer_id, product_id, to_char(month, 'YYYY-MM') as month, sum(quantity)::text as value
       from sales_history where tenant_id = ${tenantId}
-        and customer_id in (${sql.join(
-          customers.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        )})
-        and product_id in (${sql.join(
-          products.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        )})
+        and ${anyId(sql`customer_id`, customers)} and ${anyId(sql`product_id`, products)}
         and month < ${`${lastAnchor}-01`}::date
       group by customer_id, product_id, month order by month`,
   );
