@@ -8,7 +8,9 @@ import { measure } from './load.js';
 
 /** A `salesops` command (`seed …`, `serve`) from the sources, with `env` over this process's. */
 export function salesops(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  // BENCH_NODE_ARGS adds Node flags to the server (`--cpu-prof --cpu-prof-dir=/tmp/prof` profiles it).
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
