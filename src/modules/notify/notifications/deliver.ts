@@ -30,7 +30,7 @@ export function deliveryFor(rows: readonly PreferenceRow[], type: string, severi
 
 export interface DeliveryDeps {
   mailer: Pick<Mailer, 'send'>;
-  realtime: Pick<Realtime, 'publish' | 'publishMany'>;
+  realtime: Pick<Realtime, 'publishMany'>;
 }
 
 type NotificationValues = typeof notifications.$inferInsert;
