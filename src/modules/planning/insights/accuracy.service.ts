@@ -195,16 +195,19 @@ export function accuracyReport(
 ): AccuracyReport {
   const rows = pairs.map((p, i) => ({ ...p, baseline: baselines[i]! }));
   const labels = new Map(rows.map((r) => KEYS[groupBy](r)));
-  const forecastsOf = (list: readonly ActualPair[]) => new Set(list.map((p) => p.forecastId)).size;
+  // Each group's distinct forecasts, counted in one pass (a filter per group is quadratic).
+  const forecastIds = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const key = KEYS[groupBy](r)[0];
+    const ids = forecastIds.get(key) ?? new Set<string>();
+    ids.add(r.forecastId);
+    forecastIds.set(key, ids);
+  }
   const groups = compareWithBaselineBy(rows, (r) => KEYS[groupBy](r)[0]).map(({ key, comparison }) =>
-    groupRow(
-      key,
-      labels.get(key) ?? key,
-      forecastsOf(rows.filter((r) => KEYS[groupBy](r)[0] === key)),
-      comparison,
-    ),
+    groupRow(key, labels.get(key) ?? key, forecastIds.get(key)?.size ?? 0, comparison),
   );
-  const totalRow = groupRow('total', 'Total', forecastsOf(rows), compareWithBaseline(rows));
+  const total = new Set(rows.map((p) => p.forecastId)).size;
+  const totalRow = groupRow('total', 'Total', total, compareWithBaseline(rows));
   const through = pairs.reduce<string | null>(
     (max, p) => (max === null || p.month > max ? p.month : max),
     null,
