@@ -12,7 +12,7 @@
  * BENCH_CASES=kpi,bonus,batch,dashboard runs only those cases.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -28,6 +28,7 @@ import {
   salesopsRun,
   serve,
   type Served,
+  writeReport,
 } from './serve.js';
 
 const CONVERSIONS = Number(process.env.BENCH_LEADS_CONVERSIONS ?? 1_000_000);
@@ -269,7 +270,4 @@ try {
   await postgres.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }
-const report = lines.join('\n');
-process.stdout.write(`${report}\n`);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(process.env.BENCH_OUT ?? 'bench/results/leads.md', `${report}\n`);
+writeReport('leads', lines);

@@ -12,12 +12,12 @@
  *   report job to its end, in s;
  * beside the machine's baselines in the same server (bare route, `SELECT 1` through the pool).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { postgresDatabase } from './databases.js';
-import { BASELINE_CASES, latencyRows, salesopsRun, serve, type Served } from './serve.js';
+import { BASELINE_CASES, latencyRows, salesopsRun, serve, type Served, writeReport } from './serve.js';
 
 const SEED_ROWS = Number(process.env.BENCH_PLANNING_ROWS ?? 360_000);
 const IMPORT_ROWS = Number(process.env.BENCH_PLANNING_IMPORT_ROWS ?? 1_000_000);
@@ -160,7 +160,4 @@ try {
   await postgres.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }
-const report = `${lines.join('\n')}\n`;
-process.stdout.write(report);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(process.env.BENCH_OUT ?? 'bench/results/planning.md', report);
+writeReport('planning', lines);

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { measure } from './load.js';
 
 /** A `salesops` command (`seed …`, `serve`) from the sources, with `env` over this process's. */
@@ -142,4 +143,12 @@ export async function quietScheduler({ json, login }: Served, prefixes: readonly
     Promise.all(competing.map((j) => json('PUT', `/api/v1/scheduler/jobs/${j.id}`, root, { enabled })));
   await set(false);
   return async () => void (await set(true));
+}
+
+/** Prints a benchmark's report and writes it to BENCH_OUT, else `bench/results/<name>.md`. */
+export function writeReport(name: string, lines: readonly string[]): void {
+  const report = `${lines.join('\n')}\n`;
+  process.stdout.write(report);
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(process.env.BENCH_OUT ?? `bench/results/${name}.md`, report);
 }

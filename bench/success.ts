@@ -11,7 +11,7 @@
  * BENCH_SUCCESS_SEEDED=1 with BENCH_DATABASE_URL reuses a database that already holds the data;
  * BENCH_SUCCESS_SCORED=1 also skips calculate-all (the database holds scores already).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -25,6 +25,7 @@ import {
   salesopsRun,
   serve,
   type Served,
+  writeReport,
 } from './serve.js';
 
 const CUSTOMERS = Number(process.env.BENCH_SUCCESS_CUSTOMERS ?? 100_000);
@@ -201,7 +202,4 @@ try {
   await postgres.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }
-const report = `${lines.join('\n')}\n`;
-process.stdout.write(report);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(process.env.BENCH_OUT ?? 'bench/results/success.md', report);
+writeReport('success', lines);
