@@ -44,6 +44,47 @@ export const userNameOf = (tenantId: AnyPgColumn, userId: AnyPgColumn): SQL<stri
     string | null
   >`(select trim(u.first_name || ' ' || u.last_name) from users u where u.tenant_id = ${tenantId} and u.id = ${userId})`;
 
+/** The names a planning row is answered with: its customer's, product's and rep's. */
+export interface RefNames {
+  customerCode: string;
+  customerName: string;
+  productCode: string;
+  productName: string;
+  repName: string | null;
+}
+
+/** The `RefNames` of a table with customer, product and rep columns, as select fields. */
+export function refNameFields(t: {
+  tenantId: AnyPgColumn;
+  customerId: AnyPgColumn;
+  productId: AnyPgColumn;
+  repId: AnyPgColumn;
+}) {
+  const customer = customerOf(t.tenantId, t.customerId);
+  const product = productOf(t.tenantId, t.productId);
+  return {
+    customerCode: customer.code,
+    customerName: customer.name,
+    productCode: product.code,
+    productName: product.name,
+    repName: userNameOf(t.tenantId, t.repId),
+  };
+}
+
+/** A row's references with their names, as the API answers them. */
+export const refNamesJson = <Rep extends string | null>(
+  row: RefNames & { customerId: string; productId: string; repId: Rep },
+) => ({
+  customer_id: row.customerId,
+  customer_code: row.customerCode,
+  customer_name: row.customerName,
+  product_id: row.productId,
+  product_code: row.productCode,
+  product_name: row.productName,
+  rep_id: row.repId,
+  rep_name: row.repName,
+});
+
 /** code → id of the tenant's customers (or products) named by code. */
 export async function idsByCode(
   tx: Tx,

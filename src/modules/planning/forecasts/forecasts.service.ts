@@ -12,14 +12,14 @@ import {
 import { writeAudit } from '../../identity/index.js';
 import {
   checkReferences,
-  customerOf,
   fromCents,
   monthText,
   num,
   planningContext,
-  productOf,
   toCents,
-  userNameOf,
+  refNameFields,
+  refNamesJson,
+  type RefNames,
 } from '../common.js';
 import { futureMonths, monthOf, submissionDeadline } from '../cycles/window.js';
 import { repScope } from '../scope.js';
@@ -52,36 +52,15 @@ export const forecastResource = defineResource({
   },
 });
 
-const customer = customerOf(forecasts.tenantId, forecasts.customerId);
-const product = productOf(forecasts.tenantId, forecasts.productId);
-const FIELDS = {
-  customerCode: customer.code,
-  customerName: customer.name,
-  productCode: product.code,
-  productName: product.name,
-  repName: userNameOf(forecasts.tenantId, forecasts.repId),
-};
-type Named = Row & {
-  customerCode: string;
-  customerName: string;
-  productCode: string;
-  productName: string;
-  repName: string | null;
-};
+const FIELDS = refNameFields(forecasts);
+type Named = Row & RefNames;
 
 function toJson(row: Named, lines: LineRow[]): Forecast {
   const cents = lines.reduce((sum, l) => sum + toCents(l.revenue), 0n);
   return {
     id: row.id,
     cycle_id: row.cycleId,
-    customer_id: row.customerId,
-    customer_code: row.customerCode,
-    customer_name: row.customerName,
-    product_id: row.productId,
-    product_code: row.productCode,
-    product_name: row.productName,
-    rep_id: row.repId,
-    rep_name: row.repName,
+    ...refNamesJson(row),
     status: row.status,
     comment: row.comment,
     submitted_at: iso(row.submittedAt),

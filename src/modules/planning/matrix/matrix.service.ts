@@ -11,7 +11,15 @@ import {
   type CallContext,
 } from '../../../platform/resource/index.js';
 import { diff, writeAudit } from '../../identity/index.js';
-import { checkReferences, customerOf, planningContext, productOf, userNameOf } from '../common.js';
+import {
+  checkReferences,
+  customerOf,
+  planningContext,
+  productOf,
+  refNameFields,
+  refNamesJson,
+  type RefNames,
+} from '../common.js';
 import { repScope } from '../scope.js';
 import { productCustomerMatrix as matrix } from '../tables/planning.tables.js';
 import type {
@@ -37,35 +45,16 @@ export const matrixResource = defineResource({
 
 const customer = customerOf(matrix.tenantId, matrix.customerId);
 const product = productOf(matrix.tenantId, matrix.productId);
-export const MATRIX_FIELDS = {
-  customerCode: customer.code,
-  customerName: customer.name,
-  productCode: product.code,
-  productName: product.name,
-  repName: userNameOf(matrix.tenantId, matrix.repId),
-};
-type Names = {
-  customerCode: string;
-  customerName: string;
-  productCode: string;
-  productName: string;
-  repName: string | null;
-};
+export const MATRIX_FIELDS = refNameFields(matrix);
+type Names = RefNames;
 export type MatrixNamed = Row & Names;
 
 export function toMatrixJson(row: MatrixNamed): MatrixRow {
   return {
     id: row.id,
-    customer_id: row.customerId,
-    customer_code: row.customerCode,
-    customer_name: row.customerName,
-    product_id: row.productId,
-    product_code: row.productCode,
-    product_name: row.productName,
+    ...refNamesJson(row),
     price: row.price,
     currency: row.currency,
-    rep_id: row.repId,
-    rep_name: row.repName,
     is_active: row.isActive,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),

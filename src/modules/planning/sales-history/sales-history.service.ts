@@ -9,14 +9,14 @@ import {
 } from '../../../platform/resource/index.js';
 import {
   checkMonthRange,
-  customerOf,
   fromCents,
   monthText,
   num,
-  productOf,
   toCents,
-  userNameOf,
   usersUnderOrgUnit,
+  refNameFields,
+  refNamesJson,
+  type RefNames,
 } from '../common.js';
 import { repScope } from '../scope.js';
 import { salesHistory } from '../tables/planning.tables.js';
@@ -45,24 +45,9 @@ export const salesHistoryResource = defineResource({
   },
 });
 
-const customer = customerOf(salesHistory.tenantId, salesHistory.customerId);
-const product = productOf(salesHistory.tenantId, salesHistory.productId);
-
 /** Selected with every row, in the same statement. */
-export const SALES_FIELDS = {
-  customerCode: customer.code,
-  customerName: customer.name,
-  productCode: product.code,
-  productName: product.name,
-  repName: userNameOf(salesHistory.tenantId, salesHistory.repId),
-};
-export type SalesNamed = Row & {
-  customerCode: string;
-  customerName: string;
-  productCode: string;
-  productName: string;
-  repName: string | null;
-};
+export const SALES_FIELDS = refNameFields(salesHistory);
+export type SalesNamed = Row & RefNames;
 
 /** revenue − cost of two numeric(18,2) strings, exactly (in cents). */
 export const grossProfit = (revenue: string, cost: string): string =>
@@ -71,19 +56,12 @@ export const grossProfit = (revenue: string, cost: string): string =>
 export function toSalesJson(row: SalesNamed): SalesHistoryRow {
   return {
     id: row.id,
-    customer_id: row.customerId,
-    customer_code: row.customerCode,
-    customer_name: row.customerName,
-    product_id: row.productId,
-    product_code: row.productCode,
-    product_name: row.productName,
+    ...refNamesJson(row),
     month: monthText(row.month),
     quantity: num(row.quantity),
     revenue: row.revenue,
     cost: row.cost,
     gross_profit: grossProfit(row.revenue, row.cost),
-    rep_id: row.repId,
-    rep_name: row.repName,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
