@@ -1,5 +1,6 @@
 import type { SalesOpsModule } from '../platform/module.js';
 import { catalogModule } from './catalog/index.js';
+import { commerceModule } from './commerce/index.js';
 import { fieldModule } from './field/index.js';
 import { identityModule } from './identity/index.js';
 import { leadsModule } from './leads/index.js';
@@ -16,6 +17,7 @@ export const modules: SalesOpsModule[] = [
   leadsModule,
   successModule,
   planningModule,
+  commerceModule,
   notifyModule,
   reportsModule,
 ];

@@ -4,4 +4,4 @@
  * entry; services and repositories ask the catalogue's index.ts instead.
  */
 export { customers, HEALTH_RISKS, outlets, warehouses } from './tables/core.tables.js';
-export { brands, products } from './tables/products.tables.js';
+export { brands, productVariants, products } from './tables/products.tables.js';

@@ -1,0 +1,32 @@
+import type { SalesOpsModule } from '../../platform/module.js';
+import type { CommercePart } from './part.js';
+import { COMMERCE_PERMISSIONS } from './permissions.js';
+
+const PARTS: readonly CommercePart[] = [];
+
+/**
+ * Commerce: stock per product and warehouse with movements and thresholds, sales and purchase
+ * documents, sales/inventory/customer/ABC-XYZ analytics, and ERP integrations (MoySklad) with
+ * resumable incremental sync jobs and webhooks. Products, folders, warehouses and customers live in
+ * the catalog; synced rows map to them through external references.
+ */
+export const commerceModule: SalesOpsModule = {
+  name: 'commerce',
+  permissions: COMMERCE_PERMISSIONS,
+  async routes(app, platform) {
+    for (const part of PARTS) await part.routes?.(app, platform);
+  },
+  registerJobs(platform) {
+    for (const part of PARTS) part.registerJobs?.(platform);
+  },
+  async onStart(platform) {
+    for (const part of PARTS) await part.onStart?.(platform);
+  },
+  scheduledJobs: PARTS.flatMap((part) => part.scheduledJobs ?? []),
+  importers: PARTS.flatMap((part) => part.importers ?? []),
+  alertChecks: PARTS.flatMap((part) => part.alertChecks ?? []),
+  reportTypes: PARTS.flatMap((part) => part.reportTypes ?? []),
+  retention: PARTS.flatMap((part) => part.retention ?? []),
+};
+
+export { COMMERCE_PERMISSIONS } from './permissions.js';
