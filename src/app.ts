@@ -19,6 +19,7 @@ import { contributionsOf, type Platform, type SalesOpsModule } from './platform/
 import { registerHealth } from './platform/observability/health.js';
 import { AccessLog, loggerOptions } from './platform/observability/logger.js';
 import { registerHttpMetrics } from './platform/observability/metrics.js';
+import { lazySchemaCompilers } from './platform/http/lazy-schemas.js';
 import type { JobQueueOptions } from './platform/jobs/index.js';
 import { registerRealtimeRoutes, type RealtimeRouteOptions } from './platform/realtime/index.js';
 
@@ -51,6 +52,8 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     platform: Platform;
+    /** Builds every route schema not built yet (they are built on first use); throws on a bad one. */
+    compileAllSchemas(): void;
   }
 }
 
@@ -61,6 +64,7 @@ const withStream = (options: ReturnType<typeof loggerOptions>, stream: AppDeps['
 
 /** Composes the platform plugins, then every module's plugin. Tests build the app the same way. */
 export async function buildApp(config: Config & { jwtSecret: string }, deps: AppDeps = {}): Promise<App> {
+  const schemaCompilers = lazySchemaCompilers();
   const app = Fastify({
     logger: withStream(loggerOptions(config), deps.logStream),
     genReqId: requestIdFrom,
@@ -72,6 +76,13 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
       customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false },
       // The platform's string formats, which the import validator checks as well.
       onCreate: installAjvFormats,
+    },
+    // Each route's validators and serializers are built on its first request (lazy-schemas.ts).
+    schemaController: {
+      compilersFactory: {
+        buildValidator: schemaCompilers.buildValidator,
+        buildSerializer: schemaCompilers.buildSerializer,
+      },
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // The router's own errors (bad percent-encoding, a too long parameter) as problem documents too.
@@ -97,6 +108,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   for (const module of modules) module.registerJobs?.(runtime);
   const { start: _start, stopRealtime: _stopRealtime, stopJobs: _stopJobs, ...platform } = runtime;
   app.decorate('platform', platform satisfies Platform);
+  app.decorate('compileAllSchemas', schemaCompilers.compileAll);
 
   // While closing, responses to in-flight requests end their keep-alive connection, so the server
   // is not held open by idle clients once the last request has finished.
