@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { lockDirectory } from './dir-lock.js';
 import { startEmbeddedMaintenance } from './pglite-maintenance.js';
-import { discardEmbeddedTemplate, loadEmbeddedTemplate } from './pglite-template.js';
+import { discardEmbeddedTemplate, loadEmbeddedTemplate, loadSchemaTemplate } from './pglite-template.js';
 import { roundTripTally, type RoundTripTally } from './round-trips.js';
 import { SNAPSHOT_MODE, type DriverCore } from './transactions.js';
 import type { AppDb, Tx } from './types.js';
@@ -55,7 +55,9 @@ type CreateOptions = NonNullable<Parameters<typeof PGlite.create>[1]>;
 async function createPglite(dir: string | undefined, options: CreateOptions): Promise<PGlite> {
   const dirExisted = Boolean(dir && existsSync(dir));
   const isNew = !options.loadDataDir && !(dir && existsSync(path.join(dir, 'PG_VERSION')));
-  const template = isNew ? loadEmbeddedTemplate() : undefined;
+  // A new data directory starts migrated when the install made a template for these migrations;
+  // an in-memory database (tests, tools) starts from the empty cluster.
+  const template = isNew ? (dir && loadSchemaTemplate()) || loadEmbeddedTemplate() : undefined;
   const create = (loadDataDir?: Blob) =>
     dir
       ? PGlite.create(dir, { ...options, loadDataDir, startParams: START_PARAMS })

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { MIGRATIONS_DIR } from './migrate.js';
 
 /**
  * A new PGlite database runs `initdb` inside WebAssembly: a second PostgreSQL instance bootstraps
@@ -26,34 +28,92 @@ export function embeddedTemplatePath(): string {
   return path.join(nodeModules, '.cache', 'salesops', `pglite-${version}-cluster.tar`);
 }
 
-/** The empty cluster for the installed PGlite, or undefined when none was made. */
-export function loadEmbeddedTemplate(): Blob | undefined {
+/**
+ * The committed migrations' fingerprint (names and contents). The migrated template below is used
+ * only by the code whose migrations made it: after an upgrade, or in a checkout with a new
+ * migration, a first start falls back to the empty cluster and migrates it.
+ */
+export function migrationsFingerprint(dir = MIGRATIONS_DIR): string {
+  const hash = createHash('sha256');
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      const file = path.join(at, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else hash.update(path.relative(dir, file)).update('\0').update(readFileSync(file)).update('\0');
+    }
+  };
+  walk(dir);
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The cluster with every committed migration applied (and the job queue's schema): a first start
+ * copies it and has nothing left to migrate, instead of spending seconds running ~60 migrations.
+ */
+export function schemaTemplatePath(): string {
+  const { version, nodeModules } = pglitePackage();
+  return path.join(
+    nodeModules,
+    '.cache',
+    'salesops',
+    `pglite-${version}-schema-${migrationsFingerprint()}.tar`,
+  );
+}
+
+const load = (file: string): Blob | undefined => {
   try {
-    const file = embeddedTemplatePath();
     return existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
   } catch {
     return undefined;
   }
+};
+
+/** The empty cluster for the installed PGlite, or undefined when none was made. */
+export function loadEmbeddedTemplate(): Blob | undefined {
+  return load(embeddedTemplatePath());
 }
 
-/** Runs initdb once and writes the cluster's tarball (atomically: a half-written file is never read). */
+/** The migrated cluster for the installed PGlite and these migrations, if one was made. */
+export function loadSchemaTemplate(): Blob | undefined {
+  return load(schemaTemplatePath());
+}
+
+/** Writes a database's data directory as a template tarball (atomically: a half-written file is never read). */
+export async function saveTemplate(db: PGlite, file: string): Promise<void> {
+  // Uncompressed (~40 MB): gunzip would cost every first start ~0.5 s of CPU.
+  const tarball = await db.dumpDataDir('none');
+  mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
+  renameSync(partial, file);
+}
+
+/** Runs initdb once and writes the cluster's tarball. */
 export async function buildEmbeddedTemplate(): Promise<string> {
   const file = embeddedTemplatePath();
   const db = await PGlite.create();
   try {
-    // Uncompressed (~40 MB): gunzip would cost every first start ~0.5 s of CPU.
-    const tarball = await db.dumpDataDir('none');
-    mkdirSync(path.dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
-    renameSync(partial, file);
+    await saveTemplate(db, file);
   } finally {
     await db.close();
   }
   return file;
 }
 
-/** Drops a template PGlite could not start from, so the next start runs initdb instead. */
+/** Removes migrated templates of other migrations (each is ~40 MB; only the current one is read). */
+export function pruneSchemaTemplates(): void {
+  const current = schemaTemplatePath();
+  const dir = path.dirname(current);
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir))
+    if (/^pglite-.*-schema-[0-9a-f]+\.tar$/.test(name) && path.join(dir, name) !== current)
+      rmSync(path.join(dir, name), { force: true });
+}
+
+/** Drops the templates PGlite could not start from, so the next start runs initdb instead. */
 export function discardEmbeddedTemplate(): void {
   rmSync(embeddedTemplatePath(), { force: true });
+  rmSync(schemaTemplatePath(), { force: true });
 }
