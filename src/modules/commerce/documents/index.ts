@@ -1,4 +1,5 @@
 import type { CommercePart } from '../part.js';
+import { documentsRoutes } from './documents.routes.js';
 
 export type { DocumentKind } from '../tables/documents.tables.js';
 export { DOCUMENT_KINDS } from '../tables/documents.tables.js';
@@ -6,4 +7,6 @@ export { deleteDocument, writeDocument, type DocumentPositionWrite, type Documen
 export { positionSums } from './sums.js';
 
 /** Sales and purchase documents with positions and their stock effects (`/documents`). */
-export const documentsPart: CommercePart = {};
+export const documentsPart: CommercePart = {
+  routes: (app, platform) => documentsRoutes(app, platform.db),
+};
