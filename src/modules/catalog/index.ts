@@ -50,3 +50,4 @@ export {
   type ExternalRefLink,
 } from './core/external-refs.js';
 export { insertCustomerRows, type NewCustomerRow } from './core/customer-rows.js';
+export { productIdsMatching, SEARCH_MATCH_CAP } from './products/products.search.js';

@@ -206,3 +206,11 @@ export async function searchPage(
     next_cursor,
   };
 }
+
+/**
+ * The ids of the tenant's products a `q=` search matches (the same words-start-terms rule and bound
+ * as `GET /products?q=`), as a subquery other modules filter their rows by; undefined for a blank `q`.
+ */
+export function productIdsMatching(tenantId: string, q: string): SQL | undefined {
+  return searchWalk(tenantId, q, [eq(products.tenantId, tenantId)]);
+}

@@ -1,0 +1,9 @@
+import type { CommercePart } from '../part.js';
+import { commerceSettingsRoutes } from './settings.routes.js';
+
+export { commerceSettingsOf, type CommerceSettings } from './settings.repository.js';
+
+/** The commerce settings (`GET/PUT /commerce/settings`, section `commerce`). */
+export const settingsPart: CommercePart = {
+  routes: (app, platform) => commerceSettingsRoutes(app, platform.db),
+};
