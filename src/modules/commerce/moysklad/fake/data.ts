@@ -1,5 +1,5 @@
 import { DOCUMENT_TYPES, type DocumentType } from '../entities.js';
-import { rowRng } from './random.js';
+import { rowRng, tableRng } from './random.js';
 
 /** How much data the fake account holds. Variants are derived: two for every fourth product. */
 export interface FakeSizes {
@@ -52,6 +52,8 @@ export class Table {
   readonly byId = new Map<string, number>();
   /** Bumped on every change so cached query results know they are stale. */
   version = 0;
+  /** The last list selection (filter + order) and the version it was made at. */
+  cached: { key: string; rows: number[] } | null = null;
   private flags: Uint8Array;
 
   constructor(
@@ -164,8 +166,8 @@ export class FakeData {
   private generate(type: string, count: number, archivedShare: number): void {
     const table = new Table(type, count);
     this.tables.set(type, table);
+    const r = tableRng(this.seed, type);
     for (let i = 0; i < count; i++) {
-      const r = rowRng(this.seed, type, i);
       const id = this.uniqueId(table, r.uuid());
       const created = this.anchor - 365 * DAY_MS + r.int(0, 300 * DAY_MS);
       const updated = Math.min(this.anchor - 1000, created + r.int(0, 120 * DAY_MS));
@@ -178,8 +180,8 @@ export class FakeData {
   private generateDocuments(type: DocumentType, count: number): void {
     const table = new Table(type, count);
     this.tables.set(type, table);
+    const r = tableRng(this.seed, type);
     for (let i = 0; i < count; i++) {
-      const r = rowRng(this.seed, type, i);
       const id = this.uniqueId(table, r.uuid());
       const moment =
         Math.floor((this.anchor - 365 * DAY_MS + (i / Math.max(1, count)) * 364 * DAY_MS) / 60000) * 60000;

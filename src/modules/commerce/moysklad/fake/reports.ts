@@ -135,6 +135,7 @@ export class FakeStock {
     const { items, stores } = this.select('bystore', filterText);
     const wire = this.wire();
     const storeTable = this.data.table('store')!;
+    const storeNames = new Map(stores.map((s) => [s, wire.row('store', s).name]));
     const rows = items.slice(offset, offset + limit).map((item) => ({
       meta: this.itemMeta(wire, item),
       stockByStore: stores.map((s) => {
@@ -147,7 +148,7 @@ export class FakeStock {
             type: 'store',
             mediaType: 'application/json',
           },
-          name: wire.row('store', s).name,
+          name: storeNames.get(s),
           stock: f.stock,
           reserve: f.reserve,
           inTransit: f.inTransit,

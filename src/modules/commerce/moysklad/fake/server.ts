@@ -249,7 +249,7 @@ function route(
   if (!id) {
     if (method !== 'GET') throw new FakeApiError(405, 1001, 'Метод не поддерживается');
     const { limit, offset } = paging(query);
-    const rows = selectRows(state.data, table, parseFilter(query.get('filter')), query.get('order'));
+    const rows = selectRows(state.data, table, query.get('filter'), query.get('order'));
     // MoySklad silently ignores expand above limit 100.
     const expanding = limit <= 100 ? expand : [];
     const pageRows = rows
