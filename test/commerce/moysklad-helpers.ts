@@ -1,4 +1,9 @@
-import type { Page, ProviderConnection, SyncEntity, SyncRecord } from '../../src/modules/commerce/integrations/provider.js';
+import type {
+  Page,
+  ProviderConnection,
+  SyncEntity,
+  SyncRecord,
+} from '../../src/modules/commerce/integrations/provider.js';
 import { moyskladProvider, type FakeMoysklad } from '../../src/modules/commerce/moysklad/index.js';
 
 /** A connection to a fake account, with its credentials unless told otherwise. */
@@ -22,7 +27,11 @@ export interface ReadAll {
 }
 
 /** Reads an entity page by page until `nextOffset` is null, as the sync engine does. */
-export async function readAll(conn: ProviderConnection, entity: SyncEntity, since?: Date | null): Promise<ReadAll> {
+export async function readAll(
+  conn: ProviderConnection,
+  entity: SyncEntity,
+  since?: Date | null,
+): Promise<ReadAll> {
   const out: ReadAll = { records: [], failures: [], pages: 0, requests: 0 };
   let offset: number | null = 0;
   while (offset !== null) {
@@ -38,4 +47,6 @@ export async function readAll(conn: ProviderConnection, entity: SyncEntity, sinc
 }
 
 export const idsOf = (records: SyncRecord[]) =>
-  records.map((r) => ('externalId' in r ? r.externalId : `${r.productExternalId}/${r.variantExternalId}/${r.storeExternalId}`));
+  records.map((r) =>
+    'externalId' in r ? r.externalId : `${r.productExternalId}/${r.variantExternalId}/${r.storeExternalId}`,
+  );

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYNC_ENTITIES, type DocumentRecord, type ProductRecord, type StockRecord } from '../../src/modules/commerce/integrations/provider.js';
+import {
+  SYNC_ENTITIES,
+  type DocumentRecord,
+  type ProductRecord,
+  type StockRecord,
+} from '../../src/modules/commerce/integrations/provider.js';
 import { ENTITY_SPECS } from '../../src/modules/commerce/moysklad/entities.js';
-import { moyskladProvider, startFakeMoysklad, type FakeMoysklad } from '../../src/modules/commerce/moysklad/index.js';
+import {
+  moyskladProvider,
+  startFakeMoysklad,
+  type FakeMoysklad,
+} from '../../src/modules/commerce/moysklad/index.js';
 import { connectionTo, idsOf, readAll } from './moysklad-helpers.js';
 
 let fake: FakeMoysklad;
@@ -25,19 +34,24 @@ describe('full reads', () => {
     expect(records).toHaveLength((c.count('product') + c.count('variant')) * 3);
     const variantRow = records.find((r) => (r as StockRecord).variantExternalId) as StockRecord;
     const variant = c.row('variant', variantRow.variantExternalId!)!;
-    expect(variantRow.productExternalId).toBe((variant.product as { meta: { href: string } }).meta.href.split('/').pop());
+    expect(variantRow.productExternalId).toBe(
+      (variant.product as { meta: { href: string } }).meta.href.split('/').pop(),
+    );
     const stores = new Set(records.map((r) => (r as StockRecord).storeExternalId));
     expect([...stores].sort()).toEqual(c.ids('store').sort());
   });
 
-  it.each(SYNC_ENTITIES.filter((e) => e !== 'stock'))('%s: every row, archived and trashed included', async (entity) => {
-    const spec = ENTITY_SPECS[entity];
-    if (spec.kind === 'stock') return;
-    const { records, failures } = await readAll(connectionTo(fake), entity);
-    expect(failures).toEqual([]);
-    expect(new Set(idsOf(records))).toEqual(new Set(fake.control.ids(spec.type)));
-    expect(idsOf(records)).toHaveLength(fake.control.count(spec.type));
-  });
+  it.each(SYNC_ENTITIES.filter((e) => e !== 'stock'))(
+    '%s: every row, archived and trashed included',
+    async (entity) => {
+      const spec = ENTITY_SPECS[entity];
+      if (spec.kind === 'stock') return;
+      const { records, failures } = await readAll(connectionTo(fake), entity);
+      expect(failures).toEqual([]);
+      expect(new Set(idsOf(records))).toEqual(new Set(fake.control.ids(spec.type)));
+      expect(idsOf(records)).toHaveLength(fake.control.count(spec.type));
+    },
+  );
 
   it('pages products by 1000 and documents by 100', async () => {
     const products = await readAll(connectionTo(fake), 'products');
@@ -52,14 +66,25 @@ describe('full reads', () => {
     const { records } = await readAll(connectionTo(fake), 'products');
     const archived = fake.control.ids('product', { archived: 'only' });
     expect(archived.length).toBeGreaterThan(0);
-    expect(records.filter((r) => (r as ProductRecord).archived).map((r) => (r as ProductRecord).externalId).sort()).toEqual(
-      archived.sort(),
-    );
+    expect(
+      records
+        .filter((r) => (r as ProductRecord).archived)
+        .map((r) => (r as ProductRecord).externalId)
+        .sort(),
+    ).toEqual(archived.sort());
     const product = records[0] as ProductRecord;
     const row = fake.control.row('product', product.externalId)!;
     const sale = (row.salePrices as { value: number }[])[0]!.value;
-    expect(product.salePrices[0]!.amount).toBe(`${Math.trunc(sale / 100)}.${String(sale % 100).padStart(2, '0')}`);
-    expect(product).toMatchObject({ isService: false, name: row.name, code: row.code, uom: 'шт', vatRate: '20' });
+    expect(product.salePrices[0]!.amount).toBe(
+      `${Math.trunc(sale / 100)}.${String(sale % 100).padStart(2, '0')}`,
+    );
+    expect(product).toMatchObject({
+      isService: false,
+      name: row.name,
+      code: row.code,
+      uom: 'шт',
+      vatRate: '20',
+    });
     const services = await readAll(connectionTo(fake), 'services');
     expect(services.records.every((r) => (r as ProductRecord).isService)).toBe(true);
   });
@@ -96,12 +121,20 @@ describe('incremental reads', () => {
     // A row changed 3 s before the watermark is still read (5 s overlap); 10 s before is not.
     c.update('product', d!);
     const changed = new Date((products.records[1] as ProductRecord).updatedAt.getTime());
-    const later = (await readAll(connectionTo(fake), 'products', new Date(Date.parse(c.row('product', d!)!.updated as string) || c.now().getTime())));
+    const later = await readAll(
+      connectionTo(fake),
+      'products',
+      new Date(Date.parse(c.row('product', d!)!.updated as string) || c.now().getTime()),
+    );
     expect(later.records.length).toBeGreaterThanOrEqual(0);
     const dUpdated = (await moyskladProvider.readOne(connectionTo(fake), 'products', d!)) as ProductRecord;
     const near = await readAll(connectionTo(fake), 'products', new Date(dUpdated.updatedAt.getTime() + 3000));
     expect(idsOf(near.records)).toContain(d);
-    const far = await readAll(connectionTo(fake), 'products', new Date(dUpdated.updatedAt.getTime() + 10_000));
+    const far = await readAll(
+      connectionTo(fake),
+      'products',
+      new Date(dUpdated.updatedAt.getTime() + 10_000),
+    );
     expect(idsOf(far.records)).not.toContain(d);
     expect(changed.getTime()).toBeLessThanOrEqual(dUpdated.updatedAt.getTime());
   });
@@ -150,7 +183,9 @@ describe('malformed rows and single reads', () => {
     const [folder] = fake.control.ids('productfolder');
     fake.control.remove('productfolder', folder!);
     expect(await moyskladProvider.readOne(conn, 'product_folders', folder!)).toBeNull();
-    await expect(moyskladProvider.readOne(conn, 'stock', id!)).rejects.toMatchObject({ code: 'not_supported' });
+    await expect(moyskladProvider.readOne(conn, 'stock', id!)).rejects.toMatchObject({
+      code: 'not_supported',
+    });
   });
 });
 
@@ -162,7 +197,9 @@ describe('connection test', () => {
       accountName: 'fake',
     });
     const token = fake.control.issueToken();
-    expect(await moyskladProvider.testConnection(connectionTo(fake, {}, { type: 'token', token }))).toMatchObject({
+    expect(
+      await moyskladProvider.testConnection(connectionTo(fake, {}, { type: 'token', token })),
+    ).toMatchObject({
       ok: true,
       accountId: fake.accountId,
     });
@@ -174,18 +211,30 @@ describe('connection test', () => {
     ['an unknown token', { type: 'token' as const, token: 'f'.repeat(40) }],
   ])('answers credentials_rejected for %s', async (_, auth) => {
     const result = await moyskladProvider.testConnection(connectionTo(fake, {}, auth));
-    expect(result).toMatchObject({ ok: false, code: 'credentials_rejected', message: expect.stringContaining('1056') });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'credentials_rejected',
+      message: expect.stringContaining('1056'),
+    });
   });
 
   it('answers unreachable when nothing listens', async () => {
-    const conn = { baseUrl: 'http://127.0.0.1:9/api/remap/1.2', auth: { type: 'token' as const, token: 'x' }, options: { maxRetries: 1, retryBaseMs: 5 } };
+    const conn = {
+      baseUrl: 'http://127.0.0.1:9/api/remap/1.2',
+      auth: { type: 'token' as const, token: 'x' },
+      options: { maxRetries: 1, retryBaseMs: 5 },
+    };
     expect(await moyskladProvider.testConnection(conn)).toMatchObject({ ok: false, code: 'unreachable' });
   });
 });
 
 describe('positions beyond the expanded collection', () => {
   it('fetches the rest from the positions endpoint', async () => {
-    const small = await startFakeMoysklad({ seed: 'positions', sizes: { products: 20, documents: 40 }, expandPositionsLimit: 2 });
+    const small = await startFakeMoysklad({
+      seed: 'positions',
+      sizes: { products: 20, documents: 40 },
+      expandPositionsLimit: 2,
+    });
     try {
       const { records, requests, pages } = await readAll(connectionTo(small), 'customer_orders');
       for (const r of records as DocumentRecord[]) {

@@ -20,7 +20,7 @@ describe('kopecks → decimal strings', () => {
     [99, '0.99'],
     [3353.0, '33.53'],
     [346347237000.0, '3463472370.00'],
-    [9007199254740993, '90071992547409.92'], // beyond 2^53 the float itself is …992: kept exactly
+    [2 ** 53 + 2, '90071992547409.94'], // beyond 2^53: the float's integer value, exactly
     [1e21, '10000000000000000000.00'],
     [0.5, '0.005'],
     [123050.25, '1230.5025'],
@@ -85,10 +85,19 @@ describe('Moscow time', () => {
 
 describe('ids from hrefs', () => {
   it.each([
-    ['https://api.moysklad.ru/api/remap/1.2/entity/product/26b36824-2c83-11e6-8a84-bae50000001b', '26b36824-2c83-11e6-8a84-bae50000001b'],
-    ['https://api.moysklad.ru/api/remap/1.2/entity/product/c02e3a5c-007e-11e6-9464-e4de00000006?expand=supplier', 'c02e3a5c-007e-11e6-9464-e4de00000006'],
+    [
+      'https://api.moysklad.ru/api/remap/1.2/entity/product/26b36824-2c83-11e6-8a84-bae50000001b',
+      '26b36824-2c83-11e6-8a84-bae50000001b',
+    ],
+    [
+      'https://api.moysklad.ru/api/remap/1.2/entity/product/c02e3a5c-007e-11e6-9464-e4de00000006?expand=supplier',
+      'c02e3a5c-007e-11e6-9464-e4de00000006',
+    ],
     ['https://api.moysklad.ru/api/remap/1.2/entity/variant/9a1b?expand=product.supplier', '9a1b'],
-    ['https://api.moysklad.ru/api/remap/1.2/entity/store/850ee995-f504-11e5-8a84-bae500000160/', '850ee995-f504-11e5-8a84-bae500000160'],
+    [
+      'https://api.moysklad.ru/api/remap/1.2/entity/store/850ee995-f504-11e5-8a84-bae500000160/',
+      '850ee995-f504-11e5-8a84-bae500000160',
+    ],
     ['https://api.moysklad.ru/api/remap/1.2/entity/customerorder/34ef/positions/34f6#x', '34f6'],
     ['http://127.0.0.1:4000/api/remap/1.2/entity/store/abc', 'abc'],
   ])('%s → %s', (href, id) => {

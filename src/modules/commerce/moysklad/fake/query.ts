@@ -67,9 +67,18 @@ const FIELD_KINDS: Record<string, { kind: 'time' | 'bool' | 'id'; get: Accessor;
 export function selectRows(
   data: FakeData,
   table: Table,
-  filter: Condition[],
+  filterText: string | null,
   order: string | null,
 ): number[] {
+  // Paging re-runs the same selection page after page: keep the last one until the table changes.
+  const key = `${table.version}|${filterText}|${order}`;
+  if (table.cached?.key === key) return table.cached.rows;
+  const rows = select(data, table, parseFilter(filterText), order);
+  table.cached = { key, rows };
+  return rows;
+}
+
+function select(data: FakeData, table: Table, filter: Condition[], order: string | null): number[] {
   const isDocument = isDocumentType(table.type);
   const byField = new Map<string, Condition[]>();
   for (const c of filter) byField.set(c.field, [...(byField.get(c.field) ?? []), c]);

@@ -5,7 +5,7 @@ import { gzip as gzipCallback } from 'node:zlib';
 import { isDocumentType } from '../entities.js';
 import { idFromHref } from '../values.js';
 import type { FakeData } from './data.js';
-import { FakeApiError, paging, parseFilter, selectRows } from './query.js';
+import { FakeApiError, paging, selectRows } from './query.js';
 import type { FakeRateLimiter } from './rate.js';
 import type { FakeStock } from './reports.js';
 import type { FakeWebhooks } from './webhooks.js';
