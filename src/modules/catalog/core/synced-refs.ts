@@ -49,7 +49,7 @@ export async function resolveExternalIds(
         eq(externalRefs.tenantId, source.tenantId),
         eq(externalRefs.provider, source.provider),
         eq(externalRefs.entityType, entityType),
-        sql`${externalRefs.externalId} = any(${wanted}::text[])`,
+        sql`${externalRefs.externalId} = any(${sql.param(wanted)}::text[])`,
       ),
     );
   return new Map(rows.map((row) => [row.externalId, row.entityId]));

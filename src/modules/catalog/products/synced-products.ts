@@ -75,7 +75,10 @@ async function priceTypeIds(tx: Tx, tenantId: string, prices: readonly SyncedPri
     .select({ id: priceTypes.id, name: priceTypes.name })
     .from(priceTypes)
     .where(
-      and(eq(priceTypes.tenantId, tenantId), sql`${priceTypes.name} = any(${[...byName.keys()]}::text[])`),
+      and(
+        eq(priceTypes.tenantId, tenantId),
+        sql`${priceTypes.name} = any(${sql.param([...byName.keys()])}::text[])`,
+      ),
     );
   return new Map(rows.map((row) => [row.name, row.id]));
 }

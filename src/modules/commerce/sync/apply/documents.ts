@@ -153,10 +153,10 @@ async function refreshCustomerRoles(target: ApplyTarget, customerIds: readonly s
   if (!customerIds.length) return;
   const rows = await selectRows<{ id: string; sells: boolean; buys: boolean }>(
     target.tx,
-    sql`select customer_id as id, bool_or(kind = any(${SALES}::text[])) as sells,
-          bool_or(not (kind = any(${SALES}::text[]))) as buys
+    sql`select customer_id as id, bool_or(kind = any(${sql.param(SALES)}::text[])) as sells,
+          bool_or(not (kind = any(${sql.param(SALES)}::text[]))) as buys
         from commerce_documents
-        where tenant_id = ${target.tenantId} and customer_id = any(${[...new Set(customerIds)]}::uuid[])
+        where tenant_id = ${target.tenantId} and customer_id = any(${sql.param([...new Set(customerIds)])}::uuid[])
           and deleted_at is null
         group by customer_id`,
   );
