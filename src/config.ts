@@ -12,8 +12,10 @@ import {
   type Parser,
 } from './config-parsers.js';
 import { geocoderSettings } from './config-geocoder.js';
+import { integrationSettings } from './config-integrations.js';
 import { reportSettings } from './config-reports.js';
-export { ensureJwtSecret } from './config-secret.js';
+export { ensureIntegrationKeys, ensureJwtSecret } from './config-secret.js';
+export type { IntegrationKey } from './config-integrations.js';
 
 /** Settings a derived default may look at (parsed before it, in table order). */
 interface ParsedSoFar {
@@ -236,6 +238,7 @@ const settings = {
     parse: bool,
   },
   ...geocoderSettings,
+  ...integrationSettings,
   storageDir: {
     env: 'STORAGE_DIR',
     description: 'Root of local file storage',
@@ -364,6 +367,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const parsed = config as Config;
   if (parsed.nodeEnv === 'production' && !parsed.jwtSecret) {
     problems.push('JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (parsed.nodeEnv === 'production' && !parsed.integrationKeys) {
+    problems.push('INTEGRATION_KEYS is required when NODE_ENV=production');
   }
   if (parsed.nodeEnv === 'production' && parsed.passwordHashCost !== 'standard') {
     problems.push('PASSWORD_HASH_COST must be standard when NODE_ENV=production');

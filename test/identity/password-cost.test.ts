@@ -3,14 +3,22 @@ import { loadConfig } from '../../src/config.js';
 import { hashPassword, setPasswordHashCost, verifyPassword } from '../../src/modules/identity/passwords.js';
 
 const SECRET = 'x'.repeat(40);
+const KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe('PASSWORD_HASH_COST', () => {
   it('defaults to standard and refuses anything weaker in production', () => {
     expect(loadConfig({}).passwordHashCost).toBe('standard');
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).passwordHashCost).toBe('standard');
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, INTEGRATION_KEYS: KEYS }).passwordHashCost,
+    ).toBe('standard');
     expect(loadConfig({ NODE_ENV: 'test', PASSWORD_HASH_COST: 'low' }).passwordHashCost).toBe('low');
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, PASSWORD_HASH_COST: 'low' }),
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: SECRET,
+        INTEGRATION_KEYS: KEYS,
+        PASSWORD_HASH_COST: 'low',
+      }),
     ).toThrow(/PASSWORD_HASH_COST must be standard when NODE_ENV=production/);
     expect(() => loadConfig({ PASSWORD_HASH_COST: 'none' })).toThrow(/must be one of standard, low/);
   });

@@ -51,3 +51,26 @@ export {
 } from './core/external-refs.js';
 export { insertCustomerRows, type NewCustomerRow } from './core/customer-rows.js';
 export { productIdsMatching, SEARCH_MATCH_CAP } from './products/products.search.js';
+export {
+  archiveSyncedRows,
+  setCustomerRoles,
+  upsertSyncedCustomers,
+  upsertSyncedWarehouses,
+  type SyncedCustomer,
+  type SyncedWarehouse,
+} from './core/synced-rows.js';
+export {
+  linkExternalRefs,
+  resolveExternalIds,
+  type SyncOutcome,
+  type SyncRowFailure,
+  type SyncSource,
+} from './core/synced-refs.js';
+export { upsertSyncedFolders, type SyncedFolder } from './products/synced-folders.js';
+export {
+  upsertSyncedProducts,
+  upsertSyncedVariants,
+  type SyncedPrice,
+  type SyncedProduct,
+  type SyncedVariant,
+} from './products/synced-products.js';

@@ -1,11 +1,19 @@
 import type { SalesOpsModule } from '../../platform/module.js';
+import { integrationsPart } from './integrations/index.js';
 import type { CommercePart } from './part.js';
 import { documentsPart } from './documents/index.js';
 import { inventoryPart } from './inventory/index.js';
 import { COMMERCE_PERMISSIONS } from './permissions.js';
 import { settingsPart } from './settings/index.js';
+import { syncPart } from './sync/index.js';
 
-const PARTS: readonly CommercePart[] = [settingsPart, inventoryPart, documentsPart];
+const PARTS: readonly CommercePart[] = [
+  integrationsPart,
+  settingsPart,
+  inventoryPart,
+  documentsPart,
+  syncPart,
+];
 
 /**
  * Commerce: stock per product and warehouse with movements and thresholds, sales and purchase

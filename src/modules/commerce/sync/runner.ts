@@ -1,0 +1,232 @@
+import type { TenantDatabase } from '../../../platform/db/types.js';
+import type { JobLogger } from '../../../platform/jobs/index.js';
+import { loadConnection } from '../integrations/index.js';
+import {
+  ProviderError,
+  type CommerceProvider,
+  type Page,
+  type ProviderConnection,
+  type SyncEntity,
+} from '../integrations/provider.js';
+import type { SyncEntityCursor } from '../tables/integrations.tables.js';
+import { addCounts, applyRecords, zeroCounts } from './apply/index.js';
+import { raiseSyncFailedAlert, type AlertDeps } from './alerts.js';
+import {
+  beatSyncJob,
+  claimSyncJob,
+  finishSyncJob,
+  noteIntegrationRun,
+  recordSyncFailures,
+  saveSyncProgress,
+  saveWatermark,
+  watermarksOf,
+  type SyncJobRow,
+} from './jobs.repository.js';
+
+export interface SyncRunnerDeps {
+  db: TenantDatabase;
+  alerts: AlertDeps;
+  log: JobLogger;
+  /** How often a running job renews its heartbeat and looks for a cancel (ms). */
+  heartbeatMs?: number;
+  /** A running job whose heartbeat is older than this lost its runner (ms). */
+  staleMs?: number;
+}
+
+export const SYNC_HEARTBEAT_MS = 5_000;
+export const SYNC_STALE_MS = 60_000;
+
+export interface RunOptions {
+  /** Take over a running job whose heartbeat is older than this (default: now − staleMs). */
+  staleBefore?: Date;
+  /** Called after each page is saved (progress logs; tests stop a run here). */
+  onPage?: (entity: SyncEntity, cursor: SyncEntityCursor) => void;
+}
+
+export type RunOutcome = 'skipped' | 'completed' | 'failed' | 'cancelled' | 'interrupted' | 'lost';
+
+type Held = { tenantId: string; id: string; attempt: number };
+
+/** Why a run stopped early: its job was cancelled, the process is stopping, or another run took it. */
+class Stop extends Error {
+  constructor(readonly why: 'cancelled' | 'interrupted' | 'lost') {
+    super(why);
+  }
+}
+
+/**
+ * Runs sync jobs: each entity in order, page by page from the saved cursor; a page's records, its
+ * failures, the new cursor, the counts and the request count are saved in one transaction, so a
+ * run that dies anywhere resumes at the first page not saved, with no duplicates and no gaps.
+ */
+export function createSyncRunner(deps: SyncRunnerDeps) {
+  const heartbeatMs = deps.heartbeatMs ?? SYNC_HEARTBEAT_MS;
+  const staleMs = deps.staleMs ?? SYNC_STALE_MS;
+  /** Runs in this process: their abort controllers (cancel, shutdown). */
+  const running = new Map<string, { controller: AbortController; stop?: Stop }>();
+
+  async function run(tenantId: string, jobId: string, options: RunOptions = {}): Promise<RunOutcome> {
+    if (running.has(jobId)) return 'skipped';
+    const staleBefore = options.staleBefore ?? new Date(Date.now() - staleMs);
+    const claimed = await deps.db.withTenant({ tenantId }, async (tx) => {
+      const job = await claimSyncJob(tx, tenantId, jobId, staleBefore);
+      if (!job) return undefined;
+      try {
+        return { job, ...(await loadConnection(tx, tenantId, job.integrationId)) };
+      } catch (error) {
+        return { job, error };
+      }
+    });
+    if (!claimed) return 'skipped';
+    const held: Held = { tenantId, id: jobId, attempt: claimed.job.attempts };
+    if ('error' in claimed) return fail(held, claimed.job, claimed.error);
+    if (claimed.job.cancelRequested) return finish(held, claimed.job, 'cancelled');
+
+    const state = { controller: new AbortController() } as { controller: AbortController; stop?: Stop };
+    running.set(jobId, state);
+    const stopWith = (stop: Stop) => {
+      state.stop ??= stop;
+      state.controller.abort(stop);
+    };
+    const timer = setInterval(() => {
+      deps.db
+        .withTenant({ tenantId }, (tx) => beatSyncJob(tx, held))
+        .then((beat) => {
+          if (!beat) stopWith(new Stop('lost'));
+          else if (beat.cancelRequested) stopWith(new Stop('cancelled'));
+        })
+        .catch((error: unknown) => deps.log.warn({ jobId, err: error }, 'sync heartbeat failed'));
+    }, heartbeatMs);
+    timer.unref();
+    try {
+      const conn: ProviderConnection = { ...claimed.conn, signal: state.controller.signal };
+      await runEntities(held, claimed.job, claimed.provider, conn, state, options);
+      return await finish(held, claimed.job, 'completed');
+    } catch (error) {
+      const stop = state.stop ?? (error instanceof Stop ? error : undefined);
+      if (stop?.why === 'cancelled') return finish(held, claimed.job, 'cancelled');
+      if (stop) {
+        deps.log.warn({ jobId, why: stop.why }, 'sync run stopped; the job resumes from its cursor');
+        return stop.why;
+      }
+      return fail(held, claimed.job, error);
+    } finally {
+      clearInterval(timer);
+      running.delete(jobId);
+    }
+  }
+
+  async function runEntities(
+    held: Held,
+    job: SyncJobRow,
+    provider: CommerceProvider,
+    conn: ProviderConnection,
+    state: { controller: AbortController; stop?: Stop },
+    options: RunOptions,
+  ) {
+    const watermarks = await deps.db.withTenant({ tenantId: held.tenantId }, (tx) =>
+      watermarksOf(tx, held.tenantId, job.integrationId),
+    );
+    const target = { tenantId: held.tenantId, integrationId: job.integrationId, provider: provider.name };
+    for (const entity of job.entities as SyncEntity[]) {
+      const saved = job.cursor[entity];
+      if (saved?.done) continue;
+      const incremental = job.mode === 'incremental' && provider.supportsIncremental(entity);
+      const cursor: SyncEntityCursor = saved ?? {
+        offset: 0,
+        since: incremental ? (watermarks.get(entity)?.toISOString() ?? null) : null,
+        maxUpdated: null,
+        done: false,
+      };
+      const counts = addCounts(zeroCounts(), job.counts[entity] ?? {});
+      while (!cursor.done) {
+        if (state.stop) throw state.stop;
+        const page: Page = await provider.readPage(conn, entity, {
+          offset: cursor.offset,
+          since: cursor.since ? new Date(cursor.since) : null,
+        });
+        if (state.stop) throw state.stop;
+        await deps.db.withTenant({ tenantId: held.tenantId }, async (tx) => {
+          const result = await applyRecords({ tx, ...target }, page.records);
+          const failures = [...page.failures, ...result.failures];
+          addCounts(counts, result.counts);
+          counts.failed += page.failures.length;
+          await recordSyncFailures(tx, held, entity, failures);
+          for (const r of page.records)
+            if ('updatedAt' in r && (!cursor.maxUpdated || r.updatedAt.toISOString() > cursor.maxUpdated))
+              cursor.maxUpdated = r.updatedAt.toISOString();
+          cursor.offset = page.nextOffset ?? cursor.offset + page.records.length + page.failures.length;
+          cursor.done = page.nextOffset === null;
+          const kept = await saveSyncProgress(tx, held, { entity, cursor, counts, requests: page.requests });
+          if (!kept) throw new Stop('lost');
+          if (cursor.done)
+            await saveWatermark(
+              tx,
+              held.tenantId,
+              job.integrationId,
+              entity,
+              cursor.maxUpdated ? new Date(cursor.maxUpdated) : null,
+              !incremental,
+            );
+        });
+        options.onPage?.(entity, { ...cursor });
+      }
+    }
+  }
+
+  async function finish(held: Held, job: SyncJobRow, status: 'completed' | 'cancelled'): Promise<RunOutcome> {
+    const done = await deps.db.withTenant({ tenantId: held.tenantId }, async (tx) => {
+      const row = await finishSyncJob(tx, held, status);
+      if (row && status === 'completed')
+        await noteIntegrationRun(tx, held.tenantId, job.integrationId, { ok: true });
+      return row;
+    });
+    return done ? status : 'lost';
+  }
+
+  async function fail(held: Held, job: SyncJobRow, error: unknown): Promise<RunOutcome> {
+    const message =
+      error instanceof ProviderError
+        ? `${error.code}: ${error.message}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    const credentialsRejected = error instanceof ProviderError && error.code === 'credentials_rejected';
+    if (!(error instanceof ProviderError))
+      deps.log.error({ jobId: held.id, err: error }, 'sync job failed unexpectedly');
+    const done = await deps.db.withTenant({ tenantId: held.tenantId }, async (tx) => {
+      const row = await finishSyncJob(tx, held, 'failed', message.slice(0, 2_000));
+      if (!row) return undefined;
+      await noteIntegrationRun(tx, held.tenantId, job.integrationId, {
+        ok: false,
+        error: message,
+        credentialsRejected,
+      });
+      await raiseSyncFailedAlert(deps.alerts, tx, row, message);
+      return row;
+    });
+    return done ? 'failed' : 'lost';
+  }
+
+  return {
+    run,
+    isRunning: (jobId: string) => running.has(jobId),
+    /** Aborts the run of `jobId` in this process (a cancel); false when it does not run here. */
+    cancel(jobId: string): boolean {
+      const state = running.get(jobId);
+      if (!state) return false;
+      state.stop ??= new Stop('cancelled');
+      state.controller.abort(state.stop);
+      return true;
+    },
+    /** Stops every run of this process (shutdown): the jobs stay running and resume elsewhere. */
+    interruptAll(): void {
+      for (const state of running.values()) {
+        state.stop ??= new Stop('interrupted');
+        state.controller.abort(state.stop);
+      }
+    },
+  };
+}
+
+export type SyncRunner = ReturnType<typeof createSyncRunner>;

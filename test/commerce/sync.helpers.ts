@@ -1,0 +1,94 @@
+import { expect } from 'vitest';
+import { seal } from '../../src/modules/commerce/integrations/index.js';
+import {
+  startFakeMoysklad,
+  type FakeMoysklad,
+  type FakeMoyskladOptions,
+} from '../../src/modules/commerce/index.js';
+import { syncRunnerOf } from '../../src/modules/commerce/sync/index.js';
+import { integrations } from '../../src/modules/commerce/tables/integrations.tables.js';
+import type { TestApp } from '../harness/app.js';
+import { client, type Headers } from '../field/helpers.js';
+import { uniq } from '../field/helpers.js';
+
+export { commerceApp, inTenantTx, scalar } from './inventory.helpers.js';
+export { client, expectStatus, uniq, type Headers } from '../field/helpers.js';
+
+/** Small sizes: a full sync takes a few dozen requests. */
+export const SMALL: FakeMoyskladOptions['sizes'] = {
+  folders: 4,
+  products: 30,
+  services: 3,
+  counterparties: 8,
+  stores: 2,
+  documents: 40,
+};
+
+export const startFake = (options: FakeMoyskladOptions = {}): Promise<FakeMoysklad> =>
+  startFakeMoysklad({ sizes: SMALL, ...options });
+
+/** An integration of the tenant pointing at the fake (credentials sealed as the integrations service does). */
+export async function createIntegration(
+  t: TestApp,
+  tenantId: string,
+  fake: FakeMoysklad,
+  values: Partial<typeof integrations.$inferInsert> = {},
+): Promise<string> {
+  const credentials = seal({
+    type: 'basic',
+    login: fake.credentials.login,
+    password: fake.credentials.password,
+  });
+  const token = seal(uniq('hook'));
+  return t.database.db.withTenant({ tenantId }, async (tx) => {
+    const [row] = await tx.db
+      .insert(integrations)
+      .values({
+        tenantId,
+        provider: 'moysklad',
+        name: uniq('MoySklad'),
+        baseUrl: fake.baseUrl,
+        authType: 'basic',
+        credentialsCipher: credentials.cipher,
+        credentialsKeyId: credentials.keyId,
+        webhookTokenCipher: token.cipher,
+        accountId: fake.accountId,
+        ...values,
+      })
+      .returning({ id: integrations.id });
+    return row!.id;
+  });
+}
+
+export interface JobView {
+  id: string;
+  status: string;
+  error: string | null;
+  requests: number;
+  attempts: number;
+  counts: Record<
+    string,
+    { created: number; updated: number; deleted: number; failed: number; unchanged: number }
+  >;
+  totals: { created: number; updated: number; deleted: number; failed: number; unchanged: number };
+  cursor: Record<string, { offset: number; done: boolean }>;
+  failures: { entity: string; external_id: string | null; reason: string }[];
+  failures_total: number;
+}
+
+/** Starts a job through the API and runs it in this process (as the queue's worker would). */
+export async function syncNow(
+  t: TestApp,
+  tenantId: string,
+  admin: Headers,
+  body: Record<string, unknown>,
+): Promise<JobView> {
+  const job = await client(t).ok<JobView>('POST', '/admin/sync/start', admin, body, 202);
+  await syncRunnerOf(t.app.platform).run(tenantId, job.id);
+  return client(t).ok<JobView>('GET', `/admin/sync/jobs/${job.id}`, admin);
+}
+
+export function expectCompleted(job: JobView) {
+  expect(job.error, JSON.stringify(job.failures)).toBeNull();
+  expect(job.status).toBe('completed');
+}
