@@ -1,8 +1,9 @@
 import type { SalesOpsModule } from '../../platform/module.js';
+import { analyticsPart } from './analytics/index.js';
 import type { CommercePart } from './part.js';
 import { COMMERCE_PERMISSIONS } from './permissions.js';
 
-const PARTS: readonly CommercePart[] = [];
+const PARTS: readonly CommercePart[] = [analyticsPart];
 
 /**
  * Commerce: stock per product and warehouse with movements and thresholds, sales and purchase
