@@ -31,3 +31,9 @@ export const commerceModule: SalesOpsModule = {
 };
 
 export { COMMERCE_PERMISSIONS } from './permissions.js';
+export {
+  CommerceScaleSeedError,
+  seedCommerceScale,
+  type CommerceScaleOptions,
+  type CommerceScaleResult,
+} from './seed-scale.js';

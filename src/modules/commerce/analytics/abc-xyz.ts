@@ -3,9 +3,9 @@
  */
 
 export interface AbcThresholds {
-  /** Cumulative revenue share (percent) up to which a product is A. */
+  /** Cumulative revenue share (percent) the A products make up. */
   a: number;
-  /** … up to which it is B; above, C. */
+  /** … the A and B products together; the rest is C. */
   b: number;
 }
 
@@ -24,20 +24,23 @@ export interface AbcRow {
 
 /**
  * Revenues in descending order (the caller sorts, ties broken by a stable key) → each product's
- * share of the positive revenue and the cumulative share including it, in percent, and its class:
- * A while the cumulative share ≤ a, B while ≤ b, C beyond. A product with revenue ≤ 0 (returns
- * outweigh sales) holds no share and is C. Shares are exact to the cent; compared unrounded.
+ * share of the positive revenue and the cumulative share including it, in percent, and its class by
+ * the cumulative share of the products before it: A while that is below a, B while below b, C
+ * beyond. So the product that reaches a is still A (a single product holding 90 % is A, not B),
+ * and a cumulative share of exactly a after a product makes the next one B. A product with
+ * revenue ≤ 0 (returns outweigh sales) holds no share and is C.
  */
 export function abcClasses(revenuesDesc: readonly number[], t: AbcThresholds): AbcRow[] {
   const total = revenuesDesc.reduce((s, v) => (v > 0 ? s + v : s), 0);
   let cumulative = 0;
   return revenuesDesc.map((revenue) => {
     if (revenue <= 0 || total <= 0) return { share: 0, cumulativeShare: total > 0 ? 100 : 0, abc: 'C' };
+    const before = (cumulative / total) * 100;
     cumulative += revenue;
     const share = (revenue / total) * 100;
     const cumulativeShare = (cumulative / total) * 100;
-    // A tolerance of a billionth of a percent keeps 80.000000000001 (float noise) in A.
-    const abc = cumulativeShare <= t.a + 1e-9 ? 'A' : cumulativeShare <= t.b + 1e-9 ? 'B' : 'C';
+    // A tolerance of a billionth of a percent keeps 79.999999999999 (float noise for 80) out of A.
+    const abc = before < t.a - 1e-9 ? 'A' : before < t.b - 1e-9 ? 'B' : 'C';
     return { share, cumulativeShare, abc };
   });
 }

@@ -101,7 +101,7 @@ export function analyticsRoutes(app: FastifyInstance, db: TenantDatabase): void 
       summary: 'ABC (revenue share) and XYZ (demand variability) classes of products',
       description:
         'Products with sales in the period (default: the twelve whole months before the current one), in the caller’s ' +
-        'data scope. ABC by cumulative share of revenue (A ≤ a, B ≤ b, C beyond); XYZ by the coefficient of variation ' +
+        'data scope. ABC by cumulative share of revenue (A while the share before the product is below a, B below b, C beyond); XYZ by the coefficient of variation ' +
         '(population standard deviation ÷ mean) of net quantities per month or week (X ≤ x, Y ≤ y, Z beyond or no ' +
         'demand). The matrix counts every classified product; abc/xyz and paging narrow the list only.',
       permission: PERMISSION,

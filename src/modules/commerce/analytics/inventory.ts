@@ -12,8 +12,8 @@ type DeadRow = Omit<InventoryReport['dead_stock'][number], 'last_movement_at'> &
   last_movement_at: Date | string | null;
 };
 
-const q3 = (column: SQL) => sql`${column}::numeric(18, 3)::text`;
-const m2 = (column: SQL) => sql`${column}::numeric(18, 2)::text`;
+const q3 = (column: SQL) => sql`(${column})::numeric(18, 3)::text`;
+const m2 = (column: SQL) => sql`(${column})::numeric(18, 2)::text`;
 
 /**
  * Stock value, days of cover, low/out-of/dead stock: tenant-wide (stock has no owner), optionally

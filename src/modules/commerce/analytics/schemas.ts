@@ -313,8 +313,8 @@ export const AbcXyzQuery = Type.Object(
         'First day (default: the twelve whole months before the current one; with only to: 364 days before it)',
     }),
     to: Type.Optional({ ...IsoDate, description: 'Last day, included (with only from: today)' }),
-    a: Threshold(80, 'Cumulative revenue share (%) up to which a product is A'),
-    b: Threshold(95, 'Cumulative revenue share (%) up to which a product is B'),
+    a: Threshold(80, 'Cumulative revenue share (%) the A products make up'),
+    b: Threshold(95, 'Cumulative revenue share (%) the A and B products make up'),
     x: Threshold(10, 'Coefficient of variation (%) up to which a product is X'),
     y: Threshold(25, 'Coefficient of variation (%) up to which a product is Y'),
     xyz_period: Type.Optional(
