@@ -31,11 +31,17 @@ const env = { DATABASE_URL: postgres.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', 
 const lines: string[] = [];
 const database = new pg.Client({ connectionString: postgres.url });
 try {
-  const seedStarted = performance.now();
-  process.stderr.write(`… seeding ${POSITIONS} document positions\n`);
-  await salesopsRun(['seed', '--commerce-positions', String(POSITIONS)], env);
-  const seedSeconds = (performance.now() - seedStarted) / 1000;
   await database.connect();
+  // BENCH_DATABASE_URL may hold the data of an earlier run: measured again without reseeding.
+  const { rows: seeded } = await database
+    .query<{ n: number }>("select count(*)::int as n from products where code like 'CSP-%'")
+    .catch(() => ({ rows: [{ n: 0 }] }));
+  const seedStarted = performance.now();
+  if (!seeded[0]!.n) {
+    process.stderr.write(`… seeding ${POSITIONS} document positions\n`);
+    await salesopsRun(['seed', '--commerce-positions', String(POSITIONS)], env);
+  }
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
   await database.query('vacuum analyze');
   const { rows: facts } = await database.query<{ positions: number; documents: number; agent: string }>(
     `select (select count(*) from commerce_document_positions)::int as positions,
@@ -67,7 +73,7 @@ try {
     ];
     lines.push(
       `Commerce analytics benchmark, ${new Date().toISOString()}: PostgreSQL; ${facts[0]!.positions} positions in ` +
-        `${facts[0]!.documents} documents seeded in ${seedSeconds.toFixed(0)} s (with the demo data); ` +
+        `${facts[0]!.documents} documents (${seeded[0]!.n ? 'seeded by an earlier run' : `seeded in ${seedSeconds.toFixed(0)} s with the demo data`}); ` +
         `load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`,
       '',
       '| case | connections | req/s | p50 ms | p95 ms | p99 ms | errors |',
