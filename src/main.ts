@@ -16,6 +16,8 @@ Commands:
                         CSAT/NPS responses likewise
        [--planning-rows N] N sales-history rows (36-month series), a matrix and a closed
                         cycle with up to 10,000 approved 12-month forecasts likewise
+       [--commerce-positions N] a commerce catalog, stock levels and a year of documents with
+                        N positions in total likewise
   openapi [--out F]     Print or write the OpenAPI document; --check F fails when F differs
   config                List every setting with its default
   create-superadmin     Create a super administrator: --email E --password P [--name N]
@@ -61,6 +63,7 @@ async function main(argv: string[]): Promise<void> {
       documents: { type: 'string' },
       seed: { type: 'string' },
       login: { type: 'string' },
+      'commerce-positions': { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -91,6 +94,7 @@ async function main(argv: string[]): Promise<void> {
         conversions: values.conversions,
         successCustomers: values['success-customers'],
         planningRows: values['planning-rows'],
+        commercePositions: values['commerce-positions'],
         tenant: values.tenant,
       });
     case 'openapi':

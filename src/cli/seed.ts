@@ -1,5 +1,6 @@
 import { buildApp } from '../app.js';
 import { ensureJwtSecret, type Config } from '../config.js';
+import { CommerceScaleSeedError, seedCommerceScale } from '../modules/commerce/index.js';
 import { ScaleSeedError, seedFieldScale } from '../modules/field/index.js';
 import { modules } from '../modules/index.js';
 import { LeadScaleSeedError, seedLeadsScale } from '../modules/leads/index.js';
@@ -18,6 +19,8 @@ export interface SeedOptions {
   successCustomers?: string;
   /** `--planning-rows N`: after the demo data, add N sales-history rows, a matrix and 10,000 approved forecasts. */
   planningRows?: string;
+  /** `--commerce-positions N`: after the demo data, add a commerce catalog, stock and a year of documents with N positions. */
+  commercePositions?: string;
   /** `--tenant SLUG`: the tenant that receives the scale data (default `demo`). */
   tenant?: string;
 }
@@ -42,6 +45,7 @@ export async function seedCommand(rawConfig: Config, options: SeedOptions = {}):
   const conversions = parseCount('conversions', options.conversions);
   const successCustomers = parseCount('success-customers', options.successCustomers);
   const planningRows = parseCount('planning-rows', options.planningRows);
+  const commercePositions = parseCount('commerce-positions', options.commercePositions);
   const config = ensureJwtSecret({ ...rawConfig, logLevel: 'warn' });
   const db = await openConfiguredDatabase(config);
   try {
@@ -99,6 +103,19 @@ export async function seedCommand(rawConfig: Config, options: SeedOptions = {}):
         progress.done(
           `Planning scale data ready: ${result.salesRows} sales-history rows in ${result.series} series, ` +
             `${result.forecasts} approved forecasts with ${result.forecastLines} lines (cycle ${result.cycleId}), ` +
+            `${result.agentsAdded} new synthetic agents`,
+        );
+      }
+      if (commercePositions !== undefined) {
+        progress.step(`Generating ${commercePositions} document positions`);
+        const result = await seedCommerceScale(app.platform.system, {
+          positions: commercePositions,
+          tenant: options.tenant,
+          onProgress: (done, total) => progress.count('Commerce scale data', done, total),
+        }).catch(asCliError(CommerceScaleSeedError));
+        progress.done(
+          `Commerce scale data ready: ${result.positions} positions in ${result.documents} documents, ` +
+            `${result.products} products, ${result.customers} customers, ${result.stockLevels} stock levels, ` +
             `${result.agentsAdded} new synthetic agents`,
         );
       }

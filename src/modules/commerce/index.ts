@@ -1,5 +1,6 @@
 import type { SalesOpsModule } from '../../platform/module.js';
 import { integrationsPart } from './integrations/index.js';
+import { analyticsPart } from './analytics/index.js';
 import type { CommercePart } from './part.js';
 import { documentsPart } from './documents/index.js';
 import { inventoryPart } from './inventory/index.js';
@@ -13,6 +14,7 @@ const PARTS: readonly CommercePart[] = [
   inventoryPart,
   documentsPart,
   syncPart,
+  analyticsPart,
 ];
 
 /**
@@ -43,3 +45,9 @@ export const commerceModule: SalesOpsModule = {
 export { COMMERCE_PERMISSIONS } from './permissions.js';
 export { moyskladProvider, startFakeMoysklad } from './moysklad/index.js';
 export type { FakeMoysklad, FakeMoyskladOptions, FakeControl } from './moysklad/index.js';
+export {
+  CommerceScaleSeedError,
+  seedCommerceScale,
+  type CommerceScaleOptions,
+  type CommerceScaleResult,
+} from './seed-scale.js';
