@@ -26,6 +26,9 @@ Commands:
                         [--all-or-nothing]
   create-tenant         Create a tenant and its admin: --name N [--slug S] --admin-email E
                         --admin-password P [--admin-name N] (prompts on a terminal)
+  fake-moysklad         Run a fake MoySklad account for demos and local sync: [--port N]
+                        [--host H] [--products N] [--documents N] [--seed S] [--login L]
+                        [--password P]
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -52,6 +55,12 @@ async function main(argv: string[]): Promise<void> {
       conversions: { type: 'string' },
       'success-customers': { type: 'string' },
       'planning-rows': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      products: { type: 'string' },
+      documents: { type: 'string' },
+      seed: { type: 'string' },
+      login: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -63,6 +72,10 @@ async function main(argv: string[]): Promise<void> {
     for (const s of describeSettings())
       process.stdout.write(`${s.env.padEnd(24)} ${s.default.padEnd(12)} ${s.description}\n`);
     return;
+  }
+  if (command === 'fake-moysklad') {
+    // Needs no configuration or database: it stands in for an external system.
+    return (await import('./cli/fake-moysklad.js')).fakeMoyskladCommand(values);
   }
   const config = loadConfig();
   switch (command) {

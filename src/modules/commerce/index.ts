@@ -31,3 +31,5 @@ export const commerceModule: SalesOpsModule = {
 };
 
 export { COMMERCE_PERMISSIONS } from './permissions.js';
+export { moyskladProvider, startFakeMoysklad } from './moysklad/index.js';
+export type { FakeMoysklad, FakeMoyskladOptions, FakeControl } from './moysklad/index.js';
