@@ -46,13 +46,16 @@ export async function testConnection(
   provider: CommerceProvider,
   conn: ProviderConnection,
 ): Promise<ConnectionTestResult> {
+  const deadline = AbortSignal.timeout(PROVIDER_CALL_TIMEOUT_MS);
+  let result: ConnectionTestResult;
   try {
-    const result = await provider.testConnection({
-      ...conn,
-      signal: AbortSignal.timeout(PROVIDER_CALL_TIMEOUT_MS),
-    });
-    return result.ok ? result : { ...result, message: withoutSecrets(result.message, conn.auth) };
+    result = await provider.testConnection({ ...conn, signal: deadline });
   } catch (error) {
-    return failureOf(error, conn);
+    result = failureOf(error, conn);
   }
+  if (result.ok) return result;
+  // The provider stopped because our deadline passed: for the admin, the host did not answer.
+  if (deadline.aborted)
+    return { ok: false, code: 'unreachable', message: unreachableReason(deadline.reason, conn.baseUrl) };
+  return { ...result, message: withoutSecrets(result.message, conn.auth) };
 }

@@ -1,11 +1,12 @@
 import { validationFailed } from '../../../platform/http/errors.js';
+import { moyskladProvider } from '../moysklad/index.js';
 import type { CommerceProvider } from './provider.js';
 
 /**
  * Every provider an integration can use, by name. Adding one (Kaspi, Bitrix24) means implementing
  * `CommerceProvider` and listing it here.
  */
-const PROVIDERS: readonly CommerceProvider[] = [];
+const PROVIDERS: readonly CommerceProvider[] = [moyskladProvider];
 
 const byName = new Map(PROVIDERS.map((p) => [p.name, p]));
 

@@ -60,9 +60,7 @@ export function createWebhooksService(deps: {
 
   function parse(provider: string, body: unknown): WebhookEvent[] {
     try {
-      const events = providerNamed(provider, '/params/provider').parseWebhook(body);
-      if (!events.length) throw new ProviderError('malformed_webhook', 'The notification carries no events.');
-      return events;
+      return providerNamed(provider, '/params/provider').parseWebhook(body);
     } catch (error) {
       if (error instanceof ProviderError) throw new AppError(422, 'MALFORMED_WEBHOOK', error.message);
       throw error;
@@ -80,6 +78,8 @@ export function createWebhooksService(deps: {
       if (!row || row.provider !== delivery.provider || !tokenMatches(row, delivery.token))
         throw webhookNotFound();
       const events = parse(row.provider, delivery.body);
+      // Only entities no sync covers (or task notifications): acknowledged, nothing to process.
+      if (!events.length) return { duplicate: false };
       if (row.accountId && events.some((e) => e.accountId !== row.accountId)) throw webhookNotFound();
       return deps.db.withTenant({ tenantId: row.tenantId }, async (tx) => {
         const [stored] = await tx.db
