@@ -1,3 +1,4 @@
+import { pointDemoIntegrationAtFake } from '../demo/fake-moysklad.js';
 import type { CommercePart } from '../part.js';
 import { installIntegrationKeys } from './credentials.js';
 import { rejectedCredentialsCheck } from './credentials-alert.js';
@@ -21,6 +22,8 @@ export const integrationsPart: CommercePart = {
     installIntegrationKeys(platform.config);
   },
   alertChecks: [rejectedCredentialsCheck],
+  // Demo data only: the demo tenant's integration follows the in-process fake MoySklad's port.
+  onStart: pointDemoIntegrationAtFake,
 };
 
 export { connectionOf, loadConnection, type IntegrationRow } from './connection.js';
