@@ -1,4 +1,5 @@
 import type { SalesOpsModule } from '../../platform/module.js';
+import { seedCommerceDemo } from './demo/seed.js';
 import { integrationsPart } from './integrations/index.js';
 import { analyticsPart } from './analytics/index.js';
 import type { CommercePart } from './part.js';
@@ -40,6 +41,7 @@ export const commerceModule: SalesOpsModule = {
   alertChecks: PARTS.flatMap((part) => part.alertChecks ?? []),
   reportTypes: PARTS.flatMap((part) => part.reportTypes ?? []),
   retention: PARTS.flatMap((part) => part.retention ?? []),
+  seedDemo: seedCommerceDemo,
 };
 
 export { COMMERCE_PERMISSIONS } from './permissions.js';

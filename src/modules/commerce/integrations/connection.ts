@@ -9,7 +9,7 @@ import { providerNamed } from './providers.js';
 export type IntegrationRow = typeof integrations.$inferSelect;
 export type IntegrationAuth = ProviderConnection['auth'];
 
-export const integrationNotFound = () => notFound('Integration', 'INTEGRATION_NOT_FOUND');
+export const integrationNotFound = () => notFound('Integration');
 
 /** The decrypted connection of an integration row: base URL, credentials and options. */
 export function connectionOf(row: IntegrationRow): ProviderConnection {

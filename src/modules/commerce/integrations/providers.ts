@@ -30,3 +30,10 @@ export function providerNamed(name: string, path = '/body/provider'): CommercePr
     );
   return provider;
 }
+
+/** The API address an integration of this provider uses when none is given. */
+const DEFAULT_BASE_URLS: Readonly<Record<string, string>> = {
+  moysklad: 'https://api.moysklad.ru/api/remap/1.2',
+};
+
+export const defaultBaseUrlOf = (provider: string): string | undefined => DEFAULT_BASE_URLS[provider];
