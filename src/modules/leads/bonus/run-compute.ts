@@ -21,7 +21,8 @@ import { fromMinor } from './money.js';
  * read per row, and memory holds one batch.
  */
 
-const BATCH_ROWS = 20_000;
+// Small enough that a batch's rows and items mostly die young (a run allocates little old space).
+const BATCH_ROWS = 5_000;
 
 export interface PeriodBounds {
   /** First instant of period_start in the tenant's zone. */
@@ -289,13 +290,20 @@ export function itemWriter(tx: Tx, tenantId: string, runId: string): ItemSink {
       const amounts = new Array<string>(n);
       const capped = new Array<string>(n);
       const explanations = new Array<string>(n);
+      // Consecutive items mostly share their rule and, for fixed amounts, their explanation.
+      let code = '';
+      let codeText = '';
+      let explanation = '';
+      let explanationText = '';
       for (let j = 0; j < n; j++) {
         const { seq, item } = chunk[j]!;
+        if (item.ruleCode !== code) codeText = quoted((code = item.ruleCode));
+        if (item.explanation !== explanation) explanationText = quoted((explanation = item.explanation));
         ids[j] = uuidv7();
         seqs[j] = String(seq);
         agents[j] = item.agentId;
         ruleIds[j] = item.ruleId;
-        codes[j] = quoted(item.ruleCode);
+        codes[j] = codeText;
         conversions[j] = item.conversionId;
         leads[j] = item.leadId;
         outlets[j] = item.outletId;
@@ -304,7 +312,7 @@ export function itemWriter(tx: Tx, tenantId: string, runId: string): ItemSink {
         bases[j] = fromMinor(item.base);
         amounts[j] = fromMinor(item.amount);
         capped[j] = item.capped ? 't' : 'f';
-        explanations[j] = quoted(item.explanation);
+        explanations[j] = explanationText;
       }
       await tx.sql.query(INSERT_ITEMS, [
         tenantId,
