@@ -127,24 +127,55 @@ function normalise(kind: Kind, v: unknown): bigint | number | string {
   return (v as string).toLowerCase();
 }
 
-function factOf(field: ConditionField, item: ItemFacts): bigint | number | string | null {
+type Fact = bigint | number | string | null;
+
+/** The fact a field reads, chosen once per condition rather than per item. */
+function factReader(field: ConditionField): (item: ItemFacts) => Fact {
   switch (field) {
     case 'sale_amount':
-      return item.amount;
+      return (item) => item.amount;
     case 'sold_at':
-      return item.soldAt.getTime();
+      return (item) => item.soldAt.getTime();
     case 'lead_to_sale_hours':
-      return item.leadToSaleHours;
+      return (item) => item.leadToSaleHours;
     case 'product':
-      return item.productId;
+      return (item) => item.productId;
     case 'campaign':
-      return item.campaignId;
+      return (item) => item.campaignId;
     case 'source':
-      return item.sourceId;
+      return (item) => item.sourceId;
     case 'outlet':
-      return item.outletId;
+      return (item) => item.outletId;
     case 'region':
-      return item.regionId;
+      return (item) => item.regionId;
+  }
+}
+
+type Value = bigint | number | string;
+
+/** The operator's test against the condition's value(s), chosen once per condition. */
+function tester(op: ConditionOp, one: Value | undefined, list: Value[]): (x: Value) => boolean {
+  switch (op) {
+    case 'eq':
+      return (x) => x === one;
+    case 'neq':
+      return (x) => x !== one;
+    case 'gt':
+      return (x) => x > one!;
+    case 'gte':
+      return (x) => x >= one!;
+    case 'lt':
+      return (x) => x < one!;
+    case 'lte':
+      return (x) => x <= one!;
+    case 'between': {
+      const [low, high] = list;
+      return (x) => x >= low! && x <= high!;
+    }
+    case 'in':
+      return (x) => list.includes(x);
+    case 'not_in':
+      return (x) => !list.includes(x);
   }
 }
 
@@ -158,38 +189,27 @@ function compileOne(c: Condition): Matcher {
   const kind = KIND_OF[c.field];
   const list = Array.isArray(c.value) ? c.value.map((v) => normalise(kind, v)) : [];
   const one = Array.isArray(c.value) ? undefined : normalise(kind, c.value);
-  const test = (x: bigint | number | string): boolean => {
-    switch (c.op) {
-      case 'eq':
-        return x === one;
-      case 'neq':
-        return x !== one;
-      case 'gt':
-        return x > one!;
-      case 'gte':
-        return x >= one!;
-      case 'lt':
-        return x < one!;
-      case 'lte':
-        return x <= one!;
-      case 'between':
-        return x >= list[0]! && x <= list[1]!;
-      case 'in':
-        return list.includes(x);
-      case 'not_in':
-        return !list.includes(x);
-    }
-  };
+  const test = tester(c.op, one, list);
+  const fact = factReader(c.field);
   const holdsForMissing = c.op === 'neq' || c.op === 'not_in';
+  if (kind === 'id')
+    return (item) => {
+      const x = fact(item);
+      return x === null ? holdsForMissing : test((x as string).toLowerCase());
+    };
   return (item) => {
-    const fact = factOf(c.field, item);
-    if (fact === null) return holdsForMissing;
-    return test(kind === 'id' ? (fact as string).toLowerCase() : fact);
+    const x = fact(item);
+    return x === null ? holdsForMissing : test(x);
   };
 }
 
 /** All conditions must match; an empty list matches every item. */
 export function compileConditions(conditions: readonly Condition[]): Matcher {
   const matchers = conditions.map(compileOne);
-  return (item) => matchers.every((m) => m(item));
+  if (matchers.length === 0) return () => true;
+  if (matchers.length === 1) return matchers[0]!;
+  return (item) => {
+    for (const m of matchers) if (!m(item)) return false;
+    return true;
+  };
 }

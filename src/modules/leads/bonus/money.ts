@@ -21,15 +21,38 @@ export const toMinor = (value: string): bigint => parseScaled(value.replace(/(\.
 /** A percent with up to 4 decimals, scaled by 10^4: "2.5" → 25000n. */
 export const toPercentScaled = (value: string): bigint => parseScaled(value, 4);
 
+// Amounts below 2^53 cents (90 trillion) are formatted as doubles, which hold them exactly and are
+// much cheaper than bigint division (a run formats millions of amounts); larger ones take bigints.
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** 120000050n → "1200000.50". */
 export function fromMinor(minor: bigint): string {
+  if (minor >= 0n && minor <= SAFE) {
+    const n = Number(minor);
+    const cents = n % 100;
+    return `${(n - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
+  }
   const sign = minor < 0n ? '-' : '';
   const abs = minor < 0n ? -minor : minor;
   return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
 
+/** "1234567" → "1,234,567". */
+function groupThousands(digits: string): string {
+  if (digits.length <= 3) return digits;
+  let head = digits.length % 3 || 3;
+  let out = digits.slice(0, head);
+  for (; head < digits.length; head += 3) out += `,${digits.slice(head, head + 3)}`;
+  return out;
+}
+
 /** 120000050n → "1,200,000.50": how explanations and statements show amounts. */
 export function displayMinor(minor: bigint): string {
+  if (minor >= 0n && minor <= SAFE) {
+    const n = Number(minor);
+    const cents = n % 100;
+    return `${groupThousands(String((n - cents) / 100))}.${cents < 10 ? '0' : ''}${cents}`;
+  }
   const [whole, cents] = fromMinor(minor).split('.');
   return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
 }

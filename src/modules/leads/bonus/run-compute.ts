@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from '../../../lib/ids.js';
 import { anyId, selectRows } from '../../../platform/db/rows.js';
 import type { Tx } from '../../../platform/db/types.js';
@@ -21,7 +21,8 @@ import { fromMinor } from './money.js';
  * read per row, and memory holds one batch.
  */
 
-const BATCH_ROWS = 20_000;
+// Small enough that a batch's rows and items mostly die young (a run allocates little old space).
+const BATCH_ROWS = 5_000;
 
 export interface PeriodBounds {
   /** First instant of period_start in the tenant's zone. */
@@ -68,33 +69,65 @@ interface Row {
   lead_id: string;
   outlet_id: string | null;
   campaign_id: string | null;
-  source_id: string | null;
-  product_id: string | null;
-  region_id: string | null;
+  /** Read only when a rule's conditions use them (see `Facts`); else absent. */
+  source_id?: string | null;
+  product_id?: string | null;
+  region_id?: string | null;
+  hours?: string | number | null;
   cents: string;
-  at_ms: number;
-  hours: number | null;
+  at_ms: string | number;
 }
 
-function rowsQuery(s: Scope, agents: string[], withLeads: boolean) {
+/** Which optional facts the rules' conditions read: the rest is neither joined nor computed. */
+interface Facts {
+  source: boolean;
+  product: boolean;
+  region: boolean;
+  hours: boolean;
+}
+
+const factsOf = (rules: CompiledRules): Facts => ({
+  source: rules.fields.has('source'),
+  product: rules.fields.has('product'),
+  region: rules.fields.has('region'),
+  hours: rules.fields.has('lead_to_sale_hours'),
+});
+
+function rowsQuery(s: Scope, agents: string[], withLeads: boolean, facts: Facts) {
+  const optional = (on: boolean, column: SQL, name: string) =>
+    on ? sql`, ${column} as ${sql.raw(name)}` : sql``;
+  const region = (alias: string) =>
+    facts.region
+      ? sql`left join outlets o on o.tenant_id = ${sql.raw(alias)}.tenant_id and o.id = ${sql.raw(alias)}.outlet_id`
+      : sql``;
   const sales = sql`select 'conversion' as kind, c.id, c.agent_id, c.lead_id, c.outlet_id, c.campaign_id,
-      c.source_id, c.product_id, o.org_unit_id as region_id, (c.amount * 100)::bigint::text as cents,
-      extract(epoch from c.converted_at) * 1000 as at_ms,
-      extract(epoch from (c.converted_at - c.lead_captured_at)) / 3600 as hours
-    from conversions c left join outlets o on o.tenant_id = c.tenant_id and o.id = c.outlet_id
+      (c.amount * 100)::bigint::text as cents, c.converted_at as sort_at,
+      extract(epoch from c.converted_at) * 1000 as at_ms
+      ${optional(facts.source, sql`c.source_id`, 'source_id')}
+      ${optional(facts.product, sql`c.product_id`, 'product_id')}
+      ${optional(facts.region, sql`o.org_unit_id`, 'region_id')}
+      ${optional(facts.hours, sql`extract(epoch from (c.converted_at - c.lead_captured_at)) / 3600`, 'hours')}
+    from conversions c ${region('c')}
     where ${conversionWhere(s)} and ${anyId(sql`c.agent_id`, agents)}`;
   // A lead's sale amount is what it sold (in the set's currency) up to the period's end.
   const leadRows = sql`select 'lead' as kind, l.id, l.agent_id, l.id as lead_id, l.outlet_id, l.campaign_id,
-      l.source_id, l.product_id, o.org_unit_id as region_id, (coalesce(s.total, 0) * 100)::bigint::text as cents,
-      extract(epoch from l.captured_at) * 1000 as at_ms,
-      extract(epoch from (s.first_at - l.captured_at)) / 3600 as hours
-    from leads l left join outlets o on o.tenant_id = l.tenant_id and o.id = l.outlet_id
+      (coalesce(s.total, 0) * 100)::bigint::text as cents, l.captured_at as sort_at,
+      extract(epoch from l.captured_at) * 1000 as at_ms
+      ${optional(facts.source, sql`l.source_id`, 'source_id')}
+      ${optional(facts.product, sql`l.product_id`, 'product_id')}
+      ${optional(facts.region, sql`o.org_unit_id`, 'region_id')}
+      ${optional(facts.hours, sql`extract(epoch from (s.first_at - l.captured_at)) / 3600`, 'hours')}
+    from leads l ${region('l')}
     left join lateral (select sum(c.amount) as total, min(c.converted_at) as first_at from conversions c
       where c.tenant_id = l.tenant_id and c.lead_id = l.id and c.currency = ${s.currency}
         and c.converted_at < ${s.bounds.to.toISOString()}::timestamptz) s on true
     where ${leadWhere(s)} and ${anyId(sql`l.agent_id`, agents)}`;
   const union = withLeads ? sql`${sales} union all ${leadRows}` : sales;
-  return sql`select * from (${union}) x order by agent_id, at_ms, id`;
+  // `sort_at` orders as `at_ms` does (the same instant, exactly), without comparing numerics.
+  return sql`select kind, id, agent_id, lead_id, outlet_id, campaign_id, cents, at_ms
+      ${facts.source ? sql`, source_id` : sql``}${facts.product ? sql`, product_id` : sql``}
+      ${facts.region ? sql`, region_id` : sql``}${facts.hours ? sql`, hours` : sql``}
+    from (${union}) x order by agent_id, sort_at, id`;
 }
 
 async function agentBatches(tx: Tx, s: Scope, withLeads: boolean, batchRows: number): Promise<string[][]> {
@@ -128,12 +161,12 @@ const toInput = (r: Row): BonusInput => ({
   leadId: r.lead_id,
   outletId: r.outlet_id,
   campaignId: r.campaign_id,
-  sourceId: r.source_id,
-  productId: r.product_id,
-  regionId: r.region_id,
+  sourceId: r.source_id ?? null,
+  productId: r.product_id ?? null,
+  regionId: r.region_id ?? null,
   amount: BigInt(r.cents),
   soldAt: new Date(Number(r.at_ms)),
-  leadToSaleHours: r.hours === null ? null : Number(r.hours),
+  leadToSaleHours: r.hours === null || r.hours === undefined ? null : Number(r.hours),
 });
 
 export interface RunTotals {
@@ -171,13 +204,14 @@ export async function computePeriod(
   const compiled: CompiledRules = compileRules(input.rules, input.currency);
   const scope: Scope = { tenantId: input.tenantId, currency: input.currency, bounds: input.bounds };
   const hash = createHash('sha256');
+  const facts = factsOf(compiled);
   let seq = 0;
   let total = 0n;
   let agentCount = 0;
   const batches = await agentBatches(tx, scope, compiled.needsLeads, input.batchRows ?? BATCH_ROWS);
   const read = (i: number) =>
     i < batches.length
-      ? quiet(selectRows<Row>(tx, rowsQuery(scope, batches[i]!, compiled.needsLeads)))
+      ? quiet(selectRows<Row>(tx, rowsQuery(scope, batches[i]!, compiled.needsLeads, facts)))
       : null;
   // A pipeline on the transaction's one connection: the next batch's read and this batch's write
   // are queued while this batch is computed, so the database and Node work at the same time.
@@ -187,25 +221,26 @@ export async function computePeriod(
     const rows = await next;
     next = read(i + 1);
     const batch: { seq: number; item: ComputedItem }[] = [];
+    // The batch's canonical lines, hashed at once (the same bytes as line by line).
+    const lines: string[] = [];
     let start = 0;
     while (start < rows.length) {
+      const agentId = rows[start]!.agent_id;
+      const inputs: BonusInput[] = [];
       let stop = start;
-      while (stop < rows.length && rows[stop]!.agent_id === rows[start]!.agent_id) stop++;
-      const items = computeAgent(
-        compiled,
-        rows[start]!.agent_id,
-        rows.slice(start, stop).map(toInput),
-        input.bounds.end,
-      );
+      for (; stop < rows.length && rows[stop]!.agent_id === agentId; stop++)
+        inputs.push(toInput(rows[stop]!));
+      const items = computeAgent(compiled, agentId, inputs, input.bounds.end);
       if (items.length) agentCount++;
       for (const item of items) {
         seq++;
         total += item.amount;
-        hash.update(`${canonicalItem(seq, item)}\n`);
+        lines.push(canonicalItem(seq, item));
         batch.push({ seq, item });
       }
       start = stop;
     }
+    if (lines.length) hash.update(`${lines.join('\n')}\n`);
     // One write in flight at most: memory holds two batches.
     await writing;
     writing = batch.length ? quiet(sink(batch)) : Promise.resolve();
@@ -214,33 +249,78 @@ export async function computePeriod(
   return { itemCount: seq, agentCount, total, digest: hash.digest('hex') };
 }
 
-/** Writes items in statements of 5,000 (one JSON parameter each). */
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
+
+/** A text as an element of an array literal: quoted, with quotes and backslashes escaped. */
+const quoted = (text: string) => `"${NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, '\\$&') : text}"`;
+
+/** Ids, numbers, times and booleans need no quoting in an array literal; null is NULL. */
+const arrayLiteral = (values: readonly (string | null)[]) =>
+  `{${values.map((v) => (v === null ? 'NULL' : v)).join(',')}}`;
+
+const ITEMS_PER_STATEMENT = 20_000;
+
+const INSERT_ITEMS = `insert into bonus_run_items (tenant_id, run_id, id, seq, agent_id, rule_id, rule_code,
+    conversion_id, lead_id, outlet_id, campaign_id, occurred_at, base_amount, amount, capped, explanation)
+  select $1::uuid, $2::uuid, x.* from unnest($3::uuid[], $4::int[], $5::uuid[], $6::uuid[], $7::text[],
+    $8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[], $12::timestamptz[], $13::numeric[], $14::numeric[],
+    $15::boolean[], $16::text[]) as x`;
+
+/**
+ * Writes items in statements of up to 20,000, each column one array parameter: PostgreSQL parses
+ * arrays of typed values in half the time of the same rows as JSON, and Node builds no object per row.
+ */
 export function itemWriter(tx: Tx, tenantId: string, runId: string): ItemSink {
   return async (items) => {
-    for (let i = 0; i < items.length; i += 5000) {
-      const json = items.slice(i, i + 5000).map(({ seq, item }) => ({
-        id: uuidv7(),
-        seq,
-        agent_id: item.agentId,
-        rule_id: item.ruleId,
-        rule_code: item.ruleCode,
-        conversion_id: item.conversionId,
-        lead_id: item.leadId,
-        outlet_id: item.outletId,
-        campaign_id: item.campaignId,
-        occurred_at: item.occurredAt.toISOString(),
-        base_amount: fromMinor(item.base),
-        amount: fromMinor(item.amount),
-        capped: item.capped,
-        explanation: item.explanation,
-      }));
-      await tx.db
-        .execute(sql`insert into bonus_run_items (tenant_id, run_id, id, seq, agent_id, rule_id, rule_code,
-          conversion_id, lead_id, outlet_id, campaign_id, occurred_at, base_amount, amount, capped, explanation)
-        select ${tenantId}::uuid, ${runId}::uuid, x.* from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(
-          id uuid, seq int, agent_id uuid, rule_id uuid, rule_code text, conversion_id uuid, lead_id uuid,
-          outlet_id uuid, campaign_id uuid, occurred_at timestamptz, base_amount numeric, amount numeric,
-          capped boolean, explanation text)`);
+    for (let i = 0; i < items.length; i += ITEMS_PER_STATEMENT) {
+      const chunk = items.slice(i, i + ITEMS_PER_STATEMENT);
+      const n = chunk.length;
+      const ids = new Array<string>(n);
+      const seqs = new Array<string>(n);
+      const agents = new Array<string>(n);
+      const ruleIds = new Array<string | null>(n);
+      const codes = new Array<string>(n);
+      const conversions = new Array<string | null>(n);
+      const leads = new Array<string | null>(n);
+      const outlets = new Array<string | null>(n);
+      const campaigns = new Array<string | null>(n);
+      const times = new Array<string>(n);
+      const bases = new Array<string>(n);
+      const amounts = new Array<string>(n);
+      const capped = new Array<string>(n);
+      const explanations = new Array<string>(n);
+      // Consecutive items mostly share their rule and, for fixed amounts, their explanation.
+      let code = '';
+      let codeText = '';
+      let explanation = '';
+      let explanationText = '';
+      for (let j = 0; j < n; j++) {
+        const { seq, item } = chunk[j]!;
+        if (item.ruleCode !== code) codeText = quoted((code = item.ruleCode));
+        if (item.explanation !== explanation) explanationText = quoted((explanation = item.explanation));
+        ids[j] = uuidv7();
+        seqs[j] = String(seq);
+        agents[j] = item.agentId;
+        ruleIds[j] = item.ruleId;
+        codes[j] = codeText;
+        conversions[j] = item.conversionId;
+        leads[j] = item.leadId;
+        outlets[j] = item.outletId;
+        campaigns[j] = item.campaignId;
+        times[j] = item.occurredAt.toISOString();
+        bases[j] = fromMinor(item.base);
+        amounts[j] = fromMinor(item.amount);
+        capped[j] = item.capped ? 't' : 'f';
+        explanations[j] = explanationText;
+      }
+      await tx.sql.query(INSERT_ITEMS, [
+        tenantId,
+        runId,
+        ...[ids, seqs, agents, ruleIds, codes, conversions, leads, outlets, campaigns, times, bases, amounts]
+          .concat([capped, explanations])
+          .map(arrayLiteral),
+      ]);
     }
   };
 }
