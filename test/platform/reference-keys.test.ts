@@ -34,6 +34,17 @@ const ALLOWED: Record<string, string> = {
   'bonus_run_items.lead_id': 'copied from the lead the run read (leads are never deleted)',
   'bonus_run_items.outlet_id': 'copied from the sale or lead, which references the outlet itself',
   'bonus_run_items.campaign_id': 'copied from the sale or lead, which references the campaign itself',
+  // Document positions copy their header's parties so a year of analytics reads one table; the
+  // header holds the keys and the document writers keep the copies equal.
+  'commerce_document_positions.customer_id': 'copied from the document header, which references it',
+  'commerce_document_positions.warehouse_id': 'copied from the document header, which references it',
+  'commerce_document_positions.owner_id': 'copied from the document header, which references it',
+  'commerce_documents.base_document_id': 'provenance: a local document deleted for good leaves its followers',
+  'commerce_documents.integration_id': 'provenance: synced documents stay when their integration is deleted',
+  'stock_movements.document_id': 'append-only history that outlives a local document deleted for good',
+  'stock_movements.variant_id': 'append-only history; the product it belongs to is referenced by key',
+  'commerce_settings.buy_price_type_id': 'checked when set; a price type deleted later reads as unset',
+  'commerce_settings.sale_price_type_id': 'checked when set; a price type deleted later reads as unset',
 };
 
 interface ReferenceColumn {
