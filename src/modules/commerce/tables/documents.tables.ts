@@ -14,11 +14,9 @@ import {
 } from 'drizzle-orm/pg-core';
 import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
+import { money, quantity } from './columns.js';
 import { customers, productVariants, products, warehouses } from '../../catalog/tables.js';
 import { users } from '../../identity/tables.js';
-
-const quantity = (name: string) => numeric(name, { precision: 18, scale: 3 });
-const money = (name: string) => numeric(name, { precision: 18, scale: 2 });
 
 /** Sales documents first, then purchase documents; MoySklad's names in the comments. */
 export const DOCUMENT_KINDS = [

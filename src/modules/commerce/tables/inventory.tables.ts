@@ -5,7 +5,6 @@ import {
   foreignKey,
   index,
   integer,
-  numeric,
   pgTable,
   text,
   timestamp,
@@ -15,13 +14,9 @@ import {
 } from 'drizzle-orm/pg-core';
 import { appAccess, APPEND_ONLY, NO_DELETE, READ_WRITE } from '../../../platform/db/access.js';
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
+import { money, quantity } from './columns.js';
 import { productVariants, products, warehouses } from '../../catalog/tables.js';
 import { users } from '../../identity/tables.js';
-
-/** How much a quantity column holds: three decimals, as MoySklad's Float quantities use. */
-const quantity = (name: string) => numeric(name, { precision: 18, scale: 3 });
-/** Money in the tenant's currency, as decimals (MoySklad's kopecks ÷ 100). */
-const money = (name: string) => numeric(name, { precision: 18, scale: 2 });
 
 /**
  * The commerce rules a tenant may change: whether stock may go negative, the default minimum stock,
