@@ -155,6 +155,8 @@ export async function seedLeads(
   const plans = planLeads(refs, campaigns, clock);
   const rand = seededRandom(20_240_716);
   const out: SeededLeads = { forImport: [], rejected: [], duplicates: [] };
+  // A sale of a rejected customer captured again would match the later, open lead instead.
+  const capturedTwice = new Set(plans.filter((p) => p.duplicate).map((p) => p.digits));
   await platform.db.withTenant({ tenantId: refs.tenantId }, async (tx) => {
     const settings = await conversionSettings(tx, refs.tenantId);
     const capture = {
@@ -190,7 +192,7 @@ export async function seedLeads(
       const readyAt = await workLead(tx, { row, plan, rand, clock, settings, jobs, currency: refs.currency });
       const candidate = { phone: lead.phone, outletId: plan.outletId, capturedAt: plan.at, readyAt };
       if (plan.fate === 'import') out.forImport.push(candidate);
-      if (plan.fate === 'rejected' && !plan.duplicate) out.rejected.push(candidate);
+      if (plan.fate === 'rejected' && !capturedTwice.has(plan.digits)) out.rejected.push(candidate);
     }
   });
   return out;
