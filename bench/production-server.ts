@@ -16,6 +16,7 @@ const config = loadConfig(
     ...process.env,
     NODE_ENV: 'production',
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
+    INTEGRATION_KEYS: 'bench:' + Buffer.alloc(32, 7).toString('base64'),
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   },
   // A benchmark comes from one address; the limiter still runs on every request.

@@ -7,7 +7,7 @@
  * through the connection (`/health/ready`). p99/p50 shows stalls whatever the machine's load.
  *
  * Settings that differ from a production start, and why: DEMO_DATA=true (data to read and logins to
- * sign in with), RATE_LIMIT_MAX=1000000 (one client IP sends all the load), JWT_SECRET (required).
+ * sign in with), RATE_LIMIT_MAX=1000000 (one client IP sends all the load), JWT_SECRET and INTEGRATION_KEYS (required).
  * BENCH_COMMANDS=dist,npm-start,tsx-cli (default dist) also measures the start of `npm start` and of
  * the `tsx` command line for comparison (the load runs on the first command only; BENCH_DURATION=0
  * measures starts only); `npm run build` must have run (the bench refuses a missing dist/). BENCH_APP_DIR runs
@@ -84,6 +84,7 @@ async function start(command: string[], dataDir: string, port: number): Promise<
       PORT: String(port),
       HOST: '127.0.0.1',
       JWT_SECRET: 'bench-production-secret-bench-production-secret',
+      INTEGRATION_KEYS: 'bench:' + Buffer.alloc(32, 7).toString('base64'),
       DEMO_DATA: 'true',
       RATE_LIMIT_MAX: '1000000',
     },

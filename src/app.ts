@@ -161,6 +161,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   app.addHook('preClose', async () => runtime.stopRealtime());
   app.addHook('onClose', async () => {
     await runtime.stopJobs();
+    for (const module of modules) await module.onStop?.(platform);
     redis?.disconnect();
     if (ownsDb) await db.close();
   });

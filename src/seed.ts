@@ -12,14 +12,16 @@ export async function seedDemo(
 ): Promise<DemoLogin[]> {
   const logins: DemoLogin[] = [];
   const seeders = modules.filter((m) => m.seedDemo);
+  // Each module's share of the time, so a slow first start names the seeder to look at.
+  const took: string[] = [];
   for (const [index, module] of seeders.entries()) {
     progress.count('Demo data', index, seeders.length);
+    const started = performance.now();
     logins.push(...(await module.seedDemo!(platform)));
+    took.push(`${module.name} ${((performance.now() - started) / 1000).toFixed(1)}s`);
   }
   progress.count('Demo data', seeders.length, seeders.length);
-  progress.done(
-    seeders.length ? `Demo data ready (${seeders.map((m) => m.name).join(', ')})` : 'No module has demo data',
-  );
+  progress.done(seeders.length ? `Demo data ready (${took.join(', ')})` : 'No module has demo data');
   return logins;
 }
 

@@ -125,6 +125,12 @@ export interface SalesOpsModule {
    * generator): the place for cron schedules, which need the queue's tables and queues to exist.
    */
   onStart?: (platform: Platform) => Promise<void>;
+  /**
+   * Runs when the app closes, after the job workers stopped and before the database closes: the
+   * place to release what `onStart` (or the demo data) opened, so a command like `salesops seed`
+   * exits once its work is done.
+   */
+  onStop?: (platform: Platform) => Promise<void>;
   /** Entities this module lets users import from CSV/XLSX (POST /imports, import templates). */
   importers?: readonly ImportEntity[];
   /** Rows of this module's tables the daily retention job deletes once they are past their time. */

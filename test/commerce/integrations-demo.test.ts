@@ -53,4 +53,25 @@ describe('commerce demo: a MoySklad integration on the in-process fake', () => {
     expect(after.integrations).toHaveLength(1);
     expect(after.integrations[0]!.base_url).toBe(demo.base_url);
   });
+
+  it('closing the app stops the fake, so a command that seeds demo data exits', async () => {
+    const before = await client(t).ok<{ integrations: IntegrationJson[] }>(
+      'GET',
+      '/admin/integrations',
+      admin,
+    );
+    const url = `${before.integrations[0]!.base_url}/entity/product`;
+    expect((await fetch(url)).status).toBe(401);
+    await commerceModule.onStop!(t.app.platform);
+    await expect(fetch(url)).rejects.toThrow();
+    // The next start serves the account again, on a new port.
+    await commerceModule.onStart!(t.app.platform);
+    const after = await client(t).ok<{ integrations: IntegrationJson[] }>(
+      'GET',
+      '/admin/integrations',
+      admin,
+    );
+    expect(after.integrations[0]!.base_url).not.toBe(before.integrations[0]!.base_url);
+    expect((await fetch(`${after.integrations[0]!.base_url}/entity/product`)).status).toBe(401);
+  });
 });

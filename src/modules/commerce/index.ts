@@ -36,6 +36,9 @@ export const commerceModule: SalesOpsModule = {
   async onStart(platform) {
     for (const part of PARTS) await part.onStart?.(platform);
   },
+  async onStop(platform) {
+    for (const part of PARTS) await part.onStop?.(platform);
+  },
   scheduledJobs: PARTS.flatMap((part) => part.scheduledJobs ?? []),
   importers: PARTS.flatMap((part) => part.importers ?? []),
   alertChecks: PARTS.flatMap((part) => part.alertChecks ?? []),

@@ -16,6 +16,13 @@ export function demoFakeMoysklad(): Promise<FakeMoysklad> {
   return running;
 }
 
+/** Closes this process's fake, if it runs: the app closing must not leave a listening server behind. */
+export async function stopDemoFakeMoysklad(): Promise<void> {
+  const fake = running;
+  running = undefined;
+  if (fake) await (await fake).close();
+}
+
 /**
  * Points the demo integration at this process's fake (its port changes with every start). Runs on
  * start when DEMO_DATA is on; on a first start the integration does not exist yet and the demo

@@ -1,4 +1,4 @@
-import { pointDemoIntegrationAtFake } from '../demo/fake-moysklad.js';
+import { pointDemoIntegrationAtFake, stopDemoFakeMoysklad } from '../demo/fake-moysklad.js';
 import type { CommercePart } from '../part.js';
 import { installIntegrationKeys } from './credentials.js';
 import { rejectedCredentialsCheck } from './credentials-alert.js';
@@ -24,6 +24,7 @@ export const integrationsPart: CommercePart = {
   alertChecks: [rejectedCredentialsCheck],
   // Demo data only: the demo tenant's integration follows the in-process fake MoySklad's port.
   onStart: pointDemoIntegrationAtFake,
+  onStop: stopDemoFakeMoysklad,
 };
 
 export { connectionOf, loadConnection, type IntegrationRow } from './connection.js';
