@@ -7,7 +7,14 @@ import type { SalesOpsModule } from '../../platform/module.js';
  */
 export type CommercePart = Pick<
   SalesOpsModule,
-  'registerJobs' | 'scheduledJobs' | 'importers' | 'alertChecks' | 'reportTypes' | 'onStart' | 'onStop' | 'retention'
+  | 'registerJobs'
+  | 'scheduledJobs'
+  | 'importers'
+  | 'alertChecks'
+  | 'reportTypes'
+  | 'onStart'
+  | 'onStop'
+  | 'retention'
 > & {
   routes?: (
     app: FastifyInstance,
