@@ -34,6 +34,10 @@ const ALLOWED: Record<string, string> = {
   'bonus_run_items.lead_id': 'copied from the lead the run read (leads are never deleted)',
   'bonus_run_items.outlet_id': 'copied from the sale or lead, which references the outlet itself',
   'bonus_run_items.campaign_id': 'copied from the sale or lead, which references the campaign itself',
+  'bonus_run_items.agent_id': 'copied from the sale or lead, which references the agent itself',
+  // Items are written by their run's job after the run row, which is never deleted; a recompute
+  // deletes the items explicitly.
+  'bonus_run_items.run_id': 'written by the run itself; runs are never deleted',
   // Document positions copy their header's parties so a year of analytics reads one table; the
   // header holds the keys and the document writers keep the copies equal.
   'commerce_document_positions.customer_id': 'copied from the document header, which references it',

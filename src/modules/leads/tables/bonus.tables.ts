@@ -162,16 +162,13 @@ export const bonusRunItems = pgTable(
   },
   (t) => [
     ...tenantScoped(t),
-    foreignKey({
-      name: 'bonus_run_items_tenant_run_fk',
-      columns: [t.tenantId, t.runId],
-      foreignColumns: [bonusRuns.tenantId, bonusRuns.id],
-    }).onDelete('cascade'),
-    foreignKey({ columns: [t.tenantId, t.agentId], foreignColumns: [users.tenantId, users.id] }),
-    // No keys on conversion, lead, outlet and campaign: an item copies them from the sale or lead
-    // the run read in its own transaction, and sales and leads are never deleted (the app role
-    // cannot). A key would also lock every sale and lead a run covers (FOR KEY SHARE): at a million
-    // sales, four fifths of the run's time went into those checks.
+    // No foreign keys: a run writes up to a million items in one transaction, and every key costs a
+    // lookup and a FOR KEY SHARE lock per row. The run writes its items after its own row, which is
+    // never deleted (the app role cannot), and replaces them by an explicit delete; agent, sale,
+    // lead, outlet and campaign are copied from the sales and leads the run read in the same
+    // transaction, whose own keys reference them, and none of those rows is ever deleted. With keys
+    // on conversion and lead, four fifths of a million-sale run went into the checks; the run and
+    // agent keys took a third of what was left.
     uniqueIndex('bonus_run_items_run_seq_key').on(t.tenantId, t.runId, t.seq),
     index('bonus_run_items_run_agent_idx').on(t.tenantId, t.runId, t.agentId, t.seq),
   ],
