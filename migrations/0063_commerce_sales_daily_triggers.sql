@@ -86,14 +86,16 @@ BEGIN
     FROM deleted o JOIN tenants t ON t.id = o.tenant_id
     WHERE o.active AND o.kind IN ('shipment', 'sales_return');
   ELSE
-    PERFORM commerce_sales_daily_add(array_agg(
-      commerce_sales_daily_delta(c.sign, c.p, coalesce(t.settings ->> 'time_zone', 'UTC'))))
+    PERFORM commerce_sales_daily_add(array_agg(c.d))
     FROM (
-      SELECT 1 AS sign, n AS p FROM updated_new n WHERE n.active AND n.kind IN ('shipment', 'sales_return')
+      SELECT commerce_sales_daily_delta(1, n, coalesce(t.settings ->> 'time_zone', 'UTC')) AS d
+      FROM updated_new n JOIN tenants t ON t.id = n.tenant_id
+      WHERE n.active AND n.kind IN ('shipment', 'sales_return')
       UNION ALL
-      SELECT -1, o FROM updated_old o WHERE o.active AND o.kind IN ('shipment', 'sales_return')
-    ) c
-    JOIN tenants t ON t.id = (c.p).tenant_id;
+      SELECT commerce_sales_daily_delta(-1, o, coalesce(t.settings ->> 'time_zone', 'UTC'))
+      FROM updated_old o JOIN tenants t ON t.id = o.tenant_id
+      WHERE o.active AND o.kind IN ('shipment', 'sales_return')
+    ) c;
   END IF;
   RETURN NULL;
 END $$;
