@@ -71,7 +71,9 @@ interface DocumentCounts {
 /**
  * Posted customer orders and shipments per period from the headers; new customers: those whose
  * first posted shipment ever (any manager) falls in the period, counted when that shipment is in
- * the caller's scope (the manager who won the customer).
+ * the caller's scope (the manager who won the customer). Such a shipment is itself one of the
+ * caller's in the periods, so only customers with one are looked up (an agent's few hundred, not
+ * the tenant's thousands).
  */
 function documentCountsSql(a: AnalyticsContext, caller: ResourceCaller, cur: Period, prev: Period) {
   const curStart = dayStart(cur.from, a.timeZone);
@@ -85,7 +87,7 @@ function documentCountsSql(a: AnalyticsContext, caller: ResourceCaller, cur: Per
   return sql`with firsts as (
       select f.moment from (select distinct customer_id from commerce_documents d
           where d.tenant_id = ${a.tenantId} and d.kind = 'shipment' and ${posted} and d.customer_id is not null
-            and d.moment >= ${prevStart} and d.moment < ${curEnd}) c
+            and d.moment >= ${prevStart} and d.moment < ${curEnd} and ${ownerScope(caller, sql`d.owner_id`)}) c
         cross join lateral (select d.moment, d.owner_id from commerce_documents d
           where d.tenant_id = ${a.tenantId} and d.customer_id = c.customer_id and d.kind = 'shipment' and ${posted}
           order by d.moment limit 1) f
