@@ -18,7 +18,8 @@ import { ensureScaleAgents } from '../identity/index.js';
  * lot: ABC has a shape) and customers with a 1.5 power law (RFM frequencies differ). Each
  * position carries its header's kind, moment, customer, warehouse, owner and `active`, as the
  * documents writers keep them. Owners are the tenant's active agents (synthetic ones are added,
- * one per 100,000 positions).
+ * one per 100,000 positions). The daily sales rollup (`commerce_sales_daily`) fills itself from
+ * each batch's insert through the positions' statement triggers, as it does for every writer.
  */
 export interface CommerceScaleOptions {
   positions: number;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { selectRows } from '../../../platform/db/rows.js';
 import type { Tx } from '../../../platform/db/types.js';
 import type { ResourceCaller } from '../../../platform/resource/index.js';
-import { type AnalyticsContext, dayEnd, dayStart, ownerScope, SALES_KINDS, SIGN } from './context.js';
+import { type AnalyticsContext, dayEnd, dayStart, ownerScope } from './context.js';
 import { divideMoney, growthPercent, marginPercent, num, subtractMoney } from './formulas.js';
 import { dashboardPeriod, previousPeriod, type Period } from './period.js';
 import { stockCountsSql } from './stock.js';
@@ -25,24 +25,23 @@ interface SalesTotals {
 }
 
 /**
- * Revenue and cost of both periods and the top products in one pass over the positions of
- * [previous start, current end): the (tenant, kind, moment) index where active.
+ * Revenue and cost of both periods and the top products in one pass over the daily rollup
+ * (`commerce_sales_daily`, local days of the tenant's zone) from the previous period's first day
+ * through the current period's last: the same sums as the positions, fewer and narrower rows.
  */
 function salesTotalsSql(a: AnalyticsContext, caller: ResourceCaller, cur: Period, prev: Period, top: number) {
-  const curStart = dayStart(cur.from, a.timeZone);
-  const sign = SIGN(sql`p.kind`);
+  const current = sql`r.day >= ${cur.from}::date`;
   return sql`with g as (
-      select p.product_id,
-        sum(${sign} * p.sum) filter (where p.moment >= ${curStart}) as cur_revenue,
-        sum(${sign} * p.sum) filter (where p.moment < ${curStart}) as prev_revenue,
-        sum(${sign} * p.quantity * p.unit_cost) filter (where p.moment >= ${curStart}) as cur_cost,
-        sum(${sign} * p.quantity * p.unit_cost) filter (where p.moment < ${curStart}) as prev_cost,
-        sum(${sign} * p.quantity) filter (where p.moment >= ${curStart}) as cur_quantity
-      from commerce_document_positions p
-      where p.tenant_id = ${a.tenantId} and p.active and p.kind in ${SALES_KINDS}
-        and p.moment >= ${dayStart(prev.from, a.timeZone)} and p.moment < ${dayEnd(cur.to, a.timeZone)}
-        and ${ownerScope(caller, sql`p.owner_id`)}
-      group by p.product_id)
+      select r.product_id,
+        sum(r.revenue) filter (where ${current}) as cur_revenue,
+        sum(r.revenue) filter (where not ${current}) as prev_revenue,
+        sum(r.cost) filter (where ${current}) as cur_cost,
+        sum(r.cost) filter (where not ${current}) as prev_cost,
+        sum(r.quantity) filter (where ${current}) as cur_quantity
+      from commerce_sales_daily r
+      where r.tenant_id = ${a.tenantId} and r.day >= ${prev.from}::date and r.day <= ${cur.to}::date
+        and ${ownerScope(caller, sql`r.owner_id`)}
+      group by r.product_id)
     select coalesce(sum(cur_revenue), 0)::numeric(18, 2)::text as cur_revenue,
       coalesce(sum(prev_revenue), 0)::numeric(18, 2)::text as prev_revenue,
       coalesce(sum(cur_cost), 0)::numeric(18, 2)::text as cur_cost,
@@ -72,32 +71,35 @@ interface DocumentCounts {
 /**
  * Posted customer orders and shipments per period from the headers; new customers: those whose
  * first posted shipment ever (any manager) falls in the period, counted when that shipment is in
- * the caller's scope (the manager who won the customer).
+ * the caller's scope (the manager who won the customer). Such a shipment is itself one of the
+ * caller's in the periods, so only customers with one are looked up (an agent's few hundred, not
+ * the tenant's thousands).
  */
 function documentCountsSql(a: AnalyticsContext, caller: ResourceCaller, cur: Period, prev: Period) {
   const curStart = dayStart(cur.from, a.timeZone);
   const prevStart = dayStart(prev.from, a.timeZone);
   const curEnd = dayEnd(cur.to, a.timeZone);
   const posted = sql`d.applicable and d.deleted_at is null`;
-  return sql`with d as (
-      select d.kind, d.moment, d.customer_id from commerce_documents d
-      where d.tenant_id = ${a.tenantId} and d.kind in ('customer_order', 'shipment') and ${posted}
-        and d.moment >= ${prevStart} and d.moment < ${curEnd} and ${ownerScope(caller, sql`d.owner_id`)}),
-    firsts as (
+  const counts = (kind: string) =>
+    sql`count(*) filter (where d.kind = ${kind} and d.moment >= ${curStart})::int,
+      count(*) filter (where d.kind = ${kind} and d.moment < ${curStart})::int`;
+  // The orders and shipments are counted in one pass over the headers of both periods.
+  return sql`with firsts as (
       select f.moment from (select distinct customer_id from commerce_documents d
           where d.tenant_id = ${a.tenantId} and d.kind = 'shipment' and ${posted} and d.customer_id is not null
-            and d.moment >= ${prevStart} and d.moment < ${curEnd}) c
+            and d.moment >= ${prevStart} and d.moment < ${curEnd} and ${ownerScope(caller, sql`d.owner_id`)}) c
         cross join lateral (select d.moment, d.owner_id from commerce_documents d
           where d.tenant_id = ${a.tenantId} and d.customer_id = c.customer_id and d.kind = 'shipment' and ${posted}
           order by d.moment limit 1) f
       where f.moment >= ${prevStart} and ${ownerScope(caller, sql`f.owner_id`)})
-    select
-      (select count(*) from d where kind = 'customer_order' and moment >= ${curStart})::int as cur_orders,
-      (select count(*) from d where kind = 'customer_order' and moment < ${curStart})::int as prev_orders,
-      (select count(*) from d where kind = 'shipment' and moment >= ${curStart})::int as cur_shipments,
-      (select count(*) from d where kind = 'shipment' and moment < ${curStart})::int as prev_shipments,
+    select c.*,
       (select count(*) from firsts where moment >= ${curStart})::int as cur_new,
-      (select count(*) from firsts where moment < ${curStart})::int as prev_new`;
+      (select count(*) from firsts where moment < ${curStart})::int as prev_new
+    from (select ${counts('customer_order')}, ${counts('shipment')}
+      from commerce_documents d
+      where d.tenant_id = ${a.tenantId} and d.kind in ('customer_order', 'shipment') and ${posted}
+        and d.moment >= ${prevStart} and d.moment < ${curEnd} and ${ownerScope(caller, sql`d.owner_id`)})
+      as c(cur_orders, prev_orders, cur_shipments, prev_shipments)`;
 }
 
 const moneyMetric = (value: string, previous: string) => ({

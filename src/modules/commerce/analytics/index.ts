@@ -9,3 +9,5 @@ export const analyticsPart: CommercePart = {
   },
   reportTypes: COMMERCE_REPORT_TYPES,
 };
+
+export { rebuildSalesDaily, salesDailyDrift } from './sales-daily.js';

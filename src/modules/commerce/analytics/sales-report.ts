@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { selectRows } from '../../../platform/db/rows.js';
 import type { Tx } from '../../../platform/db/types.js';
 import type { ResourceCaller } from '../../../platform/resource/index.js';
-import { type AnalyticsContext, dayEnd, dayStart, ownerScope, SALES_KINDS, SIGN } from './context.js';
+import { type AnalyticsContext, ownerScope } from './context.js';
 import { marginPercent, num, subtractMoney } from './formulas.js';
 import { MAX_DAILY_PERIOD_DAYS, reportPeriod, type Granularity } from './period.js';
 import { validationFailed } from '../../../platform/http/errors.js';
@@ -55,9 +55,14 @@ export interface SalesFilters {
 }
 
 /**
- * Revenue, cost and quantity of shipments minus returns by period bucket × group, in one scan with
- * grouping sets (cells, per period, per group, total); only the `limit` groups with the most
- * revenue keep their cells and group rows, the period and grand totals cover every group.
+ * Revenue, cost and quantity of shipments minus returns by period bucket × group, read from the
+ * daily rollup (`commerce_sales_daily`: one row per local day and product, customer, warehouse and
+ * owner, the same sums the positions give). The rows are summed per cell (bucket × group) first,
+ * then the cells into per period, per group and total rows with grouping sets; only the `limit`
+ * groups with the most revenue keep their cells and group rows, the period and grand totals cover
+ * every group. A group's rank is a window over its own rows, not a join: groups are keyed by
+ * nullable ids (`key: null`), and a join on `is not distinct from` cannot hash, which made a
+ * report of 2,000 products compare every cell with every group (50 million pairs).
  */
 export async function salesAggregates(
   tx: Tx,
@@ -70,13 +75,10 @@ export async function salesAggregates(
   limit: number,
 ): Promise<{ rows: AggRow[]; groupsTotal: number }> {
   const g = GROUPS[groupBy];
-  const sign = SIGN(sql`p.kind`);
   const where = [
     sql`p.tenant_id = ${a.tenantId}`,
-    sql`p.active`,
-    sql`p.kind in ${SALES_KINDS}`,
-    sql`p.moment >= ${dayStart(range.from, a.timeZone)}`,
-    sql`p.moment < ${dayEnd(range.to, a.timeZone)}`,
+    sql`p.day >= ${range.from}::date`,
+    sql`p.day <= ${range.to}::date`,
     ownerScope(caller, sql`p.owner_id`),
     filters.productId ? sql`p.product_id = ${filters.productId}` : undefined,
     filters.customerId ? sql`p.customer_id = ${filters.customerId}` : undefined,
@@ -89,32 +91,38 @@ export async function salesAggregates(
             where r.tenant_id = ${a.tenantId} and r.id = ${filters.folderId}) || '%')`
       : undefined,
   ].filter((s): s is SQL => s !== undefined);
-  const bucket = sql`date_trunc(${granularity}, p.moment at time zone ${a.timeZone})::date`;
+  // Days are local days already; a plain timestamp keeps date_trunc off the session's zone.
+  const bucket = sql`date_trunc(${granularity}, p.day::timestamp)::date`;
   const productJoin = g.needsProduct
     ? sql`join products pr on pr.tenant_id = p.tenant_id and pr.id = p.product_id`
     : sql``;
   const rows = await selectRows<AggRow & { groups_total: number }>(
     tx,
-    sql`with src as (
-        select ${bucket} as bucket, ${g.key} as key, ${sign} * p.sum as revenue,
-          ${sign} * p.quantity * p.unit_cost as cost, ${sign} * p.quantity as quantity
-        from commerce_document_positions p ${productJoin}
-        where ${sql.join(where, sql` and `)}),
+    sql`with cells as (
+        select ${bucket} as bucket, ${g.key} as key,
+          sum(p.revenue) as revenue, sum(p.cost) as cost, sum(p.quantity) as quantity
+        from commerce_sales_daily p ${productJoin}
+        where ${sql.join(where, sql` and `)}
+        group by 1, 2),
       agg as (
         select bucket, key, grouping(bucket) as gb, grouping(key) as gk,
           sum(revenue) as revenue, sum(cost) as cost, sum(quantity) as quantity
-        from src group by grouping sets ((bucket, key), (bucket), (key), ())),
-      top as (select key, row_number() over (order by revenue desc, key nulls last) as rank
-        from agg where gb = 1 and gk = 0),
+        from cells group by grouping sets ((bucket, key), (bucket), (key), ())),
+      ranked as (
+        select w.*, case when gk = 0 then dense_rank() over (partition by gk
+            order by group_revenue desc, key nulls last) end as rank,
+          count(*) filter (where gb = 1 and gk = 0) over () as groups_total
+        from (select agg.*, max(revenue) filter (where gb = 1) over (partition by gk, key) as group_revenue
+          from agg) w),
       names as (${g.names(a.tenantId)})
-      select to_char(agg.bucket, 'YYYY-MM-DD') as period_start, agg.key::text as key, n.code, n.name,
+      select to_char(r.bucket, 'YYYY-MM-DD') as period_start, r.key::text as key, n.code, n.name,
         case when gb = 0 and gk = 0 then 'cell' when gb = 0 then 'period' when gk = 0 then 'group' else 'total' end as level,
-        coalesce(agg.revenue, 0)::numeric(18, 2)::text as revenue,
-        coalesce(agg.cost, 0)::numeric(18, 2)::text as cost, coalesce(agg.quantity, 0)::numeric(18, 3)::text as quantity, (select count(*) from top)::int as groups_total
-      from agg left join top on top.key is not distinct from agg.key and agg.gk = 0
-        left join names n on n.id = agg.key
-      where agg.gk = 1 or top.rank <= ${limit}
-      order by agg.bucket nulls last, top.rank nulls last`,
+        coalesce(r.revenue, 0)::numeric(18, 2)::text as revenue,
+        coalesce(r.cost, 0)::numeric(18, 2)::text as cost, coalesce(r.quantity, 0)::numeric(18, 3)::text as quantity,
+        r.groups_total::int as groups_total
+      from ranked r left join names n on n.id = r.key
+      where r.gk = 1 or r.rank <= ${limit}
+      order by r.bucket nulls last, r.rank nulls last`,
   );
   return { rows, groupsTotal: rows[0]?.groups_total ?? 0 };
 }
