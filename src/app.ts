@@ -71,6 +71,10 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
     logController: new AccessLog(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    // Readiness starts the job queue and every module's onStart (schedules, resumed syncs): on a
+    // busy machine or a large database that takes longer than Fastify's 10 s plugin default, and a
+    // start must not fail for being slow. A start that truly hangs is the platform's to report.
+    pluginTimeout: 120_000,
     // removeAdditional off: unknown properties and parameters are refused (strict input), not dropped.
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false },
