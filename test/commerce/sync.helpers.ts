@@ -7,9 +7,11 @@ import {
 } from '../../src/modules/commerce/index.js';
 import { syncRunnerOf } from '../../src/modules/commerce/sync/index.js';
 import { integrations } from '../../src/modules/commerce/tables/integrations.tables.js';
-import type { TestApp } from '../harness/app.js';
+import { createTestApp, type TestApp } from '../harness/app.js';
+import type { TestDatabase } from '../harness/database.js';
 import { client, type Headers } from '../field/helpers.js';
 import { uniq } from '../field/helpers.js';
+import { COMMERCE_MODULES } from './inventory.helpers.js';
 
 export { commerceApp, inTenantTx, scalar } from './inventory.helpers.js';
 export { client, expectStatus, uniq, type Headers } from '../field/helpers.js';
@@ -91,4 +93,36 @@ export async function syncNow(
 export function expectCompleted(job: JobView) {
   expect(job.error, JSON.stringify(job.failures)).toBeNull();
   expect(job.status).toBe('completed');
+}
+
+/**
+ * The commerce app with the job queue's workers running, as `salesops serve` starts them: sync
+ * jobs run on the queue, and the schedule's jobs are worked too. Given a database, several apps
+ * share it like processes sharing one PostgreSQL.
+ */
+export const commerceWorkerApp = (database?: TestDatabase): Promise<TestApp> =>
+  createTestApp({
+    database,
+    config: { workers: true },
+    deps: { modules: COMMERCE_MODULES, jobOptions: { pollingIntervalSeconds: 0.5 } },
+  });
+
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+
+/** Polls `GET /admin/sync/jobs/{id}` until the job is finished, or until `until` holds. */
+export async function waitForJob(
+  t: TestApp,
+  admin: Headers,
+  id: string,
+  until: (job: JobView) => boolean = (job) => FINISHED.has(job.status),
+  timeoutMs = 90_000,
+): Promise<JobView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await client(t).ok<JobView>('GET', `/admin/sync/jobs/${id}`, admin);
+    if (until(job)) return job;
+    if (Date.now() > deadline)
+      throw new Error(`sync job ${id} still ${job.status}: ${JSON.stringify(job.cursor)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
