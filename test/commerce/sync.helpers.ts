@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { Config } from '../../src/config.js';
 import { seal } from '../../src/modules/commerce/integrations/index.js';
 import {
   startFakeMoysklad,
@@ -98,12 +99,12 @@ export function expectCompleted(job: JobView) {
 /**
  * The commerce app with the job queue's workers running, as `salesops serve` starts them: sync
  * jobs run on the queue, and the schedule's jobs are worked too. Given a database, several apps
- * share it like processes sharing one PostgreSQL.
+ * share it like processes sharing one PostgreSQL (give them the same `integrationKeys` then).
  */
-export const commerceWorkerApp = (database?: TestDatabase): Promise<TestApp> =>
+export const commerceWorkerApp = (database?: TestDatabase, config: Partial<Config> = {}): Promise<TestApp> =>
   createTestApp({
     database,
-    config: { workers: true },
+    config: { workers: true, ...config },
     deps: { modules: COMMERCE_MODULES, jobOptions: { pollingIntervalSeconds: 0.5 } },
   });
 
