@@ -5,31 +5,21 @@ import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
 import type { TestApp } from '../harness/app.js';
 import { connectionTo, readAll } from './moysklad-helpers.js';
 import {
-  client,
   commerceWorkerApp,
   createIntegration,
   expectCompleted,
   scalar,
   SMALL,
   startFake,
+  startSync,
+  FAKE_DOCUMENT_TYPES,
   waitForJob,
-  type JobView,
 } from './sync.helpers.js';
 
 /** A window far tighter than MoySklad's 45 units per 3 s, so the client has to pace itself. */
 const RATE = { limit: 8, intervalMs: 600 };
 /** About a third of the requests refused with 429 and one in twelve failing with a 5xx. */
 const STORM = { rateLimited: 0.3, serverErrors: 0.08, seed: 'storm-1' };
-const DOCUMENT_TYPES = [
-  'customerorder',
-  'demand',
-  'invoiceout',
-  'salesreturn',
-  'purchaseorder',
-  'supply',
-  'invoicein',
-  'purchasereturn',
-];
 
 describe('the fake MoySklad storm', () => {
   let fake: FakeMoysklad;
@@ -143,13 +133,7 @@ describe('a full sync through a storm of 429s and 5xx', () => {
     const admin = acme.users.admin.auth;
     fake.control.resetStats();
     fake.control.setStorm(STORM);
-    const started = await client(t).ok<JobView>(
-      'POST',
-      '/admin/sync/start',
-      admin,
-      { integration_id: integrationId, mode: 'full' },
-      202,
-    );
+    const started = await startSync(t, admin, { integration_id: integrationId, mode: 'full' });
     const job = await waitForJob(t, admin, started.id);
     fake.control.setStorm(null);
     const stats = fake.control.stats();
@@ -176,7 +160,7 @@ describe('a full sync through a storm of 429s and 5xx', () => {
     expect(await count('select count(*) from product_variants')).toBe(fake.control.count('variant'));
     expect(await count('select count(*) from customers')).toBe(fake.control.count('counterparty'));
     expect(await count('select count(*) from warehouses')).toBe(fake.control.count('store'));
-    const liveDocs = DOCUMENT_TYPES.reduce(
+    const liveDocs = FAKE_DOCUMENT_TYPES.reduce(
       (n, type) => n + fake.control.count(type, { trashed: 'exclude' }),
       0,
     );
@@ -187,7 +171,7 @@ describe('a full sync through a storm of 429s and 5xx', () => {
       await count(
         `select count(*) from commerce_documents where source = 'moysklad' and deleted_at is not null`,
       ),
-    ).toBe(DOCUMENT_TYPES.reduce((n, type) => n + fake.control.count(type, { trashed: 'only' }), 0));
+    ).toBe(FAKE_DOCUMENT_TYPES.reduce((n, type) => n + fake.control.count(type, { trashed: 'only' }), 0));
 
     // Values: every product's name and sale price, every live document's number, sum and positions.
     const priceType = (
@@ -226,7 +210,7 @@ describe('a full sync through a storm of 429s and 5xx', () => {
          from external_refs r join commerce_documents d on d.id = r.entity_id and d.deleted_at is null
         where r.provider = 'moysklad' and r.entity_type = 'commerce_document'`,
     );
-    const expectedDocuments = DOCUMENT_TYPES.flatMap((type) =>
+    const expectedDocuments = FAKE_DOCUMENT_TYPES.flatMap((type) =>
       fake.control.ids(type, { trashed: 'exclude' }).map((id) => {
         const wire = fake.control.row(type, id)!;
         const positions = (wire.positions as { meta: { size: number } }).meta.size;

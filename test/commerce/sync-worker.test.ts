@@ -12,6 +12,7 @@ import {
   expectCompleted,
   scalar,
   startFake,
+  startSync,
   waitForJob,
   type JobView,
 } from './sync.helpers.js';
@@ -90,13 +91,7 @@ describe('sync jobs on the job queue worker', () => {
     const admin = acme.users.admin.auth;
     // Synced just now as far as the schedule knows, so only this start runs it.
     const integrationId = await createIntegration(t, acme.tenantId, fake, { lastSyncAt: new Date() });
-    const started = await client(t).ok<Job>(
-      'POST',
-      '/admin/sync/start',
-      admin,
-      { integration_id: integrationId, mode: 'full' },
-      202,
-    );
+    const started = await startSync(t, admin, { integration_id: integrationId, mode: 'full' });
     expect(started.status).toBe('queued');
     const done = (await waitForJob(t, admin, started.id)) as Job;
     expectCompleted(done);
@@ -165,13 +160,10 @@ describe('sync jobs on the job queue worker', () => {
       const admin = acme.users.admin.auth;
       const integrationId = await createIntegration(t, acme.tenantId, fake, { lastSyncAt: new Date() });
       fake.control.injectFailure({ status: 200, count: 1, path: '/entity/customerorder', delayMs: 20_000 });
-      const started = await client(t).ok<Job>(
-        'POST',
-        '/admin/sync/start',
-        admin,
-        { integration_id: integrationId, entities: ['customer_orders'] },
-        202,
-      );
+      const started = await startSync(t, admin, {
+        integration_id: integrationId,
+        entities: ['customer_orders'],
+      });
       try {
         await waitForJob(t, admin, started.id, (job) => job.status === 'running');
         expect(syncRunnerOf(t.app.platform).isRunning(started.id)).toBe(true);
@@ -242,13 +234,7 @@ describe('a worker stopped in the middle of a job', () => {
     // Customer orders answer slowly: the worker is caught after the dictionaries' pages are saved,
     // waiting for the next page.
     fake.control.injectFailure({ status: 200, count: 1, path: '/entity/customerorder', delayMs: 20_000 });
-    const started = await client(first).ok<Job>(
-      'POST',
-      '/admin/sync/start',
-      admin,
-      { integration_id: integrationId, mode: 'full' },
-      202,
-    );
+    const started = await startSync(first, admin, { integration_id: integrationId, mode: 'full' });
     const halfway = await waitForJob(first, admin, started.id, (job) =>
       DICTIONARIES.every((e) => job.cursor[e]?.done),
     );

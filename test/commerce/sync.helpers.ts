@@ -127,3 +127,19 @@ export async function waitForJob(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/** Starts a sync through the API: 202 with the queued job. */
+export const startSync = (t: TestApp, admin: Headers, body: Record<string, unknown>): Promise<JobView> =>
+  client(t).ok<JobView>('POST', '/admin/sync/start', admin, body, 202);
+
+/** The fake's eight document types. */
+export const FAKE_DOCUMENT_TYPES = [
+  'customerorder',
+  'demand',
+  'invoiceout',
+  'salesreturn',
+  'purchaseorder',
+  'supply',
+  'invoicein',
+  'purchasereturn',
+];
