@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { Config } from '../../src/config.js';
 import { seal } from '../../src/modules/commerce/integrations/index.js';
 import {
   startFakeMoysklad,
@@ -7,9 +8,11 @@ import {
 } from '../../src/modules/commerce/index.js';
 import { syncRunnerOf } from '../../src/modules/commerce/sync/index.js';
 import { integrations } from '../../src/modules/commerce/tables/integrations.tables.js';
-import type { TestApp } from '../harness/app.js';
+import { createTestApp, type TestApp } from '../harness/app.js';
+import type { TestDatabase } from '../harness/database.js';
 import { client, type Headers } from '../field/helpers.js';
 import { uniq } from '../field/helpers.js';
+import { COMMERCE_MODULES } from './inventory.helpers.js';
 
 export { commerceApp, inTenantTx, scalar } from './inventory.helpers.js';
 export { client, expectStatus, uniq, type Headers } from '../field/helpers.js';
@@ -92,3 +95,51 @@ export function expectCompleted(job: JobView) {
   expect(job.error, JSON.stringify(job.failures)).toBeNull();
   expect(job.status).toBe('completed');
 }
+
+/**
+ * The commerce app with the job queue's workers running, as `salesops serve` starts them: sync
+ * jobs run on the queue, and the schedule's jobs are worked too. Given a database, several apps
+ * share it like processes sharing one PostgreSQL (give them the same `integrationKeys` then).
+ */
+export const commerceWorkerApp = (database?: TestDatabase, config: Partial<Config> = {}): Promise<TestApp> =>
+  createTestApp({
+    database,
+    config: { workers: true, ...config },
+    deps: { modules: COMMERCE_MODULES, jobOptions: { pollingIntervalSeconds: 0.5 } },
+  });
+
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+
+/** Polls `GET /admin/sync/jobs/{id}` until the job is finished, or until `until` holds. */
+export async function waitForJob(
+  t: TestApp,
+  admin: Headers,
+  id: string,
+  until: (job: JobView) => boolean = (job) => FINISHED.has(job.status),
+  timeoutMs = 90_000,
+): Promise<JobView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await client(t).ok<JobView>('GET', `/admin/sync/jobs/${id}`, admin);
+    if (until(job)) return job;
+    if (Date.now() > deadline)
+      throw new Error(`sync job ${id} still ${job.status}: ${JSON.stringify(job.cursor)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Starts a sync through the API: 202 with the queued job. */
+export const startSync = (t: TestApp, admin: Headers, body: Record<string, unknown>): Promise<JobView> =>
+  client(t).ok<JobView>('POST', '/admin/sync/start', admin, body, 202);
+
+/** The fake's eight document types. */
+export const FAKE_DOCUMENT_TYPES = [
+  'customerorder',
+  'demand',
+  'invoiceout',
+  'salesreturn',
+  'purchaseorder',
+  'supply',
+  'invoicein',
+  'purchasereturn',
+];

@@ -15,6 +15,8 @@ import {
 import { FakeWebhooks, type Delivery, type FakeWebhook, type WebhookEventInput } from './webhooks.js';
 import { Wire, type PositionSpec } from './wire.js';
 import { rowRng } from './random.js';
+import { httpControl } from './control-http.js';
+import { FakeStorm, type StormOptions } from './storm.js';
 
 export type {
   FakeSizes,
@@ -25,6 +27,7 @@ export type {
   Delivery,
   FakeWebhook,
   PositionSpec,
+  StormOptions,
 };
 export { WEBHOOK_USER_AGENT } from './webhooks.js';
 
@@ -45,6 +48,8 @@ export interface FakeMoyskladOptions {
   httpControl?: boolean;
   /** Timeout of one webhook delivery attempt, ms (MoySklad: 1500). */
   webhookTimeoutMs?: number;
+  /** Refuse a share of requests with 429 and fail some with 5xx, from a seed (see `StormOptions`). */
+  storm?: StormOptions;
 }
 
 export interface FakeMoysklad {
@@ -89,6 +94,8 @@ export interface FakeControl {
   clearFailures(): void;
   setLatency(ms: number): void;
   setRateLimit(options: Partial<RateLimitOptions>): void;
+  /** Starts a storm of 429s and 5xx (draws from its seed), or ends it with null. */
+  setStorm(storm: StormOptions | null): void;
   webhooks(): FakeWebhook[];
   /** Notifies the subscriptions of an event; returns one delivery per subscription. */
   sendWebhook(event: WebhookEventInput, options?: { requestId?: string }): Promise<Delivery[]>;
@@ -224,6 +231,9 @@ export async function startFakeMoysklad(options: FakeMoyskladOptions = {}): Prom
     setRateLimit: (rate) => {
       limiter.options = { ...limiter.options, ...rate };
     },
+    setStorm: (storm) => {
+      state.storm = storm ? new FakeStorm(storm) : null;
+    },
     webhooks: () => webhooks.hooks.map((h) => ({ ...h })),
     sendWebhook: (event, opts) =>
       webhooks.send(event, { ...opts, now: new Date(now()), uid: credentials.login }),
@@ -241,6 +251,7 @@ export async function startFakeMoysklad(options: FakeMoyskladOptions = {}): Prom
     stock,
     webhooks,
     limiter,
+    storm: options.storm ? new FakeStorm(options.storm) : null,
     credentials,
     tokens,
     failures: [],
@@ -285,63 +296,4 @@ export async function startFakeMoysklad(options: FakeMoyskladOptions = {}): Prom
         server.close(() => resolve());
       }),
   };
-}
-
-/** `/__fake/…` routes: the control API for demos and out-of-process tests. */
-async function httpControl(
-  control: FakeControl,
-  method: string,
-  path: string,
-  body: unknown,
-): Promise<unknown> {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const str = (key: string) => {
-    const value = b[key];
-    if (typeof value !== 'string') throw new Error(`"${key}" is required`);
-    return value;
-  };
-  switch (`${method} ${path}`) {
-    case 'GET /stats':
-      return control.stats();
-    case 'POST /stats/reset':
-      return control.resetStats();
-    case 'POST /clock':
-      control.advanceClock(Number(b.ms ?? 0));
-      return { now: control.now().toISOString() };
-    case 'POST /update':
-      return control.update(str('type'), str('id'), (b.patch ?? {}) as Record<string, unknown>);
-    case 'POST /archive':
-      return control.archive(str('type'), str('id'), b.archived !== false);
-    case 'POST /trash':
-      return control.trash(str('type'), str('id'));
-    case 'POST /remove':
-      return control.remove(str('type'), str('id'));
-    case 'POST /create':
-      return { id: control.create(str('type'), (b.fields ?? {}) as Record<string, unknown>) };
-    case 'POST /failures':
-      return control.injectFailure({
-        status: Number(b.status ?? 500),
-        count: Number(b.count ?? 1),
-        path: typeof b.path === 'string' ? b.path : undefined,
-      });
-    case 'GET /webhooks':
-      return control.webhooks();
-    case 'POST /webhooks/send':
-      return control.sendWebhook(
-        {
-          type: str('type'),
-          id: str('id'),
-          action: str('action') as WebhookEventInput['action'],
-          updatedFields: b.updatedFields as string[] | undefined,
-        },
-        { requestId: typeof b.requestId === 'string' ? b.requestId : undefined },
-      );
-    case 'POST /webhooks/resend':
-      return control.resendWebhook(str('requestId'));
-    default: {
-      const m = /^\/ids\/([a-z]+)$/.exec(path);
-      if (method === 'GET' && m) return control.ids(m[1]!);
-      throw new Error(`unknown control route ${method} ${path}`);
-    }
-  }
 }

@@ -1,7 +1,9 @@
 /**
  * The fake's rate limit: per user, at most `limit` units in any window of `intervalMs` (a sliding
- * log), and at most `maxParallel` requests in flight. It also keeps the log of every accepted
- * request so a test can check the busiest window afterwards.
+ * log), and at most `maxParallel` requests in flight. It also keeps the log of every request that
+ * reached it, so a test can check the busiest window afterwards: of the units accepted, and of
+ * the units sent (refused requests included), which is what a well-behaved client keeps under the
+ * limit.
  */
 
 export interface RateLimitOptions {
@@ -28,12 +30,18 @@ export interface RateStats {
   /** Requests that reached the limiter (authenticated). */
   requests: number;
   accepted: number;
-  /** 429 with code 1049 (units per window exceeded). */
+  /** 429 with code 1049 because the window was full (units per window exceeded). */
   rejectedRate: number;
   /** 429 with code 1073 (too many parallel requests). */
   rejectedParallel: number;
+  /** 429 with code 1049 served by a storm while the window had room. */
+  rejectedStorm: number;
+  /** 5xx answered, injected (`injectFailure`) or by a storm. */
+  serverErrors: number;
   /** The most units accepted within any window of `intervalMs`. */
   maxUnitsPerWindow: number;
+  /** The most units sent within any window of `intervalMs`, refused requests included. */
+  maxSentUnitsPerWindow: number;
   maxInFlight: number;
 }
 
@@ -41,15 +49,43 @@ export type Admission =
   | { ok: true; headers: Record<string, string>; release: () => void }
   | { ok: false; code: 1049 | 1073; headers: Record<string, string> };
 
+type Entry = { at: number; units: number };
+
 class UserBucket {
-  readonly window: { at: number; units: number }[] = [];
+  readonly window: Entry[] = [];
   inFlight = 0;
 }
 
+const unitsOf = (entries: readonly Entry[]) => entries.reduce((sum, e) => sum + e.units, 0);
+
+/** The most units within any `intervalMs` of a log ordered by time. */
+function busiestWindow(log: readonly Entry[], intervalMs: number): number {
+  let max = 0;
+  let sum = 0;
+  let start = 0;
+  for (let end = 0; end < log.length; end++) {
+    sum += log[end]!.units;
+    while (log[end]!.at - log[start]!.at >= intervalMs) sum -= log[start++]!.units;
+    max = Math.max(max, sum);
+  }
+  return max;
+}
+
+const zeroCounts = () => ({
+  requests: 0,
+  accepted: 0,
+  rejectedRate: 0,
+  rejectedParallel: 0,
+  rejectedStorm: 0,
+  serverErrors: 0,
+  maxInFlight: 0,
+});
+
 export class FakeRateLimiter {
   private readonly users = new Map<string, UserBucket>();
-  private history: { at: number; units: number }[] = [];
-  private stats = { requests: 0, accepted: 0, rejectedRate: 0, rejectedParallel: 0, maxInFlight: 0 };
+  private accepted: Entry[] = [];
+  private sent: Entry[] = [];
+  private stats = zeroCounts();
 
   constructor(public options: RateLimitOptions) {}
 
@@ -60,27 +96,20 @@ export class FakeRateLimiter {
   }
 
   admit(user: string, weight: number, now = Date.now()): Admission {
-    const bucket = this.bucket(user);
+    const bucket = this.arrive(user, weight, now);
     const { limit, maxParallel } = this.options;
-    this.prune(bucket, now);
-    this.stats.requests++;
-    const used = bucket.window.reduce((sum, e) => sum + e.units, 0);
+    const used = unitsOf(bucket.window);
     if (bucket.inFlight >= maxParallel) {
       this.stats.rejectedParallel++;
       return { ok: false, code: 1073, headers: { ...this.headers(used, 0), 'X-Lognex-Auth': '429005' } };
     }
     if (used + weight > limit) {
       this.stats.rejectedRate++;
-      const wait = this.waitFor(bucket, weight, now);
-      return {
-        ok: false,
-        code: 1049,
-        headers: { ...this.headers(used, wait), 'X-Lognex-Retry-After': String(wait) },
-      };
+      return { ok: false, code: 1049, headers: this.retryHeaders(used, this.waitFor(bucket, weight, now)) };
     }
     const entry = { at: now, units: weight };
     bucket.window.push(entry);
-    this.history.push(entry);
+    this.accepted.push(entry);
     this.stats.accepted++;
     bucket.inFlight++;
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, bucket.inFlight);
@@ -95,33 +124,46 @@ export class FakeRateLimiter {
     };
   }
 
+  /** A storm's 429: the bucket looks drained for `retryAfterMs`; the request uses no units. */
+  refuse(user: string, weight: number, retryAfterMs: number, now = Date.now()): Record<string, string> {
+    this.arrive(user, weight, now);
+    this.stats.rejectedStorm++;
+    return this.retryHeaders(this.options.limit, retryAfterMs);
+  }
+
+  noteServerError(): void {
+    this.stats.serverErrors++;
+  }
+
   /** Headers for a response that did not pass the limiter (401, 415…): the current state. */
   peek(user: string, now = Date.now()): Record<string, string> {
     const bucket = this.bucket(user);
     this.prune(bucket, now);
-    return this.headers(
-      bucket.window.reduce((sum, e) => sum + e.units, 0),
-      0,
-    );
+    return this.headers(unitsOf(bucket.window), 0);
   }
 
   snapshot(): RateStats {
     const { intervalMs } = this.options;
-    let max = 0;
-    let sum = 0;
-    let start = 0;
-    for (let end = 0; end < this.history.length; end++) {
-      sum += this.history[end]!.units;
-      while (this.history[end]!.at - this.history[start]!.at >= intervalMs)
-        sum -= this.history[start++]!.units;
-      max = Math.max(max, sum);
-    }
-    return { ...this.stats, maxUnitsPerWindow: max };
+    return {
+      ...this.stats,
+      maxUnitsPerWindow: busiestWindow(this.accepted, intervalMs),
+      maxSentUnitsPerWindow: busiestWindow(this.sent, intervalMs),
+    };
   }
 
   reset(): void {
-    this.history = [];
-    this.stats = { requests: 0, accepted: 0, rejectedRate: 0, rejectedParallel: 0, maxInFlight: 0 };
+    this.accepted = [];
+    this.sent = [];
+    this.stats = zeroCounts();
+  }
+
+  /** Counts a request reaching the limiter and logs its units as sent. */
+  private arrive(user: string, weight: number, now: number): UserBucket {
+    const bucket = this.bucket(user);
+    this.prune(bucket, now);
+    this.stats.requests++;
+    this.sent.push({ at: now, units: weight });
+    return bucket;
   }
 
   private headers(used: number, resetMs: number): Record<string, string> {
@@ -133,9 +175,13 @@ export class FakeRateLimiter {
     };
   }
 
+  private retryHeaders(used: number, waitMs: number): Record<string, string> {
+    return { ...this.headers(used, waitMs), 'X-Lognex-Retry-After': String(waitMs) };
+  }
+
   /** Ms until enough of the window expires for `weight` more units. */
   private waitFor(bucket: UserBucket, weight: number, now: number): number {
-    let used = bucket.window.reduce((sum, e) => sum + e.units, 0);
+    let used = unitsOf(bucket.window);
     for (const e of bucket.window) {
       used -= e.units;
       if (used + weight <= this.options.limit) return Math.max(1, e.at + this.options.intervalMs - now);

@@ -142,12 +142,7 @@ export class FakeStock {
         const f = this.figures(item, s);
         const id = storeTable.ids[s]!;
         return {
-          meta: {
-            href: wire.href('store', id),
-            metadataHref: `${wire.base}/entity/store/metadata`,
-            type: 'store',
-            mediaType: 'application/json',
-          },
+          meta: wire.ownMeta('store', id),
           name: storeNames.get(s),
           stock: f.stock,
           reserve: f.reserve,
@@ -251,11 +246,8 @@ export class FakeStock {
   }
 
   private itemMeta(wire: Wire, item: Item) {
-    return {
-      href: `${wire.href(item.type, item.id)}?expand=${item.type === 'product' ? 'supplier' : 'product.supplier'}`,
-      metadataHref: `${wire.base}/entity/${item.type}/metadata`,
-      type: item.type,
-      mediaType: 'application/json',
-    };
+    const own = wire.ownMeta(item.type, item.id);
+    const expand = item.type === 'product' ? 'supplier' : 'product.supplier';
+    return { ...own, href: `${String(own.href)}?expand=${expand}` };
   }
 }

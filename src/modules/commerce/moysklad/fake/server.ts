@@ -1,19 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { isDocumentType } from '../entities.js';
-import { idFromHref } from '../values.js';
 import type { FakeData } from './data.js';
-import { FakeApiError, paging, selectRows } from './query.js';
+import { errorBody, type Json, type Reply } from './envelope.js';
+import { FakeApiError } from './query.js';
 import type { FakeRateLimiter } from './rate.js';
 import type { FakeStock } from './reports.js';
+import { route } from './routes.js';
+import type { FakeStorm } from './storm.js';
 import type { FakeWebhooks } from './webhooks.js';
 import type { Wire } from './wire.js';
 
 const gzip = promisify(gzipCallback);
 export const API_PREFIX = '/api/remap/1.2';
-const MEDIA = 'application/json';
+const RATE_LIMITED = 'Превышено ограничение на количество запросов в единицу времени';
+const TOO_PARALLEL = 'Превышено ограничение на одновременное количество запросов';
 
 export interface FakeCredentials {
   login: string;
@@ -39,19 +40,14 @@ export interface RequestRecord {
   status: number;
 }
 
-type Json = Record<string, unknown>;
-interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
 export interface ServerState {
   data: FakeData;
   wire: () => Wire;
   stock: FakeStock;
   webhooks: FakeWebhooks;
   limiter: FakeRateLimiter;
+  /** Refuses or fails a share of requests (`storm` option), or null. */
+  storm: FakeStorm | null;
   credentials: FakeCredentials;
   tokens: Map<string, string>;
   failures: InjectedFailure[];
@@ -68,13 +64,10 @@ export interface ServerState {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function errorBody(code: number, message: string): Json {
-  return {
-    errors: [{ error: message, code, moreInfo: `https://dev.moysklad.ru/doc/api/remap/1.2/#error_${code}` }],
-  };
-}
-
-/** One HTTP request to the fake, in the order MoySklad checks: encoding, auth, limits, route. */
+/**
+ * One HTTP request to the fake, in the order MoySklad checks: encoding, auth, limits (a storm's
+ * refusal first), route. Injected and storm failures answer after the limiter let the request in.
+ */
 export async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://fake');
   const method = req.method ?? 'GET';
@@ -111,32 +104,27 @@ export async function handle(state: ServerState, req: IncomingMessage, res: Serv
     record(401);
     return send(res, 401, errorBody(1056, user.message), state.limiter.peek(userKey));
   }
-  const admission = state.limiter.admit(userKey, state.limiter.weightOf(path));
+  const weight = state.limiter.weightOf(path);
+  const storm = state.storm?.draw() ?? null;
+  if (storm === 'rate-limited') {
+    record(429);
+    const retryAfter = state.storm!.retryAfterMs(state.limiter.options.intervalMs);
+    return send(res, 429, errorBody(1049, RATE_LIMITED), state.limiter.refuse(userKey, weight, retryAfter));
+  }
+  const admission = state.limiter.admit(userKey, weight);
   if (!admission.ok) {
     record(429);
-    const message =
-      admission.code === 1049
-        ? 'Превышено ограничение на количество запросов в единицу времени'
-        : 'Превышено ограничение на одновременное количество запросов';
+    const message = admission.code === 1049 ? RATE_LIMITED : TOO_PARALLEL;
     return send(res, 429, errorBody(admission.code, message), admission.headers);
   }
   try {
     if (state.latencyMs > 0) await sleep(state.latencyMs);
-    const failure = state.failures.find((f) => f.count > 0 && (!f.path || path.startsWith(f.path)));
-    if (failure) {
-      failure.count--;
-      if (failure.delayMs) await sleep(failure.delayMs);
-      if (failure.status < 400) {
-        // A slow but otherwise normal response.
-      } else {
-        record(failure.status);
-        return await send(
-          res,
-          failure.status,
-          errorBody(failure.status === 503 ? 1074 : 1000, 'Внутренняя ошибка сервера'),
-          admission.headers,
-        );
-      }
+    const failed = await failureFor(state, path, storm);
+    if (failed !== null) {
+      record(failed);
+      state.limiter.noteServerError();
+      const code = failed === 503 ? 1074 : 1000;
+      return await send(res, failed, errorBody(code, 'Внутренняя ошибка сервера'), admission.headers);
     }
     let reply: Reply;
     try {
@@ -151,6 +139,20 @@ export async function handle(state: ServerState, req: IncomingMessage, res: Serv
   } finally {
     admission.release();
   }
+}
+
+/**
+ * The 5xx status this request fails with, or null: an injected failure matching the path comes
+ * first (one with a status below 400 is only a delay), then the storm's draw.
+ */
+async function failureFor(state: ServerState, path: string, storm: string | null): Promise<number | null> {
+  const failure = state.failures.find((f) => f.count > 0 && (!f.path || path.startsWith(f.path)));
+  if (failure) {
+    failure.count--;
+    if (failure.delayMs) await sleep(failure.delayMs);
+    if (failure.status >= 400) return failure.status;
+  }
+  return storm === 'server-error' ? state.storm!.nextServerErrorStatus() : null;
 }
 
 function parseJson(raw: Buffer): unknown {
@@ -178,316 +180,6 @@ function authenticate(state: ServerState, header: string | undefined): string | 
   if (!login.includes('@'))
     return { message: `Ошибка аутентификации: Неверный формат имени пользователя: ${login}` };
   return login === state.credentials.login && password === state.credentials.password ? login : wrong;
-}
-
-function route(
-  state: ServerState,
-  method: string,
-  path: string,
-  query: URLSearchParams,
-  body: unknown,
-  user: string,
-): Reply {
-  const wire = state.wire();
-  const parts = path.split('/').filter(Boolean);
-  const [area, type, id, sub] = parts;
-
-  if (area === 'context' && type === 'employee' && parts.length === 2 && method === 'GET') {
-    const employee = wire.employee(0);
-    return {
-      status: 200,
-      body: { ...employee, meta: { ...(employee.meta as Json), href: `${wire.base}/context/employee` } },
-    };
-  }
-  if (area === 'security' && type === 'token' && parts.length === 2 && method === 'POST') {
-    for (const [token, login] of state.tokens)
-      if (login === user && token !== state.credentials.token) state.tokens.delete(token);
-    const token = randomBytes(20).toString('hex');
-    state.tokens.set(token, user);
-    return { status: 200, body: { access_token: token } };
-  }
-  if (area === 'report' && type === 'stock' && (id === 'all' || id === 'bystore') && method === 'GET') {
-    if (sub === 'current' && parts.length === 4) return { status: 200, body: state.stock.current(id, query) };
-    if (parts.length !== 3) return notFound(wire, path);
-    const { limit, offset } = paging(query);
-    const page =
-      id === 'bystore'
-        ? state.stock.bystore(query.get('filter'), limit, offset)
-        : state.stock.all(query.get('filter'), limit, offset);
-    const href = `${wire.base}/report/stock/${id}`;
-    return {
-      status: 200,
-      body: {
-        context: context(wire),
-        meta: listMeta(href, id === 'all' ? 'stock' : 'stockbystore', page.size, limit, offset, query),
-        rows: page.rows,
-      },
-    };
-  }
-  if (area === 'entity' && type === 'webhook')
-    return webhookRoute(state, method, parts.slice(2), query, body);
-  if (area !== 'entity' || !type) return notFound(wire, path);
-  const table = state.data.table(type);
-  if (!table) {
-    if (
-      parts.length <= 3 &&
-      method === 'GET' &&
-      ['employee', 'currency', 'uom', 'organization'].includes(type)
-    ) {
-      const row = id ? wire.resolve(type, id) : null;
-      if (row) return { status: 200, body: row };
-      if (id) return objectNotFound(type, id);
-    }
-    throw new FakeApiError(412, 1005, `Неизвестный тип: '${type}'`);
-  }
-  const expand = (query.get('expand') ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => p.split('.'));
-
-  if (!id) {
-    if (method !== 'GET') throw new FakeApiError(405, 1001, 'Метод не поддерживается');
-    const { limit, offset } = paging(query);
-    const rows = selectRows(state.data, table, query.get('filter'), query.get('order'));
-    // MoySklad silently ignores expand above limit 100.
-    const expanding = limit <= 100 ? expand : [];
-    const pageRows = rows
-      .slice(offset, offset + limit)
-      .map((index) => expandRow(state, wire, type, wire.row(type, index), expanding));
-    return {
-      status: 200,
-      body: {
-        context: context(wire),
-        meta: listMeta(wire.href(type, '').slice(0, -1), type, rows.length, limit, offset, query, true),
-        rows: pageRows,
-      },
-    };
-  }
-  const index = table.byId.get(id);
-  if (index === undefined || !table.live(index)) {
-    if (method === 'DELETE') return { status: 404 };
-    return objectNotFound(type, id);
-  }
-  if (sub === 'positions' && isDocumentType(type)) {
-    if (method !== 'GET' || parts.length > 5) return notFound(wire, path);
-    const positions = wire.positionSpecs(type, index);
-    if (parts[4]) {
-      const p = positions.find((x) => x.id === parts[4]);
-      return p
-        ? {
-            status: 200,
-            body: expandRow(
-              state,
-              wire,
-              type,
-              wire.position(type, id, p),
-              expand.map((e) => e),
-            ),
-          }
-        : objectNotFound(`${type}position`, parts[4]);
-    }
-    const { limit, offset } = paging(query);
-    const expanding = limit <= 100 ? expand : [];
-    const rows = positions
-      .slice(offset, offset + limit)
-      .map((p) => expandRow(state, wire, type, wire.position(type, id, p), expanding));
-    const href = `${wire.href(type, id)}/positions`;
-    return {
-      status: 200,
-      body: {
-        context: context(wire),
-        meta: listMeta(href, `${type}position`, positions.length, limit, offset, query),
-        rows,
-      },
-    };
-  }
-  if (sub) return notFound(wire, path);
-  if (method === 'GET')
-    return { status: 200, body: expandRow(state, wire, type, wire.row(type, index), expand) };
-  if (method === 'DELETE') {
-    state.remove(type, id);
-    return { status: 200 };
-  }
-  if (method === 'PUT') {
-    if (!body || typeof body !== 'object' || Array.isArray(body))
-      throw new FakeApiError(400, 2000, 'Ошибка формата JSON');
-    const patch: Json = {};
-    for (const [key, value] of Object.entries(body as Json)) {
-      if (['id', 'meta', 'accountId', 'updated'].includes(key)) continue;
-      patch[key] = value;
-    }
-    state.update(type, id, patch);
-    return { status: 200, body: wire.row(type, index) };
-  }
-  throw new FakeApiError(405, 1001, 'Метод не поддерживается');
-}
-
-function webhookRoute(
-  state: ServerState,
-  method: string,
-  rest: string[],
-  query: URLSearchParams,
-  body: unknown,
-): Reply {
-  const wire = state.wire();
-  const hooks = state.webhooks;
-  const [id] = rest;
-  if (!id && method === 'GET') {
-    const { limit, offset } = paging(query);
-    const rows = hooks.hooks.slice(offset, offset + limit).map((h) => hooks.wire(h, wire.base));
-    return {
-      status: 200,
-      body: {
-        context: context(wire),
-        meta: listMeta(`${wire.base}/entity/webhook`, 'webhook', hooks.hooks.length, limit, offset, query),
-        rows,
-      },
-    };
-  }
-  if (!id && method === 'POST') {
-    if (Array.isArray(body)) {
-      const results = body.map((item) => {
-        try {
-          return hooks.wire(hooks.create(item as Json), wire.base);
-        } catch (error) {
-          if (error instanceof FakeApiError) return errorBody(error.code, error.message);
-          throw error;
-        }
-      });
-      return { status: results.some((r) => 'errors' in r) ? 400 : 200, body: results };
-    }
-    return { status: 200, body: hooks.wire(hooks.create((body ?? {}) as Json), wire.base) };
-  }
-  if (id === 'delete' && rest.length === 1 && method === 'POST') {
-    const items = Array.isArray(body) ? body : [];
-    return {
-      status: 200,
-      body: items.map((item) => {
-        const target = idFromHref((item as { meta?: { href?: string } })?.meta?.href);
-        return target && hooks.remove(target)
-          ? { info: `Сущность 'webhook' с UUID: ${target} успешно удалена` }
-          : errorBody(1021, `Объект с типом 'webhook' и идентификатором '${target}' не найден`);
-      }),
-    };
-  }
-  const hook = id ? hooks.find(id) : undefined;
-  if (!hook || rest.length !== 1)
-    return method === 'DELETE' ? { status: 404 } : objectNotFound('webhook', id ?? '');
-  if (method === 'GET') return { status: 200, body: hooks.wire(hook, wire.base) };
-  if (method === 'DELETE') {
-    hooks.remove(hook.id);
-    return { status: 200 };
-  }
-  if (method === 'PUT') {
-    const patch = (body ?? {}) as Json;
-    if (typeof patch.enabled === 'boolean') hook.enabled = patch.enabled;
-    if (typeof patch.url === 'string') hook.url = patch.url;
-    if (patch.diffType === 'FIELDS' || patch.diffType === 'NONE') hook.diffType = patch.diffType;
-    return { status: 200, body: hooks.wire(hook, wire.base) };
-  }
-  throw new FakeApiError(405, 1001, 'Метод не поддерживается');
-}
-
-/** Expands `expand` paths in a row: refs become the objects they point at, positions get rows. */
-function expandRow(state: ServerState, wire: Wire, docType: string, row: Json, paths: string[][]): Json {
-  for (const path of paths) expandPath(state, wire, docType, row, path, 0);
-  return row;
-}
-
-function expandPath(
-  state: ServerState,
-  wire: Wire,
-  docType: string,
-  obj: Json,
-  path: string[],
-  depth: number,
-): void {
-  const [head, ...rest] = path;
-  if (!head || depth >= 3) return;
-  const value = obj[head];
-  if (
-    head === 'positions' &&
-    isDocumentType(docType) &&
-    value &&
-    typeof value === 'object' &&
-    'meta' in value
-  ) {
-    const docId = String(obj.id);
-    const table = state.data.table(docType)!;
-    const specs = wire.positionSpecs(docType, table.byId.get(docId)!);
-    const meta = (value as Json).meta as Json;
-    const rows = specs.slice(0, state.expandPositionsLimit).map((p) => wire.position(docType, docId, p));
-    if (rest.length > 0) for (const r of rows) expandPath(state, wire, docType, r, rest, depth + 1);
-    obj.positions = { meta: { ...meta, limit: state.expandPositionsLimit }, rows };
-    return;
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return;
-  const meta = (value as Json).meta as Json | undefined;
-  let target = value as Json;
-  if (meta && typeof meta.href === 'string') {
-    const refId = idFromHref(meta.href);
-    const resolved = refId
-      ? meta.type === 'state'
-        ? wire.state(docType, refId)
-        : wire.resolve(String(meta.type), refId)
-      : null;
-    if (resolved) obj[head] = target = resolved;
-  }
-  if (rest.length > 0) expandPath(state, wire, docType, target, rest, depth + 1);
-}
-
-function context(wire: Wire): Json {
-  return {
-    employee: {
-      meta: {
-        href: `${wire.base}/context/employee`,
-        metadataHref: `${wire.base}/entity/employee/metadata`,
-        type: 'employee',
-        mediaType: MEDIA,
-      },
-    },
-  };
-}
-
-/** A list's meta: `size` is the total; next/previous hrefs keep the other params. */
-function listMeta(
-  href: string,
-  type: string,
-  size: number,
-  limit: number,
-  offset: number,
-  query: URLSearchParams,
-  metadata = false,
-): Json {
-  const link = (at: number) => {
-    const params = new URLSearchParams(query);
-    params.set('limit', String(limit));
-    params.set('offset', String(at));
-    return `${href}?${params.toString().replace(/\+/g, '%20')}`;
-  };
-  return {
-    href,
-    ...(metadata ? { metadataHref: `${href}/metadata` } : {}),
-    type,
-    mediaType: MEDIA,
-    size,
-    limit,
-    offset,
-    ...(offset + limit < size ? { nextHref: link(offset + limit) } : {}),
-    ...(offset > 0 ? { previousHref: link(Math.max(0, offset - limit)) } : {}),
-  };
-}
-
-function objectNotFound(type: string, id: string): Reply {
-  return {
-    status: 404,
-    body: errorBody(1021, `Объект с типом '${type}' и идентификатором '${id}' не найден`),
-  };
-}
-
-function notFound(wire: Wire, path: string): Reply {
-  return { status: 404, body: errorBody(1002, `Неопознанный путь: ${wire.base}${path}`) };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

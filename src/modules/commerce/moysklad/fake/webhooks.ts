@@ -1,4 +1,5 @@
 import { formatMoscowTime } from '../values.js';
+import { metaOf } from './envelope.js';
 import { FakeApiError } from './query.js';
 import { rowRng } from './random.js';
 
@@ -95,12 +96,7 @@ export class FakeWebhooks {
 
   wire(hook: FakeWebhook, base = this.base()): Record<string, unknown> {
     return {
-      meta: {
-        href: `${base}/entity/webhook/${hook.id}`,
-        metadataHref: `${base}/entity/webhook/metadata`,
-        type: 'webhook',
-        mediaType: 'application/json',
-      },
+      meta: metaOf(`${base}/entity/webhook/${hook.id}`, 'webhook', `${base}/entity/webhook/metadata`),
       id: hook.id,
       accountId: this.accountId,
       entityType: hook.entityType,
