@@ -77,7 +77,8 @@ try {
 
   const api = await serve(env, PORT);
   try {
-    const admin = await api.login('admin@demo.salesops.local');
+    let admin = await api.login('admin@demo.salesops.local');
+    let loggedInAt = performance.now();
     await quietScheduler(api, ['commerce.', 'notify.alert-checks']);
     const fakeAlone = await timeFakePages(fake.baseUrl, fake.credentials);
     await sleep(3_500); // the sliding window forgets the baseline's requests
@@ -97,6 +98,11 @@ try {
       cursor: Record<string, { done: boolean; offset: number }>;
     };
     for (;;) {
+      // The run outlasts an access token: log in again well before it expires.
+      if (performance.now() - loggedInAt > 5 * 60_000) {
+        admin = await api.login('admin@demo.salesops.local');
+        loggedInAt = performance.now();
+      }
       last = await api.json('GET', `/api/v1/admin/sync/jobs/${job.id}`, admin);
       loads.push(os.loadavg()[0]!);
       for (const [entity, cursor] of Object.entries(last.cursor ?? {}))
