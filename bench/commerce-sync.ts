@@ -15,7 +15,7 @@ import pg from 'pg';
 import { createVault } from '../src/modules/commerce/integrations/credentials.js';
 import { startFakeMoysklad } from '../src/modules/commerce/index.js';
 import { postgresDatabase } from './databases.js';
-import { quietScheduler, r1, salesopsRun, serve, writeReport } from './serve.js';
+import { quietScheduler, r1, salesops, serve, writeReport } from './serve.js';
 
 const PRODUCTS = Number(process.env.BENCH_SYNC_PRODUCTS ?? 100_000);
 const DOCUMENTS = Number(process.env.BENCH_SYNC_DOCUMENTS ?? 200_000);
@@ -52,7 +52,7 @@ const fake = await startFakeMoysklad({
 const database = new pg.Client({ connectionString: postgres.url });
 const lines: string[] = [];
 try {
-  await salesopsRun(['seed'], env);
+  await seedDemoData(env, postgres.url);
   await database.connect();
   const { rows } = await database.query<{ tenant_id: string }>(
     `select tenant_id from users where email = 'admin@demo.salesops.local'`,
@@ -77,28 +77,60 @@ try {
 
   const api = await serve(env, PORT);
   try {
-    const admin = await api.login('admin@demo.salesops.local');
+    let admin = await api.login('admin@demo.salesops.local');
+    let loggedInAt = performance.now();
     await quietScheduler(api, ['commerce.', 'notify.alert-checks']);
+    const fakeAlone = await timeFakePages(fake.baseUrl, fake.credentials);
+    await sleep(3_500); // the sliding window forgets the baseline's requests
     fake.control.resetStats();
     const started = performance.now();
+    const entityDone = new Map<string, number>();
+    const loads: number[] = [];
     const job = await api.json<{ id: string }>('POST', '/api/v1/admin/sync/start', admin, {
       integration_id: integrationId,
       mode: 'full',
     });
-    let last: { status: string; requests: number; error: string | null; totals: Record<string, number> };
+    let last: {
+      status: string;
+      requests: number;
+      error: string | null;
+      totals: Record<string, number>;
+      cursor: Record<string, { done: boolean; offset: number }>;
+    };
     for (;;) {
+      // The run outlasts an access token: log in again well before it expires.
+      if (performance.now() - loggedInAt > 5 * 60_000) {
+        admin = await api.login('admin@demo.salesops.local');
+        loggedInAt = performance.now();
+      }
       last = await api.json('GET', `/api/v1/admin/sync/jobs/${job.id}`, admin);
+      loads.push(os.loadavg()[0]!);
+      for (const [entity, cursor] of Object.entries(last.cursor ?? {}))
+        if (cursor.done && !entityDone.has(entity)) entityDone.set(entity, performance.now());
       if (!['queued', 'running'].includes(last.status)) break;
       await sleep(1000);
     }
     const seconds = (performance.now() - started) / 1000;
     const stats = fake.control.stats();
+    let previous = started;
+    const perEntity = [...entityDone.entries()]
+      .sort((a, b) => a[1] - b[1])
+      .map(([entity, at]) => {
+        const spent = `${entity} ${r1((at - previous) / 1000)} s`;
+        previous = at;
+        return spent;
+      });
+    const rateFloor = last.requests / (45 / 3);
     lines.push(
       `commerce sync (PostgreSQL): full sync of ${PRODUCTS.toLocaleString('en')} products and ${DOCUMENTS.toLocaleString('en')} documents`,
       `  status ${last.status}${last.error ? ` (${last.error})` : ''} in ${r1(seconds)} s`,
       `  rows: ${JSON.stringify(last.totals)}`,
       `  requests made by the job: ${last.requests}; answered by the fake: ${stats.requests} (429: ${stats.rejectedRate} rate, ${stats.rejectedParallel} parallel)`,
       `  max request units in any 3-s window at the fake: ${stats.maxUnitsPerWindow} (limit 45); max in flight ${stats.maxInFlight} (limit 5)`,
+      `  lower bound from the rate limit: ${last.requests} requests ÷ 15 per s = ${r1(rateFloor)} s; the run took ${r1(seconds / rateFloor)}× that`,
+      `  per entity (to the poll, ±1 s): ${perEntity.join(', ')}`,
+      `  baseline, the fake alone: a page of 100 expanded documents in ${fakeAlone.documents} ms, of 1,000 products in ${fakeAlone.products} ms (median of 5)`,
+      `  load average during the run: mean ${r1(loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length))}, max ${r1(Math.max(...loads))} on ${os.cpus().length} cores`,
     );
   } finally {
     await api.stop();
@@ -110,3 +142,64 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 writeReport('commerce-sync', lines);
+
+/**
+ * `salesops seed`, to the end of its work. The demo seed starts the demo tenant's in-process fake
+ * MoySklad and nothing closes its listening socket, so the command never exits on its own: it is
+ * done when the admin exists and it holds no connection to the database any more (it closed its
+ * pool), and is then stopped.
+ */
+async function seedDemoData(environment: Record<string, string>, url: string): Promise<void> {
+  const child = salesops(['seed'], environment);
+  let exited: number | null = null;
+  child.once('exit', (code) => (exited = code ?? 1));
+  const probe = new pg.Client({ connectionString: url });
+  await probe.connect();
+  try {
+    for (let idle = 0; idle < 2;) {
+      await sleep(1000);
+      if (exited !== null) {
+        if (exited !== 0) throw new Error(`salesops seed exited ${exited}`);
+        return;
+      }
+      const { rows } = await probe
+        .query<{ seeded: boolean; others: number }>(
+          `select exists (select 1 from users where email = 'admin@demo.salesops.local') as seeded,
+           (select count(*)::int from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()) as others`,
+        )
+        .catch(() => ({ rows: [{ seeded: false, others: 1 }] })); // tables not migrated yet
+      idle = rows[0]!.seeded && rows[0]!.others === 0 ? idle + 1 : 0;
+    }
+  } finally {
+    await probe.end();
+  }
+  child.kill('SIGTERM');
+}
+
+/**
+ * The machine's baseline for the sync: how long the fake takes to answer one page alone (median of
+ * five), so the run can be read as a ratio of what the fake and the rate limit allow.
+ */
+async function timeFakePages(
+  baseUrl: string,
+  credentials: { login: string; password: string },
+): Promise<{ documents: number; products: number }> {
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${credentials.login}:${credentials.password}`).toString('base64')}`,
+    'accept-encoding': 'gzip',
+  };
+  const median = async (url: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const at = performance.now();
+      const res = await fetch(url, { headers });
+      await res.arrayBuffer();
+      times.push(performance.now() - at);
+    }
+    return Math.round(times.sort((a, b) => a - b)[2]!);
+  };
+  return {
+    documents: await median(`${baseUrl}/entity/demand?limit=100&expand=positions,state,owner,rate.currency`),
+    products: await median(`${baseUrl}/entity/product?limit=1000`),
+  };
+}

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { externalRefs } from '../tables/core.tables.js';
 
@@ -32,7 +32,15 @@ export interface SyncSource {
   provider: string;
 }
 
-/** external id → local id for the ids already linked (one statement, however many ids). */
+/**
+ * external id → local id for the ids already linked (one statement, however many ids).
+ *
+ * Each wanted id looks its row up through a scalar subquery that names every column of the unique
+ * key `(tenant_id, provider, entity_type, external_id)`: the only plan it can get is one probe of
+ * that index per id, whatever the statistics say. The plain `external_id = any($)` form was planned
+ * on the `(tenant_id, entity_type, entity_id)` index when the statistics predated a bulk load
+ * (every reference of the type read and filtered: 327 ms per lookup at 100,000 products).
+ */
 export async function resolveExternalIds(
   tx: Tx,
   source: SyncSource,
@@ -41,18 +49,17 @@ export async function resolveExternalIds(
 ): Promise<Map<string, string>> {
   const wanted = [...new Set(externalIds)];
   if (!wanted.length) return new Map();
-  const rows = await tx.db
-    .select({ externalId: externalRefs.externalId, entityId: externalRefs.entityId })
-    .from(externalRefs)
-    .where(
-      and(
-        eq(externalRefs.tenantId, source.tenantId),
-        eq(externalRefs.provider, source.provider),
-        eq(externalRefs.entityType, entityType),
-        sql`${externalRefs.externalId} = any(${sql.param(wanted)}::text[])`,
-      ),
-    );
-  return new Map(rows.map((row) => [row.externalId, row.entityId]));
+  const { rows } = await tx.sql.query<{ external_id: string; entity_id: string | null }>(
+    `select w.external_id, (
+        select r.entity_id from external_refs r
+         where r.tenant_id = $1 and r.provider = $2 and r.entity_type = $3 and r.external_id = w.external_id
+       ) as entity_id
+       from unnest($4::text[]) as w(external_id)`,
+    [source.tenantId, source.provider, entityType, wanted],
+  );
+  const found = new Map<string, string>();
+  for (const row of rows) if (row.entity_id) found.set(row.external_id, row.entity_id);
+  return found;
 }
 
 /** Links many external ids at once; an existing link of the same external id moves to the new entity. */

@@ -53,7 +53,7 @@ const dec = (value: string | null | undefined, scale: number) =>
   value == null ? null : fromUnits(toUnits(value, scale), scale);
 
 /** The content a write is compared by: what the caller states, normalised (unit costs aside). */
-function contentOf(doc: {
+export function contentOf(doc: {
   header: Omit<
     HeaderRow,
     'tenantId' | 'id' | 'costSum' | 'createdAt' | 'updatedAt' | 'createdBy' | 'baseDocumentId'
@@ -93,7 +93,7 @@ function contentOf(doc: {
   ]);
 }
 
-const effectLines = (
+export const effectLines = (
   positions: readonly Pick<PositionRow, 'productId' | 'variantId' | 'quantity' | 'reserve'>[],
 ): EffectLine[] =>
   positions.map((p) => ({
@@ -103,7 +103,7 @@ const effectLines = (
     reserve: qty(p.reserve ?? '0'),
   }));
 
-const effectHeader = (
+export const effectHeader = (
   h: Pick<HeaderRow, 'kind' | 'applicable' | 'deletedAt' | 'warehouseId' | 'moment'>,
 ): EffectHeader => ({
   kind: h.kind,
@@ -131,47 +131,37 @@ export async function loadDocumentForUpdate(tx: Tx, tenantId: string, id: string
 }
 
 /**
- * Unit cost of each position at the document's warehouse: the level's unit cost there, else the
- * product's price in the buy price type of the settings, else 0.
+ * Unit cost of each position at its document's warehouse: the level's unit cost there, else the
+ * product's price in the buy price type of the settings, else 0. One statement for any number of
+ * positions (of any number of documents); each look-up names the whole key of its unique index, so
+ * the plan does not depend on the statistics.
  */
-async function unitCosts(
+export async function unitCosts(
   tx: Tx,
   tenantId: string,
-  warehouseId: string | null,
   buyPriceTypeId: string | null,
-  positions: readonly DocumentPositionWrite[],
+  positions: readonly { productId: string; variantId?: string | null; warehouseId: string | null }[],
 ): Promise<string[]> {
   if (!positions.length) return [];
-  const products = `{${positions.map((p) => p.productId).join(',')}}`;
-  const variants = `{${positions.map((p) => p.variantId ?? 'NULL').join(',')}}`;
+  const list = (values: (string | null)[]) => `{${values.map((v) => v ?? 'NULL').join(',')}}`;
   const rows = await selectRows<{ n: string | number; cost: string }>(
     tx,
     sql`select v.n, coalesce(
         (select sl.unit_cost from stock_levels sl where sl.tenant_id = ${tenantId} and sl.product_id = v.product_id
-          and sl.variant_id is not distinct from v.variant_id and sl.warehouse_id = ${warehouseId}::uuid),
+          and sl.variant_id is not distinct from v.variant_id and sl.warehouse_id = v.warehouse_id),
         (select pp.amount from product_prices pp where pp.tenant_id = ${tenantId} and pp.product_id = v.product_id
           and pp.price_type_id = ${buyPriceTypeId}::uuid),
         0)::text as cost
-      from unnest(${products}::uuid[], ${variants}::uuid[]) with ordinality as v(product_id, variant_id, n)
+      from unnest(${list(positions.map((p) => p.productId))}::uuid[],
+        ${list(positions.map((p) => p.variantId ?? null))}::uuid[],
+        ${list(positions.map((p) => p.warehouseId))}::uuid[]) with ordinality as v(product_id, variant_id, warehouse_id, n)
       order by v.n`,
   );
   return rows.map((r) => moneyText(money(r.cost)));
 }
 
-/**
- * Creates or replaces a document (by id when given) with its positions and stock effects, in the
- * caller's transaction. Positions are replaced in full; their header copies (kind, moment,
- * customer, warehouse, owner, active) follow the header. A repeated write with identical content
- * changes nothing (`changed: false`, no movements). Local documents (`source = 'local'`) obey the
- * tenant's negative-stock rule (409 `INSUFFICIENT_STOCK`); synced writes skip the check.
- */
-export async function writeDocument(
-  tx: Tx,
-  tenantId: string,
-  input: DocumentWrite & { id?: string; actorId?: string | null },
-): Promise<{ id: string; created: boolean; changed: boolean }> {
-  const existing = input.id ? await loadDocumentForUpdate(tx, tenantId, input.id) : undefined;
-  const now = new Date();
+/** A write in stored form: normalised lines (sums in cents) and the header columns it sets. */
+export function normalizedWrite(input: DocumentWrite, existingDeletedAt: Date | null, now: Date) {
   const lines = input.positions.map((p) => {
     const sums = positionSums(p);
     return {
@@ -200,17 +190,73 @@ export async function writeDocument(
     source: input.source,
     integrationId: nullable(input.integrationId),
     externalUpdatedAt: nullable(input.externalUpdatedAt),
-    deletedAt: input.deleted ? (existing?.header.deletedAt ?? now) : null,
+    deletedAt: input.deleted ? (existingDeletedAt ?? now) : null,
     sum: input.sum ?? moneyText(lines.reduce((s, l) => s + l.sum, 0n)),
     vatSum: input.vatSum ?? moneyText(lines.reduce((s, l) => s + l.vat, 0n)),
   };
+  return { lines, header };
+}
+
+export type NormalizedWrite = ReturnType<typeof normalizedWrite>;
+
+/** The position rows of a document as stored: the lines with their costs and the header's copies. */
+export function positionRows(
+  tenantId: string,
+  documentId: string,
+  { lines, header }: NormalizedWrite,
+  costs: readonly string[],
+) {
+  const active = header.applicable && header.deletedAt === null;
+  return lines.map((l, i) => ({
+    tenantId,
+    documentId,
+    lineNo: i + 1,
+    productId: l.productId,
+    variantId: l.variantId,
+    quantity: l.quantity,
+    price: l.price,
+    discount: l.discount,
+    vatRate: l.vatRate,
+    sum: moneyText(l.sum),
+    vatSum: moneyText(l.vat),
+    unitCost: costs[i]!,
+    reserve: l.reserve,
+    kind: header.kind,
+    moment: header.moment,
+    customerId: header.customerId,
+    warehouseId: header.warehouseId,
+    ownerId: header.ownerId,
+    active,
+  }));
+}
+
+/**
+ * Creates or replaces a document (by id when given) with its positions and stock effects, in the
+ * caller's transaction. Positions are replaced in full; their header copies (kind, moment,
+ * customer, warehouse, owner, active) follow the header. A repeated write with identical content
+ * changes nothing (`changed: false`, no movements). Local documents (`source = 'local'`) obey the
+ * tenant's negative-stock rule (409 `INSUFFICIENT_STOCK`); synced writes skip the check.
+ */
+export async function writeDocument(
+  tx: Tx,
+  tenantId: string,
+  input: DocumentWrite & { id?: string; actorId?: string | null },
+): Promise<{ id: string; created: boolean; changed: boolean }> {
+  const existing = input.id ? await loadDocumentForUpdate(tx, tenantId, input.id) : undefined;
+  const now = new Date();
+  const normalized = normalizedWrite(input, existing?.header.deletedAt ?? null, now);
+  const { lines, header } = normalized;
   if (existing && contentOf(existing) === contentOf({ header, positions: lines }))
     return { id: existing.header.id, created: false, changed: false };
 
   const settings = await commerceSettingsOf(tx, tenantId);
-  const costs = await unitCosts(tx, tenantId, header.warehouseId, settings.buyPriceTypeId, input.positions);
+  const costs = await unitCosts(
+    tx,
+    tenantId,
+    settings.buyPriceTypeId,
+    input.positions.map((p) => ({ ...p, warehouseId: header.warehouseId })),
+  );
   const costTotal = costSum(lines.map((l, i) => ({ quantity: l.quantity, unitCost: costs[i]! })));
-  const active = header.applicable && header.deletedAt === null;
 
   let id: string;
   if (existing) {
@@ -238,29 +284,7 @@ export async function writeDocument(
     id = row!.id;
   }
   if (lines.length)
-    await tx.db.insert(commerceDocumentPositions).values(
-      lines.map((l, i) => ({
-        tenantId,
-        documentId: id,
-        lineNo: i + 1,
-        productId: l.productId,
-        variantId: l.variantId,
-        quantity: l.quantity,
-        price: l.price,
-        discount: l.discount,
-        vatRate: l.vatRate,
-        sum: moneyText(l.sum),
-        vatSum: moneyText(l.vat),
-        unitCost: costs[i]!,
-        reserve: l.reserve,
-        kind: header.kind,
-        moment: header.moment,
-        customerId: header.customerId,
-        warehouseId: header.warehouseId,
-        ownerId: header.ownerId,
-        active,
-      })),
-    );
+    await tx.db.insert(commerceDocumentPositions).values(positionRows(tenantId, id, normalized, costs));
 
   const before = existing
     ? {

@@ -168,6 +168,12 @@ export const insufficientStock = (shortages: Shortage[]) =>
     { extensions: { shortages } },
   );
 
+/** One document's (or adjustment's) change of levels, with the movements that record it. */
+export interface StockChange {
+  deltas: Iterable<LevelDelta>;
+  movements: readonly MovementInput[];
+}
+
 /**
  * Applies deltas to the levels and writes the movements, atomically in the caller's transaction:
  * the levels are locked in the deterministic order first, then, when `forbidNegative` holds, any
@@ -178,28 +184,64 @@ export const insufficientStock = (shortages: Shortage[]) =>
 export async function applyStockChange(
   tx: Tx,
   tenantId: string,
-  change: { deltas: Iterable<LevelDelta>; movements: readonly MovementInput[]; forbidNegative: boolean },
+  change: StockChange & { forbidNegative: boolean },
 ): Promise<void> {
-  const deltas = mergeDeltas(change.deltas);
-  const movements = change.movements.filter((m) => m.quantity !== 0n);
-  if (!deltas.length && !movements.length) return;
-  const { levels } = await lockLevels(tx, tenantId, [...deltas, ...movements]);
+  await applyStockChanges(tx, tenantId, [change], { forbidNegative: change.forbidNegative });
+}
 
-  if (change.forbidNegative) {
-    const shortages: Shortage[] = [];
-    for (const d of deltas) {
-      const before = qty(levels.get(levelKeyOf(d))!.stock);
-      if (d.stock < 0n && before + d.stock < 0n)
-        shortages.push({
-          product_id: d.productId,
-          variant_id: d.variantId,
-          warehouse_id: d.warehouseId,
-          stock: qtyText(before),
-          requested: qtyText(-d.stock),
-          shortfall: qtyText(-(before + d.stock)),
-        });
+/**
+ * Applies many changes as if one `applyStockChange` ran after the other (each change's reserve and
+ * in-transit clamped at zero on the figures the previous ones left, shortages judged on them too),
+ * in a bounded number of statements however many changes there are: one lock of every level they
+ * touch, one update of the levels, one insert of the movements. A page of synced documents is one
+ * call.
+ */
+export async function applyStockChanges(
+  tx: Tx,
+  tenantId: string,
+  changes: readonly StockChange[],
+  options: { forbidNegative: boolean },
+): Promise<void> {
+  const merged = changes.map((c) => mergeDeltas(c.deltas));
+  const movements = changes.flatMap((c) => c.movements.filter((m) => m.quantity !== 0n));
+  const deltaCount = merged.reduce((n, d) => n + d.length, 0);
+  if (!deltaCount && !movements.length) return;
+  const { levels } = await lockLevels(tx, tenantId, [...merged.flat(), ...movements]);
+
+  const nonNegative = (v: bigint) => (v < 0n ? 0n : v);
+  const figures = new Map<string, { stock: bigint; reserve: bigint; inTransit: bigint }>();
+  const figuresOf = (key: string) => {
+    let held = figures.get(key);
+    if (!held) {
+      const level = levels.get(key)!;
+      held = { stock: qty(level.stock), reserve: qty(level.reserve), inTransit: qty(level.inTransit) };
+      figures.set(key, held);
     }
-    if (shortages.length) throw insufficientStock(shortages);
+    return held;
+  };
+  for (const deltas of merged) {
+    if (options.forbidNegative) {
+      const shortages: Shortage[] = [];
+      for (const d of deltas) {
+        const before = figuresOf(levelKeyOf(d)).stock;
+        if (d.stock < 0n && before + d.stock < 0n)
+          shortages.push({
+            product_id: d.productId,
+            variant_id: d.variantId,
+            warehouse_id: d.warehouseId,
+            stock: qtyText(before),
+            requested: qtyText(-d.stock),
+            shortfall: qtyText(-(before + d.stock)),
+          });
+      }
+      if (shortages.length) throw insufficientStock(shortages);
+    }
+    for (const d of deltas) {
+      const held = figuresOf(levelKeyOf(d));
+      held.stock += d.stock;
+      held.reserve = nonNegative(held.reserve + d.reserve);
+      held.inTransit = nonNegative(held.inTransit + d.inTransit);
+    }
   }
 
   const lastMoved = new Map<string, Date>();
@@ -208,19 +250,18 @@ export async function applyStockChange(
     const held = lastMoved.get(key);
     if (!held || held < m.moment) lastMoved.set(key, m.moment);
   }
-  const touched = new Set([...deltas.map(levelKeyOf), ...lastMoved.keys()]);
+  const touched = new Set([...figures.keys(), ...lastMoved.keys()]);
   const updates = [...touched].map((key) => {
     const level = levels.get(key)!;
-    const d = deltas.find((x) => levelKeyOf(x) === key);
+    const now = figuresOf(key);
     const moved = lastMoved.get(key);
     const last =
       moved && (!level.lastMovementAt || level.lastMovementAt < moved) ? moved : level.lastMovementAt;
-    const nonNegative = (v: bigint) => (v < 0n ? 0n : v);
     return {
       id: level.id,
-      stock: qtyText(qty(level.stock) + (d?.stock ?? 0n)),
-      reserve: qtyText(nonNegative(qty(level.reserve) + (d?.reserve ?? 0n))),
-      inTransit: qtyText(nonNegative(qty(level.inTransit) + (d?.inTransit ?? 0n))),
+      stock: qtyText(now.stock),
+      reserve: qtyText(now.reserve),
+      inTransit: qtyText(now.inTransit),
       last: last ? last.toISOString() : null,
     };
   });

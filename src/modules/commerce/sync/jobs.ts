@@ -17,6 +17,10 @@ export function syncRunnerOf(platform: Platform): SyncRunner {
       db: platform.db,
       alerts: { mailer: platform.mailer, realtime: platform.realtime },
       log: console,
+      refreshStatistics: (tables) =>
+        platform.system.crossTenantJob('commerce.sync-statistics', async (tx) => {
+          for (const table of tables) await tx.sql.query(`analyze ${table}`);
+        }),
     });
     runners.set(platform, runner);
   }

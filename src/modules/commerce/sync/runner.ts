@@ -4,7 +4,6 @@ import { loadConnection } from '../integrations/index.js';
 import {
   ProviderError,
   type CommerceProvider,
-  type Page,
   type ProviderConnection,
   type SyncEntity,
 } from '../integrations/provider.js';
@@ -31,7 +30,46 @@ export interface SyncRunnerDeps {
   heartbeatMs?: number;
   /** A running job whose heartbeat is older than this lost its runner (ms). */
   staleMs?: number;
+  /** Brings the planner's statistics of `tables` up to date (ANALYZE, as the tables' owner). */
+  refreshStatistics?: (tables: readonly string[]) => Promise<void>;
 }
+
+/**
+ * The tables a page of each entity fills, whose statistics a bulk load makes stale. Every look-up
+ * of the apply path names a unique key, but the planner still weighs that index against the other
+ * indexes of the table by their statistics: taken before the load, they say the tenant (or the
+ * entity type of `external_refs`) has next to no rows, the other index's scan looks as cheap as the
+ * one-row probe and may be chosen, and each look-up then reads every row of the type (327 ms per
+ * look-up of product references at 100,000 products). Autovacuum's analyze follows only after a
+ * fifth of a minute's growth or more.
+ */
+const TABLES_FILLED: Record<'dictionary' | 'documents' | 'stock', readonly string[]> = {
+  dictionary: [
+    'external_refs',
+    'product_folders',
+    'products',
+    'product_prices',
+    'product_barcodes',
+    'product_variants',
+    'customers',
+    'warehouses',
+  ],
+  documents: ['external_refs', 'commerce_documents', 'commerce_document_positions', 'stock_levels'],
+  stock: ['stock_levels', 'stock_movements'],
+};
+const tablesFilledBy = (entity: SyncEntity) =>
+  entity === 'stock'
+    ? TABLES_FILLED.stock
+    : ['product_folders', 'products', 'variants', 'services', 'counterparties', 'stores'].includes(entity)
+      ? TABLES_FILLED.dictionary
+      : TABLES_FILLED.documents;
+
+/**
+ * Rows created by one entity in one run after which its tables are analyzed: a bulk load (a full
+ * sync, a first sync) is caught on its first pages, twice at most per entity (cheap: ANALYZE reads
+ * a bounded sample), and the small incremental syncs of every minute never reach them.
+ */
+const ANALYZE_AFTER_CREATED = [100, 5_000];
 
 export const SYNC_HEARTBEAT_MS = 5_000;
 export const SYNC_STALE_MS = 60_000;
@@ -139,13 +177,25 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
         done: false,
       };
       const counts = addCounts(zeroCounts(), job.counts[entity] ?? {});
-      while (!cursor.done) {
-        if (state.stop) throw state.stop;
-        const page: Page = await provider.readPage(conn, entity, {
-          offset: cursor.offset,
+      const read = (offset: number) => {
+        const reading = provider.readPage(conn, entity, {
+          offset,
           since: cursor.since ? new Date(cursor.since) : null,
         });
+        reading.catch(() => undefined); // awaited below; a page read ahead of a stop is dropped
+        return reading;
+      };
+      // The next page is read while this one is applied: the request's round trip and the page's
+      // transaction overlap instead of adding up. Only a saved page moves the cursor, so a page
+      // read ahead of a stop is simply read again by the run that resumes.
+      let next = read(cursor.offset);
+      let createdThisRun = 0;
+      while (!cursor.done) {
         if (state.stop) throw state.stop;
+        const page = await next;
+        if (state.stop) throw state.stop;
+        const nextOffset = page.nextOffset ?? cursor.offset + page.records.length + page.failures.length;
+        if (page.nextOffset !== null) next = read(nextOffset);
         await deps.db.withTenant({ tenantId: held.tenantId }, async (tx) => {
           const result = await applyRecords({ tx, ...target }, page.records);
           const failures = [...page.failures, ...result.failures];
@@ -155,7 +205,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
           for (const r of page.records)
             if ('updatedAt' in r && (!cursor.maxUpdated || r.updatedAt.toISOString() > cursor.maxUpdated))
               cursor.maxUpdated = r.updatedAt.toISOString();
-          cursor.offset = page.nextOffset ?? cursor.offset + page.records.length + page.failures.length;
+          cursor.offset = nextOffset;
           cursor.done = page.nextOffset === null;
           const kept = await saveSyncProgress(tx, held, { entity, cursor, counts, requests: page.requests });
           if (!kept) throw new Stop('lost');
@@ -169,6 +219,16 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
               !incremental,
             );
         });
+        const createdBefore = createdThisRun;
+        createdThisRun = counts.created - (job.counts[entity]?.created ?? 0);
+        if (
+          deps.refreshStatistics &&
+          ANALYZE_AFTER_CREATED.some((at) => createdBefore < at && createdThisRun >= at)
+        )
+          // Only a hint to the planner: a failure is logged, never a failure of the job.
+          await deps
+            .refreshStatistics(tablesFilledBy(entity))
+            .catch((error: unknown) => deps.log.warn({ jobId: held.id, err: error }, 'sync analyze failed'));
         options.onPage?.(entity, { ...cursor });
       }
     }

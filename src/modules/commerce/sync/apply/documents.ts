@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { selectRows } from '../../../../platform/db/rows.js';
 import { linkExternalRefs, resolveExternalIds, setCustomerRoles } from '../../../catalog/index.js';
 import { userIdsByEmails } from '../../../identity/index.js';
-import { deleteDocument, writeDocument } from '../../documents/index.js';
+import { writeDocumentBatch, type DocumentBatchItem } from '../../documents/write-batch.js';
 import type { DocumentRecord, RowFailure } from '../../integrations/provider.js';
 import { DEFAULT_CURRENCY } from './dictionaries.js';
 import { REF_TYPES, zeroCounts, type ApplyResult, type ApplyTarget } from './context.js';
@@ -68,10 +68,12 @@ function positionsOf(doc: DocumentRecord, refs: Refs) {
 }
 
 /**
- * Documents through the documents service: counterparty, store and products by external id, the
- * responsible manager by e-mail when a user of the tenant has it. A document in the ERP's trash is
- * deleted here. A document pointing at something never synced is a failure of that document; the
- * page goes on. Afterwards the page's counterparties get their roles from how documents use them.
+ * Documents through the documents service's batch writer: counterparty, store and products by
+ * external id, the responsible manager by e-mail when a user of the tenant has it. A document in
+ * the ERP's trash is deleted here. A document pointing at something never synced is a failure of
+ * that document; the page goes on. The page's documents are written together (a bounded number of
+ * statements per page, with the result of writing them one after the other). Afterwards the page's
+ * counterparties get their roles from how documents use them.
  */
 export async function applyDocuments(
   target: ApplyTarget,
@@ -87,7 +89,8 @@ export async function applyDocuments(
     target.tenantId,
     docs.flatMap((d) => (d.ownerEmail ? [d.ownerEmail] : [])),
   );
-  const links: { externalId: string; entityId: string }[] = [];
+  const items: DocumentBatchItem[] = [];
+  const itemDocs: DocumentRecord[] = [];
   const fail = (doc: DocumentRecord, reason: string) => {
     failures.push({ externalId: doc.externalId, reason });
     counts.failed++;
@@ -95,8 +98,10 @@ export async function applyDocuments(
   for (const doc of docs) {
     const existing = refs.document.get(doc.externalId);
     if (doc.deleted) {
-      if (existing && (await deleteDocument(target.tx, target.tenantId, existing))) counts.deleted++;
-      else counts.unchanged++;
+      if (existing) {
+        items.push({ id: existing, delete: true });
+        itemDocs.push(doc);
+      } else counts.unchanged++;
       continue;
     }
     const customerId = doc.counterpartyExternalId ? refs.customer.get(doc.counterpartyExternalId) : null;
@@ -114,30 +119,36 @@ export async function applyDocuments(
       fail(doc, lines.reason!);
       continue;
     }
-    const written = await writeDocument(target.tx, target.tenantId, {
+    items.push({
       ...(existing ? { id: existing } : {}),
-      kind: doc.kind,
-      number: doc.number,
-      moment: doc.moment,
-      applicable: doc.applicable,
-      state: doc.state ?? null,
-      customerId,
-      warehouseId,
-      ownerId: (doc.ownerEmail && owners.get(doc.ownerEmail.toLowerCase())) || null,
-      currency: doc.currency || DEFAULT_CURRENCY,
-      description: doc.description ?? null,
-      sum: doc.sum,
-      vatSum: doc.vatSum,
-      source: target.provider,
-      integrationId: target.integrationId,
-      externalUpdatedAt: doc.updatedAt,
-      positions: lines.positions,
+      write: {
+        kind: doc.kind,
+        number: doc.number,
+        moment: doc.moment,
+        applicable: doc.applicable,
+        state: doc.state ?? null,
+        customerId,
+        warehouseId,
+        ownerId: (doc.ownerEmail && owners.get(doc.ownerEmail.toLowerCase())) || null,
+        currency: doc.currency || DEFAULT_CURRENCY,
+        description: doc.description ?? null,
+        sum: doc.sum,
+        vatSum: doc.vatSum,
+        source: target.provider,
+        integrationId: target.integrationId,
+        externalUpdatedAt: doc.updatedAt,
+        positions: lines.positions,
+      },
     });
-    if (!existing) links.push({ externalId: doc.externalId, entityId: written.id });
-    if (written.created) counts.created++;
-    else if (written.changed) counts.updated++;
-    else counts.unchanged++;
+    itemDocs.push(doc);
   }
+  const written = await writeDocumentBatch(target.tx, target.tenantId, items);
+  const links: { externalId: string; entityId: string }[] = [];
+  written.forEach((result, i) => {
+    counts[result.outcome]++;
+    if (result.outcome === 'created' && !refs.document.has(itemDocs[i]!.externalId))
+      links.push({ externalId: itemDocs[i]!.externalId, entityId: result.id });
+  });
   await linkExternalRefs(target.tx, target, REF_TYPES.document, links);
   await refreshCustomerRoles(target, [...refs.customer.values()]);
   return { counts, failures };
@@ -151,19 +162,20 @@ const SALES = ['customer_order', 'shipment', 'invoice_out', 'sales_return'];
  */
 async function refreshCustomerRoles(target: ApplyTarget, customerIds: readonly string[]) {
   if (!customerIds.length) return;
+  // One probe per counterparty on the (tenant, customer, moment) index; `exists` stops at the
+  // first document of each side, however many documents the counterparty has.
   const rows = await selectRows<{ id: string; sells: boolean; buys: boolean }>(
     target.tx,
-    sql`select customer_id as id, bool_or(kind = any(${sql.param(SALES)}::text[])) as sells,
-          bool_or(not (kind = any(${sql.param(SALES)}::text[]))) as buys
-        from commerce_documents
-        where tenant_id = ${target.tenantId} and customer_id = any(${sql.param([...new Set(customerIds)])}::uuid[])
-          and deleted_at is null
-        group by customer_id`,
+    sql`select c.id, exists (select 1 from commerce_documents d where d.tenant_id = ${target.tenantId}
+            and d.customer_id = c.id and d.deleted_at is null and d.kind = any(${sql.param(SALES)}::text[])) as sells,
+          exists (select 1 from commerce_documents d where d.tenant_id = ${target.tenantId}
+            and d.customer_id = c.id and d.deleted_at is null and not (d.kind = any(${sql.param(SALES)}::text[]))) as buys
+        from unnest(${sql.param([...new Set(customerIds)])}::uuid[]) as c(id)`,
   );
   await setCustomerRoles(
     target.tx,
     target.tenantId,
-    rows.map((r) => ({ id: r.id, isCustomer: r.sells, isSupplier: r.buys })),
+    rows.filter((r) => r.sells || r.buys).map((r) => ({ id: r.id, isCustomer: r.sells, isSupplier: r.buys })),
   );
 }
 
@@ -171,7 +183,10 @@ async function refreshCustomerRoles(target: ApplyTarget, customerIds: readonly s
 export async function deleteDocuments(target: ApplyTarget, externalIds: readonly string[]): Promise<number> {
   const source = { tenantId: target.tenantId, provider: target.provider };
   const ids = await resolveExternalIds(target.tx, source, REF_TYPES.document, externalIds);
-  let deleted = 0;
-  for (const id of ids.values()) if (await deleteDocument(target.tx, target.tenantId, id)) deleted++;
-  return deleted;
+  const results = await writeDocumentBatch(
+    target.tx,
+    target.tenantId,
+    [...ids.values()].map((id) => ({ id, delete: true as const })),
+  );
+  return results.filter((r) => r.outcome === 'deleted').length;
 }
