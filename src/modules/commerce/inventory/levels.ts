@@ -196,14 +196,34 @@ export async function applyStockChange(
  * touch, one update of the levels, one insert of the movements. A page of synced documents is one
  * call.
  */
+/**
+ * The services among `productIds`: a service (delivery, installation) is sold and bought on
+ * documents but keeps no stock, as in MoySklad, so its lines move no level and leave no movement.
+ */
+async function servicesAmong(tx: Tx, tenantId: string, productIds: readonly string[]): Promise<Set<string>> {
+  const ids = [...new Set(productIds)];
+  if (!ids.length) return new Set();
+  const rows = await selectRows<{ id: string }>(
+    tx,
+    sql`select id from products where tenant_id = ${tenantId} and id = any(${`{${ids.join(',')}}`}::uuid[]) and is_service`,
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function applyStockChanges(
   tx: Tx,
   tenantId: string,
   changes: readonly StockChange[],
   options: { forbidNegative: boolean },
 ): Promise<void> {
-  const merged = changes.map((c) => mergeDeltas(c.deltas));
-  const movements = changes.flatMap((c) => c.movements.filter((m) => m.quantity !== 0n));
+  const all = changes.map((c) => mergeDeltas(c.deltas));
+  const services = await servicesAmong(tx, tenantId, [
+    ...all.flatMap((deltas) => deltas.map((d) => d.productId)),
+    ...changes.flatMap((c) => c.movements.map((m) => m.productId)),
+  ]);
+  const stocked = (key: LevelKey) => !services.has(key.productId);
+  const merged = all.map((deltas) => deltas.filter(stocked));
+  const movements = changes.flatMap((c) => c.movements.filter((m) => m.quantity !== 0n && stocked(m)));
   const deltaCount = merged.reduce((n, d) => n + d.length, 0);
   if (!deltaCount && !movements.length) return;
   const { levels } = await lockLevels(tx, tenantId, [...merged.flat(), ...movements]);
