@@ -7,11 +7,15 @@ import { createSyncRunner, SYNC_STALE_MS, type SyncRunner } from './runner.js';
 import { queueSyncJob } from './start.js';
 import { processWebhookReceipt } from './webhooks.js';
 
-/** One runner per process: cancels reach the runs of this process at once. */
-const runners = new WeakMap<Platform, SyncRunner>();
+/**
+ * One runner per app, so cancels reach the runs of this process at once. Keyed by the job queue:
+ * the worker's handlers and the routes receive different platform objects of the same app, which
+ * share the queue.
+ */
+const runners = new WeakMap<Platform['jobs'], SyncRunner>();
 
 export function syncRunnerOf(platform: Platform): SyncRunner {
-  let runner = runners.get(platform);
+  let runner = runners.get(platform.jobs);
   if (!runner) {
     runner = createSyncRunner({
       db: platform.db,
@@ -22,7 +26,7 @@ export function syncRunnerOf(platform: Platform): SyncRunner {
           for (const table of tables) await tx.sql.query(`analyze ${table}`);
         }),
     });
-    runners.set(platform, runner);
+    runners.set(platform.jobs, runner);
   }
   return runner;
 }
