@@ -15,7 +15,7 @@ import pg from 'pg';
 import { createVault } from '../src/modules/commerce/integrations/credentials.js';
 import { startFakeMoysklad } from '../src/modules/commerce/index.js';
 import { postgresDatabase } from './databases.js';
-import { quietScheduler, r1, salesops, serve, writeReport } from './serve.js';
+import { quietScheduler, r1, salesopsRun, serve, writeReport } from './serve.js';
 
 const PRODUCTS = Number(process.env.BENCH_SYNC_PRODUCTS ?? 100_000);
 const DOCUMENTS = Number(process.env.BENCH_SYNC_DOCUMENTS ?? 200_000);
@@ -52,7 +52,7 @@ const fake = await startFakeMoysklad({
 const database = new pg.Client({ connectionString: postgres.url });
 const lines: string[] = [];
 try {
-  await seedDemoData(env, postgres.url);
+  await salesopsRun(['seed'], env);
   await database.connect();
   const { rows } = await database.query<{ tenant_id: string }>(
     `select tenant_id from users where email = 'admin@demo.salesops.local'`,
@@ -142,39 +142,6 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 writeReport('commerce-sync', lines);
-
-/**
- * `salesops seed`, to the end of its work. The demo seed starts the demo tenant's in-process fake
- * MoySklad and nothing closes its listening socket, so the command never exits on its own: it is
- * done when the admin exists and it holds no connection to the database any more (it closed its
- * pool), and is then stopped.
- */
-async function seedDemoData(environment: Record<string, string>, url: string): Promise<void> {
-  const child = salesops(['seed'], environment);
-  let exited: number | null = null;
-  child.once('exit', (code) => (exited = code ?? 1));
-  const probe = new pg.Client({ connectionString: url });
-  await probe.connect();
-  try {
-    for (let idle = 0; idle < 2;) {
-      await sleep(1000);
-      if (exited !== null) {
-        if (exited !== 0) throw new Error(`salesops seed exited ${exited}`);
-        return;
-      }
-      const { rows } = await probe
-        .query<{ seeded: boolean; others: number }>(
-          `select exists (select 1 from users where email = 'admin@demo.salesops.local') as seeded,
-           (select count(*)::int from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()) as others`,
-        )
-        .catch(() => ({ rows: [{ seeded: false, others: 1 }] })); // tables not migrated yet
-      idle = rows[0]!.seeded && rows[0]!.others === 0 ? idle + 1 : 0;
-    }
-  } finally {
-    await probe.end();
-  }
-  child.kill('SIGTERM');
-}
 
 /**
  * The machine's baseline for the sync: how long the fake takes to answer one page alone (median of

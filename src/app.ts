@@ -164,6 +164,7 @@ export async function buildApp(config: Config & { jwtSecret: string }, deps: App
   // Event streams end before the server waits for open connections; jobs finish before the database closes.
   app.addHook('preClose', async () => runtime.stopRealtime());
   app.addHook('onClose', async () => {
+    for (const module of modules) await module.beforeStop?.(platform);
     await runtime.stopJobs();
     for (const module of modules) await module.onStop?.(platform);
     redis?.disconnect();

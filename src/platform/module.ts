@@ -126,6 +126,12 @@ export interface SalesOpsModule {
    */
   onStart?: (platform: Platform) => Promise<void>;
   /**
+   * Runs first when the app closes, while the job workers still run: asks long work (a sync of
+   * thousands of pages) to stop at its next safe point, so the workers' graceful stop does not wait
+   * out the shutdown timeout and close the database under it.
+   */
+  beforeStop?: (platform: Platform) => Promise<void>;
+  /**
    * Runs when the app closes, after the job workers stopped and before the database closes: the
    * place to release what `onStart` (or the demo data) opened, so a command like `salesops seed`
    * exits once its work is done.

@@ -148,33 +148,25 @@ describe('sync jobs on the job queue worker', () => {
     expect(await jobsOf(paused)).toEqual([]);
   }, 120_000);
 
-  // Fails today: app.ts gives registerJobs the platform runtime and routes/onStart the platform
-  // without its start/stop members, two different objects, and sync/jobs.ts keeps one runner per
-  // platform object (a WeakMap). The worker's runs are therefore in a runner the cancel route does
-  // not see: a cancel reaches a worker's run only through its next heartbeat (up to 5 s) instead of
-  // at once, and resumeStaleJobs' `isRunning` check looks at the wrong runner. Remove `.fails`
-  // once the API and the worker of one process share the runner.
-  it.fails(
-    'the runner the API reaches is the one that runs the jobs of the worker',
-    async () => {
-      const admin = acme.users.admin.auth;
-      const integrationId = await createIntegration(t, acme.tenantId, fake, { lastSyncAt: new Date() });
-      fake.control.injectFailure({ status: 200, count: 1, path: '/entity/customerorder', delayMs: 20_000 });
-      const started = await startSync(t, admin, {
-        integration_id: integrationId,
-        entities: ['customer_orders'],
-      });
-      try {
-        await waitForJob(t, admin, started.id, (job) => job.status === 'running');
-        expect(syncRunnerOf(t.app.platform).isRunning(started.id)).toBe(true);
-      } finally {
-        fake.control.clearFailures();
-        await client(t).ok('POST', `/admin/sync/jobs/${started.id}/cancel`, admin);
-        await waitForJob(t, admin, started.id);
-      }
-    },
-    60_000,
-  );
+  // The API and the worker of one process share the runner: a cancel stops a worker's run at once,
+  // and resumeStaleJobs never queues a second run of a job this process is running.
+  it('the runner the API reaches is the one that runs the jobs of the worker', async () => {
+    const admin = acme.users.admin.auth;
+    const integrationId = await createIntegration(t, acme.tenantId, fake, { lastSyncAt: new Date() });
+    fake.control.injectFailure({ status: 200, count: 1, path: '/entity/customerorder', delayMs: 20_000 });
+    const started = await startSync(t, admin, {
+      integration_id: integrationId,
+      entities: ['customer_orders'],
+    });
+    try {
+      await waitForJob(t, admin, started.id, (job) => job.status === 'running');
+      expect(syncRunnerOf(t.app.platform).isRunning(started.id)).toBe(true);
+    } finally {
+      fake.control.clearFailures();
+      await client(t).ok('POST', `/admin/sync/jobs/${started.id}/cancel`, admin);
+      await waitForJob(t, admin, started.id);
+    }
+  }, 60_000);
 });
 
 /**
@@ -282,5 +274,51 @@ describe('a worker stopped in the middle of a job', () => {
       .filter((r) => /filter=(archived|isDeleted)/.test(r.path))
       .map((r) => /\/entity\/([a-z]+)\?/.exec(r.path)?.[1]);
     expect(new Set(pagesRead)).toEqual(new Set(DOCUMENT_TYPES));
+  }, 180_000);
+});
+
+describe('an app closed in the middle of a job', () => {
+  let database: TestDatabase;
+  let first: TestApp | undefined;
+  let second: TestApp | undefined;
+  let fake: FakeMoysklad;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    fake = await startFake();
+  });
+  afterAll(async () => {
+    await first?.close().catch(() => undefined);
+    await second?.close();
+    await fake.close();
+    await database.close();
+  });
+
+  it('interrupts the run at once; the job stays running at its cursor and the next start finishes it', async () => {
+    const keys = { integrationKeys: [{ id: 'shared', key: randomBytes(32) }] };
+    // A graceful stop that would wait out the slow page if nothing interrupted the run.
+    first = await commerceWorkerApp(database, { ...keys, shutdownTimeoutMs: 60_000 });
+    const acme = await identityFixture(first, 'acme');
+    const admin = acme.users.admin.auth;
+    const integrationId = await createIntegration(first, acme.tenantId, fake, { lastSyncAt: new Date() });
+    fake.control.injectFailure({ status: 200, count: 1, path: '/entity/customerorder', delayMs: 30_000 });
+    const started = await startSync(first, admin, { integration_id: integrationId, mode: 'full' });
+    await waitForJob(first, admin, started.id, (job) => DICTIONARIES.every((e) => job.cursor[e]?.done));
+
+    const closing = performance.now();
+    await first.close();
+    first = undefined;
+    expect(performance.now() - closing).toBeLessThan(15_000);
+    // Let go, not lost: still running at its cursor, with no heartbeat for the next start to wait out.
+    const atStop = await scalar<string>(
+      { database } as TestApp,
+      acme.tenantId,
+      `select status || ' ' || (heartbeat_at is null) from sync_jobs where id = '${started.id}'`,
+    );
+    expect(atStop).toBe('running true');
+
+    fake.control.clearFailures();
+    second = await commerceWorkerApp(database, keys);
+    expectCompleted(await waitForJob(second, admin, started.id));
   }, 180_000);
 });

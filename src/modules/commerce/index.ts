@@ -36,6 +36,9 @@ export const commerceModule: SalesOpsModule = {
   async onStart(platform) {
     for (const part of PARTS) await part.onStart?.(platform);
   },
+  async beforeStop(platform) {
+    for (const part of PARTS) await part.beforeStop?.(platform);
+  },
   async onStop(platform) {
     for (const part of PARTS) await part.onStop?.(platform);
   },

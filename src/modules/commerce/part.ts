@@ -13,6 +13,7 @@ export type CommercePart = Pick<
   | 'alertChecks'
   | 'reportTypes'
   | 'onStart'
+  | 'beforeStop'
   | 'onStop'
   | 'retention'
 > & {

@@ -19,6 +19,9 @@ export const syncPart: CommercePart = {
   scheduledJobs: SYNC_SCHEDULED_JOBS,
   alertChecks: [syncJobFailedCheck],
   onStart: resumeOnStart,
+  // A run interrupted at shutdown stays `running` at its saved cursor; the next start (or the
+  // schedule, once its heartbeat is stale) resumes it.
+  beforeStop: async (platform) => syncRunnerOf(platform).interruptAll(),
 };
 
 export { runSyncDue, resumeStaleJobs, syncRunnerOf } from './jobs.js';

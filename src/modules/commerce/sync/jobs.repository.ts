@@ -109,6 +109,18 @@ export async function beatSyncJob(tx: Tx, job: { tenantId: string; id: string; a
   return row ? { cancelRequested: row.cancelRequested !== null } : null;
 }
 
+/**
+ * Lets go of a run interrupted by its process stopping: the job stays `running` at its saved cursor
+ * with no heartbeat, so the next start or the schedule takes it over at once instead of waiting
+ * for the heartbeat to go stale.
+ */
+export async function releaseSyncJob(tx: Tx, job: { tenantId: string; id: string; attempt: number }) {
+  await tx.db
+    .update(syncJobs)
+    .set({ heartbeatAt: null, updatedAt: new Date() })
+    .where(held(job.tenantId, job.id, job.attempt));
+}
+
 /** Ends the run: completed, failed (with its error) or cancelled. */
 export async function finishSyncJob(
   tx: Tx,

@@ -1,4 +1,5 @@
 import type { TenantDatabase } from '../../../platform/db/types.js';
+import { AppError } from '../../../platform/http/errors.js';
 import type { JobLogger } from '../../../platform/jobs/index.js';
 import { loadConnection } from '../integrations/index.js';
 import {
@@ -16,6 +17,7 @@ import {
   finishSyncJob,
   noteIntegrationRun,
   recordSyncFailures,
+  releaseSyncJob,
   saveSyncProgress,
   saveWatermark,
   watermarksOf,
@@ -143,6 +145,8 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     } catch (error) {
       const stop = state.stop ?? (error instanceof Stop ? error : undefined);
       if (stop?.why === 'cancelled') return finish(held, claimed.job, 'cancelled');
+      if (stop?.why === 'interrupted')
+        await deps.db.withTenant({ tenantId }, (tx) => releaseSyncJob(tx, held));
       if (stop) {
         deps.log.warn({ jobId, why: stop.why }, 'sync run stopped; the job resumes from its cursor');
         return stop.why;
@@ -252,7 +256,9 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
           ? error.message
           : String(error);
     const credentialsRejected = error instanceof ProviderError && error.code === 'credentials_rejected';
-    if (!(error instanceof ProviderError))
+    // Provider errors and the app's own (credentials that no configured key opens) are the job's
+    // recorded error; anything else is a defect worth a stack trace.
+    if (!(error instanceof ProviderError || error instanceof AppError))
       deps.log.error({ jobId: held.id, err: error }, 'sync job failed unexpectedly');
     const done = await deps.db.withTenant({ tenantId: held.tenantId }, async (tx) => {
       const row = await finishSyncJob(tx, held, 'failed', message.slice(0, 2_000));
