@@ -8,6 +8,7 @@ import {
   createIntegration,
   expectCompleted,
   expectStatus,
+  FAKE_DOCUMENT_TYPES,
   scalar,
   startFake,
   syncNow,
@@ -61,16 +62,7 @@ describe('full and incremental sync against the fake MoySklad', () => {
     expect(await count('select count(*) from product_variants')).toBe(fake.control.count('variant'));
     expect(await count('select count(*) from customers')).toBe(fake.control.count('counterparty'));
     expect(await count('select count(*) from warehouses')).toBe(fake.control.count('store'));
-    const docTypes = [
-      'customerorder',
-      'demand',
-      'invoiceout',
-      'salesreturn',
-      'purchaseorder',
-      'supply',
-      'invoicein',
-      'purchasereturn',
-    ];
+    const docTypes = FAKE_DOCUMENT_TYPES;
     const liveDocs = docTypes.reduce((n, type) => n + fake.control.count(type, { trashed: 'exclude' }), 0);
     expect(
       await count(`select count(*) from commerce_documents where source = 'moysklad' and deleted_at is null`),
