@@ -57,9 +57,18 @@ describe('leads demo data', () => {
     const total = (await get<{ total: number }>('/leads?include_total=true&limit=1')).total;
     expect(total).toBeGreaterThan(200);
     // The agent sees their own leads only.
-    const own = await get<{ leads: { agent_id: string }[] }>('/leads?limit=500', agent);
+    const own = await get<{ leads: { id: string; agent_id: string }[] }>('/leads?limit=500', agent);
     expect(own.leads.length).toBeGreaterThan(20);
     expect(own.leads.every((l) => l.agent_id === agentId)).toBe(true);
+    // Each capture is audited as its agent, with the lead as captured.
+    const audit = await get<{ audit: { actor_user_id: string; changes: { after: { status: string } } }[] }>(
+      `/audit?action=lead.create&entity_id=${own.leads[0]!.id}`,
+    );
+    expect(audit.audit).toHaveLength(1);
+    expect(audit.audit[0]!.actor_user_id).toBe(agentId);
+    expect(audit.audit[0]!.changes.after.status).toBe('new');
+    const audited = await get<{ total: number }>('/audit?action=lead.create&include_total=true&limit=1');
+    expect(audited.total).toBe(total);
   });
 
   it('has follow-ups due and overdue, and flagged duplicates with one merged', async () => {

@@ -38,21 +38,31 @@ export interface AuditEntry {
 
 export { auditSourceOf, type AuditSource } from '../../platform/resource/context.js';
 
+const auditRow = (source: AuditSource, entry: AuditEntry) => ({
+  tenantId: entry.tenantId,
+  action: entry.action,
+  entityType: entry.entityType,
+  entityId: entry.entityId ?? null,
+  changes: entry.changes ?? null,
+  actorUserId: entry.actorUserId ?? source.actorUserId,
+  actorTenantId: source.actorTenantId,
+  impersonated: source.impersonated,
+  ip: source.ip,
+  userAgent: source.userAgent,
+  requestId: source.requestId,
+});
+
 /** Writes one audit row in the caller's transaction, so it exists exactly when the change does. */
 export async function writeAudit(tx: Tx, source: AuditSource, entry: AuditEntry): Promise<void> {
-  await tx.db.insert(auditLog).values({
-    tenantId: entry.tenantId,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId ?? null,
-    changes: entry.changes ?? null,
-    actorUserId: entry.actorUserId ?? source.actorUserId,
-    actorTenantId: source.actorTenantId,
-    impersonated: source.impersonated,
-    ip: source.ip,
-    userAgent: source.userAgent,
-    requestId: source.requestId,
-  });
+  await tx.db.insert(auditLog).values(auditRow(source, entry));
+}
+
+/** Writes many audit rows in one statement, in the caller's transaction (bulk writers, seeds). */
+export async function writeAudits(
+  tx: Tx,
+  rows: readonly { source: AuditSource; entry: AuditEntry }[],
+): Promise<void> {
+  if (rows.length) await tx.db.insert(auditLog).values(rows.map((r) => auditRow(r.source, r.entry)));
 }
 
 /**

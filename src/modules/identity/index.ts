@@ -33,7 +33,7 @@ export const identityModule: SalesOpsModule = {
 };
 
 export { scopePredicate } from './scope.js';
-export { auditSourceOf, writeAudit, type AuditEntry, type AuditSource } from './audit.js';
+export { auditSourceOf, writeAudit, writeAudits, type AuditEntry, type AuditSource } from './audit.js';
 export { auditInsertOf, auditInsertSql, auditPlaceholders, diff } from './audit.js';
 export { callContext, inTenant, iso, likeEscape, parseSort, type CallContext } from './directory/context.js';
 export { hashPassword } from './passwords.js';

@@ -14,9 +14,11 @@ import { createLeadActionsService } from './leads/lead-actions.service.js';
  * messages to every status, with follow-ups due, overdue and ahead; a few duplicates (one merged);
  * sales with their ledger entries, some of them from a shop's sales file run through the import
  * engine (with unmatched rows); a bonus rule set with last month's run approved and this month's
- * computed; the daily KPIs of every seeded day. Everything goes through the module's own writers
- * (capture, status rules, conversion writer, import engine, bonus computation and approval), with
- * a fixed pseudo-random sequence. Days and hours are the tenant's; nothing is dated after the
+ * computed; the daily KPIs of every seeded day. The leads are built in memory with the module's own
+ * rules (phone normalisation, duplicate detection, status transitions, the conversion writer's rows
+ * and ledger entries) and written in a few multi-row statements; the merge, the sales file, the
+ * bonus runs and their approval go through the module's services and the import engine. A fixed
+ * pseudo-random sequence makes every seed alike. Days and hours are the tenant's; nothing is dated after the
  * moment of seeding. Skipped when the tenant already has leads, so every start can run it.
  */
 export async function seedLeadsDemo(platform: Platform, options: { now?: Date } = {}): Promise<DemoLogin[]> {
@@ -38,7 +40,7 @@ export async function seedLeadsDemo(platform: Platform, options: { now?: Date } 
   const noRefresh: Jobs = { send: async () => null };
 
   const campaigns = await ensureCampaigns(platform, refs, clock);
-  const leads = await seedLeads(platform, refs, campaigns, clock, noRefresh);
+  const leads = await seedLeads(platform, refs, campaigns, clock);
   const [merged] = leads.duplicates;
   if (merged)
     await createLeadActionsService({ db: platform.db, jobs: noRefresh }).merge(refs.admin, merged, {

@@ -10,7 +10,12 @@ import { insertHistory, updateLead, type LeadRow } from '../leads/leads.reposito
 import { money, moneyDiff } from '../money.js';
 import type { ConversionOrigin } from '../tables/conversions.tables.js';
 import type { LeadStatus } from '../tables/leads.tables.js';
-import { insertConversion, updateConversion, type ConversionRow } from './conversions.repository.js';
+import {
+  insertConversion,
+  updateConversion,
+  type ConversionRow,
+  type NewConversionRow,
+} from './conversions.repository.js';
 
 export type Jobs = Pick<JobQueue, 'send'>;
 
@@ -87,22 +92,10 @@ function entriesOf(row: ConversionRow) {
   };
 }
 
-/**
- * Records a sale of `lead` (locked and checked by the caller) in the caller's transaction: the
- * conversion with the lead's attribution copied, its revenue and cost ledger entries, the lead
- * moved to converted with a history row (unless it already is: a repeat sale), and the KPI days
- * queued. Undefined, with nothing written, when the external sale is already recorded.
- */
-export async function recordConversion(
-  tx: Tx,
-  jobs: Jobs,
-  settings: ConversionSettings,
-  lead: LeadRow,
-  sale: NewSale,
-): Promise<ConversionRow | undefined> {
-  const tenantId = lead.tenantId;
-  const row = await insertConversion(tx, {
-    tenantId,
+/** The conversion row of a sale of `lead`: the lead's attribution copied onto the sale. */
+export function conversionValues(lead: LeadRow, sale: NewSale): NewConversionRow {
+  return {
+    tenantId: lead.tenantId,
     id: uuidv7(),
     leadId: lead.id,
     agentId: lead.agentId,
@@ -121,7 +114,33 @@ export async function recordConversion(
     importRunId: sale.importRunId,
     notes: sale.notes,
     createdBy: sale.by,
-  });
+  };
+}
+
+/** A recorded sale's revenue and cost entries, dated at the sale. */
+export function saleLedgerEntries(row: ConversionRow, by: string | null): LedgerEntryInput[] {
+  const common = { ...entriesOf(row), occurredAt: row.convertedAt, createdBy: by };
+  return [
+    { ...common, entryType: 'conversion_revenue', amount: row.amount },
+    { ...common, entryType: 'conversion_cost', amount: row.cost },
+  ];
+}
+
+/**
+ * Records a sale of `lead` (locked and checked by the caller) in the caller's transaction: the
+ * conversion with the lead's attribution copied, its revenue and cost ledger entries, the lead
+ * moved to converted with a history row (unless it already is: a repeat sale), and the KPI days
+ * queued. Undefined, with nothing written, when the external sale is already recorded.
+ */
+export async function recordConversion(
+  tx: Tx,
+  jobs: Jobs,
+  settings: ConversionSettings,
+  lead: LeadRow,
+  sale: NewSale,
+): Promise<ConversionRow | undefined> {
+  const tenantId = lead.tenantId;
+  const row = await insertConversion(tx, conversionValues(lead, sale));
   if (!row) return undefined;
   if (lead.status !== 'converted') {
     const now = new Date();
@@ -136,11 +155,7 @@ export async function recordConversion(
       at: now,
     });
   }
-  const common = { ...entriesOf(row), occurredAt: row.convertedAt, createdBy: sale.by };
-  await appendLedgerEntries(tx, tenantId, [
-    { ...common, entryType: 'conversion_revenue', amount: row.amount },
-    { ...common, entryType: 'conversion_cost', amount: row.cost },
-  ]);
+  await appendLedgerEntries(tx, tenantId, saleLedgerEntries(row, sale.by));
   await queueKpiRefresh(jobs, tx, tenantId, [localDate(row.convertedAt, settings.timeZone)]);
   return row;
 }
