@@ -214,7 +214,8 @@ try {
   }
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   await database.connect();
-  await database.query('analyze');
+  // Production runs autovacuum (this server has it off): the visibility map and statistics it keeps.
+  await database.query('vacuum analyze');
   const api = await serve({ ...env, WORKERS: 'true' }, PORT);
   try {
     const admin = await api.login('admin@demo.salesops.local');

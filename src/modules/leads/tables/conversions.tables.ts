@@ -79,6 +79,7 @@ export const conversions = pgTable(
       .where(sql`${t.externalSaleId} is not null`),
     index('conversions_tenant_lead_idx').on(t.tenantId, t.leadId),
     index('conversions_tenant_converted_idx').on(t.tenantId, t.convertedAt),
+    // Covers the columns a bonus run reads (INCLUDE, added in migration 0066): an index-only scan.
     index('conversions_tenant_agent_converted_idx').on(t.tenantId, t.agentId, t.convertedAt),
     index('conversions_tenant_outlet_converted_idx').on(t.tenantId, t.outletId, t.convertedAt),
     index('conversions_tenant_campaign_idx').on(t.tenantId, t.campaignId),
