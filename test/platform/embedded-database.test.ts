@@ -1,10 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { openDatabase } from '../../src/platform/db/index.js';
 import { startEmbeddedMaintenance } from '../../src/platform/db/pglite-maintenance.js';
+import { loadEmbeddedTemplate, loadSchemaTemplate } from '../../src/platform/db/pglite-template.js';
 import { spawnNode, TSX } from '../harness/process.js';
 
 /** The embedded database's own guarantees; these run real processes against a real data directory. */
@@ -74,6 +77,40 @@ describe('embedded database (PGlite) on disk', () => {
       server.child.kill('SIGKILL');
     }
   }, 360_000);
+
+  it('keeps no copy of the template tarball once a database was made from it', async () => {
+    const tarball = loadSchemaTemplate() ?? loadEmbeddedTemplate();
+    expect(tarball, 'npm ci makes the templates').toBeDefined();
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    // PGlite keeps its start options for the database's life: the bytes must not be reachable there.
+    let read: WeakRef<ArrayBuffer> | undefined;
+    const watched = {
+      type: '',
+      arrayBuffer: async () => {
+        const bytes = await tarball!.arrayBuffer();
+        read = new WeakRef(bytes);
+        return bytes;
+      },
+    } as unknown as Blob;
+    const db = await openDatabase({ driver: 'pglite', loadDataDir: watched });
+    try {
+      expect((await db.query<{ ok: number }>('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+      expect(read).toBeDefined();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      gc();
+      // Compared as booleans: a failure message must not print 40–47 MB.
+      expect(read!.deref() === undefined, 'the tarball is still reachable').toBe(true);
+      // Nor does the template keep its bytes: it hands them over once.
+      const again = await tarball!.arrayBuffer().then(
+        () => 'read again',
+        (error: Error) => error.message,
+      );
+      expect(again).toMatch(/already read/);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 
   it('loses no committed row when the process is killed with SIGKILL', async () => {
     const dataDir = path.join(tempDir(), 'pglite');
