@@ -238,6 +238,18 @@ describe('commerce inventory: settings, stock, thresholds, adjustments, stores, 
     expect(expectStatus(wrong, 422).json<{ errors: { path: string }[] }>().errors[0]!.path).toBe(
       '/body/variant_id',
     );
+    // A service keeps no stock: adjusting one is refused and writes nothing.
+    const service = (await createProduct(t, admin, { is_service: true })).id;
+    const refused = await adjust({ product_id: service, warehouse_id: wh, quantity: '3', reason: 'x' });
+    expect(expectStatus(refused, 422).json<{ errors: { path: string; message: string }[] }>().errors).toEqual(
+      [{ path: '/body/product_id', message: 'is a service, which keeps no stock' }],
+    );
+    const moved = await api.ok<{ movements: unknown[] }>(
+      'GET',
+      `/inventory/movements?product_id=${service}`,
+      admin,
+    );
+    expect(moved.movements).toEqual([]);
     expectStatus(
       await adjust(
         { product_id: product, warehouse_id: wh, new_count: '1', reason: 'x' },

@@ -12,11 +12,20 @@ import { applyStockChange, levelKeyOf, lockLevels } from './levels.js';
 import { movementFields, toMovementJson } from './movements.service.js';
 import { readStockRow } from './stock.service.js';
 
-/** 422 naming each reference of the body that is not the tenant's (a variant must be the product's). */
+/**
+ * 422 naming each reference of the body that is not the tenant's (a variant must be the product's),
+ * and a service: it keeps no stock (its document lines move none), so there is nothing to adjust.
+ */
 async function checkReferences(tx: Tx, tenantId: string, body: AdjustmentBody): Promise<void> {
-  const [row] = await selectRows<{ product: boolean; warehouse: boolean; variant: boolean }>(
+  const [row] = await selectRows<{
+    product: boolean;
+    service: boolean;
+    warehouse: boolean;
+    variant: boolean;
+  }>(
     tx,
     sql`select exists (select 1 from products where tenant_id = ${tenantId} and id = ${body.product_id}) as product,
+      exists (select 1 from products where tenant_id = ${tenantId} and id = ${body.product_id} and is_service) as service,
       exists (select 1 from warehouses where tenant_id = ${tenantId} and id = ${body.warehouse_id}) as warehouse,
       ${
         body.variant_id
@@ -27,6 +36,7 @@ async function checkReferences(tx: Tx, tenantId: string, body: AdjustmentBody): 
   );
   const errors: FieldError[] = [];
   if (!row?.product) errors.push({ path: '/body/product_id', message: 'no such product' });
+  if (row?.service) errors.push({ path: '/body/product_id', message: 'is a service, which keeps no stock' });
   if (!row?.warehouse) errors.push({ path: '/body/warehouse_id', message: 'no such warehouse' });
   if (!row?.variant) errors.push({ path: '/body/variant_id', message: 'no such variant of the product' });
   if (errors.length) throw validationFailed(errors, 'Unknown reference.');
