@@ -17,15 +17,10 @@ import { readStockRow } from './stock.service.js';
  * and a service: it keeps no stock (its document lines move none), so there is nothing to adjust.
  */
 async function checkReferences(tx: Tx, tenantId: string, body: AdjustmentBody): Promise<void> {
-  const [row] = await selectRows<{
-    product: boolean;
-    service: boolean;
-    warehouse: boolean;
-    variant: boolean;
-  }>(
+  // The product's `is_service`: null when there is no such product.
+  const [row] = await selectRows<{ service: boolean | null; warehouse: boolean; variant: boolean }>(
     tx,
-    sql`select exists (select 1 from products where tenant_id = ${tenantId} and id = ${body.product_id}) as product,
-      exists (select 1 from products where tenant_id = ${tenantId} and id = ${body.product_id} and is_service) as service,
+    sql`select (select is_service from products where tenant_id = ${tenantId} and id = ${body.product_id}) as service,
       exists (select 1 from warehouses where tenant_id = ${tenantId} and id = ${body.warehouse_id}) as warehouse,
       ${
         body.variant_id
@@ -35,7 +30,7 @@ async function checkReferences(tx: Tx, tenantId: string, body: AdjustmentBody): 
       } as variant`,
   );
   const errors: FieldError[] = [];
-  if (!row?.product) errors.push({ path: '/body/product_id', message: 'no such product' });
+  if (row?.service == null) errors.push({ path: '/body/product_id', message: 'no such product' });
   if (row?.service) errors.push({ path: '/body/product_id', message: 'is a service, which keeps no stock' });
   if (!row?.warehouse) errors.push({ path: '/body/warehouse_id', message: 'no such warehouse' });
   if (!row?.variant) errors.push({ path: '/body/variant_id', message: 'no such variant of the product' });
