@@ -61,6 +61,13 @@ const settings = {
     default: './data',
     parse: str,
   },
+  embeddedOptimizingCompiler: {
+    env: 'EMBEDDED_OPTIMIZING_COMPILER',
+    description:
+      "Compile the embedded database's WebAssembly with V8's optimizing compiler as well as its baseline one: about 7 % more throughput, about 70 MB more memory",
+    default: false,
+    parse: bool,
+  },
   jwtSecret: {
     env: 'JWT_SECRET',
     description:

@@ -4,6 +4,7 @@ import { modules } from '../modules/index.js';
 import type { Database } from '../platform/db/index.js';
 import type { DemoLogin } from '../platform/module.js';
 import { formatLogins, seedDemo } from '../seed.js';
+import { seedInChildProcess, seedsInChildProcess } from './first-start.js';
 import { migrateWithProgress, openConfiguredDatabase } from './open.js';
 import { createProgress } from './progress.js';
 import { onShutdownSignal } from './shutdown.js';
@@ -50,6 +51,7 @@ export function startBanner(base: string, way: { logins?: DemoLogin[]; noAccount
 export async function serve(rawConfig: Config): Promise<void> {
   const config = ensureJwtSecret(rawConfig);
   const progress = createProgress();
+  if (seedsInChildProcess(config)) await seedInChildProcess();
   progress.step('Opening the database');
   const db = await openConfiguredDatabase(config);
   progress.done(

@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { buildTemplate, dropTemplate, testDatabaseUrl } from './template.js';
 import { templateKey } from './template-cache.js';
@@ -10,6 +13,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** PGlite: path of the migrated data-dir tarball. Postgres: name of the template database. */
     dbTemplate: string;
+    /** DDL of the probe tables, as drizzle-kit generates it (see probe-ddl.ts). */
+    probeTableDdl: string[];
   }
 }
 
@@ -23,6 +28,7 @@ const STALE_MS = 24 * 60 * 60 * 1000;
  * later runs, including one-file runs, skip migrating until a migration or a driver changes.
  */
 export default async function setup(project: TestProject) {
+  project.provide('probeTableDdl', await probeTableDdl());
   if (!testDatabaseUrl()) {
     project.provide('dbTemplate', await pgliteTemplate());
     return;
@@ -31,6 +37,13 @@ export default async function setup(project: TestProject) {
   if (built.kind !== 'postgres') throw new Error('expected a PostgreSQL template');
   project.provide('dbTemplate', built.name);
   return async () => dropTemplate(built.name);
+}
+
+/** drizzle-kit patches `Array.prototype`, so it runs in a process of its own (see probe-ddl.ts). */
+async function probeTableDdl(): Promise<string[]> {
+  const script = fileURLToPath(new URL('probe-ddl.ts', import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script]);
+  return JSON.parse(stdout) as string[];
 }
 
 export async function pgliteTemplate(): Promise<string> {

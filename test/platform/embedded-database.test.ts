@@ -51,6 +51,10 @@ describe('embedded database (PGlite) on disk', () => {
     try {
       const [, port] = await server.waitFor(/API\s+http:\/\/localhost:(\d+)/, 180_000);
       expect(server.output()).toMatch(/admin@demo\.salesops\.local\s+Demo1234!/);
+      // The demo data was loaded before the server opened the new database: by the seeding process.
+      const output = server.output();
+      expect(output.indexOf('✔ Demo data ready')).toBeGreaterThan(-1);
+      expect(output.indexOf('✔ Demo data ready')).toBeLessThan(output.indexOf('✔ Embedded database in'));
       const api = `http://127.0.0.1:${port}/api/v1`;
       const signedIn = await fetch(`${api}/auth/login`, {
         method: 'POST',
@@ -75,6 +79,29 @@ describe('embedded database (PGlite) on disk', () => {
       expect(await server.exited).toEqual({ code: 0, signal: null });
     } finally {
       server.child.kill('SIGKILL');
+    }
+  }, 360_000);
+
+  it('stops the seeding process with the server, and the next start completes the demo data', async () => {
+    const env = { DATA_DIR: tempDir(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'true' };
+    const first = spawnNode(['bin/salesops.js', 'serve'], env);
+    try {
+      await first.waitFor(/Demo data/, 120_000);
+      first.child.kill('SIGTERM');
+      expect((await first.exited).code).toBe(1);
+      expect(first.output()).toMatch(/Stopped \(SIGTERM\) while the demo data was loading/);
+      // No seeding process was left holding the directory: a new start opens it and seeds the rest.
+      const second = spawnNode(['bin/salesops.js', 'serve'], env);
+      try {
+        await second.waitFor(/Press Ctrl\+C to stop/, 180_000);
+        expect(second.output()).toMatch(/admin@demo\.salesops\.local\s+Demo1234!/);
+        second.child.kill('SIGTERM');
+        expect(await second.exited).toEqual({ code: 0, signal: null });
+      } finally {
+        second.child.kill('SIGKILL');
+      }
+    } finally {
+      first.child.kill('SIGKILL');
     }
   }, 360_000);
 

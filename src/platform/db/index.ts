@@ -13,7 +13,11 @@ export type DatabaseOptions =
 export function databaseOptionsFrom(config: Config, onError?: (error: Error) => void): DatabaseOptions {
   return config.databaseUrl
     ? { driver: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize, onError }
-    : { driver: 'pglite', dataDir: path.join(config.dataDir, 'pglite') };
+    : {
+        driver: 'pglite',
+        dataDir: path.join(config.dataDir, 'pglite'),
+        optimizingCompiler: config.embeddedOptimizingCompiler,
+      };
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -27,6 +31,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 export { APP_ROLE } from './preamble.js';
 export { DirectoryLockedError } from './dir-lock.js';
 export { translateDbError } from './pg-errors.js';
-export { PGLITE_EXTENSIONS } from './pglite-driver.js';
+export { isNewDataDir, PGLITE_EXTENSIONS } from './pglite-driver.js';
 export type { AppDb, Database, SqlClient, TenantContext, Tx } from './types.js';
 export { pageReader, type PageReader } from './page-reader.js';

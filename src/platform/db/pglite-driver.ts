@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
@@ -30,6 +31,20 @@ export interface PgliteOptions {
    * it off). Not run on a shared `instance`: its owner does.
    */
   maintenanceIntervalMs?: number;
+  /** Let V8 optimise PGlite's hot WebAssembly functions as well (see `useBaselineCompiler`). */
+  optimizingCompiler?: boolean;
+}
+
+/**
+ * Compiles WebAssembly with V8's baseline compiler (Liftoff) only, not also with its optimizing one
+ * (TurboFan), which recompiles PGlite's hot functions in background threads. Those compilations
+ * leave about 70 MB in the threads' malloc arenas for the life of the process; measured on the
+ * production app, RSS after start 417 → 342 MB and after a load 420 → 349 MB, for 6–8 % fewer
+ * authenticated reads per second (`bench:production`). PGlite is the process's only WebAssembly,
+ * so nothing else is affected; it must be set before the module is compiled.
+ */
+function useBaselineCompiler(): void {
+  v8.setFlagsFromString('--liftoff-only');
 }
 
 const MAINTENANCE_INTERVAL_MS = 30_000;
@@ -47,6 +62,9 @@ const START_PARAMS = [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS.flatMap
 
 type CreateOptions = NonNullable<Parameters<typeof PGlite.create>[1]>;
 
+/** Whether a PGlite data directory holds no database yet (its first open will make one). */
+export const isNewDataDir = (dir: string): boolean => !existsSync(path.join(path.resolve(dir), 'PG_VERSION'));
+
 /**
  * Opens a PGlite database; a new one starts from the installed cluster template when there is one
  * (see pglite-template.ts). A template PGlite cannot start from is discarded, and the database is
@@ -54,7 +72,7 @@ type CreateOptions = NonNullable<Parameters<typeof PGlite.create>[1]>;
  */
 async function createPglite(dir: string | undefined, options: CreateOptions): Promise<PGlite> {
   const dirExisted = Boolean(dir && existsSync(dir));
-  const isNew = !options.loadDataDir && !(dir && existsSync(path.join(dir, 'PG_VERSION')));
+  const isNew = !options.loadDataDir && (!dir || isNewDataDir(dir));
   // A new data directory starts migrated when the install made a template for these migrations;
   // an in-memory database (tests, tools) starts from the empty cluster.
   const template = isNew ? (dir && loadSchemaTemplate()) || loadEmbeddedTemplate() : undefined;
@@ -110,6 +128,7 @@ function transactionBinder(): (tx: Transaction, tally?: RoundTripTally) => Tx {
 export async function openPglite(options: PgliteOptions): Promise<DriverCore> {
   let release: (() => void) | undefined;
   let client: PGlite;
+  if (!options.optimizingCompiler) useBaselineCompiler();
   if (options.instance) {
     client = options.instance;
   } else if (options.dataDir) {
