@@ -18,6 +18,7 @@ Commands:
                         cycle with up to 10,000 approved 12-month forecasts likewise
        [--commerce-positions N] a commerce catalog, stock levels and a year of documents with
                         N positions in total likewise
+       [--run-jobs]     also run the jobs the demo data queues (its reports) before exiting
   openapi [--out F]     Print or write the OpenAPI document; --check F fails when F differs
   config                List every setting with its default
   create-superadmin     Create a super administrator: --email E --password P [--name N]
@@ -52,6 +53,7 @@ async function main(argv: string[]): Promise<void> {
       user: { type: 'string' },
       mode: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      'run-jobs': { type: 'boolean' },
       'all-or-nothing': { type: 'boolean' },
       scale: { type: 'string' },
       conversions: { type: 'string' },
@@ -95,6 +97,7 @@ async function main(argv: string[]): Promise<void> {
         successCustomers: values['success-customers'],
         planningRows: values['planning-rows'],
         commercePositions: values['commerce-positions'],
+        runJobs: values['run-jobs'],
         tenant: values.tenant,
       });
     case 'openapi':

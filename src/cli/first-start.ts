@@ -8,8 +8,8 @@ import { CliError } from './open.js';
  * Whether `serve` loads the demo data in a child process: on the first start of an embedded
  * database, the one start that seeds thousands of rows. Seeding in the server's own process leaves
  * its memory with the server for good (V8's grown heap, the database's touched buffers, compiled
- * WebAssembly): about 480 MB after a first start against about 330 MB after a restart. A child
- * exits and takes all of that with it; the server then opens a ready database.
+ * WebAssembly), and so does rendering the demo reports it queues. A child exits and takes all of
+ * that with it; the server then opens a ready database.
  */
 export function seedsInChildProcess(config: Config): boolean {
   const options = databaseOptionsFrom(config);
@@ -17,14 +17,14 @@ export function seedsInChildProcess(config: Config): boolean {
 }
 
 /**
- * Runs `salesops seed` (the same entry point, runtime flags and environment as this process) and
- * waits for it. Its progress lines go to this process's stderr; its output (the logins) is left out,
+ * Runs `salesops seed --run-jobs` (the same entry point, runtime flags and environment as this
+ * process) and waits for it: the demo data, and the demo reports it queues, rendered there too. Its progress lines go to this process's stderr; its output (the logins) is left out,
  * since the server prints them in its banner.
  */
 export async function seedInChildProcess(): Promise<void> {
   // A debugger flag would make the child fight this process for the inspector's port.
   const flags = process.execArgv.filter((flag) => !flag.startsWith('--inspect'));
-  const child = spawn(process.execPath, [...flags, process.argv[1]!, 'seed'], {
+  const child = spawn(process.execPath, [...flags, process.argv[1]!, 'seed', '--run-jobs'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: process.env,
   });

@@ -9,6 +9,7 @@ import { SuccessScaleSeedError, seedSuccessScale } from '../modules/success/inde
 import { formatLogins, seedDemo } from '../seed.js';
 import { CliError, migrateWithProgress, openConfiguredDatabase } from './open.js';
 import { createProgress } from './progress.js';
+import { queuedJobsDone } from './queued-jobs.js';
 
 export interface SeedOptions {
   /** `--scale N`: after the demo data, add N synthetic visits (with ~N/5 photos) for benchmarks. */
@@ -21,6 +22,11 @@ export interface SeedOptions {
   planningRows?: string;
   /** `--commerce-positions N`: after the demo data, add a commerce catalog, stock and a year of documents with N positions. */
   commercePositions?: string;
+  /**
+   * `--run-jobs`: also run the jobs the demo data queues (its reports), until none is waiting, rather
+   * than leaving them to the server's workers (a first start of `serve`, see first-start.ts).
+   */
+  runJobs?: boolean;
   /** `--tenant SLUG`: the tenant that receives the scale data (default `demo`). */
   tenant?: string;
 }
@@ -51,11 +57,16 @@ export async function seedCommand(rawConfig: Config, options: SeedOptions = {}):
   try {
     const progress = createProgress();
     await migrateWithProgress(db, progress);
-    const app = await buildApp({ ...config, workers: false }, { db });
+    // Polled often: the first start waits for these jobs.
+    const app = await buildApp(
+      { ...config, workers: options.runJobs === true },
+      { db, jobOptions: options.runJobs ? { pollingIntervalSeconds: 0.5 } : undefined },
+    );
     try {
-      // Demo data queues jobs (its reports), so the queue must exist; this process runs none of them.
+      // Demo data queues jobs (its reports), so the queue must exist; they run here with --run-jobs.
       await app.ready();
       const logins = await seedDemo(app.platform, modules, progress);
+      if (options.runJobs) await queuedJobsDone(app.platform.jobs, progress);
       process.stdout.write(`Demo logins:\n${formatLogins(logins)}`);
       if (scale !== undefined) {
         progress.step(`Generating ${scale} visits`);

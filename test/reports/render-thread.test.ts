@@ -64,6 +64,13 @@ describe('reports: the render thread', () => {
     expect(workbook.getWorksheet('Held')!.getCell('B2').value).toBe('one');
   });
 
+  it('never keeps the process running: the thread holds no referenced handle once a file is drawn', async () => {
+    const ports = () => process.getActiveResourcesInfo().filter((kind) => kind === 'MessagePort').length;
+    const before = ports();
+    await renderReport('pdf', header, data(source(10, 5).rows)).toArray();
+    expect(ports()).toBe(before);
+  });
+
   it('draws PDFs of several reports at once, each whole', async () => {
     const files = await Promise.all(
       [100, 400].map(async (total) => {

@@ -61,10 +61,10 @@ class RenderThread {
     clearTimeout(this.idleTimer);
     if (this.worker) return this.worker;
     const worker = startWorker(import.meta.url, 'render-worker');
-    worker.unref(); // never what keeps the process running
     worker.on('message', (message: FromRenderer) => this.onMessage(message));
     worker.on('error', (error) => this.onStopped(worker, error));
     worker.on('exit', (code) => this.onStopped(worker, new Error(`it exited with code ${code}`)));
+    worker.unref(); // never what keeps the process running (after the listeners, which ref it)
     this.worker = worker;
     return worker;
   }
