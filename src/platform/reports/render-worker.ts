@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import type { FromRenderer, SectionMessage, ThreadFormat, ToRenderer } from './render-protocol.js';
-import type { ReportHeader, ReportRow, ReportSection } from './types.js';
+import type { ReportData, ReportHeader, ReportRow, ReportSection } from './types.js';
 
 /**
  * The render thread (see render-thread.ts): draws PDF and XLSX files with their libraries, which
@@ -24,7 +24,7 @@ interface Render {
 }
 const renders = new Map<number, Render>();
 
-type Renderer = (header: ReportHeader, data: { period: string; sections: ReportSection[] }) => Readable;
+type Renderer = (header: ReportHeader, data: ReportData) => Readable;
 
 async function rendererOf(format: ThreadFormat): Promise<Renderer> {
   return format === 'pdf' ? (await import('./pdf.js')).renderPdf : (await import('./xlsx.js')).renderXlsx;
