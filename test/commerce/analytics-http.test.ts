@@ -265,7 +265,7 @@ describe('commerce analytics over HTTP', () => {
       expect(r.matrix.C).toEqual({ X: 0, Y: 0, Z: 1 });
       expect(r.matrix.A.X + r.matrix.A.Y + r.matrix.A.Z).toBe(1);
       expect(r.products[0].cv_percent).toBeGreaterThan(0);
-      const onlyC = await get(`/analytics/products/abc-xyz?${twoPeriods}&abc=C`);
+      const onlyC = await get(`/analytics/products/abc-xyz?${twoPeriods}&xyz_period=week&abc=C`);
       expect(onlyC.products.map((p: Json) => p.product_id)).toEqual([w.products.P2]);
       expect(onlyC.matrix).toEqual(r.matrix);
       expect((await get('/analytics/products/abc-xyz')).period.days).toBeGreaterThanOrEqual(365);
