@@ -89,12 +89,26 @@ export const defaultPrincipalResolver: PrincipalResolver = async (claims, reques
     homeTenantId: claims.tid,
     sessionId: claims.sid,
     roles: claims.roles,
-    permissions: new Set(claims.perms),
+    permissions: permissionSetOf(claims.perms),
     isSuperAdmin,
     scope: isSuperAdmin ? 'tenant' : toScope(claims.scope),
     impersonating,
   };
 };
+
+/**
+ * One Set per permissions array: a resolver hands over the same array (its cached verdict, a cached
+ * token's claims) request after request, and a hundred-entry Set is not worth rebuilding each time.
+ */
+const permissionSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function permissionSetOf(perms: readonly string[]): ReadonlySet<string> {
+  let set = permissionSets.get(perms);
+  if (!set) {
+    set = new Set(perms);
+    permissionSets.set(perms, set);
+  }
+  return set;
+}
 
 export function toScope(value: string | undefined): DataScope {
   return (DATA_SCOPES as readonly string[]).includes(value ?? '') ? (value as DataScope) : 'own';

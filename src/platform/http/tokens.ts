@@ -9,6 +9,11 @@ export interface AccessClaims {
   tid: string | null;
   sid?: string;
   roles: string[];
+  /**
+   * Permissions carried by the token, for a deployment without a principal resolver that loads
+   * them. Login tokens leave them out: every request reads the current ones, and a hundred of them
+   * would make each request's header several kilobytes. A token without the claim verifies with [].
+   */
   perms: string[];
   /** Data scope inside the tenant: own | team | org_unit | tenant. */
   scope?: string;
@@ -20,7 +25,7 @@ const AUDIENCE = 'salesops-api';
 const keyId = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 16);
 
 export interface TokenService {
-  signAccess(claims: AccessClaims, ttlSeconds: number): Promise<string>;
+  signAccess(claims: Omit<AccessClaims, 'perms'> & { perms?: string[] }, ttlSeconds: number): Promise<string>;
   verifyAccess(token: string): Promise<AccessClaims>;
   /**
    * An encrypted, expiring token carrying `payload` for one `purpose` (a sign-up confirmation link):

@@ -112,7 +112,6 @@ export function createAuthService(deps: AuthDeps) {
         tid: access.isSuperAdmin ? null : user.tenantId,
         sid: sessionId,
         roles: access.roles,
-        perms: access.permissions,
         scope: access.scope,
       },
       accessTtl,

@@ -1,9 +1,10 @@
-import { and, eq, getTableColumns, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { prepared } from '../../../platform/db/prepared.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { emailChangeTokens } from '../tables/sessions.tables.js';
 import { tenants } from '../tables/tenants.tables.js';
 import { users } from '../tables/users.tables.js';
+import type { ProfileUser } from './views.js';
 
 /** Another user of the tenant with this address (case-insensitive)? */
 export async function emailUsedByOther(
@@ -47,20 +48,27 @@ export async function insertEmailChange(
   await tx.db.insert(emailChangeTokens).values(values);
 }
 
-/** The address the user is changing to, while its link is open. */
 /**
- * The signed-in user with the address of their open e-mail change, in one prepared statement
- * (`GET /auth/me` runs on every app start and page load).
+ * The signed-in user (the columns `meView` shows) with the address of their open e-mail change, in
+ * one prepared statement (`GET /auth/me` runs on every app start and page load).
  */
 export async function userWithPendingEmail(
   tx: Tx,
   tenantId: string,
   userId: string,
-): Promise<(typeof users.$inferSelect & { pendingEmail: string | null }) | undefined> {
+): Promise<(ProfileUser & { pendingEmail: string | null }) | undefined> {
   const [row] = await prepared(tx.db, 'identity.userWithPendingEmail', (db) =>
     db
       .select({
-        ...getTableColumns(users),
+        id: users.id,
+        tenantId: users.tenantId,
+        email: users.email,
+        username: users.username,
+        firstName: users.firstName,
+        lastName: users.lastName,
+        phone: users.phone,
+        status: users.status,
+        lastLoginAt: users.lastLoginAt,
         // Named explicitly: a single-table select renders its columns unqualified, which inside
         // the subquery would mean the tokens' own columns.
         pendingEmail: sql<string | null>`(
@@ -68,7 +76,7 @@ export async function userWithPendingEmail(
           where t.tenant_id = "users".tenant_id and t.user_id = "users".id
             and t.used_at is null and t.expires_at > now()
           order by t.created_at desc limit 1)`,
-      })
+      } satisfies Record<keyof ProfileUser | 'pendingEmail', unknown>)
       .from(users)
       .where(and(eq(users.tenantId, sql.placeholder('tenantId')), eq(users.id, sql.placeholder('userId'))))
       .prepare('identity_user_with_pending_email'),

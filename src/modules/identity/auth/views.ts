@@ -18,8 +18,14 @@ export interface MeView {
   last_login_at: string | null;
 }
 
+/** The columns of a user that `meView` shows. */
+export type ProfileUser = Pick<
+  repo.UserRow,
+  'id' | 'tenantId' | 'email' | 'username' | 'firstName' | 'lastName' | 'phone' | 'status' | 'lastLoginAt'
+>;
+
 /** The signed-in user as the API shows it (login, refresh and GET /auth/me). */
-export function meView(user: repo.UserRow, access: repo.Access): MeView {
+export function meView(user: ProfileUser, access: repo.Access): MeView {
   return {
     id: user.id,
     tenant_id: access.isSuperAdmin ? null : user.tenantId,
@@ -42,7 +48,7 @@ export interface ProfileView extends MeView {
   pending_email: string | null;
 }
 
-export const profileView = (user: repo.UserRow, access: repo.Access, pendingEmail: string | null) => ({
+export const profileView = (user: ProfileUser, access: repo.Access, pendingEmail: string | null) => ({
   ...meView(user, access),
   pending_email: pendingEmail,
 });
