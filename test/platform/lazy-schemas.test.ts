@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modules } from '../../src/modules/index.js';
+import { serializableSchema } from '../../src/platform/http/serializer-schemas.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 
 /**
@@ -8,6 +9,19 @@ import { createTestApp, type TestApp } from '../harness/app.js';
  * whole product must still compile, and a route's first request must validate, coerce and serialize
  * exactly as an eagerly compiled route would.
  */
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const Unions = Type.Object({
+  at: Nullable(Type.String({ format: 'date-time' })),
+  text: Type.Union([Type.Null(), Type.String()]),
+  owner: Nullable(Type.Object({ id: Type.String(), name: Nullable(Type.String()) })),
+  status: Nullable(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+  kind: Type.Union([Type.Literal(1), Type.Literal(2)]),
+  list: Nullable(Type.Array(Nullable(Type.Object({ at: Type.String({ format: 'date-time' }) })))),
+  // Two types: left to the validating serializer.
+  mixed: Type.Union([Type.Integer(), Type.String()]),
+});
+
 describe('lazily compiled route schemas', () => {
   let t: TestApp;
 
@@ -32,6 +46,28 @@ describe('lazily compiled route schemas', () => {
               return { n, tags, secret: 'not in the response schema' };
             },
           );
+          app.get(
+            '/probe/unions/:filled',
+            {
+              config: { public: true },
+              schema: {
+                params: Type.Object({ filled: Type.Boolean() }),
+                response: { 200: Unions },
+              },
+            },
+            async (request) =>
+              (request.params as { filled: boolean }).filled
+                ? {
+                    at: new Date('2026-03-04T05:06:07.089Z'),
+                    text: 'say "hi"\n',
+                    owner: { id: 'u1', name: null, secret: 'dropped' },
+                    status: 'closed',
+                    kind: 2,
+                    list: [{ at: '2026-01-01T00:00:00.000Z' }, null],
+                    mixed: 5,
+                  }
+                : { at: null, text: null, owner: null, status: null, kind: 1, list: null, mixed: 'five' },
+          );
         },
       },
     });
@@ -53,5 +89,44 @@ describe('lazily compiled route schemas', () => {
       expect(ok.statusCode).toBe(200);
       expect(ok.json()).toEqual({ n: 7, tags: ['a'] });
     }
+  });
+
+  it('serializes nullable and literal unions without validating each value', async () => {
+    const filled = await t.app.inject({ method: 'GET', url: '/api/v1/probe/unions/true' });
+    expect(filled.statusCode, filled.body).toBe(200);
+    expect(filled.json()).toEqual({
+      at: '2026-03-04T05:06:07.089Z',
+      text: 'say "hi"\n',
+      owner: { id: 'u1', name: null },
+      status: 'closed',
+      kind: 2,
+      list: [{ at: '2026-01-01T00:00:00.000Z' }, null],
+      mixed: 5,
+    });
+    const empty = await t.app.inject({ method: 'GET', url: '/api/v1/probe/unions/false' });
+    expect(empty.json()).toEqual({
+      at: null,
+      text: null,
+      owner: null,
+      status: null,
+      kind: 1,
+      list: null,
+      mixed: 'five',
+    });
+
+    const compiled = serializableSchema(Unions) as unknown as { properties: Record<string, object> };
+    expect(compiled.properties.at).toMatchObject({ type: 'string', format: 'date-time', nullable: true });
+    expect(compiled.properties.at).not.toHaveProperty('anyOf');
+    expect(compiled.properties.status).toMatchObject({ type: 'string', nullable: true });
+    expect(compiled.properties.kind).toMatchObject({ type: 'number' });
+    expect(compiled.properties.kind).not.toHaveProperty('nullable');
+    expect(compiled.properties.owner).toMatchObject({
+      type: 'object',
+      nullable: true,
+      properties: { name: { type: 'string', nullable: true } },
+    });
+    expect(compiled.properties.mixed).toHaveProperty('anyOf');
+    // The original schema, which validation and the OpenAPI document use, is untouched.
+    expect(Unions.properties.at).toHaveProperty('anyOf');
   });
 });

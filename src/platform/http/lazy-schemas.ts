@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { FastifyServerOptions } from 'fastify';
+import { serializableSchema } from './serializer-schemas.js';
 
 /**
  * Route schemas compiled on a route's first use instead of at start.
@@ -43,7 +44,7 @@ export function lazySchemaCompilers(): LazyCompilers {
         let compiled: AnyFn | undefined;
         const build = () => {
           if (!compiled) {
-            compiled = compile(routeSchema);
+            compiled = compile(validator ? routeSchema : forSerializer(routeSchema));
             pending.delete(build);
           }
           return compiled;
@@ -61,6 +62,12 @@ export function lazySchemaCompilers(): LazyCompilers {
         return standIn as AnyFn;
       };
     };
+
+  /** The serializer compiles the route's response schema with its unions simplified (see there). */
+  const forSerializer = (routeSchema: unknown) => {
+    const { schema } = routeSchema as { schema: unknown };
+    return { ...(routeSchema as object), schema: serializableSchema(schema) };
+  };
 
   return {
     buildValidator: lazily(defaultValidatorFactory(), true) as unknown as LazyCompilers['buildValidator'],
