@@ -3,14 +3,18 @@
  * ceilings, on the production app (bench/production-server.ts). Each case reports req/s, p50/p99
  * and its share of `SELECT 1` through the same pool in the same process and run.
  * BENCH_DRIVERS=postgres,pglite (default postgres when reachable), BENCH_CONNECTIONS (default 50),
- * BENCH_DURATION seconds per case (default 10), BENCH_OUT the report file.
+ * BENCH_DURATION seconds per case and round (default 5), BENCH_ROUNDS (default 3), BENCH_OUT the
+ * report file. The cases run in rounds, one after another within each round, and each figure is the
+ * median over the rounds: on a shared machine the throughput drifts within a minute, and a share of
+ * `SELECT 1` only means something when both were measured close together.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { postgresDatabase } from './databases.js';
 
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const OUT = process.env.BENCH_OUT ?? 'bench/results/request-path.md';
 
@@ -45,6 +49,9 @@ async function withServer<T>(env: Record<string, string>, fn: (s: Started) => Pr
   }
 }
 
+type Measured = Awaited<ReturnType<typeof measure>>;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
 async function measure(s: Started, path: string, auth: boolean | undefined) {
   const options = {
     url: `http://127.0.0.1:${s.port}${path.replace(':customer', s.customerId).replace(':user', s.userId)}`,
@@ -63,7 +70,8 @@ async function measure(s: Started, path: string, auth: boolean | undefined) {
 
 const drivers = (process.env.BENCH_DRIVERS ?? 'postgres').split(',');
 const lines = [
-  `Request path on the production app: ${CONNECTIONS} connections, ${DURATION_S} s per case, ${new Date().toISOString()}`,
+  `Request path on the production app: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_S} s per case ` +
+    `(medians; the share's range over the rounds in brackets), ${new Date().toISOString()}`,
   '',
   '| driver | case | req/s | p50 ms | p99 ms | share of SELECT 1 | errors |',
   '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
@@ -73,14 +81,28 @@ for (const driver of drivers) {
   if (driver === 'postgres' && !postgres) continue;
   try {
     await withServer(postgres ? { BENCH_DATABASE_URL: postgres.url } : {}, async (s) => {
-      let select1 = 0;
-      for (const item of CASES) {
-        process.stderr.write(`… ${driver}: ${item.name}\n`);
-        const m = await measure(s, item.path, item.auth);
-        if (item.name.startsWith('SELECT 1')) select1 = m.rps;
-        const share = select1 ? `${Math.round((100 * m.rps) / select1)}%` : '—';
-        lines.push(`| ${driver} | ${item.name} | ${m.rps} | ${m.p50} | ${m.p99} | ${share} | ${m.errors} |`);
+      const rounds: Measured[][] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        const measured: Measured[] = [];
+        for (const item of CASES) {
+          process.stderr.write(`… ${driver}, round ${round}: ${item.name}\n`);
+          measured.push(await measure(s, item.path, item.auth));
+        }
+        rounds.push(measured);
       }
+      const select1 = CASES.findIndex((item) => item.name.startsWith('SELECT 1'));
+      CASES.forEach((item, i) => {
+        const of = (pick: (m: Measured) => number) => median(rounds.map((r) => pick(r[i]!)));
+        const shares = rounds.map((r) => (100 * r[i]!.rps) / r[select1]!.rps);
+        const share =
+          i < select1
+            ? '—'
+            : `${Math.round(median(shares))}% (${Math.round(Math.min(...shares))}–${Math.round(Math.max(...shares))})`;
+        const errors = rounds.reduce((sum, r) => sum + r[i]!.errors, 0);
+        lines.push(
+          `| ${driver} | ${item.name} | ${of((m) => m.rps)} | ${of((m) => m.p50)} | ${of((m) => m.p99)} | ${share} | ${errors} |`,
+        );
+      });
     });
   } finally {
     await postgres?.drop();
