@@ -150,6 +150,39 @@ describe(`job queue (${driverUnderTest})`, () => {
     await waitFor('completion', async () => (await jobRow(id!))?.state === 'completed');
   });
 
+  it('hands a batch handler the waiting jobs together and retries the whole batch when it fails', async () => {
+    const job = defineJob<{ n: number }>('test.batch');
+    const batches: { n: number[]; attempts: number[] }[] = [];
+    const handler = async (items: { data: { n: number }; info: JobRunInfo }[]) => {
+      batches.push({ n: items.map((i) => i.data.n).sort(), attempts: items.map((i) => i.info.attempt) });
+      if (batches.length === 1) throw new Error('the first batch fails');
+    };
+    const options = { batchSize: 10, retryLimit: 1, retryDelaySeconds: 1 };
+    // One queue sends while no worker runs, so all five wait for the worker's first fetch.
+    const sender = newQueue();
+    sender.registerBatch(job, handler, options);
+    expect(() =>
+      sender.registerBatch(defineJob<{ n: number }>('test.batch-none'), handler, { batchSize: 0 }),
+    ).toThrow(/batchSize/);
+    await sender.start({ workers: false });
+    const ids: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) ids.push((await sender.send(job, { n }))!);
+
+    const log = captureLog();
+    const worker = newQueue(log);
+    worker.registerBatch(job, handler, options);
+    await worker.start({ workers: true });
+    const retried = () => batches.slice(1).flatMap((batch) => batch.n);
+    await waitFor('the retried jobs', () => retried().length >= 5);
+    expect(batches[0]).toEqual({ n: [1, 2, 3, 4, 5], attempts: [1, 1, 1, 1, 1] });
+    // Each retry waits its own jittered delay, so the retries may come back in several batches.
+    expect(retried().sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(new Set(batches.slice(1).flatMap((batch) => batch.attempts))).toEqual(new Set([2]));
+    for (const id of ids) await waitFor('completion', async () => (await jobRow(id))?.state === 'completed');
+    const failures = log.entries.filter((e) => e.level === 'error' && e.obj.job === 'test.batch');
+    expect(failures.map((e) => e.obj.jobId).sort()).toEqual([...ids].sort());
+  });
+
   it('retries a failing job with backoff, then moves it to the dead letters', async () => {
     const job = defineJob<{ n: number }>('test.fail');
     const attempts: number[] = [];

@@ -5,6 +5,7 @@ export {
   defineJob,
   type DeadLetter,
   type JobDefinition,
+  type JobItem,
   type JobLogger,
   type JobOptions,
   type JobQueue,

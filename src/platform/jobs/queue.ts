@@ -6,15 +6,17 @@ import { bossDbFor, bossDbForTx } from './sql-adapter.js';
 import {
   DEAD_LETTER_SUFFIX,
   type JobDefinition,
+  type JobItem,
   type JobLogger,
   type JobOptions,
   type JobQueue,
   type JobQueueOptions,
-  type JobRunInfo,
 } from './types.js';
 
 interface Registration {
-  handler: (data: unknown, info: JobRunInfo) => Promise<void>;
+  /** Runs what one fetch returned: one job, or up to `batchSize` for a batch handler. */
+  run: (items: JobItem<unknown>[]) => Promise<void>;
+  batchSize: number;
   queue: PgBoss.Queue;
 }
 
@@ -81,25 +83,39 @@ export function createJobQueue(db: Database, log: JobLogger, options: JobQueueOp
     await boss.updateQueue(name, registration.queue);
   }
 
-  /** pg-boss calls with a batch (always one job here); attempt 1 is the first try. */
+  /**
+   * pg-boss calls with what one fetch returned (one job unless the handler takes batches) and
+   * completes or fails all of it together; attempt 1 is the first try.
+   */
   function workerFor(name: string, registration: Registration) {
     return async (jobs: PgBoss.JobWithMetadata<unknown>[]) => {
-      for (const job of jobs) {
-        const attempt = job.retryCount + 1;
-        try {
-          await registration.handler(job.data, { id: job.id, attempt });
-        } catch (error) {
+      try {
+        await registration.run(
+          jobs.map((job) => ({ data: job.data, info: { id: job.id, attempt: job.retryCount + 1 } })),
+        );
+      } catch (error) {
+        for (const job of jobs) {
           const final = job.retryCount >= job.retryLimit;
           log.error(
-            { err: error, job: name, jobId: job.id, attempt, retryLimit: job.retryLimit },
+            { err: error, job: name, jobId: job.id, attempt: job.retryCount + 1, retryLimit: job.retryLimit },
             final
               ? 'job failed on its last attempt; moved to dead letters'
               : 'job failed; it will be retried',
           );
-          throw error; // pg-boss records the failure and schedules the retry
         }
+        throw error; // pg-boss records the failure and schedules the retry
       }
     };
+  }
+
+  function add(
+    job: JobDefinition<unknown>,
+    registration: Omit<Registration, 'queue'>,
+    jobOptions: JobOptions,
+  ) {
+    if (starting) throw new Error(`Register job ${job.name} before the job queue starts`);
+    if (registry.has(job.name)) throw new Error(`Job ${job.name} is registered twice`);
+    registry.set(job.name, { ...registration, queue: queueOptions(job.name, jobOptions) });
   }
 
   async function startQueues(workers: boolean): Promise<void> {
@@ -112,7 +128,11 @@ export function createJobQueue(db: Database, log: JobLogger, options: JobQueueOp
     for (const [name, registration] of registry) {
       await boss.work(
         name,
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+        {
+          batchSize: registration.batchSize,
+          includeMetadata: true,
+          pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+        },
         workerFor(name, registration),
       );
     }
@@ -121,12 +141,16 @@ export function createJobQueue(db: Database, log: JobLogger, options: JobQueueOp
 
   return {
     register(job, handler, jobOptions = {}) {
-      if (starting) throw new Error(`Register job ${job.name} before the job queue starts`);
-      if (registry.has(job.name)) throw new Error(`Job ${job.name} is registered twice`);
-      registry.set(job.name, {
-        handler: handler as Registration['handler'],
-        queue: queueOptions(job.name, jobOptions),
-      });
+      const run = async (items: JobItem<unknown>[]) => {
+        for (const { data, info } of items) await handler(data as never, info);
+      };
+      add(job, { run, batchSize: 1 }, jobOptions);
+    },
+
+    registerBatch(job, handler, { batchSize, ...jobOptions }) {
+      if (!Number.isInteger(batchSize) || batchSize < 1)
+        throw new Error(`Job ${job.name}: batchSize must be ≥ 1`);
+      add(job, { run: handler as Registration['run'], batchSize }, jobOptions);
     },
 
     async send(job, data, sendOptions = {}) {

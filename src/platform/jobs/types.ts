@@ -19,6 +19,12 @@ export interface JobRunInfo {
   trigger?: 'schedule' | 'manual';
 }
 
+/** One job of a batch handed to a `registerBatch` handler. */
+export interface JobItem<T> {
+  data: T;
+  info: JobRunInfo;
+}
+
 export interface JobOptions {
   /** Retries after the first failure (default 3), with exponential backoff from `retryDelaySeconds`. */
   retryLimit?: number;
@@ -68,6 +74,16 @@ export interface JobQueue {
     job: JobDefinition<T>,
     handler: (data: T, info: JobRunInfo) => Promise<void>,
     options?: JobOptions,
+  ): void;
+  /**
+   * Registers a handler that takes up to `batchSize` waiting jobs of its kind at once, for work that
+   * merges (refreshing the union of the days several jobs name once). The batch succeeds or fails
+   * as a whole: on a failure every job in it is retried, so the handler must be idempotent.
+   */
+  registerBatch<T>(
+    job: JobDefinition<T>,
+    handler: (items: JobItem<T>[]) => Promise<void>,
+    options: JobOptions & { batchSize: number },
   ): void;
   send<T>(job: JobDefinition<T>, data: T, options?: SendOptions): Promise<string | null>;
   /**

@@ -1,4 +1,4 @@
-import { defineJob, type JobDefinition } from '../../../platform/jobs/index.js';
+import { defineJob, type JobDefinition, type JobItem } from '../../../platform/jobs/index.js';
 import type { TenantDatabase } from '../../../platform/db/types.js';
 import type { Platform, ScheduledJob } from '../../../platform/module.js';
 import { activeTenantIds, tenantSettingsOf } from '../../identity/index.js';
@@ -34,27 +34,60 @@ export async function refreshKpi(db: TenantDatabase, tenantId: string, days: rea
 /** The last `KPI_NIGHTLY_DAYS` local days of every active tenant; one tenant failing spares the rest. */
 export async function rebuildRecentKpis(platform: Pick<Platform, 'db' | 'system'>, now = new Date()) {
   const tenants = await platform.system.crossTenantJob(kpiNightlyJob.name, (tx) => activeTenantIds(tx));
+  await eachTenant(tenants, 'KPI rebuild', async (tenantId) => {
+    const today = await platform.db.withTenant({ tenantId }, async (tx) =>
+      localDate(now, (await tenantSettingsOf(tx, tenantId)).time_zone),
+    );
+    await refreshKpi(platform.db, tenantId, daysBetween(addDays(today, 1 - KPI_NIGHTLY_DAYS), today));
+  });
+}
+
+/** How many waiting refresh jobs a worker takes at once. */
+const KPI_REFRESH_BATCH = 50;
+
+/**
+ * The refresh jobs a worker took together: each tenant's days (the union over its jobs) once. A
+ * tenant that fails spares the others, then fails the batch so every job in it is retried.
+ */
+export async function refreshKpiBatch(
+  db: TenantDatabase,
+  items: readonly JobItem<{ tenantId: string; days: string[] }>[],
+): Promise<void> {
+  const daysByTenant = new Map<string, string[]>();
+  for (const { data } of items)
+    daysByTenant.set(data.tenantId, [...(daysByTenant.get(data.tenantId) ?? []), ...data.days]);
+  await eachTenant(daysByTenant.keys(), 'KPI refresh', (tenantId) =>
+    refreshKpi(db, tenantId, daysByTenant.get(tenantId)!),
+  );
+}
+
+/** Runs `fn` for every tenant; one failing spares the rest, then the whole run fails naming them. */
+async function eachTenant(
+  tenantIds: Iterable<string>,
+  what: string,
+  fn: (tenantId: string) => Promise<void>,
+) {
   const failures: string[] = [];
-  for (const tenantId of tenants) {
+  for (const tenantId of tenantIds) {
     try {
-      const today = await platform.db.withTenant({ tenantId }, async (tx) =>
-        localDate(now, (await tenantSettingsOf(tx, tenantId)).time_zone),
-      );
-      await refreshKpi(platform.db, tenantId, daysBetween(addDays(today, 1 - KPI_NIGHTLY_DAYS), today));
+      await fn(tenantId);
     } catch (error) {
       failures.push(`${tenantId}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  if (failures.length) throw new Error(`KPI rebuild failed: ${failures.join('; ')}`.slice(0, 2000));
+  if (failures.length) throw new Error(`${what} failed: ${failures.join('; ')}`.slice(0, 2000));
 }
 
 /** The handlers (API and worker processes alike, before the queue starts). */
 export function registerKpiJobs(platform: Platform): void {
-  platform.jobs.register(
-    kpiRefreshJob,
-    async ({ tenantId, days }) => refreshKpi(platform.db, tenantId, days),
-    { retryLimit: 5, retryDelaySeconds: 10, expireInSeconds: 15 * 60 },
-  );
+  // A burst of writes queues a refresh per transaction; the waiting ones are taken together and
+  // each tenant's days refreshed once.
+  platform.jobs.registerBatch(kpiRefreshJob, async (items) => refreshKpiBatch(platform.db, items), {
+    batchSize: KPI_REFRESH_BATCH,
+    retryLimit: 5,
+    retryDelaySeconds: 10,
+    expireInSeconds: 15 * 60,
+  });
   platform.jobs.register(kpiNightlyJob, async () => rebuildRecentKpis(platform), {
     retryLimit: 2,
     retryDelaySeconds: 300,
