@@ -49,7 +49,7 @@ const KPI_REFRESH_BATCH = 50;
  * The refresh jobs a worker took together: each tenant's days (the union over its jobs) once. A
  * tenant that fails spares the others, then fails the batch so every job in it is retried.
  */
-export async function refreshKpiBatch(
+async function refreshKpiBatch(
   db: TenantDatabase,
   items: readonly JobItem<{ tenantId: string; days: string[] }>[],
 ): Promise<void> {
