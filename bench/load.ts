@@ -1,7 +1,9 @@
 /**
  * A closed-loop load generator for the benchmarks: `connections` workers send GET requests back to
- * back for `durationS` seconds; every latency is kept, so p50, p95 and p99 are exact.
+ * back for `durationS` seconds, each on its own kept-alive socket; every latency is kept, so p50,
+ * p95 and p99 are exact.
  */
+import { HttpClient } from './http-client.js';
 
 export interface LoadFigure {
   rps: number;
@@ -18,6 +20,9 @@ export async function measure(
   url: string,
   options: { connections: number; durationS: number; headers?: Record<string, string>; warmupS?: number },
 ): Promise<LoadFigure> {
+  const target = new URL(url);
+  const path = `${target.pathname}${target.search}`;
+  const client = new HttpClient(Number(target.port || 80), target.hostname);
   const run = async (seconds: number) => {
     const latencies: number[] = [];
     let errors = 0;
@@ -26,8 +31,7 @@ export async function measure(
       while (performance.now() < until) {
         const started = performance.now();
         try {
-          const res = await fetch(url, { headers: options.headers });
-          await res.arrayBuffer();
+          const res = await client.request('GET', path, options.headers ?? {});
           if (res.status >= 300) errors++;
         } catch {
           errors++;
@@ -40,6 +44,7 @@ export async function measure(
   };
   await run(options.warmupS ?? 1);
   const { latencies, errors } = await run(options.durationS);
+  client.close();
   const round = (n: number) => Math.round(n * 10) / 10;
   return {
     rps: Math.round(latencies.length / options.durationS),

@@ -2,10 +2,10 @@
  * The application as the scale benchmarks run it: `salesops` commands in child processes (so the
  * load generator never shares the server's event loop) and a small JSON client for the API.
  */
-import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { HttpClient } from './http-client.js';
 import { measure } from './load.js';
 
 /** A `salesops` command (`seed …`, `serve`) from the sources, with `env` over this process's. */
@@ -36,8 +36,9 @@ export interface Served {
 export async function serve(env: Record<string, string>, port: number): Promise<Served> {
   const base = `http://127.0.0.1:${port}`;
   const server = salesops(['serve'], { ...env, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false' });
+  const client = new HttpClient(port);
   const stop = async () => {
-    agent.destroy();
+    client.close();
     if (server.exitCode !== null) return;
     server.kill('SIGTERM');
     await once(server, 'exit');
@@ -57,14 +58,18 @@ export async function serve(env: Record<string, string>, port: number): Promise<
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const json = async <T>(method: string, url: string, token?: string, body?: unknown): Promise<T> => {
-    const res = await send(
-      `${base}${url}`,
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await client.request(
       method,
-      token,
+      url,
+      headers,
       body === undefined ? undefined : JSON.stringify(body),
     );
-    if (res.status < 200 || res.status > 299) throw new Error(`${method} ${url}: ${res.status} ${res.text}`);
-    return JSON.parse(res.text) as T;
+    const text = res.body.toString();
+    if (res.status < 200 || res.status > 299) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+    return JSON.parse(text) as T;
   };
   const login = async (email: string) =>
     (
@@ -74,27 +79,6 @@ export async function serve(env: Record<string, string>, port: number): Promise<
       })
     ).access_token;
   return { base, json, login, stop };
-}
-
-/**
- * The load generator's requests, over kept-alive sockets of node:http: it shares the 2 cores with
- * the server and the database, and `fetch` cost it several times the CPU per request.
- */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-function send(url: string, method: string, token: string | undefined, body: string | undefined) {
-  return new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-    const req = http.request(url, { method, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 export const percentile = (sorted: number[], p: number) =>

@@ -160,6 +160,31 @@ describe('field: daily totals behind the overview', () => {
     await expectConsistent();
   });
 
+  it('one statement over visits of several days, and one that matches none, keep the totals exact', async () => {
+    const ids = [
+      await visit({ planned_date: day(-7) }),
+      await visit({ planned_date: day(-8) }),
+      await visit(),
+    ];
+    // A bulk correction underneath the API: several keys in one statement take the grouped path.
+    await t.database.db.withSystem((tx) =>
+      tx.sql.query(
+        `update visits set status = 'completed', completed_at = now(), completion_within_geofence = true
+          where id = any($1::uuid[])`,
+        [ids],
+      ),
+    );
+    await t.database.db.withSystem((tx) =>
+      tx.sql.query(`update visits set notes = 'none' where id = any($1::uuid[]) and false`, [ids]),
+    );
+    await expectConsistent();
+    const [week] = await owner<{ completed: number }>(
+      `select sum(visits_completed)::int as completed from field_daily_totals
+        where tenant_id = $1 and day in (current_date - 7, current_date - 8)`,
+    );
+    expect(week!.completed).toBe(2);
+  });
+
   it('shelf marks: set, replaced, a brand turned competitor, a photo deleted with its marks', async () => {
     const v = await visit();
     const first = await shelfPhoto(v, [
