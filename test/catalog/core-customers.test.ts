@@ -218,7 +218,7 @@ describe('customers', () => {
 
   it('shows external references linked through the service interface', async () => {
     const c = await create({ code: 'EXT-1', name: 'Ext' });
-    await t.app.platform.db.withTenant({ tenantId: fx.tenantId, userId: fx.users.admin.id }, (tx) =>
+    await t.app.platform.db.withTenant({ tenantId: fx.tenantId }, (tx) =>
       linkExternalRef(tx, fx.tenantId, {
         provider: '1c',
         entityType: 'customer',

@@ -52,7 +52,7 @@ describe('catalog core tenant isolation', () => {
       })
     ).id;
     B.warehouse = (await asB('POST', '/warehouses', { code: 'SHARED', name: 'Beta warehouse' })).id;
-    await t.app.platform.db.withTenant({ tenantId: b.tenantId, userId: b.users.admin.id }, (tx) =>
+    await t.app.platform.db.withTenant({ tenantId: b.tenantId }, (tx) =>
       linkExternalRef(tx, b.tenantId, {
         provider: 'erp',
         entityType: 'customer',
@@ -163,19 +163,16 @@ describe('catalog core tenant isolation', () => {
   });
 
   it("keeps B's rows and external refs out through RLS even without a tenant filter", async () => {
-    const seen = await t.app.platform.db.withTenant(
-      { tenantId: a.tenantId, userId: a.users.admin.id },
-      async (tx) => ({
-        customers: await tx.db.select({ id: customers.id }).from(customers),
-        outlets: await tx.db.select({ id: outlets.id }).from(outlets),
-        warehouses: await tx.db.select({ id: warehouses.id }).from(warehouses),
-        ref: await findByExternalRef(tx, b.tenantId, {
-          provider: 'erp',
-          entityType: 'customer',
-          externalId: 'B1',
-        }),
+    const seen = await t.app.platform.db.withTenant({ tenantId: a.tenantId }, async (tx) => ({
+      customers: await tx.db.select({ id: customers.id }).from(customers),
+      outlets: await tx.db.select({ id: outlets.id }).from(outlets),
+      warehouses: await tx.db.select({ id: warehouses.id }).from(warehouses),
+      ref: await findByExternalRef(tx, b.tenantId, {
+        provider: 'erp',
+        entityType: 'customer',
+        externalId: 'B1',
       }),
-    );
+    }));
     const bIds = Object.values(B);
     for (const rows of [seen.customers, seen.outlets, seen.warehouses])
       expect(rows.filter((r) => bIds.includes(r.id))).toEqual([]);

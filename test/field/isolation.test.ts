@@ -211,22 +211,18 @@ describe('field tenant isolation', () => {
   });
 
   it("keeps B's rows out through RLS even without a tenant filter", async () => {
-    const seen = await t.app.platform.db.withTenant(
-      { tenantId: a.tenantId, userId: a.users.admin.id },
-      async (tx) => [
-        ...(await tx.db.select({ id: surveys.id }).from(surveys)),
-        ...(await tx.db.select({ id: surveyQuestions.id }).from(surveyQuestions)),
-        ...(await tx.db.select({ id: visits.id }).from(visits)),
-        ...(await tx.db.select({ id: visitAnswers.id }).from(visitAnswers)),
-        ...(await tx.db.select({ id: photos.id }).from(photos)),
-        ...(await tx.db.select({ id: shelfQuadrants.id }).from(shelfQuadrants)),
-      ],
-    );
+    const seen = await t.app.platform.db.withTenant({ tenantId: a.tenantId }, async (tx) => [
+      ...(await tx.db.select({ id: surveys.id }).from(surveys)),
+      ...(await tx.db.select({ id: surveyQuestions.id }).from(surveyQuestions)),
+      ...(await tx.db.select({ id: visits.id }).from(visits)),
+      ...(await tx.db.select({ id: visitAnswers.id }).from(visitAnswers)),
+      ...(await tx.db.select({ id: photos.id }).from(photos)),
+      ...(await tx.db.select({ id: shelfQuadrants.id }).from(shelfQuadrants)),
+    ]);
     const bIds = Object.values(B);
     expect(seen.filter((r) => bIds.includes(r.id))).toEqual([]);
-    const bSees = await t.app.platform.db.withTenant(
-      { tenantId: b.tenantId, userId: b.users.admin.id },
-      (tx) => tx.db.select({ id: visitAnswers.id }).from(visitAnswers),
+    const bSees = await t.app.platform.db.withTenant({ tenantId: b.tenantId }, (tx) =>
+      tx.db.select({ id: visitAnswers.id }).from(visitAnswers),
     );
     expect(bSees).toHaveLength(1);
   });

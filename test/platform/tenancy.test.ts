@@ -39,13 +39,13 @@ describe(`row-level security (${driverUnderTest})`, () => {
   afterAll(() => database.close());
 
   it('runs tenant transactions as the application role with the tenant set', async () => {
-    const settings = await db.withTenant({ tenantId: tenantA, userId: rowA }, async (tx) => {
-      const { rows } = await tx.sql.query<{ role: string; tenant: string; user_id: string }>(
-        "select current_user as role, current_setting('app.tenant_id') as tenant, current_setting('app.user_id') as user_id",
+    const settings = await db.withTenant({ tenantId: tenantA }, async (tx) => {
+      const { rows } = await tx.sql.query<{ role: string; tenant: string }>(
+        "select current_user as role, current_setting('app.tenant_id') as tenant",
       );
       return rows[0];
     });
-    expect(settings).toEqual({ role: 'salesops_app', tenant: tenantA, user_id: rowA });
+    expect(settings).toEqual({ role: 'salesops_app', tenant: tenantA });
   });
 
   it("hides another tenant's rows from select, even with an explicit filter", async () => {

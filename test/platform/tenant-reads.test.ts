@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/lib/ids.js';
 import type { Database } from '../../src/platform/db/index.js';
@@ -9,19 +9,15 @@ import { createProbeTable } from '../harness/probe-table.js';
 
 const tenantA = uuidv7();
 const tenantB = uuidv7();
-const userA = uuidv7();
-const userB = uuidv7();
 
 interface Settings {
   role: string;
   tenant: string;
-  user_id: string;
 }
-const SETTINGS =
-  "select current_user as role, current_setting('app.tenant_id', true) as tenant, current_setting('app.user_id', true) as user_id";
+const SETTINGS = "select current_user as role, current_setting('app.tenant_id', true) as tenant";
 
 // One pooled connection: every call below reuses the connection the previous one left behind.
-describe(`tenant reads outside transactions (${driverUnderTest})`, () => {
+describe(`tenant reads and writes outside transactions (${driverUnderTest})`, () => {
   let database: TestDatabase;
   let db: Database;
 
@@ -37,23 +33,15 @@ describe(`tenant reads outside transactions (${driverUnderTest})`, () => {
   });
   afterAll(() => database.close());
 
-  const settingsIn = (tenantId: string, userId: string) =>
-    db.readTenant({ tenantId, userId }, async (tx) => (await tx.sql.query<Settings>(SETTINGS)).rows[0]);
+  const settingsIn = (tenantId: string) =>
+    db.readTenant({ tenantId }, async (tx) => (await tx.sql.query<Settings>(SETTINGS)).rows[0]);
   const namesIn = (tenantId: string) =>
     db.readTenant({ tenantId }, async (tx) => (await tx.db.select().from(rlsProbe)).map((r) => r.name));
 
-  it('reads as the application role, bound to the tenant and user, and rebinds per call', async () => {
-    expect(await settingsIn(tenantA, userA)).toEqual({
-      role: 'salesops_app',
-      tenant: tenantA,
-      user_id: userA,
-    });
+  it('reads as the application role, bound to the tenant, and rebinds per call', async () => {
+    expect(await settingsIn(tenantA)).toEqual({ role: 'salesops_app', tenant: tenantA });
     expect(await namesIn(tenantA)).toEqual(['a']);
-    expect(await settingsIn(tenantB, userB)).toEqual({
-      role: 'salesops_app',
-      tenant: tenantB,
-      user_id: userB,
-    });
+    expect(await settingsIn(tenantB)).toEqual({ role: 'salesops_app', tenant: tenantB });
     expect(await namesIn(tenantB)).toEqual(['b']);
     expect(await namesIn(tenantA)).toEqual(['a']);
   });
@@ -110,5 +98,58 @@ describe(`tenant reads outside transactions (${driverUnderTest})`, () => {
       tx.db.select({ n: sql<number>`count(*)::int` }).from(rlsProbe),
     );
     expect(count).toEqual({ n: 1 });
+  });
+
+  it('writes as the application role, each statement committing on its own', async () => {
+    const rows = await db.writeTenant({ tenantId: tenantA }, async (tx) => ({
+      settings: (await tx.sql.query<Settings>(SETTINGS)).rows[0],
+      inserted: await tx.db.insert(rlsProbe).values({ tenantId: tenantA, name: 'w1', amount: 1 }).returning(),
+    }));
+    expect(rows.settings).toEqual({ role: 'salesops_app', tenant: tenantA });
+    expect(rows.inserted).toMatchObject([{ name: 'w1' }]);
+    // Committed: seen by a read on whatever connection, and by the owner.
+    expect(await namesIn(tenantA)).toContain('w1');
+    const owner = await db.withSystem((tx) => tx.db.select().from(rlsProbe).where(eq(rlsProbe.name, 'w1')));
+    expect(owner).toHaveLength(1);
+  });
+
+  it("confines writes to the bound tenant: another tenant's rows are neither written nor changed", async () => {
+    const foreign = db.writeTenant({ tenantId: tenantA }, (tx) =>
+      tx.db.insert(rlsProbe).values({ tenantId: tenantB, name: 'foreign', amount: 1 }),
+    );
+    await expect(foreign).rejects.toSatisfy((error) => sqlState(error) === '42501');
+    const changed = await db.writeTenant({ tenantId: tenantA }, (tx) =>
+      tx.db.update(rlsProbe).set({ amount: 99 }).where(eq(rlsProbe.name, 'b')).returning(),
+    );
+    expect(changed).toEqual([]);
+    expect(await namesIn(tenantB)).toEqual(['b']);
+  });
+
+  it('keeps what an earlier statement wrote when a later one fails, and the connection usable', async () => {
+    const failing = db.writeTenant({ tenantId: tenantA }, async (tx) => {
+      await tx.db.insert(rlsProbe).values({ tenantId: tenantA, name: 'kept', amount: 1 });
+      await tx.sql.query('select 1/0');
+    });
+    await expect(failing).rejects.toSatisfy((error) => sqlState(error) === '22012');
+    // A transaction would have rolled 'kept' back; PostgreSQL's statements committed one by one.
+    const kept = (await namesIn(tenantA)).includes('kept');
+    expect(kept).toBe(driverUnderTest === 'postgres');
+    expect(await settingsIn(tenantA)).toEqual({ role: 'salesops_app', tenant: tenantA });
+  });
+
+  it('switches a connection between read and write sessions, and reads stay read-only', async () => {
+    await db.writeTenant({ tenantId: tenantB }, (tx) =>
+      tx.db.insert(rlsProbe).values({ tenantId: tenantB, name: 'b2', amount: 1 }),
+    );
+    const write = db.readTenant({ tenantId: tenantB }, (tx) =>
+      tx.db.insert(rlsProbe).values({ tenantId: tenantB, name: 'sneaky' }),
+    );
+    await expect(write).rejects.toSatisfy((error) => sqlState(error) === '25006');
+    expect((await namesIn(tenantB)).sort()).toEqual(['b', 'b2']);
+    const raw = await db.query<{ read_only: string; role: string }>(
+      "select current_setting('transaction_read_only') as read_only, current_user as role",
+    );
+    expect(raw.rows[0]!.read_only).toBe('off');
+    expect(raw.rows[0]!.role).not.toBe('salesops_app');
   });
 });

@@ -62,7 +62,7 @@ describe('success reports: keyset pages', () => {
 
   async function walk<T>(page: (insight: InsightContext, after: T | null, limit: number) => Promise<T[]>) {
     const read = (after: T | null, limit: number) =>
-      t.database.db.withTenant({ tenantId: fx.tenantId, userId: principal.userId }, async (tx) =>
+      t.database.db.withTenant({ tenantId: fx.tenantId }, async (tx) =>
         page(await insightContext(tx, fx.tenantId, principal, new Date()), after, limit),
       );
     const all = await read(null, 100);

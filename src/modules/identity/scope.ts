@@ -15,7 +15,7 @@ export function identityUsersInScope(platform: Pick<Platform, 'db'>): UsersInSco
   return async (principal, tenantId) => {
     const predicate = scopePredicate(principal, users.id);
     if (principal.isSuperAdmin || !predicate) return 'all';
-    const rows = await platform.db.withTenant({ tenantId, userId: principal.userId }, (tx) =>
+    const rows = await platform.db.withTenant({ tenantId }, (tx) =>
       tx.db
         .select({ id: users.id })
         .from(users)

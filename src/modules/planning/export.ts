@@ -77,7 +77,7 @@ export function exportRoute<Q extends { format: 'csv' | 'xlsx' }, R extends { id
           changes: { after: { format, filters } },
         }),
       );
-      const reader = pageReader(db, { tenantId: ctx.tenantId, userId: ctx.principal.userId });
+      const reader = pageReader(db, { tenantId: ctx.tenantId });
       reply.raw.once('close', () => void reader.close());
       let rows: AsyncIterable<SheetCell[]>;
       try {

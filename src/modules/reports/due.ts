@@ -96,7 +96,7 @@ export async function runDueSchedules(deps: DueDeps & { system: SystemAccess }, 
 /** `POST /reports/run-scheduled`: the due schedules of the caller's tenant within their data scope. */
 export async function runDueInTenant(deps: DueDeps, principal: Principal, tenantId: string, limit = 200) {
   const now = deps.now?.() ?? new Date();
-  const due = await deps.db.withTenant({ tenantId, userId: principal.userId }, (tx) =>
+  const due = await deps.db.withTenant({ tenantId }, (tx) =>
     tx.db
       .select({
         tenantId: reportSchedules.tenantId,

@@ -67,7 +67,7 @@ export async function generateRun(
     });
   // Every read of the report, the query and then its pages while the file is written, runs through
   // one reader: the same snapshot on PostgreSQL, short transactions on PGlite.
-  const reader = pageReader(deps.db, { tenantId, userId: claimed.requestedBy });
+  const reader = pageReader(deps.db, { tenantId });
   try {
     const type = deps.reportTypes.find((t) => t.key === claimed.reportType);
     if (!type)

@@ -90,7 +90,7 @@ export function createImportsService(deps: {
   liveRowsWritten: (importId: string) => number | undefined;
 }) {
   const inTenant = <T>(caller: BulkCaller, fn: (tx: Tx) => Promise<T>) =>
-    deps.db.withTenant({ tenantId: caller.tenantId, userId: caller.userId }, fn);
+    deps.db.withTenant({ tenantId: caller.tenantId }, fn);
 
   function entityFor(caller: BulkCaller, name: string): ImportEntity {
     const entity = deps.entities.get(name);

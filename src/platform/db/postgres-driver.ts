@@ -3,7 +3,7 @@ import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { databaseUnavailable } from './pg-errors.js';
-import { ownerPreamble, tenantReadSession } from './preamble.js';
+import { ownerPreamble, tenantSession } from './preamble.js';
 import { roundTripTally, type RoundTripTally } from './round-trips.js';
 import { SNAPSHOT_MODE, type DriverCore } from './transactions.js';
 import type { AppDb, NotificationListener } from './types.js';
@@ -180,7 +180,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
       throw databaseUnavailable(error);
     });
 
-  // The tenant a pooled connection's session is bound to by `read` (absent: the owner, unbound).
+  // The tenant and mode a pooled connection's session is bound to by `session` (absent: the owner, unbound).
   // Transactions set their own role and tenant locally, so they run right on any connection; only
   // statements outside transactions depend on the session, and each path below sets what it needs.
   const boundTenant = new WeakMap<pg.PoolClient, string>();
@@ -228,9 +228,9 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
         client.release(broken);
       }
     },
-    async read(ctx, fn) {
+    async session(ctx, mode, fn) {
       const client = await connect();
-      const key = `${ctx.tenantId}/${ctx.userId ?? ''}`.toLowerCase();
+      const key = `${mode}/${ctx.tenantId.toLowerCase()}`;
       const binds = boundTenant.get(client) !== key;
       // No BEGIN or COMMIT: only the binding (when the connection was bound elsewhere) and the statements.
       const tally = roundTripTally({ opening: binds ? 1 : 0, closing: 0 });
@@ -238,7 +238,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
       try {
         if (binds) {
           boundTenant.delete(client); // unknown until the statement succeeds
-          await client.query(tenantReadSession(ctx));
+          await client.query(tenantSession(ctx, mode));
           boundTenant.set(client, key);
         }
         return await fn(txOf(client, tally));

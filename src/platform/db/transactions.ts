@@ -1,5 +1,5 @@
 import { RETRYABLE_SQLSTATES, sqlState, translateDbError } from './pg-errors.js';
-import { tenantPreamble } from './preamble.js';
+import { tenantPreamble, type SessionMode } from './preamble.js';
 import type { Database, NotificationListener, PoolStats, TenantContext, Tx, TxOptions } from './types.js';
 
 /** What a driver provides; `createDatabase` adds tenancy and retries on top. */
@@ -8,10 +8,10 @@ export interface DriverCore {
   /** One transaction; `preamble` (when given) runs first, inside it. */
   transaction<T>(preamble: string | null, fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   /**
-   * Statements for one tenant outside a transaction (`Database.readTenant`); drivers without it run
-   * them in a tenant transaction instead.
+   * Statements for one tenant outside a transaction (`Database.readTenant`, `writeTenant`); drivers
+   * without it run them in a tenant transaction instead.
    */
-  read?<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  session?<T>(ctx: TenantContext, mode: SessionMode, fn: (tx: Tx) => Promise<T>): Promise<T>;
   query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
   exec(text: string): Promise<void>;
   listen(
@@ -52,7 +52,14 @@ export function withTenancy(core: DriverCore): Database {
     withTenant: (ctx, fn, options) => withRetry(() => core.transaction(tenantPreamble(ctx), fn, options)),
     readTenant: (ctx, fn) =>
       withRetry(() =>
-        core.read ? core.read(ctx, fn) : core.transaction(tenantPreamble(ctx), fn, { snapshot: true }),
+        core.session
+          ? core.session(ctx, 'read', fn)
+          : core.transaction(tenantPreamble(ctx), fn, { snapshot: true }),
+      ),
+    // A retry runs the step again: its reads, then its one write, which failed and rolled back whole.
+    writeTenant: (ctx, fn) =>
+      withRetry(() =>
+        core.session ? core.session(ctx, 'write', fn) : core.transaction(tenantPreamble(ctx), fn),
       ),
     withSystem: (fn) => withRetry(() => core.transaction(null, fn)),
     query: (text, params) => core.query(text, params),

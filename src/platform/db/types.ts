@@ -22,10 +22,12 @@ export interface TxOptions {
   snapshot?: boolean;
 }
 
-/** Who a tenant transaction runs for. The tenant always comes from the authenticated principal. */
+/**
+ * The tenant a statement runs for; it always comes from the authenticated principal. The acting user
+ * is not part of it: statements that need the user take it as a parameter.
+ */
 export interface TenantContext {
   tenantId: string;
-  userId?: string | null;
 }
 
 export interface PoolStats {
@@ -44,11 +46,19 @@ export interface Database {
   /**
    * Runs `fn` as the application role with RLS bound to the tenant, without a transaction: each
    * statement commits on its own. For reads of one statement (or of facts that need no common
-   * snapshot): on PostgreSQL a pooled connection stays bound to the last tenant it read for, so a
+   * snapshot): on PostgreSQL a pooled connection stays bound to the last tenant it served, so a
    * repeated read costs its statement alone, where a transaction adds BEGIN and COMMIT round trips.
    * A write inside it is refused by the database (the session is read-only for it).
    */
   readTenant<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Like `readTenant`, but writes are allowed, and each commits on its own: for a step whose reads
+   * are followed by exactly one write statement (its parts as CTEs), which guards in its WHERE
+   * clause against what may have changed since the reads (a concurrent change then updates nothing,
+   * and the step reads again). Two statements fewer than a transaction (BEGIN, COMMIT) on
+   * PostgreSQL; a transaction on PGlite. A step that must write twice takes `withTenant`.
+   */
+  writeTenant<T>(ctx: TenantContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction as the owner (RLS bypassed): migrations, jobs, super-admin work. */
   withSystem<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** A statement outside any transaction, as the owner (health checks, pg-boss polling). */
@@ -76,4 +86,7 @@ export interface Database {
  * every statement to the caller's tenant, so a forgotten filter cannot leak another tenant's rows;
  * the owner role is reached only through the platform's named doors (`SystemAccess`).
  */
-export type TenantDatabase = Pick<Database, 'driver' | 'withTenant' | 'readTenant' | 'listen'>;
+export type TenantDatabase = Pick<
+  Database,
+  'driver' | 'withTenant' | 'readTenant' | 'writeTenant' | 'listen'
+>;

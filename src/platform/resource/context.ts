@@ -42,7 +42,7 @@ export function inTenant<T>(
   ctx: CallContext,
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  return deps.db.withTenant({ tenantId: ctx.tenantId, userId: ctx.principal.userId }, fn);
+  return deps.db.withTenant({ tenantId: ctx.tenantId }, fn);
 }
 
 /** The per-service shorthand: `const tenantTx = tenantTxOf(deps)`, then `tenantTx(ctx, (tx) => …)`. */
@@ -58,7 +58,16 @@ export const tenantTxOf =
 export const tenantReadOf =
   (deps: { db: TenantDatabase }) =>
   <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>): Promise<T> =>
-    deps.db.readTenant({ tenantId: ctx.tenantId, userId: ctx.principal.userId }, fn);
+    deps.db.readTenant({ tenantId: ctx.tenantId }, fn);
+
+/**
+ * The single-write shorthand: `const tenantWrite = tenantWriteOf(deps)`, then `tenantWrite(ctx, (tx)
+ * => …)` for reads followed by one guarded write statement (see `TenantDatabase.writeTenant`).
+ */
+export const tenantWriteOf =
+  (deps: { db: TenantDatabase }) =>
+  <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    deps.db.writeTenant({ tenantId: ctx.tenantId }, fn);
 
 export const iso = (value: Date | null | undefined): string | null => (value ? value.toISOString() : null);
 

@@ -7,9 +7,11 @@ export {
   parseSort,
   tenantReadOf,
   tenantTxOf,
+  tenantWriteOf,
   type AuditSource,
   type CallContext,
 } from './context.js';
+export { staleRead, untilFresh } from './guarded-write.js';
 export { decodeCursor, encodeCursor, invalidCursor, type CursorPosition } from './cursor.js';
 export {
   defineResource,

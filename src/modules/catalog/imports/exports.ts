@@ -99,7 +99,7 @@ function exportRoute<T extends { code: string }>(
       // The list's own checks, then the header and the first page: whatever fails up to here is
       // answered as a problem document, since not a byte of the file has been sent yet.
       const page = await spec.pages(ctx, request.query);
-      const reader = pageReader(db, { tenantId: ctx.tenantId, userId: ctx.principal.userId });
+      const reader = pageReader(db, { tenantId: ctx.tenantId });
       // However the download ends (done, failed, or the client gone before a row was pulled), the
       // snapshot's connection goes back to the pool; closing twice is harmless.
       reply.raw.once('close', () => void reader.close());

@@ -2,6 +2,7 @@ import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, notFound, validationFailed } from '../../../platform/http/errors.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import { auditPlaceholders, type CallContext, inTenant, writeAudit } from '../../identity/index.js';
+import { staleRead, tenantWriteOf, untilFresh } from '../../../platform/resource/index.js';
 import { slotsToMark } from '../call-cycles/slots.js';
 import { geofenceCheck } from '../formulas.js';
 import { photoRowFromJson, toPhotoJson } from '../photos/photos.repository.js';
@@ -58,6 +59,14 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function createVisitActionsService(deps: { db: TenantDatabase; geocoding: VisitGeocoding }) {
   const tenantTx = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) => inTenant(deps, ctx, fn);
+  const tenantWrite = tenantWriteOf(deps);
+  /**
+   * A check-in or completion: its reads, then one guarded write that commits on its own; read
+   * again when the visit changed in between. When the fix is geocoded, a transaction instead, so the
+   * geocoding job commits with the fix.
+   */
+  const step = <T>(ctx: CallContext, fn: (tx: Tx) => Promise<T>) =>
+    untilFresh(() => (deps.geocoding.queuesJobs ? tenantTx(ctx, fn) : tenantWrite(ctx, fn)));
 
   return {
     /**
@@ -66,7 +75,7 @@ export function createVisitActionsService(deps: { db: TenantDatabase; geocoding:
      * with a different fix is a 409, so the first fix is never overwritten.
      */
     checkIn(ctx: CallContext, id: string, body: CheckInBody) {
-      return tenantTx(ctx, async (tx) => {
+      return step(ctx, async (tx) => {
         const found = await visitForCheckIn(tx, ctx, id);
         if (!found) throw notFound('Visit');
         const { outlet, visible: _visible, ...row } = found;
@@ -95,6 +104,7 @@ export function createVisitActionsService(deps: { db: TenantDatabase; geocoding:
         const [updated] = await checkInVisit(tx, {
           tenantId: ctx.tenantId,
           id,
+          seenStatus: row.status,
           checkInAt: at,
           checkInLatitude: body.latitude,
           checkInLongitude: body.longitude,
@@ -111,8 +121,9 @@ export function createVisitActionsService(deps: { db: TenantDatabase; geocoding:
             changes: { before: { status: row.status }, after },
           }),
         });
+        if (!updated) throw staleRead();
         await deps.geocoding.enqueue(tx, ctx.tenantId, id, 'check_in');
-        return toVisitJson(updated!);
+        return toVisitJson(updated);
       });
     },
 
@@ -124,7 +135,7 @@ export function createVisitActionsService(deps: { db: TenantDatabase; geocoding:
      * slots it fulfils and the audit row are written by one more.
      */
     complete(ctx: CallContext, id: string, body: CompleteVisitBody) {
-      return tenantTx(ctx, async (tx) => {
+      return step(ctx, async (tx) => {
         const at = deviceTime(body.completed_at, '/body/completed_at');
         const found = await visitForCompletion(tx, ctx, id, utcDay(at));
         if (!found) throw notFound('Visit');
@@ -146,6 +157,7 @@ export function createVisitActionsService(deps: { db: TenantDatabase; geocoding:
         const [updated] = await completeVisit(tx, {
           tenantId: ctx.tenantId,
           id,
+          seenStatus: row.status,
           answers: JSON.stringify(
             [...values].map(([questionId, value]) => ({ id: uuidv7(), question_id: questionId, value })),
           ),
@@ -176,8 +188,9 @@ export function createVisitActionsService(deps: { db: TenantDatabase; geocoding:
             },
           }),
         });
+        if (!updated) throw staleRead();
         await deps.geocoding.enqueue(tx, ctx.tenantId, id, 'completion');
-        const { answers: stored, ...visit } = updated!;
+        const { answers: stored, ...visit } = updated;
         const byQuestion = new Map(questions.map((q) => [q.id, q]));
         return {
           ...toVisitJson(visit),

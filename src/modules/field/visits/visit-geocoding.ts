@@ -46,6 +46,10 @@ export function createVisitGeocoding(platform: {
   jobs: Pick<JobQueue, 'send'>;
 }) {
   return {
+    /** Whether a fix is geocoded: its job is then enqueued in the transaction that stores the fix. */
+    get queuesJobs(): boolean {
+      return platform.geocoder.enabled;
+    },
     valuesFor(position: VisitPosition): Partial<NewVisitRow> {
       const status: GeocodeStatus = platform.geocoder.enabled ? 'pending' : 'off';
       return { [columns[position].status]: status, [columns[position].address]: null };

@@ -9,7 +9,8 @@ import { visits } from '../tables/visits.tables.js';
 
 /**
  * The visit write path's statements, prepared once per connection (building a Drizzle query costs
- * about as much as running it) and shaped so each step is one read and one write:
+ * about as much as running it) and shaped so each step is one read and one write, outside any
+ * transaction (`writeTenant`):
  *
  * - a visit is found by its primary key alone; the data scope is a selected `visible` flag checked
  *   afterwards, so the key is the only access path whatever the table's statistics say (with the
@@ -17,12 +18,13 @@ import { visits } from '../tables/visits.tables.js';
  *   (tenant, agent, date) index and discard thousands of rows to lock one);
  * - what a step needs besides the visit (the outlet's geofence, the survey's questions, the visit's
  *   photos, the call-cycle slots it fulfils) comes back with it as JSON;
- * - the write and its audit row are one statement (the audit insert is a CTE).
+ * - the read takes no lock; the write is one statement (the visit's update, its audit row and
+ *   whatever else it writes are CTEs) guarded by the status the read saw. When the visit changed in
+ *   between, the guard matches no row, the statement writes nothing at all (each other CTE runs only
+ *   when the update did), and the step reads again (`untilFresh`).
  *
  * Every value that varies is a placeholder; the caller's scope is the only part of the SQL that
- * differs between callers, so it is part of each statement's key. `FOR UPDATE` may lock a row
- * the caller cannot see for the length of the transaction; it is then answered 404 like any
- * invisible row.
+ * differs between callers, so it is part of each statement's key.
  */
 
 const p = <T = unknown>(name: string) => sql.placeholder(name) as unknown as T;
@@ -34,6 +36,8 @@ function scopeOf(principal: Principal): { key: string; visible: SQL } {
 }
 
 const byKey = and(eq(visits.tenantId, p('tenantId')), eq(visits.id, p('id')));
+/** The visit by its key, still in the status the step read (`seenStatus`). */
+const unchangedSince = and(byKey, eq(visits.status, p('seenStatus')));
 
 type PhotoJson = Record<string, unknown>;
 export interface QuestionJson extends AnswerableQuestion {
@@ -127,21 +131,19 @@ export async function visitWithDetails(tx: Tx, ctx: CallContext, id: string) {
   return row?.visible ? row : undefined;
 }
 
-/** The visit locked for check-in, with its outlet's geofence. */
+/** The visit for check-in, with its outlet's geofence. */
 export async function visitForCheckIn(tx: Tx, ctx: CallContext, id: string) {
   const { key } = scopeOf(ctx.principal);
   const [row] = await prepared(tx.db, `visits.forCheckIn:${key}`, (db) =>
-    visitQuery(db, ctx.principal, { outlet: outletJson })
-      .for('update', { of: visits })
-      .prepare(`visits_for_check_in_${key}`),
+    visitQuery(db, ctx.principal, { outlet: outletJson }).prepare(`visits_for_check_in_${key}`),
   ).execute(keyed(ctx, id));
   return row?.visible ? row : undefined;
 }
 
 /**
- * The visit locked for completion, with everything completion reads: the outlet's geofence, the
- * survey's active questions, the visit's photos (answers may name them; the response lists them)
- * and the call-cycle slots the completion may fulfil.
+ * The visit for completion, with everything completion reads: the outlet's geofence, the survey's
+ * active questions, the visit's photos (answers may name them; the response lists them) and the
+ * call-cycle slots the completion may fulfil.
  */
 export async function visitForCompletion(tx: Tx, ctx: CallContext, id: string, completedDate: string) {
   const { key } = scopeOf(ctx.principal);
@@ -151,81 +153,88 @@ export async function visitForCompletion(tx: Tx, ctx: CallContext, id: string, c
       questions: questionsJson,
       photos: photosJson,
       slots: slotCandidatesJson,
-    })
-      .for('update', { of: visits })
-      .prepare(`visits_for_completion_${key}`),
+    }).prepare(`visits_for_completion_${key}`),
   ).execute(keyed(ctx, id, { completedDate }));
   return row?.visible ? row : undefined;
 }
 
-const auditCte = (db: AppDb) => db.$with('audit_row', {}).as(auditInsertSql());
+/**
+ * The visit's update as a CTE (`updated`), so the statement's other writes can depend on it; its
+ * audit row is written only when the update was.
+ */
+function guardedUpdate(db: AppDb, values: Parameters<ReturnType<AppDb['update']>['set']>[0]) {
+  const updated = db.$with('updated').as(db.update(visits).set(values).where(unchangedSince).returning());
+  const audit = db.$with('audit_row', {}).as(auditInsertSql(sql`exists (select 1 from ${updated})`));
+  // The CTE's columns under the table's field names, for the final select.
+  const fields = Object.fromEntries(
+    Object.keys(columns).map((name) => [name, updated[name as keyof typeof columns]]),
+  ) as unknown as typeof columns;
+  return { updated, audit, fields };
+}
 
-/** planned → in_progress with the check-in facts, and its audit row. */
+/** planned → in_progress with the check-in facts, and its audit row; no row when the visit changed. */
 export function checkInVisit(tx: Tx, values: Record<string, unknown>) {
-  return prepared(tx.db, 'visits.checkIn', (db) =>
-    db
-      .with(auditCte(db))
-      .update(visits)
-      .set({
-        status: 'in_progress',
-        checkInAt: p('checkInAt'),
-        checkInLatitude: p('checkInLatitude'),
-        checkInLongitude: p('checkInLongitude'),
-        checkInAccuracyM: p('checkInAccuracyM'),
-        checkInDistanceM: p('checkInDistanceM'),
-        checkInWithinGeofence: p('checkInWithinGeofence'),
-        checkInGeocodeStatus: p('checkInGeocodeStatus'),
-        checkInAddress: p('checkInAddress'),
-        updatedAt: p('updatedAt'),
-      })
-      .where(byKey)
-      .returning()
-      .prepare('visits_check_in'),
-  ).execute(values);
+  return prepared(tx.db, 'visits.checkIn', (db) => {
+    const { updated, audit, fields } = guardedUpdate(db, {
+      status: 'in_progress',
+      checkInAt: p('checkInAt'),
+      checkInLatitude: p('checkInLatitude'),
+      checkInLongitude: p('checkInLongitude'),
+      checkInAccuracyM: p('checkInAccuracyM'),
+      checkInDistanceM: p('checkInDistanceM'),
+      checkInWithinGeofence: p('checkInWithinGeofence'),
+      checkInGeocodeStatus: p('checkInGeocodeStatus'),
+      checkInAddress: p('checkInAddress'),
+      updatedAt: p('updatedAt'),
+    });
+    return db.with(updated, audit).select(fields).from(updated).prepare('visits_check_in');
+  }).execute(values);
 }
 
 /**
  * → completed with the completion facts, in one statement: the answers (a JSON list of
  * `{id, question_id, value}`), the fulfilled call-cycle slots (a JSON list of ids) and the audit
- * row are CTEs. The answers come back as inserted.
+ * row are CTEs that write only when the visit was updated. The answers come back as inserted; no
+ * row when the visit changed since it was read.
  */
 export function completeVisit(tx: Tx, values: Record<string, unknown>) {
   return prepared(tx.db, 'visits.complete', (db) => {
+    const { updated, audit, fields } = guardedUpdate(db, {
+      status: 'completed',
+      completedAt: p('completedAt'),
+      completionLatitude: p('completionLatitude'),
+      completionLongitude: p('completionLongitude'),
+      completionAccuracyM: p('completionAccuracyM'),
+      completionDistanceM: p('completionDistanceM'),
+      completionWithinGeofence: p('completionWithinGeofence'),
+      completionGeocodeStatus: p('completionGeocodeStatus'),
+      completionAddress: p('completionAddress'),
+      notes: sql`case when ${p('notesGiven')}::boolean then ${p('notes')}::text else ${visits.notes} end`,
+      updatedAt: p('updatedAt'),
+    });
     const answers = db.$with('new_answers', {}).as(
       sql`insert into visit_answers (tenant_id, id, visit_id, question_id, value)
         select ${p('tenantId')}, (a->>'id')::uuid, ${p('id')}, (a->>'question_id')::uuid, a->'value'
         from jsonb_array_elements(${p('answers')}::jsonb) a
+        where exists (select 1 from ${updated})
         returning question_id, value, created_at`,
     );
     const slots = db.$with('fulfilled_slots', {}).as(
       sql`update call_cycle_slots set status = 'visited', visit_id = ${p('id')}, updated_at = ${p('updatedAt')}
         where tenant_id = ${p('tenantId')}
           and id in (select jsonb_array_elements_text(${p('slotIds')}::jsonb)::uuid)
+          and exists (select 1 from ${updated})
         returning id`,
     );
     return db
-      .with(answers, slots, auditCte(db))
-      .update(visits)
-      .set({
-        status: 'completed',
-        completedAt: p('completedAt'),
-        completionLatitude: p('completionLatitude'),
-        completionLongitude: p('completionLongitude'),
-        completionAccuracyM: p('completionAccuracyM'),
-        completionDistanceM: p('completionDistanceM'),
-        completionWithinGeofence: p('completionWithinGeofence'),
-        completionGeocodeStatus: p('completionGeocodeStatus'),
-        completionAddress: p('completionAddress'),
-        notes: sql`case when ${p('notesGiven')}::boolean then ${p('notes')}::text else ${visits.notes} end`,
-        updatedAt: p('updatedAt'),
-      })
-      .where(byKey)
-      .returning({
-        ...columns,
+      .with(updated, answers, slots, audit)
+      .select({
+        ...fields,
         answers: sql<{ question_id: string; value: unknown; created_at: string }[]>`(select coalesce(
           json_agg(json_build_object('question_id', question_id, 'value', value, 'created_at', created_at)),
           '[]') from new_answers)`,
       })
+      .from(updated)
       .prepare('visits_complete');
   }).execute(values);
 }

@@ -16,6 +16,7 @@ import {
   iso,
   tenantReadOf,
   tenantTxOf,
+  tenantWriteOf,
   type CallContext,
 } from '../../../platform/resource/index.js';
 import { callCycleResource } from '../call-cycles/call-cycles.service.js';
@@ -105,6 +106,7 @@ export interface CreatedVisit {
 
 export function createVisitsService(deps: { db: TenantDatabase }) {
   const tenantTx = tenantTxOf(deps);
+  const tenantWrite = tenantWriteOf(deps);
   const tenantRead = tenantReadOf(deps);
 
   /**
@@ -174,10 +176,11 @@ export function createVisitsService(deps: { db: TenantDatabase }) {
     /**
      * Creates a planned visit. With a client_uuid the call is idempotent: a repeat returns the
      * visit already stored (created = false) — also when two repeats race, through ON CONFLICT —
-     * and a different request under the same client_uuid is 409 CLIENT_UUID_REUSED.
+     * and a different request under the same client_uuid is 409 CLIENT_UUID_REUSED. The checks
+     * are reads and the visit with its audit row one statement, so no transaction is needed.
      */
     create(ctx: CallContext, body: CreateVisitBody): Promise<CreatedVisit> {
-      return tenantTx(ctx, async (tx) => {
+      return tenantWrite(ctx, async (tx) => {
         const agentId = body.agent_id ?? ctx.principal.userId;
         // A stored visit under the client_uuid is found by the same statement as the checks.
         const facts = await checkReferences(tx, ctx, body, agentId);

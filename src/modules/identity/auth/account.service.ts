@@ -85,7 +85,7 @@ export function createAccountService(deps: {
      * as the authorisation of this very request), so this is one query.
      */
     async me(tenantId: string, userId: string, access: repo.Access): Promise<ProfileView> {
-      const user = await db.readTenant({ tenantId, userId }, (tx) =>
+      const user = await db.readTenant({ tenantId }, (tx) =>
         emailRepo.userWithPendingEmail(tx, tenantId, userId),
       );
       if (!user) throw sessionRevoked();
@@ -109,7 +109,7 @@ export function createAccountService(deps: {
       },
       source: AuditSource,
     ): Promise<ProfileView> {
-      const current = await db.withTenant({ tenantId, userId }, (tx) => repo.findUser(tx, tenantId, userId));
+      const current = await db.withTenant({ tenantId }, (tx) => repo.findUser(tx, tenantId, userId));
       if (!current) throw sessionRevoked();
       const newEmail = input.email?.trim();
       const changesEmail = newEmail !== undefined && newEmail.toLowerCase() !== current.email.toLowerCase();
@@ -122,7 +122,7 @@ export function createAccountService(deps: {
         if (!(await verifyPassword(current.passwordHash, input.current_password)))
           throw invalidCurrentPassword();
       }
-      return db.withTenant({ tenantId, userId }, async (tx) => {
+      return db.withTenant({ tenantId }, async (tx) => {
         const before = await repo.findUser(tx, tenantId, userId);
         if (!before) throw sessionRevoked();
         const tenant = await repo.tenantOf(tx, tenantId);
@@ -167,7 +167,7 @@ export function createAccountService(deps: {
       if (!found || found.change.usedAt || found.change.expiresAt <= new Date())
         throw invalidEmailChangeToken();
       const { tenantId, userId, newEmail, id } = found.change;
-      await db.withTenant({ tenantId, userId }, async (tx) => {
+      await db.withTenant({ tenantId }, async (tx) => {
         const before = await repo.findUser(tx, tenantId, userId);
         if (!before) throw invalidEmailChangeToken();
         // Taken meanwhile in the tenant: refused, and the link stays open (it may be freed again).
@@ -190,7 +190,7 @@ export function createAccountService(deps: {
       next: string,
       source: AuditSource,
     ): Promise<void> {
-      const { user, settings } = await db.withTenant({ tenantId, userId }, async (tx) => ({
+      const { user, settings } = await db.withTenant({ tenantId }, async (tx) => ({
         user: await repo.findUser(tx, tenantId, userId),
         settings: effectiveSettings((await repo.tenantOf(tx, tenantId))?.settings),
       }));
@@ -202,7 +202,7 @@ export function createAccountService(deps: {
         '/body/new_password',
       );
       const passwordHash = await hashPassword(next);
-      const revoked = await db.withTenant({ tenantId, userId }, async (tx) => {
+      const revoked = await db.withTenant({ tenantId }, async (tx) => {
         await repo.setPassword(tx, tenantId, userId, passwordHash);
         await emailRepo.cancelEmailChanges(tx, tenantId, userId);
         const ids = await repo.revokeSessions(
@@ -228,7 +228,7 @@ export function createAccountService(deps: {
       if (found.user.email.toLowerCase() !== email.trim().toLowerCase()) return; // usernames get no mail
       const { user } = found;
       const token = randomToken();
-      await db.withTenant({ tenantId: user.tenantId, userId: user.id }, async (tx) => {
+      await db.withTenant({ tenantId: user.tenantId }, async (tx) => {
         await repo.insertResetToken(tx, {
           tenantId: user.tenantId,
           userId: user.id,
@@ -259,7 +259,7 @@ export function createAccountService(deps: {
       const settings = effectiveSettings(found.tenantSettings);
       checkPasswordPolicy(password, { minLength: settings.password_min_length, email: user.email });
       const passwordHash = await hashPassword(password);
-      const revoked = await db.withTenant({ tenantId: user.tenantId, userId: user.id }, async (tx) => {
+      const revoked = await db.withTenant({ tenantId: user.tenantId }, async (tx) => {
         if (!(await repo.consumeResetToken(tx, user.tenantId, found.token.id))) return undefined;
         await repo.setPassword(tx, user.tenantId, user.id, passwordHash);
         await emailRepo.cancelEmailChanges(tx, user.tenantId, user.id);
@@ -275,9 +275,7 @@ export function createAccountService(deps: {
     },
 
     async sessions(tenantId: string, userId: string, currentSessionId: string | undefined) {
-      const rows = await db.withTenant({ tenantId, userId }, (tx) =>
-        repo.listLiveSessions(tx, tenantId, userId),
-      );
+      const rows = await db.withTenant({ tenantId }, (tx) => repo.listLiveSessions(tx, tenantId, userId));
       return rows.map((s) => ({
         id: s.id,
         ip: s.ip,
@@ -295,7 +293,7 @@ export function createAccountService(deps: {
       sessionId: string,
       source: AuditSource,
     ): Promise<void> {
-      const revoked = await db.withTenant({ tenantId, userId }, async (tx) => {
+      const revoked = await db.withTenant({ tenantId }, async (tx) => {
         const ids = await repo.revokeSessions(tx, tenantId, { userId, sessionId }, 'revoked_by_user');
         await deps.revocations.announce(tx, { sessionIds: ids });
         if (ids.length > 0)

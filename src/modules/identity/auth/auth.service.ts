@@ -168,7 +168,7 @@ export function createAuthService(deps: AuthDeps) {
           errors: [{ path: input.slug ? '/body/slug' : '/body/tenant_name', message: 'slug is taken' }],
         });
       if (existing) {
-        await db.withTenant({ tenantId: existing.tenantId, userId: existing.id }, async (tx) => {
+        await db.withTenant({ tenantId: existing.tenantId }, async (tx) => {
           await deps.mailer.send(
             {
               to: existing.email,
@@ -266,33 +266,30 @@ export function createAuthService(deps: AuthDeps) {
       const ok = await verifyPassword(user.passwordHash, password);
       const now = new Date();
       type Outcome = { error: AppError } | { pair: TokenPair };
-      const outcome: Outcome = await db.withTenant(
-        { tenantId: user.tenantId, userId: user.id },
-        async (tx) => {
-          // A locked account answers exactly like a wrong password: the lock tells nobody the
-          // account exists, and the owner hears of it by mail (`recordLoginFailure`).
-          if (!ok || (user.lockedUntil && user.lockedUntil > now)) {
-            await recordLoginFailure(tx, deps, { user, settings, client, source, now });
-            return { error: invalidCredentials() };
-          }
-          if (user.status !== 'active') {
-            await audit(tx, source, user.tenantId, user.id, 'auth.login_failed', {
-              after: { reason: 'inactive' },
-            });
-            return { error: userInactive() };
-          }
-          if (found.tenantStatus !== 'active') {
-            await audit(tx, source, user.tenantId, user.id, 'auth.login_failed', {
-              after: { reason: 'tenant_suspended' },
-            });
-            return { error: tenantSuspended() };
-          }
-          await repo.recordSuccessfulLogin(tx, user);
-          const access = await repo.loadAccess(tx, user.tenantId, user.id);
-          await audit(tx, source, user.tenantId, user.id, 'auth.login');
-          return { pair: await openSession(tx, { ...user, lastLoginAt: now }, access, client) };
-        },
-      );
+      const outcome: Outcome = await db.withTenant({ tenantId: user.tenantId }, async (tx) => {
+        // A locked account answers exactly like a wrong password: the lock tells nobody the
+        // account exists, and the owner hears of it by mail (`recordLoginFailure`).
+        if (!ok || (user.lockedUntil && user.lockedUntil > now)) {
+          await recordLoginFailure(tx, deps, { user, settings, client, source, now });
+          return { error: invalidCredentials() };
+        }
+        if (user.status !== 'active') {
+          await audit(tx, source, user.tenantId, user.id, 'auth.login_failed', {
+            after: { reason: 'inactive' },
+          });
+          return { error: userInactive() };
+        }
+        if (found.tenantStatus !== 'active') {
+          await audit(tx, source, user.tenantId, user.id, 'auth.login_failed', {
+            after: { reason: 'tenant_suspended' },
+          });
+          return { error: tenantSuspended() };
+        }
+        await repo.recordSuccessfulLogin(tx, user);
+        const access = await repo.loadAccess(tx, user.tenantId, user.id);
+        await audit(tx, source, user.tenantId, user.id, 'auth.login');
+        return { pair: await openSession(tx, { ...user, lastLoginAt: now }, access, client) };
+      });
       if ('error' in outcome) throw outcome.error;
       return outcome.pair;
     },
@@ -305,7 +302,7 @@ export function createAuthService(deps: AuthDeps) {
       const { token, session } = found;
       const tenantId = session.tenantId;
       type Outcome = { error: AppError; revoked?: string[] } | { pair: TokenPair };
-      const outcome: Outcome = await db.withTenant({ tenantId, userId: session.userId }, async (tx) => {
+      const outcome: Outcome = await db.withTenant({ tenantId }, async (tx) => {
         if (session.revokedAt) return { error: sessionRevoked() };
         if (token.rotatedAt || !(await repo.markRotated(tx, tenantId, token.id))) {
           const revoked = await repo.revokeSessions(
@@ -350,7 +347,7 @@ export function createAuthService(deps: AuthDeps) {
       all: boolean,
       source: AuditSource,
     ): Promise<void> {
-      const revoked = await db.withTenant({ tenantId, userId }, async (tx) => {
+      const revoked = await db.withTenant({ tenantId }, async (tx) => {
         const ids = await repo.revokeSessions(
           tx,
           tenantId,

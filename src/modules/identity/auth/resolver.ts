@@ -16,7 +16,7 @@ import { sessionRevocationsOf } from './revocation.js';
 
 async function judge(platform: Platform, claims: AccessClaims, sid: string): Promise<Verdict> {
   const tenantId = claims.tid ?? PLATFORM_TENANT_ID;
-  return platform.db.withTenant({ tenantId, userId: claims.sub }, async (tx) => {
+  return platform.db.withTenant({ tenantId }, async (tx) => {
     const state = await repo.sessionState(tx, tenantId, sid);
     if (!state || state.userId !== claims.sub || state.revokedAt || state.expiresAt <= new Date())
       return { ok: false, code: 'SESSION_REVOKED' } as const;
@@ -67,7 +67,7 @@ export function identityPrincipalResolver(platform: Platform): PrincipalResolver
 /** Every request a super admin makes inside a tenant (X-Tenant-ID) leaves a row in that tenant's audit log. */
 async function auditImpersonation(platform: Platform, principal: Principal, request: FastifyRequest) {
   const tenantId = principal.tenantId!;
-  await platform.db.withTenant({ tenantId, userId: principal.userId }, (tx) =>
+  await platform.db.withTenant({ tenantId }, (tx) =>
     writeAudit(
       tx,
       { ...auditSourceOf(request), actorUserId: principal.userId, actorTenantId: null, impersonated: true },

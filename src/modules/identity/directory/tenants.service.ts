@@ -103,7 +103,7 @@ export function createTenantsService(deps: {
   function run<T>(caller: TenantCaller, id: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     if (caller.principal.isSuperAdmin) return deps.system.asSuperAdmin(caller.principal, fn);
     if (caller.principal.tenantId !== id) throw notFound('Tenant');
-    return deps.db.withTenant({ tenantId: id, userId: caller.principal.userId }, fn);
+    return deps.db.withTenant({ tenantId: id }, fn);
   }
 
   async function setStatus(caller: TenantCaller, id: string, status: 'active' | 'suspended') {

@@ -167,7 +167,7 @@ export function leadExportRoute(app: FastifyInstance, db: TenantDatabase): void 
           changes: { after: { format, filters } },
         }),
       );
-      const reader = pageReader(db, { tenantId: ctx.tenantId, userId: ctx.principal.userId });
+      const reader = pageReader(db, { tenantId: ctx.tenantId });
       // However the download ends, the snapshot's connection goes back to the pool (closing twice is harmless).
       reply.raw.once('close', () => void reader.close());
       let rows: AsyncIterable<SheetCell[]>;

@@ -15,7 +15,7 @@ import { checkPeriods, csatTrends, healthTrends } from './trends.queries.js';
  */
 export function createDashboardService(deps: { db: TenantDatabase }) {
   const read = <T>(ctx: CallContext, fn: (insight: InsightContext) => Promise<T>): Promise<T> =>
-    deps.db.readTenant({ tenantId: ctx.tenantId, userId: ctx.principal.userId }, async (tx) =>
+    deps.db.readTenant({ tenantId: ctx.tenantId }, async (tx) =>
       fn(await insightContext(tx, ctx.tenantId, ctx.principal, new Date())),
     );
 

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../harness/app.js';
+import { driverUnderTest } from '../harness/database.js';
+import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
+import { client, createOutlet, expectStatus, fieldApp, OUTLET_POINT, type Res } from './helpers.js';
+
+/**
+ * A check-in or completion reads the visit without locking it and writes once, guarded by the
+ * status it read. These tests change the visit between the two (a transaction holds the change
+ * uncommitted until the step's write waits for it), which needs two connections: PostgreSQL only.
+ */
+describe.skipIf(driverUnderTest !== 'postgres')('field: visit steps racing other writers', () => {
+  let t: TestApp;
+  let fx: IdentityFixture;
+  let api: ReturnType<typeof client>;
+  let outlet: string;
+  const gps = { ...OUTLET_POINT, accuracy_m: 5 };
+
+  beforeAll(async () => {
+    t = await fieldApp();
+    fx = await identityFixture(t, 'visit-races');
+    api = client(t);
+    outlet = await createOutlet(t, fx.users.admin.auth);
+  });
+  afterAll(() => t.close());
+
+  const agent = () => fx.users.agent.auth;
+  const newVisit = () =>
+    api.ok<{ id: string }>('POST', '/visits', agent(), { outlet_id: outlet, client_uuid: randomUUID() }, 201);
+
+  /** Waits until some statement of this database waits for a row lock. */
+  async function untilWaitingForLock() {
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await t.database.db.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+      );
+      if (rows[0]!.n > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('no statement waited for the lock');
+  }
+
+  /**
+   * Runs `change` on the visit in a transaction that stays open until `request`'s write waits for
+   * the row, then commits; the request's response.
+   */
+  async function racing(visitId: string, change: string, request: () => Promise<Res>): Promise<Res> {
+    const { pending } = await t.app.platform.db.withTenant({ tenantId: fx.tenantId }, async (tx) => {
+      await tx.sql.query(change, [visitId]);
+      const started = request();
+      await untilWaitingForLock();
+      return { pending: started };
+    });
+    return pending;
+  }
+
+  const auditActions = async (visitId: string) =>
+    (
+      await t.database.db.query<{ action: string; changes: { before?: { status?: string } } }>(
+        'select action, changes from audit_log where entity_id = $1 order by id',
+        [visitId],
+      )
+    ).rows;
+
+  it('answers a check-in whose visit was cancelled meanwhile 409 VISIT_CANCELLED, writing nothing', async () => {
+    const visit = await newVisit();
+    const res = await racing(
+      visit.id,
+      "update visits set status = 'cancelled', cancelled_at = now(), cancel_reason = 'closed' where id = $1",
+      () => api.call('PUT', `/visits/${visit.id}/check-in`, agent(), gps),
+    );
+    expectStatus(res, 409, 'VISIT_CANCELLED');
+    const stored = await api.ok<{ status: string; check_in_at: string | null }>(
+      'GET',
+      `/visits/${visit.id}`,
+      fx.users.admin.auth,
+    );
+    expect(stored).toMatchObject({ status: 'cancelled', check_in_at: null });
+    expect((await auditActions(visit.id)).map((a) => a.action)).toEqual(['visit.create']);
+  });
+
+  it('completes a visit checked in meanwhile from its new state, audited once', async () => {
+    const visit = await newVisit();
+    const res = await racing(
+      visit.id,
+      "update visits set status = 'in_progress', check_in_at = now() - interval '1 minute' where id = $1",
+      () => api.call('PUT', `/visits/${visit.id}/complete`, agent(), { ...gps, notes: 'done' }),
+    );
+    expect(expectStatus(res, 200).json()).toMatchObject({ status: 'completed', notes: 'done' });
+    const audits = await auditActions(visit.id);
+    expect(audits.map((a) => a.action)).toEqual(['visit.create', 'visit.complete']);
+    // The completion that landed is the one that read the checked-in visit.
+    expect(audits[1]!.changes.before).toEqual({ status: 'in_progress' });
+  });
+
+  it('lets one of two concurrent completions win; the other is 409 VISIT_ALREADY_COMPLETED', async () => {
+    const visit = await newVisit();
+    const [a, b] = await Promise.all([
+      api.call('PUT', `/visits/${visit.id}/complete`, agent(), gps),
+      api.call('PUT', `/visits/${visit.id}/complete`, agent(), gps),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const audits = await auditActions(visit.id);
+    expect(audits.filter((x) => x.action === 'visit.complete')).toHaveLength(1);
+  });
+});
