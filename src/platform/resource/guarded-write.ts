@@ -1,4 +1,4 @@
-import type { AppError} from '../http/errors.js';
+import type { AppError } from '../http/errors.js';
 import { conflict } from '../http/errors.js';
 
 /**
