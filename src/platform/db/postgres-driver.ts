@@ -180,7 +180,8 @@ export async function openPostgres(options: PostgresOptions): Promise<DriverCore
       throw databaseUnavailable(error);
     });
 
-  // The tenant and mode a pooled connection's session is bound to by `session` (absent: the owner, unbound).
+  // The mode and tenant a pooled connection's session is bound to by `session` (absent: the owner,
+  // unbound).
   // Transactions set their own role and tenant locally, so they run right on any connection; only
   // statements outside transactions depend on the session, and each path below sets what it needs.
   const boundTenant = new WeakMap<pg.PoolClient, string>();
