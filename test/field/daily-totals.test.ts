@@ -148,6 +148,34 @@ describe('field: daily totals behind the overview', () => {
     expect(today).toMatchObject({ visits_planned: 2, visits_completed: 2, geofence_inside: 1 });
   });
 
+  it('updates that change nothing counted leave the totals rows alone; a visit handed over moves its counts', async () => {
+    const rowVersions = () =>
+      owner<{ agent_id: string; version: string }>(
+        `select agent_id, xmin::text as version from field_daily_totals
+          where tenant_id = $1 and day = '${day(-9)}' order by agent_id`,
+      );
+    const checkedIn = await visit({ planned_date: day(-9) });
+    const cancelled = await visit({ planned_date: day(-9) });
+    const before = await rowVersions();
+    expect(before).toHaveLength(1);
+    await api.ok('PUT', `/visits/${checkedIn}/check-in`, agent, NEAR);
+    await api.ok('PUT', `/visits/${cancelled}/cancel`, agent, { reason: 'Closed' });
+    // Not a single totals row was rewritten by the check-in or the cancellation.
+    expect(await rowVersions()).toEqual(before);
+
+    await api.ok('PUT', `/visits/${checkedIn}/complete`, agent, NEAR);
+    const leader = fx.users.team_leader.id;
+    await t.database.db.withSystem((tx) =>
+      tx.sql.query('update visits set agent_id = $2 where id = $1', [checkedIn, leader]),
+    );
+    const [handedOver] = await owner<{ planned: number; completed: number }>(
+      `select visits_planned as planned, visits_completed as completed from field_daily_totals
+        where tenant_id = $1 and agent_id = '${leader}' and day = '${day(-9)}'`,
+    );
+    expect(handedOver).toEqual({ planned: 1, completed: 1 });
+    await expectConsistent();
+  });
+
   it('twenty visits created at once on one day all count', async () => {
     const before = await owner<{ n: number }>(
       `select coalesce(sum(visits_planned), 0)::int as n from field_daily_totals where tenant_id = $1`,

@@ -15,7 +15,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { tenantColumns, tenantScoped, timestamps } from '../../../platform/db/tenant-table.js';
 import { outlets } from '../../catalog/tables.js';
-import { tenants, users } from '../../identity/tables.js';
+import { users } from '../../identity/tables.js';
 import { surveyQuestions, surveys } from './surveys.tables.js';
 import { appAccess, READ_WRITE } from '../../../platform/db/access.js';
 import { GEOCODE_STATUSES, type Place } from '../../../platform/geocoding/types.js';
@@ -67,7 +67,9 @@ export const visits = pgTable(
   },
   (t) => [
     ...tenantScoped(t),
-    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
+    // No key of its own to tenants: the agent's key (users → tenants) implies the tenant, and a key
+    // to tenants made every visit insert lock the tenant's row (KEY SHARE), one row shared by every
+    // agent of the tenant writing at once.
     foreignKey({ columns: [t.tenantId, t.agentId], foreignColumns: [users.tenantId, users.id] }),
     foreignKey({ columns: [t.tenantId, t.outletId], foreignColumns: [outlets.tenantId, outlets.id] }),
     foreignKey({ columns: [t.tenantId, t.surveyId], foreignColumns: [surveys.tenantId, surveys.id] }),

@@ -154,7 +154,8 @@ export function createVisitActionsService(deps: { db: TenantDatabase; geocoding:
         const gps = gpsFacts(outlet, body);
         // Call-cycle adherence counts this visit from the moment it is completed.
         const fulfilled = slotsToMark({ ...row, completedAt: at }, slots);
-        const [updated] = await completeVisit(tx, {
+        const writes = { answers: values.size > 0, slots: fulfilled.length > 0 };
+        const [updated] = await completeVisit(tx, writes, {
           tenantId: ctx.tenantId,
           id,
           seenStatus: row.status,

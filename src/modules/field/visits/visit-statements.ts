@@ -50,6 +50,11 @@ export interface SlotJson {
   slot_date: string;
   agent_id: string;
 }
+interface StoredAnswer {
+  question_id: string;
+  value: unknown;
+  created_at: string;
+}
 interface AnswerJson {
   question_id: string;
   text: string;
@@ -191,14 +196,22 @@ export function checkInVisit(tx: Tx, values: Record<string, unknown>) {
   }).execute(values);
 }
 
+/** What a completion writes besides the visit and its audit row. */
+export interface CompletionWrites {
+  answers: boolean;
+  slots: boolean;
+}
+
 /**
  * → completed with the completion facts, in one statement: the answers (a JSON list of
  * `{id, question_id, value}`), the fulfilled call-cycle slots (a JSON list of ids) and the audit
  * row are CTEs that write only when the visit was updated. The answers come back as inserted; no
- * row when the visit changed since it was read.
+ * row when the visit changed since it was read. A completion without answers or slots runs a
+ * statement without those CTEs: each one, even writing nothing, sets up its table and indexes.
  */
-export function completeVisit(tx: Tx, values: Record<string, unknown>) {
-  return prepared(tx.db, 'visits.complete', (db) => {
+export function completeVisit(tx: Tx, writes: CompletionWrites, values: Record<string, unknown>) {
+  const shape = `${writes.answers ? 'a' : ''}${writes.slots ? 's' : ''}`;
+  return prepared(tx.db, `visits.complete:${shape}`, (db) => {
     const { updated, audit, fields } = guardedUpdate(db, {
       status: 'completed',
       completedAt: p('completedAt'),
@@ -226,16 +239,16 @@ export function completeVisit(tx: Tx, values: Record<string, unknown>) {
           and exists (select 1 from ${updated})
         returning id`,
     );
-    return db
-      .with(updated, answers, slots, audit)
-      .select({
-        ...fields,
-        answers: sql<{ question_id: string; value: unknown; created_at: string }[]>`(select coalesce(
+    const storedAnswers = writes.answers
+      ? sql<StoredAnswer[]>`(select coalesce(
           json_agg(json_build_object('question_id', question_id, 'value', value, 'created_at', created_at)),
-          '[]') from new_answers)`,
-      })
+          '[]') from new_answers)`
+      : sql<StoredAnswer[]>`'[]'::json`;
+    return db
+      .with(updated, ...(writes.answers ? [answers] : []), ...(writes.slots ? [slots] : []), audit)
+      .select({ ...fields, answers: storedAnswers })
       .from(updated)
-      .prepare('visits_complete');
+      .prepare(`visits_complete_${shape}`);
   }).execute(values);
 }
 
