@@ -38,6 +38,16 @@ export interface AuditEntry {
 
 export { auditSourceOf, type AuditSource } from '../../platform/resource/context.js';
 
+/** Audit facts of the system's own writes (jobs, start-up alignment): no user, no request. */
+export const SYSTEM_AUDIT: AuditSource = {
+  actorUserId: null,
+  actorTenantId: null,
+  impersonated: false,
+  ip: null,
+  userAgent: null,
+  requestId: null,
+};
+
 const auditRow = (source: AuditSource, entry: AuditEntry) => ({
   tenantId: entry.tenantId,
   action: entry.action,

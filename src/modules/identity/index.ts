@@ -5,6 +5,7 @@ import { directoryRoutes } from './directory/index.js';
 import { orgRoutes } from './org/index.js';
 import { setPasswordHashCost } from './passwords.js';
 import { IDENTITY_PERMISSIONS } from './permissions.js';
+import { alignBuiltinRoles } from './tenants/builtin-roles.js';
 import { identityUsersInScope } from './scope.js';
 import { IDENTITY_RETENTION_RULES } from './retention.js';
 
@@ -23,8 +24,12 @@ export const identityModule: SalesOpsModule = {
     await directoryRoutes(app, platform);
     await orgRoutes(app, platform);
   },
-  // API instances LISTEN for session revocations made on the others (not the OpenAPI generator).
-  onStart: async (platform) => existingSessionRevocationsOf(platform)?.start(),
+  async onStart(platform) {
+    // API instances LISTEN for session revocations made on the others (not the OpenAPI generator).
+    const revocations = existingSessionRevocationsOf(platform);
+    await revocations?.start();
+    await alignBuiltinRoles(platform.system, platform.permissions, revocations);
+  },
   async seedDemo(platform) {
     setPasswordHashCost(platform.config.passwordHashCost);
     return seedIdentityDemo(platform);
@@ -34,6 +39,7 @@ export const identityModule: SalesOpsModule = {
 
 export { scopePredicate } from './scope.js';
 export { auditSourceOf, writeAudit, writeAudits, type AuditEntry, type AuditSource } from './audit.js';
+export { SYSTEM_AUDIT } from './audit.js';
 export { auditInsertOf, auditInsertSql, auditPlaceholders, diff } from './audit.js';
 export { callContext, inTenant, iso, likeEscape, parseSort, type CallContext } from './directory/context.js';
 export { hashPassword } from './passwords.js';

@@ -11,7 +11,7 @@ import {
 } from '../../../platform/geocoding/index.js';
 import { defineJob, type JobQueue } from '../../../platform/jobs/index.js';
 import type { Platform } from '../../../platform/module.js';
-import { writeAudit } from '../../identity/index.js';
+import { SYSTEM_AUDIT, writeAudit } from '../../identity/index.js';
 import { outlets } from '../tables/core.tables.js';
 
 type OutletRow = typeof outlets.$inferSelect;
@@ -148,15 +148,6 @@ export async function queueImportedOutlets(
   if (outletIds.length)
     await geocoding.jobs.send(geocodeOutletsJob, { tenantId: input.tenantId, outletIds }, { tx });
 }
-
-const SYSTEM_AUDIT = {
-  actorUserId: null,
-  actorTenantId: null,
-  impersonated: false,
-  ip: null,
-  userAgent: null,
-  requestId: null,
-};
 
 /**
  * The job: looks the outlet up outside any transaction (the geocoder may wait for its rate-limit

@@ -80,16 +80,6 @@ const alreadyOpen = (name?: string) =>
       : 'Another cycle is open; close it before opening another.',
   );
 
-/** Audit facts of a job's writes: no user, no request. */
-export const JOB_AUDIT: AuditSource = {
-  actorUserId: null,
-  actorTenantId: null,
-  impersonated: false,
-  ip: null,
-  userAgent: null,
-  requestId: null,
-};
-
 /** Closes an open cycle (by a user, or by the auto-close job with `by` null). */
 export async function closeCycle(
   tx: Tx,

@@ -4,7 +4,8 @@ import { selectRows } from '../../../platform/db/rows.js';
 import type { Platform, ScheduledJob } from '../../../platform/module.js';
 import { planningContext } from '../common.js';
 import { sopCycles } from '../tables/planning.tables.js';
-import { closeCycle, JOB_AUDIT } from './cycles.service.js';
+import { SYSTEM_AUDIT } from '../../identity/index.js';
+import { closeCycle } from './cycles.service.js';
 import { mailRepsNotSubmitted } from './progress.js';
 import { addDays, daysBetween, DEADLINE_DAYS_BEFORE_END, localDateOf, submissionDeadline } from './window.js';
 
@@ -66,7 +67,7 @@ export async function runAutoClose(platform: Platform, now = new Date()): Promis
         .where(and(eq(sopCycles.tenantId, tenantId), eq(sopCycles.status, 'open')))
         .for('update');
       if (!cycle || cycle.endDate >= localDateOf(now, timeZone)) return 0;
-      await closeCycle(tx, tenantId, cycle, null, { ...JOB_AUDIT, actorTenantId: tenantId });
+      await closeCycle(tx, tenantId, cycle, null, { ...SYSTEM_AUDIT, actorTenantId: tenantId });
       return 1;
     });
   }
