@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { cpuUsageLine, cpuUsageOf } from './cpu-usage.js';
 import { postgresDatabase } from './databases.js';
 import { measure } from './load.js';
 import { benchAgents, day, percentile, r1, salesopsRun, serve, type Served } from './serve.js';
@@ -29,7 +30,7 @@ const AGENTS = 10;
  * check in, complete — for DURATION_S seconds after a second of warm-up. Completed visits per
  * second, and each step's latency percentiles.
  */
-async function visitWritePath({ json }: Served, tokens: string[], outletIds: string[]) {
+async function visitWritePath({ json, pid }: Served, tokens: string[], outletIds: string[]) {
   const steps = { create: [] as number[], checkIn: [] as number[], complete: [] as number[] };
   let completed = 0;
   let errors = 0;
@@ -68,7 +69,10 @@ async function visitWritePath({ json }: Served, tokens: string[], outletIds: str
     return Promise.all(tokens.map((token, i) => agent(token, i, until, record)));
   };
   await run(1, false);
+  const usage = cpuUsageOf(pid);
   await run(DURATION_S, true);
+  const requests = steps.create.length + steps.checkIn.length + steps.complete.length;
+  const cpu = usage.stop(requests);
   const figures = (latencies: number[]) => {
     const sorted = latencies.sort((a, b) => a - b);
     return { p50: r1(percentile(sorted, 0.5)), p99: r1(percentile(sorted, 0.99)) };
@@ -79,6 +83,7 @@ async function visitWritePath({ json }: Served, tokens: string[], outletIds: str
     create: figures(steps.create),
     checkIn: figures(steps.checkIn),
     complete: figures(steps.complete),
+    cpu,
   };
 }
 
@@ -196,6 +201,8 @@ try {
         `| POST /visits | ${path.create.p50} | ${path.create.p99} |`,
         `| PUT /visits/{id}/check-in | ${path.checkIn.p50} | ${path.checkIn.p99} |`,
         `| PUT /visits/{id}/complete | ${path.complete.p50} | ${path.complete.p99} |`,
+        '',
+        cpuUsageLine(path.cpu),
       );
     }
   } finally {

@@ -30,6 +30,8 @@ export interface Served {
   /** A demo user's access token (every demo user's password is `Demo1234!`). */
   login: (email: string) => Promise<string>;
   stop: () => Promise<void>;
+  /** The server's process id (its CPU is counted by `cpu-usage.ts`). */
+  pid: number | undefined;
 }
 
 /** `salesops serve` on `port`, once `/health/ready` answers. */
@@ -78,7 +80,7 @@ export async function serve(env: Record<string, string>, port: number): Promise<
         password: 'Demo1234!',
       })
     ).access_token;
-  return { base, json, login, stop };
+  return { base, json, login, stop, pid: server.pid };
 }
 
 export const percentile = (sorted: number[], p: number) =>

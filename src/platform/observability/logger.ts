@@ -1,25 +1,67 @@
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../../config.js';
 
-/** Paths never written to logs: credentials in headers and bodies. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  '*.password',
-  '*.current_password',
-  '*.new_password',
-  '*.refresh_token',
-  '*.access_token',
-  '*.token',
-  '*.secret',
-];
+const CENSOR = '[redacted]';
+/** Members never written to logs, in any object a log line carries (`{ body: { password } }`). */
+const SECRET_MEMBERS = new Set([
+  'password',
+  'current_password',
+  'new_password',
+  'refresh_token',
+  'access_token',
+  'token',
+  'secret',
+]);
+/** Request headers never written to logs. */
+const SECRET_HEADERS = ['authorization', 'cookie', 'x-api-key'];
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** A copy to censor; an error stays an error of its class, with its message and stack. */
+const copyOf = (value: Record<string, unknown>): Record<string, unknown> =>
+  value instanceof Error
+    ? Object.assign(Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>, value, {
+        message: value.message,
+        stack: value.stack,
+      })
+    : { ...value };
+
+/** The object with its secret members censored, or the object itself when it holds none. */
+function censored(value: Record<string, unknown>, secret: (member: string) => boolean) {
+  let out: Record<string, unknown> | undefined;
+  for (const member in value) {
+    if (secret(member) && value[member] !== undefined) (out ??= copyOf(value))[member] = CENSOR;
+  }
+  return out ?? value;
+}
+
+/**
+ * A log line's object with secrets censored: the secret members of each object it carries, and
+ * `req.headers`' credentials. It copies only what it censors, and a line that carries no object
+ * (every access-log line) costs a glance at its members: pino's own `redact` with wildcard paths
+ * cloned and walked every line, a few per cent of a request's CPU.
+ */
+export function redactSecrets(object: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const key in object) {
+    const value = object[key];
+    if (!isRecord(value)) continue;
+    let next = censored(value, (member) => SECRET_MEMBERS.has(member));
+    if (key === 'req' && isRecord(next.headers)) {
+      const headers = censored(next.headers, (name) => SECRET_HEADERS.includes(name.toLowerCase()));
+      if (headers !== next.headers) next = { ...next, headers };
+    }
+    if (next !== value) (out ??= { ...object })[key] = next;
+  }
+  return out ?? object;
+}
 
 export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   if (config.logLevel === 'silent') return false;
   return {
     level: config.logLevel,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    formatters: { log: redactSecrets },
     ...(config.logPretty
       ? {
           transport: {
