@@ -14,6 +14,8 @@ const SECRET_MEMBERS = new Set([
 ]);
 /** Request headers never written to logs. */
 const SECRET_HEADERS = ['authorization', 'cookie', 'x-api-key'];
+const isSecretMember = (member: string) => SECRET_MEMBERS.has(member);
+const isSecretHeader = (name: string) => SECRET_HEADERS.includes(name.toLowerCase());
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -47,9 +49,9 @@ export function redactSecrets(object: Record<string, unknown>): Record<string, u
   for (const key in object) {
     const value = object[key];
     if (!isRecord(value)) continue;
-    let next = censored(value, (member) => SECRET_MEMBERS.has(member));
+    let next = censored(value, isSecretMember);
     if (key === 'req' && isRecord(next.headers)) {
-      const headers = censored(next.headers, (name) => SECRET_HEADERS.includes(name.toLowerCase()));
+      const headers = censored(next.headers, isSecretHeader);
       if (headers !== next.headers) next = { ...next, headers };
     }
     if (next !== value) (out ??= { ...object })[key] = next;

@@ -15,18 +15,21 @@ interface Realigned {
 }
 
 /**
- * The permissions a built-in role should hold: for every permission of the running catalogue, its
- * default (held when the catalogue gives it to the role, not held otherwise); permissions the
- * catalogue does not know (those of a module this process was built without) stay as they are.
+ * The permissions each built-in role should hold, given what it holds: for every permission of the
+ * running catalogue, its default (held when the catalogue gives it to the role, not held
+ * otherwise); permissions the catalogue does not know (those of a module this process was built
+ * without) stay as they are. Undefined for a role that is not built in.
  */
-function realigned(
-  stored: readonly string[],
-  key: string,
-  catalogue: readonly PermissionDefinition[],
-): string[] {
+function realignerFor(catalogue: readonly PermissionDefinition[]) {
   const known = new Set(catalogue.map((p) => p.name));
-  const kept = stored.filter((name) => !known.has(name));
-  return [...new Set([...kept, ...defaultPermissions(key, catalogue)])].sort();
+  const defaults = new Map<string, string[]>(
+    BUILTIN_ROLES.map((role) => [role.key, defaultPermissions(role.key, catalogue)]),
+  );
+  return (key: string, stored: readonly string[]): string[] | undefined => {
+    const wanted = defaults.get(key);
+    if (!wanted) return undefined;
+    return [...new Set([...stored.filter((name) => !known.has(name)), ...wanted])].sort();
+  };
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
@@ -37,7 +40,9 @@ async function store(tx: Tx, changed: readonly Realigned[]) {
   const bySet = new Map<string, Realigned[]>();
   for (const row of changed) {
     const key = row.after.join(',');
-    bySet.set(key, [...(bySet.get(key) ?? []), row]);
+    const rows = bySet.get(key);
+    if (rows) rows.push(row);
+    else bySet.set(key, [row]);
   }
   for (const rows of bySet.values()) {
     await tx.db
@@ -58,29 +63,29 @@ async function store(tx: Tx, changed: readonly Realigned[]) {
  * old sets, and their admins would get 403s on the new routes with no way to grant them. At start,
  * every built-in role whose set differs from the defaults is brought in line, with a `role.update`
  * audit row showing what changed, and every instance forgets the cached verdicts of the tenants
- * concerned. The roles are locked while they are compared, so instances starting at once change
- * each role once. Returns the number of tenants whose roles changed.
+ * concerned. When a role differs, the roles are locked and compared again, so instances starting at
+ * once change each role once. Returns the number of tenants whose roles changed.
  */
 export async function alignBuiltinRoles(
   system: SystemAccess,
   catalogue: readonly PermissionDefinition[],
   revocations?: SessionRevocations,
 ): Promise<number> {
-  const builtinKeys = new Set<string>(BUILTIN_ROLES.map((role) => role.key));
+  const realigned = realignerFor(catalogue);
   const tenants = await system.crossTenantJob('identity.align-builtin-roles', async (tx) => {
-    const stored = await tx.db
-      .select({ tenantId: roles.tenantId, id: roles.id, key: roles.key, permissions: roles.permissions })
-      .from(roles)
-      .where(eq(roles.builtin, true))
-      .for('no key update');
-    const changed = stored
-      .filter((row) => builtinKeys.has(row.key))
-      .map((row) => ({
-        ...row,
-        before: row.permissions,
-        after: realigned(row.permissions, row.key, catalogue),
-      }))
-      .filter((row) => !sameList(row.before, row.after));
+    const differing = async (lock: boolean) => {
+      const query = tx.db
+        .select({ tenantId: roles.tenantId, id: roles.id, key: roles.key, before: roles.permissions })
+        .from(roles)
+        .where(eq(roles.builtin, true));
+      const rows = await (lock ? query.for('no key update') : query);
+      return rows.flatMap((row) => {
+        const after = realigned(row.key, row.before);
+        return after && !sameList(row.before, after) ? [{ ...row, after }] : [];
+      });
+    };
+    // Most starts find nothing to change: only then are the roles locked and read again.
+    const changed = (await differing(false)).length ? await differing(true) : [];
     await store(tx, changed);
     await writeAudits(
       tx,
