@@ -1,5 +1,4 @@
 import type { TenantDatabase } from '../../../platform/db/types.js';
-import { AppError } from '../../../platform/http/errors.js';
 import type { JobLogger } from '../../../platform/jobs/index.js';
 import { loadConnection } from '../integrations/index.js';
 import {
@@ -7,9 +6,12 @@ import {
   type CommerceProvider,
   type ProviderConnection,
   type SyncEntity,
+  type SyncRecord,
 } from '../integrations/provider.js';
 import type { SyncEntityCursor } from '../tables/integrations.tables.js';
 import { addCounts, applyRecords, zeroCounts } from './apply/index.js';
+import { applyOneByOne } from './apply/one-by-one.js';
+import { failureText, isRefusedData } from './failure-text.js';
 import { raiseSyncFailedAlert, type AlertDeps } from './alerts.js';
 import {
   beatSyncJob,
@@ -200,29 +202,48 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
         if (state.stop) throw state.stop;
         const nextOffset = page.nextOffset ?? cursor.offset + page.records.length + page.failures.length;
         if (page.nextOffset !== null) next = read(nextOffset);
-        await deps.db.withTenant({ tenantId: held.tenantId }, async (tx) => {
-          const result = await applyRecords({ tx, ...target }, page.records);
-          const failures = [...page.failures, ...result.failures];
-          addCounts(counts, result.counts);
-          counts.failed += page.failures.length;
-          await recordSyncFailures(tx, held, entity, failures);
-          for (const r of page.records)
-            if ('updatedAt' in r && (!cursor.maxUpdated || r.updatedAt.toISOString() > cursor.maxUpdated))
-              cursor.maxUpdated = r.updatedAt.toISOString();
-          cursor.offset = nextOffset;
-          cursor.done = page.nextOffset === null;
-          const kept = await saveSyncProgress(tx, held, { entity, cursor, counts, requests: page.requests });
-          if (!kept) throw new Stop('lost');
-          if (cursor.done)
-            await saveWatermark(
-              tx,
-              held.tenantId,
-              job.integrationId,
+        // A page the database refuses (a row out of range, say) is applied again record by record:
+        // the rows it refuses become row failures and the run goes on. The page's counts and cursor
+        // are taken over only once its transaction committed, whichever attempt that was.
+        const savePage = (oneByOne: boolean) =>
+          deps.db.withTenant({ tenantId: held.tenantId }, async (tx) => {
+            const result = oneByOne
+              ? await applyOneByOne({ tx, ...target }, page.records, applyRecords)
+              : await applyRecords({ tx, ...target }, page.records);
+            const failures = [...page.failures, ...result.failures];
+            const pageCounts = addCounts(addCounts(zeroCounts(), counts), result.counts);
+            pageCounts.failed += page.failures.length;
+            const pageCursor = {
+              ...cursor,
+              offset: nextOffset,
+              done: page.nextOffset === null,
+              maxUpdated: latestUpdate(page.records, cursor.maxUpdated ?? null),
+            };
+            await recordSyncFailures(tx, held, entity, failures);
+            const kept = await saveSyncProgress(tx, held, {
               entity,
-              cursor.maxUpdated ? new Date(cursor.maxUpdated) : null,
-              !incremental,
-            );
+              cursor: pageCursor,
+              counts: pageCounts,
+              requests: page.requests,
+            });
+            if (!kept) throw new Stop('lost');
+            if (pageCursor.done)
+              await saveWatermark(
+                tx,
+                held.tenantId,
+                job.integrationId,
+                entity,
+                pageCursor.maxUpdated ? new Date(pageCursor.maxUpdated) : null,
+                !incremental,
+              );
+            return { pageCounts, pageCursor };
+          });
+        const saved = await savePage(false).catch((error: unknown) => {
+          if (!isRefusedData(error)) throw error;
+          return savePage(true);
         });
+        Object.assign(counts, saved.pageCounts);
+        Object.assign(cursor, saved.pageCursor);
         const createdBefore = createdThisRun;
         createdThisRun = counts.created - (job.counts[entity]?.created ?? 0);
         if (
@@ -249,17 +270,9 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
   }
 
   async function fail(held: Held, job: SyncJobRow, error: unknown): Promise<RunOutcome> {
-    const message =
-      error instanceof ProviderError
-        ? `${error.code}: ${error.message}`
-        : error instanceof Error
-          ? error.message
-          : String(error);
+    const { text: message, unexpected } = failureText(error, `job ${held.id}`);
     const credentialsRejected = error instanceof ProviderError && error.code === 'credentials_rejected';
-    // Provider errors and the app's own (credentials that no configured key opens) are the job's
-    // recorded error; anything else is a defect worth a stack trace.
-    if (!(error instanceof ProviderError || error instanceof AppError))
-      deps.log.error({ jobId: held.id, err: error }, 'sync job failed unexpectedly');
+    if (unexpected) deps.log.error({ jobId: held.id, err: error }, 'sync job failed unexpectedly');
     const done = await deps.db.withTenant({ tenantId: held.tenantId }, async (tx) => {
       const row = await finishSyncJob(tx, held, 'failed', message.slice(0, 2_000));
       if (!row) return undefined;
@@ -293,6 +306,15 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
       }
     },
   };
+}
+
+/** The latest change among a page's records, or `since` when none is later. */
+function latestUpdate(records: readonly SyncRecord[], since: string | null): string | null {
+  let latest = since;
+  for (const r of records)
+    if ('updatedAt' in r && (!latest || r.updatedAt.toISOString() > latest))
+      latest = r.updatedAt.toISOString();
+  return latest;
 }
 
 export type SyncRunner = ReturnType<typeof createSyncRunner>;

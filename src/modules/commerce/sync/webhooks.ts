@@ -4,6 +4,7 @@ import { loadConnection } from '../integrations/index.js';
 import type { SyncRecord, WebhookEvent } from '../integrations/provider.js';
 import { webhookReceipts } from '../tables/integrations.tables.js';
 import { applyRecords, archiveSynced } from './apply/index.js';
+import { failureText } from './failure-text.js';
 
 const isEvent = (value: unknown): value is WebhookEvent =>
   typeof value === 'object' &&
@@ -53,10 +54,11 @@ export async function processWebhookReceipt(
       await markReceipt(tx, tenantId, receiptId, 'processed', null);
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await platform.db.withTenant({ tenantId }, (tx) =>
-      markReceipt(tx, tenantId, receiptId, 'failed', message),
-    );
+    const { text, unexpected } = failureText(error, `webhook receipt ${receiptId}`);
+    await platform.db.withTenant({ tenantId }, (tx) => markReceipt(tx, tenantId, receiptId, 'failed', text));
+    // A defect goes on to the job queue, which logs it with its stack; the retry finds the receipt
+    // no longer pending and stops there.
+    if (unexpected) throw error;
   }
 }
 

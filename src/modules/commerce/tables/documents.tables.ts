@@ -79,7 +79,13 @@ export const commerceDocuments = pgTable(
     foreignKey({ columns: [t.tenantId, t.createdBy], foreignColumns: [users.tenantId, users.id] }),
     check('commerce_documents_kind_check', sql.raw(`kind in (${kindList})`)),
     check('commerce_documents_currency_check', sql`${t.currency} ~ '^[A-Z]{3}$'`),
-    uniqueIndex('commerce_documents_tenant_kind_number_key').on(t.tenantId, t.kind, t.number, t.source),
+    // Numbers are unique among the documents made here. A synced document is known by its external
+    // id and carries the ERP's number as it is: two accounts both number from 00001, and an ERP may
+    // repeat a number or swap two within one page of changes.
+    uniqueIndex('commerce_documents_tenant_kind_local_number_key')
+      .on(t.tenantId, t.kind, t.number)
+      .where(sql`${t.source} = 'local'`),
+    index('commerce_documents_tenant_kind_number_idx').on(t.tenantId, t.kind, t.number),
     index('commerce_documents_tenant_kind_moment_idx').on(t.tenantId, t.kind, t.moment),
     index('commerce_documents_tenant_customer_moment_idx').on(t.tenantId, t.customerId, t.moment),
     index('commerce_documents_tenant_owner_moment_idx').on(t.tenantId, t.ownerId, t.moment),

@@ -1,0 +1,3 @@
+DROP INDEX "commerce_documents_tenant_kind_number_key";--> statement-breakpoint
+CREATE UNIQUE INDEX "commerce_documents_tenant_kind_local_number_key" ON "commerce_documents" USING btree ("tenant_id","kind","number") WHERE "commerce_documents"."source" = 'local';--> statement-breakpoint
+CREATE INDEX "commerce_documents_tenant_kind_number_idx" ON "commerce_documents" USING btree ("tenant_id","kind","number");
