@@ -145,7 +145,7 @@ describe('subscriptions and deliveries', () => {
     });
 
     const again = await registerWebhooks(conn, receiverUrl, SYNC_ENTITIES);
-    expect(again).toEqual({ created: 0, enabled: 0, requests: 1 });
+    expect(again).toEqual({ created: 0, enabled: 0, removed: 0, requests: 1 });
     expect(fake.control.webhooks()).toHaveLength(hooks.length);
 
     // Disabled in MoySklad (e.g. after failing deliveries): enabled again.
@@ -156,8 +156,17 @@ describe('subscriptions and deliveries', () => {
       headers: { Authorization: auth, 'Accept-Encoding': 'gzip', 'Content-Type': 'application/json' },
       body: JSON.stringify({ enabled: false }),
     });
-    expect(await registerWebhooks(conn, receiverUrl, ['products'])).toMatchObject({ created: 0, enabled: 1 });
-    expect(fake.control.webhooks().every((h) => h.enabled)).toBe(true);
+    // Products only: the product subscriptions stay (the disabled one enabled), the others go.
+    expect(await registerWebhooks(conn, receiverUrl, ['products'])).toMatchObject({
+      created: 0,
+      enabled: 1,
+      removed: hooks.length - 3,
+    });
+    expect(fake.control.webhooks().map((h) => [h.entityType, h.enabled])).toEqual([
+      ['product', true],
+      ['product', true],
+      ['product', true],
+    ]);
     await moyskladProvider.registerWebhooks(conn, receiverUrl, SYNC_ENTITIES);
     expect(fake.control.webhooks()).toHaveLength(hooks.length);
   });

@@ -3,17 +3,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Config } from '../../../config.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, conflict, validationFailed } from '../../../platform/http/errors.js';
-import {
-  defineResource,
-  envelope,
-  iso,
-  tenantTxOf,
-  type CallContext,
-} from '../../../platform/resource/index.js';
+import { defineResource, envelope, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { diff, writeAudit } from '../../identity/index.js';
 import { integrations, syncJobs } from '../tables/integrations.tables.js';
 import {
-  connectionOf,
   integrationNotFound,
   loadConnection,
   resealIfStale,
@@ -33,8 +26,8 @@ import type {
   UpdateIntegrationBody,
 } from './integrations.schemas.js';
 import type { CommerceProvider, ConnectionTestResult, ProviderConnection, SyncEntity } from './provider.js';
+import { integrationViews } from './integration-views.js';
 import { defaultBaseUrlOf, providerNamed } from './providers.js';
-import { maskLogin } from './secrets.js';
 
 const ENTITY = 'integration';
 
@@ -111,45 +104,7 @@ const testJson = (result: ConnectionTestResult): ConnectionTest =>
 export function createIntegrationsService(deps: IntegrationsDeps) {
   const tenantTx = tenantTxOf(deps);
 
-  /** The address the ERP posts this integration's webhooks to (admins only: it holds the token). */
-  const webhookUrlOf = (row: IntegrationRow) =>
-    `${deps.config.publicUrl.replace(/\/+$/, '')}/api/v1/webhooks/${row.provider}/${row.id}/${webhookTokenOf(row)}`;
-
-  /** The row as the API shows it: never the credentials, at most a masked login. */
-  function toJson(row: IntegrationRow): Integration {
-    const auth = connectionOf(row).auth;
-    return {
-      ...auditable(row),
-      login: auth.type === 'basic' ? maskLogin(auth.login) : null,
-      webhook_url: webhookUrlOf(row),
-    };
-  }
-
-  /** What an audit row may hold: no credentials, no webhook URL (its token is a secret). */
-  function auditable(row: IntegrationRow): Omit<Integration, 'login' | 'webhook_url'> {
-    return {
-      id: row.id,
-      provider: row.provider,
-      name: row.name,
-      base_url: row.baseUrl,
-      auth_type: row.authType,
-      has_credentials: true,
-      account_id: row.accountId,
-      entities: row.entities as SyncEntity[],
-      sync_interval_minutes: row.syncIntervalMinutes,
-      status: row.status,
-      credentials_status: row.credentialsStatus,
-      options: row.options,
-      webhooks_registered_at: iso(row.webhooksRegisteredAt),
-      last_sync_at: iso(row.lastSyncAt),
-      last_success_at: iso(row.lastSuccessAt),
-      last_error: row.lastError,
-      last_error_at: iso(row.lastErrorAt),
-      created_by: row.createdBy,
-      created_at: row.createdAt.toISOString(),
-      updated_at: row.updatedAt.toISOString(),
-    };
-  }
+  const { webhookUrlOf, toJson, auditable } = integrationViews(deps.config.publicUrl);
 
   async function audit(tx: Tx, ctx: CallContext, action: string, id: string, changes: object) {
     await writeAudit(tx, ctx.audit, {
@@ -181,6 +136,26 @@ export function createIntegrationsService(deps: IntegrationsDeps) {
         await markCredentials(deps, tx, row, { status: 'rejected', message: result.message });
       await audit(tx, ctx, 'test', row.id, { after: { ok: false, code: result.code } });
     }
+  }
+
+  /** 409 while a sync of the integration is queued or running. */
+  async function refuseWhileSyncing(tx: Tx, ctx: CallContext, id: string) {
+    const [running] = await tx.db
+      .select({ id: syncJobs.id })
+      .from(syncJobs)
+      .where(
+        and(
+          eq(syncJobs.tenantId, ctx.tenantId),
+          eq(syncJobs.integrationId, id),
+          inArray(syncJobs.status, ['queued', 'running']),
+        ),
+      )
+      .limit(1);
+    if (running)
+      throw conflict(
+        'INTEGRATION_SYNC_RUNNING',
+        'A sync of this integration is queued or running; cancel it before deleting the integration.',
+      );
   }
 
   return {
@@ -274,30 +249,39 @@ export function createIntegrationsService(deps: IntegrationsDeps) {
       });
     },
 
-    /** Deletes the integration with its watermarks, jobs and receipts; 409 while a sync runs. */
-    remove(ctx: CallContext, id: string): Promise<void> {
-      return tenantTx(ctx, async (tx) => {
-        const before = await find(tx, ctx, id);
-        const [running] = await tx.db
-          .select({ id: syncJobs.id })
-          .from(syncJobs)
-          .where(
-            and(
-              eq(syncJobs.tenantId, ctx.tenantId),
-              eq(syncJobs.integrationId, id),
-              inArray(syncJobs.status, ['queued', 'running']),
-            ),
-          )
-          .limit(1);
-        if (running)
-          throw conflict(
-            'INTEGRATION_SYNC_RUNNING',
-            'A sync of this integration is queued or running; cancel it before deleting the integration.',
+    /**
+     * Deletes the integration with its watermarks, jobs and receipts; 409 while a sync runs. When
+     * its webhooks were registered, they are first removed from the ERP (outside any transaction,
+     * as every ERP call): left there, they would post to an address that answers 404 and hold
+     * places of MoySklad's five per entity type and action. An ERP that cannot be reached or
+     * refuses the credentials does not stop the deletion; the audit row says what was left.
+     */
+    async remove(ctx: CallContext, id: string): Promise<void> {
+      const registered = await tenantTx(ctx, async (tx) => {
+        const row = await find(tx, ctx, id);
+        await refuseWhileSyncing(tx, ctx, id);
+        return row.webhooksRegisteredAt ? loadConnection(tx, ctx.tenantId, id) : undefined;
+      });
+      let webhooks: { removed: true } | { left: string } | undefined;
+      if (registered) {
+        const { provider, conn, integration } = registered;
+        try {
+          await provider.removeWebhooks(
+            { ...conn, signal: AbortSignal.timeout(PROVIDER_CALL_TIMEOUT_MS * 2) },
+            webhookUrlOf(integration),
           );
+          webhooks = { removed: true };
+        } catch (error) {
+          webhooks = { left: failureOf(error, conn).code };
+        }
+      }
+      await tenantTx(ctx, async (tx) => {
+        const before = await find(tx, ctx, id);
+        await refuseWhileSyncing(tx, ctx, id);
         await tx.db
           .delete(integrations)
           .where(and(eq(integrations.tenantId, ctx.tenantId), eq(integrations.id, id)));
-        await audit(tx, ctx, 'delete', id, { before: auditable(before) });
+        await audit(tx, ctx, 'delete', id, { before: auditable(before), ...(webhooks ? { webhooks } : {}) });
       });
     },
 

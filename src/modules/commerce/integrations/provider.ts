@@ -217,6 +217,11 @@ export interface CommerceProvider {
   readOne(conn: ProviderConnection, entity: SyncEntity, externalId: string): Promise<SyncRecord | null>;
   /** Validates a webhook body; throws `ProviderError('malformed_webhook', …)` when it is not one. */
   parseWebhook(body: unknown): WebhookEvent[];
-  /** Registers this integration's webhooks in the external system (idempotent). */
+  /**
+   * Makes `url`'s webhooks in the external system exactly those of `entities` (idempotent): missing
+   * ones added, disabled ones enabled, those of other entities removed.
+   */
   registerWebhooks(conn: ProviderConnection, url: string, entities: readonly SyncEntity[]): Promise<void>;
+  /** Removes every webhook of `url` from the external system (the integration is going). */
+  removeWebhooks(conn: ProviderConnection, url: string): Promise<void>;
 }

@@ -259,4 +259,8 @@ export const moyskladProvider: CommerceProvider = {
   async registerWebhooks(conn, url, entities) {
     await registerWebhooks(conn, url, entities);
   },
+
+  async removeWebhooks(conn, url) {
+    await registerWebhooks(conn, url, []);
+  },
 };

@@ -59,15 +59,17 @@ interface WebhookRow {
 }
 
 /**
- * Makes sure `url` is subscribed to CREATE, UPDATE and DELETE of every entity's MoySklad type:
- * lists the subscriptions, re-enables disabled ones and creates the missing ones in one batch.
- * Stock has no entity webhooks (MoySklad's `webhookstock` reports changes of the whole report).
+ * Makes `url`'s subscriptions exactly CREATE, UPDATE and DELETE of every entity's MoySklad type:
+ * lists the subscriptions, re-enables disabled ones, creates the missing ones in one batch and
+ * deletes the URL's others in one batch (entities the integration no longer syncs; with no entities,
+ * all of them: the integration is going). Subscriptions of other URLs are left alone. Stock has no
+ * entity webhooks (MoySklad's `webhookstock` reports changes of the whole report).
  */
 export async function registerWebhooks(
   conn: ProviderConnection,
   url: string,
   entities: readonly SyncEntity[],
-): Promise<{ created: number; enabled: number; requests: number }> {
+): Promise<{ created: number; enabled: number; removed: number; requests: number }> {
   const client = new MoyskladClient(conn);
   const existing: WebhookRow[] = [];
   for (let offset = 0; ; offset += 1000) {
@@ -78,25 +80,20 @@ export async function registerWebhooks(
     existing.push(...rows);
     if (rows.length === 0 || offset + rows.length >= (page.meta?.size ?? 0)) break;
   }
-  const wanted: { entityType: string; action: string }[] = [];
+  const wanted = new Set<string>();
   for (const entity of new Set(entities)) {
     const spec = ENTITY_SPECS[entity];
     if (spec.kind === 'stock') continue;
-    for (const action of ACTIONS) wanted.push({ entityType: spec.type, action });
+    for (const action of ACTIONS) wanted.add(`${spec.type}/${action}`);
   }
+  const ours = existing.filter((e) => e.url === url);
   const missing: Record<string, unknown>[] = [];
   let enabled = 0;
-  for (const w of wanted) {
-    const found = existing.find(
-      (e) => e.entityType === w.entityType && e.action === w.action && e.url === url,
-    );
+  for (const key of wanted) {
+    const [entityType, action] = key.split('/') as [string, string];
+    const found = ours.find((e) => e.entityType === entityType && e.action === action);
     if (!found) {
-      missing.push({
-        url,
-        action: w.action,
-        entityType: w.entityType,
-        ...(w.action === 'UPDATE' ? { diffType: 'FIELDS' } : {}),
-      });
+      missing.push({ url, action, entityType, ...(action === 'UPDATE' ? { diffType: 'FIELDS' } : {}) });
     } else if (found.enabled === false) {
       const id = found.id ?? idFromHref(found.meta?.href);
       if (id) {
@@ -106,5 +103,10 @@ export async function registerWebhooks(
     }
   }
   if (missing.length > 0) await client.request('POST', 'entity/webhook', { body: missing });
-  return { created: missing.length, enabled, requests: client.requests };
+  const unwanted = ours.filter((e) => !wanted.has(`${e.entityType}/${e.action}`) && e.meta?.href);
+  if (unwanted.length > 0)
+    await client.request('POST', 'entity/webhook/delete', {
+      body: unwanted.map((e) => ({ meta: { href: e.meta!.href, type: 'webhook' } })),
+    });
+  return { created: missing.length, enabled, removed: unwanted.length, requests: client.requests };
 }
