@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorMessage } from '../../src/platform/db/pg-errors.js';
 import { redactSecrets } from '../../src/platform/observability/logger.js';
 import { createTestApp, type TestApp } from '../harness/app.js';
 
@@ -72,6 +74,27 @@ describe('logging: one access line per request, secrets never written', () => {
     });
     expect(String((line!.err as { stack: string }).stack)).toContain('upstream refused');
     expect(lines.join('')).not.toContain('tok-secret');
+  });
+
+  it("keeps a failed statement's SQL but not its parameter values, in the message, stack and members", async () => {
+    const failed = await t.database.db
+      .withSystem((tx) => tx.db.execute(sql`select ${'hash-of-a-password'}::text as kept, 1 / 0 as broken`))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(String((failed as Error).message)).toContain('hash-of-a-password'); // what Drizzle says
+    lines.length = 0;
+    t.app.log.error({ err: failed }, 'statement failed');
+    const [line] = logged();
+    expect(line!.err).toMatchObject({
+      message: 'Failed query: select $1::text as kept, 1 / 0 as broken: division by zero',
+      params: '[redacted]',
+    });
+    expect(String((line!.err as { stack: string }).stack)).toContain('Failed query: select');
+    expect(lines.join('')).not.toContain('hash-of-a-password');
+    // What a job or a sync keeps of it: the database's own words.
+    expect(errorMessage(failed)).toBe('division by zero');
   });
 
   it("censors a request's credential headers, whatever their case", () => {

@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import { AppError, jsonPointer, validationFailed, type FieldError } from '../http/errors.js';
 
 interface PgLikeError {
@@ -46,6 +47,19 @@ export function pgErrorOf(error: unknown): PgLikeError | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * An error's message fit to keep in a record or show an administrator: for a failed statement, what
+ * the database or the driver said, without what Drizzle's wrapper adds (the statement's text and
+ * every parameter value, which may be personal data or a password's hash).
+ */
+export function errorMessage(error: unknown): string {
+  let current = error;
+  for (let depth = 0; current instanceof DrizzleQueryError && depth < 5; depth++) current = current.cause;
+  if (current instanceof DrizzleQueryError) return 'a database statement failed';
+  if (current instanceof Error) return current.message;
+  return String(current ?? 'a database statement failed');
 }
 
 export function sqlState(error: unknown): string | undefined {

@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../../config.js';
 
@@ -39,8 +40,21 @@ function censored(value: Record<string, unknown>, secret: (member: string) => bo
 }
 
 /**
- * A log line's object with secrets censored: the secret members of each object it carries, and
- * `req.headers`' credentials. It copies only what it censors, and a line that carries no object
+ * A failed statement as logged: its SQL stays (it says what failed), its parameter values go — from
+ * the message and the stack that repeats it, too. They may be personal data or a password's hash.
+ */
+function withoutParams(error: DrizzleQueryError): Record<string, unknown> {
+  const message = `Failed query: ${error.query}`;
+  return Object.assign(copyOf(error as unknown as Record<string, unknown>), {
+    message,
+    stack: error.stack?.replace(error.message, `${message}\nparams: ${CENSOR}`),
+    params: CENSOR,
+  });
+}
+
+/**
+ * A log line's object with secrets censored: the secret members of each object it carries, a failed
+ * statement's parameter values, and `req.headers`' credentials. It copies only what it censors, and a line that carries no object
  * (every access-log line) costs a glance at its members: pino's own `redact` with wildcard paths
  * cloned and walked every line, a few per cent of a request's CPU.
  */
@@ -49,7 +63,7 @@ export function redactSecrets(object: Record<string, unknown>): Record<string, u
   for (const key in object) {
     const value = object[key];
     if (!isRecord(value)) continue;
-    let next = censored(value, isSecretMember);
+    let next = value instanceof DrizzleQueryError ? withoutParams(value) : censored(value, isSecretMember);
     if (key === 'req' && isRecord(next.headers)) {
       const headers = censored(next.headers, isSecretHeader);
       if (headers !== next.headers) next = { ...next, headers };

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { isTimeZone, nextCronTime, parseCron } from '../../lib/cron.js';
+import { errorMessage } from '../db/pg-errors.js';
 import type { Database } from '../db/types.js';
 import { notFound } from '../http/errors.js';
 import type { JobLogger, JobQueue, JobRunInfo } from '../jobs/index.js';
@@ -8,9 +9,11 @@ import { claimMissedRuns, disabledJobNames, saveJobEnabled } from './catch-up.js
 import { jobRuns, type JobRunRow } from './runs.tables.js';
 import type { JobRun, ScheduledJob, ScheduledJobView } from './types.js';
 
-/** A job's error as the run keeps it: the message, bounded (stack traces stay in the log). */
-const errorText = (error: unknown) =>
-  (error instanceof Error ? error.message : String(error)).slice(0, 2000) || 'failed';
+/**
+ * A job's error as the run keeps it: the message (a failed statement's without its SQL and values),
+ * bounded; stack traces stay in the log.
+ */
+const errorText = (error: unknown) => errorMessage(error).slice(0, 2000) || 'failed';
 
 export const toJobRun = (row: JobRunRow): JobRun => ({
   id: row.id,

@@ -6,6 +6,7 @@ import { localDate } from '../clock.js';
 import { refreshKpiDays } from './kpi-compute.js';
 import { addDays, chunks, daysBetween } from './kpi-days.js';
 import { kpiRefreshJob } from './kpi-refresh.js';
+import { errorMessage } from '../../../platform/db/pg-errors.js';
 
 /** Every tenant's last 7 local days (today included), recomputed nightly. */
 export const kpiNightlyJob = defineJob<Record<string, never>>('leads.kpi-nightly');
@@ -72,7 +73,7 @@ async function eachTenant(
     try {
       await fn(tenantId);
     } catch (error) {
-      failures.push(`${tenantId}: ${error instanceof Error ? error.message : String(error)}`);
+      failures.push(`${tenantId}: ${errorMessage(error)}`);
     }
   }
   if (failures.length) throw new Error(`${what} failed: ${failures.join('; ')}`.slice(0, 2000));

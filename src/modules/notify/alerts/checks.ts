@@ -3,6 +3,7 @@ import { defineJob } from '../../../platform/jobs/index.js';
 import { localParts } from '../../../lib/cron.js';
 import { activeTenantIds, tenantSettingsOf } from '../../identity/index.js';
 import { raiseCheckAlerts, reopenSnoozed } from './raise.js';
+import { errorMessage } from '../../../platform/db/pg-errors.js';
 
 /** Every check in every tenant (hourly). */
 export const alertChecksJob = defineJob<Record<string, never>>('notify.alert-checks');
@@ -47,7 +48,7 @@ export function createAlertChecks(deps: Deps) {
           return raised.length;
         });
       } catch (error) {
-        failures.push(`${check.name}: ${error instanceof Error ? error.message : String(error)}`);
+        failures.push(`${check.name}: ${errorMessage(error)}`);
       }
     }
     if (failures.length) throw new Error(`Alert checks failed in tenant ${tenantId}: ${failures.join('; ')}`);
@@ -62,7 +63,7 @@ export function createAlertChecks(deps: Deps) {
       try {
         raised += await runInTenant(tenantId, now);
       } catch (error) {
-        failures.push(error instanceof Error ? error.message : String(error));
+        failures.push(errorMessage(error));
       }
     }
     if (failures.length) throw new Error(failures.join(' | ').slice(0, 2000));

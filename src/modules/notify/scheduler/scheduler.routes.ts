@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden } from '../../../platform/http/errors.js';
-import type { Scheduler } from '../../../platform/scheduler/index.js';
+import type { JobRun as JobRunView, Scheduler } from '../../../platform/scheduler/index.js';
 import {
   JobParams,
   JobRun,
@@ -15,6 +15,19 @@ import {
  * and next run, switching one off or on, and running one now. Jobs work across tenants, so this is
  * an administrator's view.
  */
+/** What a tenant's admin reads instead of a cross-tenant run's error. */
+export const RUN_ERROR_FOR_OPERATORS = 'The run failed; a platform super admin can see why.';
+
+/**
+ * A run as the caller may see it. A run across tenants records what failed in each tenant (their
+ * ids, the database's words): only a platform super admin reads that; a tenant's admin learns that
+ * it failed.
+ */
+function runFor(request: FastifyRequest, run: JobRunView): JobRunView {
+  if (request.principal?.isSuperAdmin || run.tenant_id !== null || run.error === null) return run;
+  return { ...run, error: RUN_ERROR_FOR_OPERATORS };
+}
+
 export function schedulerRoutes(app: FastifyInstance, scheduler: Scheduler): void {
   const tags = ['scheduler'];
   const config = { permission: 'scheduler:manage' };
@@ -28,7 +41,11 @@ export function schedulerRoutes(app: FastifyInstance, scheduler: Scheduler): voi
         response: { 200: ScheduledJobList },
       },
     },
-    async () => ({ jobs: await scheduler.list() }),
+    async (request) => ({
+      jobs: (await scheduler.list()).map((job) =>
+        job.last_run ? { ...job, last_run: runFor(request, job.last_run) } : job,
+      ),
+    }),
   );
   app.put<{ Params: { id: string }; Body: UpdateJobBodyT }>(
     '/scheduler/jobs/:id',
@@ -66,6 +83,6 @@ export function schedulerRoutes(app: FastifyInstance, scheduler: Scheduler): voi
         response: { 200: JobRun },
       },
     },
-    async (request) => scheduler.runNow(request.params.id),
+    async (request) => runFor(request, await scheduler.runNow(request.params.id)),
   );
 }

@@ -5,6 +5,7 @@ import type { Platform } from '../../../platform/module.js';
 import { activeTenantIds, tenantSettingsOf } from '../../identity/index.js';
 import { localDate } from '../../notify/index.js';
 import { successDailyRuns } from '../tables/health.tables.js';
+import { errorMessage } from '../../../platform/db/pg-errors.js';
 
 /** A task run once a day per tenant, at a tenant-local time. */
 export interface DailyTask {
@@ -80,7 +81,7 @@ export async function runDailyTask(
       if (localDay !== null) await markDone(platform, task, tenantId, localDay);
       ran.push(tenantId);
     } catch (error) {
-      failures.push(`${tenantId}: ${error instanceof Error ? error.message : String(error)}`);
+      failures.push(`${tenantId}: ${errorMessage(error)}`);
     }
   }
   if (failures.length) throw new Error(`${task.job.name} failed in ${failures.join('; ')}`.slice(0, 2000));
