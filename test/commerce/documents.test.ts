@@ -132,6 +132,38 @@ describe('commerce documents: sums, stock effects, history, scope, isolation', (
     expectStatus(await api.call('GET', '/documents/not-a-uuid', admin), 422);
   });
 
+  it('numbers on after a long explicit number; numbers chosen at once meet DOCUMENT_NUMBER_TAKEN', async () => {
+    const kind = 'sales_return';
+    const long = '9'.repeat(30);
+    expectStatus(await post({ kind, number: long, warehouse_id: wh, positions: [] }), 201);
+    for (const expected of [`1${'0'.repeat(30)}`, `1${'0'.repeat(29)}1`]) {
+      const next = expectStatus(await post({ kind, warehouse_id: wh, positions: [] }), 201).json<Doc>();
+      expect(next.number).toBe(expected);
+    }
+    const twice = await Promise.all(
+      [1, 2].map(() => post({ kind, number: 'R-7', warehouse_id: wh, positions: [] })),
+    );
+    expect(twice.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(twice.find((r) => r.statusCode === 409)!.json()).toMatchObject({ code: 'DOCUMENT_NUMBER_TAKEN' });
+  });
+
+  it('keeps documents without an owner to tenant-wide roles', async () => {
+    const agent = a.users.agent.auth;
+    const res = await post({ kind: 'invoice_out', owner_id: null, positions: [] }, agent);
+    expectStatus(res, 422, 'VALIDATION_FAILED');
+    expect(res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual(['/body/owner_id']);
+    const own = expectStatus(await post({ kind: 'invoice_out', positions: [] }, agent), 201).json<Doc>();
+    expectStatus(
+      await api.call('PUT', `/documents/${own.id}`, agent, { owner_id: null, positions: [] }),
+      422,
+    );
+    const kept = expectStatus(
+      await post({ kind: 'invoice_out', owner_id: null, positions: [] }),
+      201,
+    ).json<Doc>();
+    expect(kept.owner_id).toBeNull();
+  });
+
   it('supplies, shipments and returns move stock; orders reserve and bring in transit; history at past instants', async () => {
     const p = (await createProduct(t, admin, { prices: [] })).id;
     const w = wh;

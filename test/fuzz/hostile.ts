@@ -52,6 +52,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   '99999-01-01',
   '-4713-01-01',
   '2024-01-01T25:00:00Z',
+  '2024-06-30T23:59:60Z',
   '1970-01-01T00:00:00Z',
   '00000000-0000-0000-0000-000000000000',
   'ffffffff-ffff-ffff-ffff-ffffffffffff',

@@ -38,6 +38,20 @@ async function probeRoutes(api: FastifyInstance) {
       });
     },
   );
+  // What every handler does with a date-time: turn it into a Date and write it out again.
+  api.post(
+    '/probe/when',
+    {
+      config: { public: true },
+      schema: {
+        body: Type.Object({
+          at: Type.String({ format: 'date-time' }),
+          day: Type.Optional(Type.String({ format: 'date' })),
+        }),
+      },
+    },
+    async (request) => ({ at: new Date((request.body as { at: string }).at).toISOString() }),
+  );
   api.get('/probe/bare', { config: { public: true } }, async () => ({ ok: true }));
   api.get(
     '/probe/open',
@@ -245,6 +259,23 @@ describe('strict input at the edge', () => {
       expect(res.json<{ errors: unknown[] }>().errors).toEqual([
         { path: '/query/status', message: 'must be one of: onboarding, active, at_risk, churned' },
       ]);
+    });
+
+    it('takes only date-times a Date can hold, and no year 0', async () => {
+      const when = (body: object) =>
+        t.app.inject({ method: 'POST', url: '/api/v1/probe/when', payload: body });
+      for (const at of ['2024-06-30T23:59:60Z', '2025-03-01T10:00:00+05', '0000-06-01T00:00:00Z']) {
+        const res = await when({ at });
+        expect(res.statusCode, at).toBe(422);
+        expect(res.json()).toMatchObject({ errors: [{ path: '/body/at' }] });
+      }
+      expect((await when({ at: '2025-01-01T00:00:00Z', day: '0000-01-01' })).statusCode).toBe(422);
+      expect((await when({ at: '2025-03-01 10:00:00+0500' })).json()).toEqual({
+        at: '2025-03-01T05:00:00.000Z',
+      });
+      expect((await when({ at: '2025-03-01T10:00:00.5+05:30', day: '0001-01-01' })).json()).toEqual({
+        at: '2025-03-01T04:30:00.500Z',
+      });
     });
 
     it('says what a nullable format wants', async () => {

@@ -11,7 +11,7 @@ export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(sch
   Type.Union([Type.Null(), schema]);
 
 /** A calendar month: `YYYY-MM` (stored as the month's first day). */
-export const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
+export const Month = Type.String({ pattern: '^(?!0000)\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
 
 /** A quantity: not negative, at most three decimals are kept. */
 export const Quantity = Type.Number({ minimum: 0, maximum: 1e12, description: 'Not negative' });

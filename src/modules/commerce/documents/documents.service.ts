@@ -176,18 +176,31 @@ async function checkInput(
     !(await isActiveUserInScope(tx, ctx.principal, ctx.tenantId, doc.owner_id))
   )
     errors.push({ path: '/body/owner_id', message: 'no such active user in your scope' });
+  // A document without an owner is seen by tenant-wide roles only: a narrower caller could not read
+  // what they wrote.
+  if (doc.owner_id === null && ctx.principal.scope !== 'tenant')
+    errors.push({ path: '/body/owner_id', message: 'only tenant-wide roles keep documents without an owner' });
   if (errors.length) throw validationFailed(errors);
 }
 
-/** The next free local number of a kind (`00001`, …), under a lock so concurrent creates never pick the same one. */
+/**
+ * The lock every writer of a kind's local numbers takes (until its transaction ends): an automatic
+ * number and an explicit one chosen at the same time then never meet at the unique index; the
+ * second writer waits, sees the first's row and answers DOCUMENT_NUMBER_TAKEN.
+ */
+const lockNumbers = (tx: Tx, tenantId: string, kind: DocumentKind) =>
+  tx.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId}:document:${kind}`}, 0))`);
+
+/**
+ * The next free local number of a kind (`00001`, …): the highest all-digit local number + 1, of any
+ * length (numeric is exact), so an explicit number of many digits never leaves the next one taken.
+ */
 async function nextNumber(tx: Tx, tenantId: string, kind: DocumentKind): Promise<string> {
-  await tx.db.execute(
-    sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId}:document:${kind}`}, 0))`,
-  );
+  await lockNumbers(tx, tenantId, kind);
   const [row] = await selectRows<{ n: string }>(
     tx,
     sql`select (coalesce(max(number::numeric), 0) + 1)::text as n from commerce_documents
-      where tenant_id = ${tenantId} and kind = ${kind} and source = 'local' and number ~ '^[0-9]{1,18}$'`,
+      where tenant_id = ${tenantId} and kind = ${kind} and source = 'local' and number ~ '^[0-9]+$'`,
   );
   return row!.n.padStart(5, '0');
 }
@@ -199,6 +212,7 @@ async function checkNumberFree(
   number: string,
   except?: string,
 ) {
+  await lockNumbers(tx, tenantId, kind);
   const [taken] = await tx.db
     .select({ id: d.id })
     .from(d)

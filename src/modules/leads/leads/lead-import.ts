@@ -172,7 +172,12 @@ export const leadsImporter: ImportEntity<LeadImportRow> = {
         capturedAt = DATE_ONLY.test(capturedText)
           ? startOfLocalDay(capturedText, settings.timeZone)
           : new Date(capturedText);
-        if (Number.isNaN(capturedAt.getTime()) || !/^\d{4}-\d{2}-\d{2}(T.+)?$/.test(capturedText))
+        // Year 0 parses in JavaScript but PostgreSQL has none (1 BC precedes AD 1).
+        if (
+          Number.isNaN(capturedAt.getTime()) ||
+          !/^\d{4}-\d{2}-\d{2}(T.+)?$/.test(capturedText) ||
+          capturedText.startsWith('0000')
+        )
           problem('captured_at', 'VALUE_INVALID', 'must be an ISO date-time or YYYY-MM-DD', capturedText);
         else if (capturedAt.getTime() > Date.now() + FUTURE_TOLERANCE_MS)
           problem('captured_at', 'VALUE_INVALID', 'is more than a day in the future', capturedText);

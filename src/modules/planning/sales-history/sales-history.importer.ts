@@ -16,7 +16,7 @@ import { salesHistory } from '../tables/planning.tables.js';
 const SalesHistoryImportRow = Type.Object({
   customer_code: Type.String({ minLength: 1, maxLength: 100 }),
   product_code: Type.String({ minLength: 1, maxLength: 100 }),
-  month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])(-\\d{2})?$' }),
+  month: Type.String({ pattern: '^(?!0000)\\d{4}-(0[1-9]|1[0-2])(-\\d{2})?$' }),
   quantity: Quantity,
   revenue: NonNegativeMoney,
   cost: Nullable(NonNegativeMoney),
