@@ -13,6 +13,7 @@ import type {
   ProductFolder,
   UpdateFolderBody,
 } from './products.schemas.js';
+import { lockFolderTree } from './folder-tree-lock.js';
 
 type FolderRow = typeof productFolders.$inferSelect;
 
@@ -96,6 +97,7 @@ export function createFoldersService(deps: { db: TenantDatabase }) {
 
     createFolder(ctx: CallContext, body: CreateFolderBody) {
       return tenantTx(ctx, async (tx) => {
+        if (body.parent_id) await lockFolderTree(tx, ctx.tenantId);
         const parent = body.parent_id ? await findFolder(tx, ctx.tenantId, body.parent_id) : undefined;
         if (body.parent_id && !parent)
           throw validationFailed([{ path: '/body/parent_id', message: 'no such folder' }]);
@@ -120,6 +122,7 @@ export function createFoldersService(deps: { db: TenantDatabase }) {
 
     updateFolder(ctx: CallContext, id: string, body: UpdateFolderBody) {
       return tenantTx(ctx, async (tx) => {
+        if (body.parent_id !== undefined) await lockFolderTree(tx, ctx.tenantId);
         const current = await folderResource.find(tx, ctx, id, { lock: true });
         const moving = body.parent_id !== undefined && body.parent_id !== current.parentId;
         if (moving) {

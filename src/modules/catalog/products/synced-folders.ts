@@ -14,6 +14,7 @@ import {
   type SyncSource,
 } from '../core/synced-refs.js';
 import { productFolders } from '../tables/products.tables.js';
+import { lockFolderTree } from './folder-tree-lock.js';
 
 export interface SyncedFolder {
   externalId: string;
@@ -40,6 +41,7 @@ export async function upsertSyncedFolders(
   const tenantId = source.tenantId;
   const rows = lastPerExternalId(input);
   if (!rows.length) return outcome;
+  await lockFolderTree(tx, tenantId);
   const spec = {
     table: 'product_folders',
     entityType: 'product_folder',

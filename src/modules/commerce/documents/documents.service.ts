@@ -28,6 +28,7 @@ import {
   type UpdateDocumentBody,
 } from './documents.schemas.js';
 import { loadDocumentForUpdate, removeLocalDocument, writeDocument } from './write.js';
+import { lockForTransaction } from '../../../platform/db/advisory-lock.js';
 
 /** Documents are scoped by their responsible manager (`owner_id`). */
 export const documentResource = defineResource({
@@ -179,7 +180,10 @@ async function checkInput(
   // A document without an owner is seen by tenant-wide roles only: a narrower caller could not read
   // what they wrote.
   if (doc.owner_id === null && ctx.principal.scope !== 'tenant')
-    errors.push({ path: '/body/owner_id', message: 'only tenant-wide roles keep documents without an owner' });
+    errors.push({
+      path: '/body/owner_id',
+      message: 'only tenant-wide roles keep documents without an owner',
+    });
   if (errors.length) throw validationFailed(errors);
 }
 
@@ -189,7 +193,7 @@ async function checkInput(
  * second writer waits, sees the first's row and answers DOCUMENT_NUMBER_TAKEN.
  */
 const lockNumbers = (tx: Tx, tenantId: string, kind: DocumentKind) =>
-  tx.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId}:document:${kind}`}, 0))`);
+  lockForTransaction(tx, `${tenantId}:document:${kind}`);
 
 /**
  * The next free local number of a kind (`00001`, …): the highest all-digit local number + 1, of any
