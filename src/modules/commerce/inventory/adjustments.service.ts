@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { selectRows } from '../../../platform/db/rows.js';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { validationFailed, type FieldError } from '../../../platform/http/errors.js';
@@ -11,6 +11,7 @@ import type { AdjustmentBody, AdjustmentResult } from './inventory.schemas.js';
 import { applyStockChange, levelKeyOf, lockLevels } from './levels.js';
 import { movementFields, toMovementJson } from './movements.service.js';
 import { readStockRow } from './stock.service.js';
+import { uuidv7 } from '../../../lib/ids.js';
 
 /**
  * 422 naming each reference of the body that is not the tenant's (a variant must be the product's),
@@ -67,11 +68,13 @@ export function createAdjustmentsService(deps: { db: TenantDatabase }) {
           body.quantity !== undefined ? qty(body.quantity) : qty(body.new_count!) - qty(level.stock);
         const settings = await commerceSettingsOf(tx, ctx.tenantId);
         const moment = new Date();
+        const movementId = uuidv7();
         await applyStockChange(tx, ctx.tenantId, {
           deltas: [{ ...key, stock: change, reserve: 0n, inTransit: 0n }],
           movements: [
             {
               ...key,
+              id: movementId,
               moment,
               quantity: change,
               kind: 'adjustment',
@@ -86,16 +89,9 @@ export function createAdjustmentsService(deps: { db: TenantDatabase }) {
           const [row] = await tx.db
             .select({ ...tableColumns, ...movementFields })
             .from(stockMovements)
-            .where(
-              and(
-                eq(stockMovements.tenantId, ctx.tenantId),
-                eq(stockMovements.productId, key.productId),
-                eq(stockMovements.warehouseId, key.warehouseId),
-                eq(stockMovements.kind, 'adjustment'),
-              ),
-            )
-            .orderBy(desc(stockMovements.createdAt), desc(stockMovements.id))
-            .limit(1);
+            // The movement this request wrote, by its id (another count of the level may have
+            // committed a movement meanwhile).
+            .where(and(eq(stockMovements.tenantId, ctx.tenantId), eq(stockMovements.id, movementId)));
           movement = toMovementJson(row!);
           await writeAudit(tx, ctx.audit, {
             tenantId: ctx.tenantId,

@@ -23,6 +23,8 @@ export interface LevelDelta extends LevelKey {
 
 /** A movement to write: a signed change of on-hand stock at an instant. */
 export interface MovementInput extends LevelKey {
+  /** Given when the caller answers with the movement it wrote (a new id otherwise). */
+  id?: string;
   moment: Date;
   quantity: bigint;
   kind: (typeof STOCK_MOVEMENT_KINDS)[number];
@@ -323,6 +325,7 @@ export async function insertMovements(tx: Tx, tenantId: string, movements: reado
   await tx.db.insert(stockMovements).values(
     rows.map((m) => ({
       tenantId,
+      ...(m.id ? { id: m.id } : {}),
       productId: m.productId,
       variantId: m.variantId,
       warehouseId: m.warehouseId,

@@ -9,6 +9,7 @@ import { actionsOf, tenantTxOf, type CallContext } from '../../../platform/resou
 import { diff, writeAudit } from '../../identity/index.js';
 import { qty, qtyText } from '../inventory/decimal.js';
 import { commerceSettingsOf, saveCommerceSettings, type CommerceSettings } from './settings.repository.js';
+import { lockForTransaction } from '../../../platform/db/advisory-lock.js';
 
 const Quantity = Type.String({
   pattern: '^\\d{1,11}(\\.\\d{1,3})?$',
@@ -68,6 +69,9 @@ export function createCommerceSettingsService(deps: { db: TenantDatabase }) {
     /** A partial change: the given fields replace the stored ones, the rest stay. */
     update: (ctx: CallContext, body: CommerceSettingsBody): Promise<CommerceSettingsView> =>
       tenantTx(ctx, async (tx) => {
+        // Changes of different fields at once both stay: each reads the settings only after the
+        // one before it committed (the row may not exist yet, so a lock of its key, not of the row).
+        await lockForTransaction(tx, `${ctx.tenantId}:commerce-settings`);
         const current = await commerceSettingsOf(tx, ctx.tenantId);
         const b = body.commerce;
         const next: CommerceSettings = {
