@@ -1,4 +1,5 @@
 export { createJobQueue } from './queue.js';
+export { eachTenant } from './each-tenant.js';
 export { installJobSchema, JOB_SCHEMA } from './schema.js';
 export {
   DEAD_LETTER_SUFFIX,

@@ -216,7 +216,9 @@ export async function correctConversion(
     }
   }
   await appendLedgerEntries(tx, before.tenantId, entries);
-  if (entries.some((e) => e.amount !== '0.00'))
+  // A moved sale moves its conversion count and time to convert as well as its money, so both
+  // days are refreshed even when no amount changes (a zero sale moves nothing in the ledger).
+  if (moved || entries.some((e) => e.amount !== '0.00'))
     await queueKpiRefresh(jobs, tx, before.tenantId, [
       localDate(before.convertedAt, settings.timeZone),
       localDate(row.convertedAt, settings.timeZone),

@@ -1,4 +1,4 @@
-import { defineJob, type JobDefinition, type JobItem } from '../../../platform/jobs/index.js';
+import { defineJob, eachTenant, type JobDefinition, type JobItem } from '../../../platform/jobs/index.js';
 import type { TenantDatabase } from '../../../platform/db/types.js';
 import type { Platform, ScheduledJob } from '../../../platform/module.js';
 import { activeTenantIds, tenantSettingsOf } from '../../identity/index.js';
@@ -6,7 +6,6 @@ import { localDate } from '../clock.js';
 import { refreshKpiDays } from './kpi-compute.js';
 import { addDays, chunks, daysBetween } from './kpi-days.js';
 import { kpiRefreshJob } from './kpi-refresh.js';
-import { errorMessage } from '../../../platform/db/pg-errors.js';
 
 /** Every tenant's last 7 local days (today included), recomputed nightly. */
 export const kpiNightlyJob = defineJob<Record<string, never>>('leads.kpi-nightly');
@@ -60,23 +59,6 @@ async function refreshKpiBatch(
   await eachTenant(daysByTenant.keys(), 'KPI refresh', (tenantId) =>
     refreshKpi(db, tenantId, daysByTenant.get(tenantId)!),
   );
-}
-
-/** Runs `fn` for every tenant; one failing spares the rest, then the whole run fails naming them. */
-async function eachTenant(
-  tenantIds: Iterable<string>,
-  what: string,
-  fn: (tenantId: string) => Promise<void>,
-) {
-  const failures: string[] = [];
-  for (const tenantId of tenantIds) {
-    try {
-      await fn(tenantId);
-    } catch (error) {
-      failures.push(`${tenantId}: ${errorMessage(error)}`);
-    }
-  }
-  if (failures.length) throw new Error(`${what} failed: ${failures.join('; ')}`.slice(0, 2000));
 }
 
 /** The handlers (API and worker processes alike, before the queue starts). */

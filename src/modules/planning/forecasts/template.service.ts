@@ -115,6 +115,8 @@ export function createTemplateService(deps: { db: TenantDatabase }) {
           ctx.tenantId,
           parsed.rows.map((r) => r.productCode),
         );
+        // Locked (in id order, so two imports never deadlock) and read as they are now: a forecast
+        // submitted while this import ran is refused below as any submitted one, never rewritten.
         const live = await tx.db
           .select({
             id: forecasts.id,
@@ -130,7 +132,9 @@ export function createTemplateService(deps: { db: TenantDatabase }) {
               eq(forecasts.repId, ctx.principal.userId),
               ne(forecasts.status, 'rejected'),
             ),
-          );
+          )
+          .orderBy(forecasts.id)
+          .for('update');
         const liveByPair = new Map(live.map((f) => [pairKey(f.customerId, f.productId), f]));
         const errors: FieldError[] = [];
         const at = (col: string, row: number, message: string) =>

@@ -1,11 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { localParts } from '../../../lib/cron.js';
-import type { JobDefinition } from '../../../platform/jobs/index.js';
+import { eachTenant, type JobDefinition } from '../../../platform/jobs/index.js';
 import type { Platform } from '../../../platform/module.js';
 import { activeTenantIds, tenantSettingsOf } from '../../identity/index.js';
 import { localDate } from '../../notify/index.js';
 import { successDailyRuns } from '../tables/health.tables.js';
-import { errorMessage } from '../../../platform/db/pg-errors.js';
 
 /** A task run once a day per tenant, at a tenant-local time. */
 export interface DailyTask {
@@ -72,18 +71,12 @@ export async function runDailyTask(
 ): Promise<string[]> {
   const tenants = await platform.system.crossTenantJob(task.job.name, (tx) => activeTenantIds(tx));
   const ran: string[] = [];
-  const failures: string[] = [];
-  for (const tenantId of tenants) {
-    try {
-      const localDay = options.manual ? null : await dueDate(platform, task, tenantId, now);
-      if (!options.manual && localDay === null) continue;
-      await task.run(platform, tenantId, now);
-      if (localDay !== null) await markDone(platform, task, tenantId, localDay);
-      ran.push(tenantId);
-    } catch (error) {
-      failures.push(`${tenantId}: ${errorMessage(error)}`);
-    }
-  }
-  if (failures.length) throw new Error(`${task.job.name} failed in ${failures.join('; ')}`.slice(0, 2000));
+  await eachTenant(tenants, task.job.name, async (tenantId) => {
+    const localDay = options.manual ? null : await dueDate(platform, task, tenantId, now);
+    if (!options.manual && localDay === null) return;
+    await task.run(platform, tenantId, now);
+    if (localDay !== null) await markDone(platform, task, tenantId, localDay);
+    ran.push(tenantId);
+  });
   return ran;
 }

@@ -2,12 +2,12 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { selectRows } from '../../../platform/db/rows.js';
 import { healthScores } from '../tables/health.tables.js';
-import type { ScoreClock } from './clock.js';
+import { currentAccountSql, type ScoreClock } from './clock.js';
 import { raiseHealthDrop, type AlertDeps } from './health-drop.js';
 import { latestScores, type ScoredCustomer } from './inputs.js';
 import { refreshHealthSnapshot } from './snapshots.js';
 import type { HealthScore } from './score.js';
-import { statusAfterScore, type CustomerStatus } from './status.js';
+import { statusAfterScoreSql } from './status.js';
 
 export type HealthScoreRow = typeof healthScores.$inferSelect;
 
@@ -21,7 +21,9 @@ export interface WrittenScore {
 /**
  * Stores one computed score in the caller's transaction. A customer-level score also becomes the
  * customer's current health (`health_score`, `health_risk`, `health_scored_at`), moves its status
- * (`statusAfterScore`), refreshes its account manager's row of the day's health snapshot and, for a current account, raises the health-drop alert its reasons call for.
+ * (`statusAfterScoreSql`, on the row as it is when written), refreshes its account manager's row
+ * of the day's health snapshot and, for a current account, raises the health-drop alert its
+ * reasons call for.
  */
 export async function writeScore(
   deps: AlertDeps,
@@ -55,17 +57,24 @@ export async function writeScore(
     .returning();
   if (!customerLevel)
     return { row: row!, status: { before: customer.status, after: customer.status }, alerted: false };
-  const after = statusAfterScore(customer.status as CustomerStatus, score.risk);
-  await selectRows(
+  // The status moves from the row as it is now, not as it was read before the inputs: a customer
+  // churned meanwhile stays churned (the SQL form calculate-all uses). The row is locked first, so
+  // `before` and whether it is a current account are that same row.
+  const next = statusAfterScoreSql(sql`c.status`, sql`${score.risk}::text`);
+  const [moved] = await selectRows<{ before: string; after: string; current: boolean }>(
     tx,
-    sql`update customers set health_score = ${score.overall}, health_risk = ${score.risk},
-        health_scored_at = ${clock.now.toISOString()}::timestamptz, status = ${after},
-        updated_at = case when status = ${after} then updated_at else now() end
-      where tenant_id = ${tenantId} and id = ${customer.id}`,
+    sql`with was as materialized (
+        select status from customers where tenant_id = ${tenantId} and id = ${customer.id} for update)
+      update customers c set health_score = ${score.overall}, health_risk = ${score.risk},
+        health_scored_at = ${clock.now.toISOString()}::timestamptz, status = ${next},
+        updated_at = case when ${next} = c.status then c.updated_at else now() end
+      from was
+      where c.tenant_id = ${tenantId} and c.id = ${customer.id}
+      returning was.status as before, c.status as after, ${currentAccountSql('c')} as current`,
   );
   await refreshHealthSnapshot(tx, tenantId, clock.today, [customer.ownerId]);
-  const alerted = customer.current
+  const alerted = moved!.current
     ? await raiseHealthDrop(deps, tx, { tenantId, today: clock.today }, customer, { ...score }, previous)
     : false;
-  return { row: row!, status: { before: customer.status, after }, alerted };
+  return { row: row!, status: { before: moved!.before, after: moved!.after }, alerted };
 }
