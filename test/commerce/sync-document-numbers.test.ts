@@ -8,6 +8,7 @@ import {
   createIntegration,
   expectCompleted,
   expectStatus,
+  fakeSupply,
   scalar,
   startFake,
   syncNow,
@@ -62,27 +63,7 @@ describe('sync: document numbers are the ERP’s', () => {
     expectCompleted(job);
     return job;
   };
-  const supply = (name: string) => {
-    const ref = (type: string, id: string) => ({
-      meta: { href: `${fake.baseUrl}/entity/${type}/${id}`, type },
-    });
-    return fake.control.create('supply', {
-      name,
-      agent: ref('counterparty', fake.control.ids('counterparty')[0]!),
-      store: ref('store', fake.control.ids('store')[0]!),
-      applicable: true,
-      positions: [
-        {
-          id: crypto.randomUUID(),
-          assortmentType: 'product',
-          assortmentId: fake.control.ids('product')[0]!,
-          quantity: 1,
-          price: 10_000,
-          discount: 0,
-        },
-      ],
-    });
-  };
+  const supply = (name: string) => fakeSupply(fake, { name });
 
   it('takes two documents of one page that share a number', async () => {
     fake.control.advanceClock(10_000);

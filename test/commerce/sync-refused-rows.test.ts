@@ -5,6 +5,8 @@ import { webhookReceipts } from '../../src/modules/commerce/tables/integrations.
 import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
 import type { TestApp } from '../harness/app.js';
 import {
+  fakePosition,
+  fakeSupply,
   commerceApp,
   createIntegration,
   expectCompleted,
@@ -64,25 +66,7 @@ describe('sync: rows the database refuses', () => {
     );
 
   it('records a document out of range as a row failure and applies the rest of its page', async () => {
-    const ref = (type: string, id: string) => ({
-      meta: { href: `${fake.baseUrl}/entity/${type}/${id}`, type },
-    });
-    const supply = (quantity: number) =>
-      fake.control.create('supply', {
-        agent: ref('counterparty', fake.control.ids('counterparty')[0]!),
-        store: ref('store', fake.control.ids('store')[0]!),
-        applicable: true,
-        positions: [
-          {
-            id: crypto.randomUUID(),
-            assortmentType: 'product',
-            assortmentId: fake.control.ids('product')[0]!,
-            quantity,
-            price: 100,
-            discount: 0,
-          },
-        ],
-      });
+    const supply = (quantity: number) => fakeSupply(fake, { quantity, price: 100 });
     fake.control.advanceClock(10_000);
     const before = supply(2);
     const huge = supply(1e16); // numeric(18, 3) holds less than 10^15
@@ -103,18 +87,7 @@ describe('sync: rows the database refuses', () => {
 
     // Corrected in the ERP, it comes with the next run.
     fake.control.advanceClock(10_000);
-    fake.control.update('supply', huge, {
-      positions: [
-        {
-          id: crypto.randomUUID(),
-          assortmentType: 'product',
-          assortmentId: fake.control.ids('product')[0]!,
-          quantity: 4,
-          price: 100,
-          discount: 0,
-        },
-      ],
-    });
+    fake.control.update('supply', huge, { positions: [fakePosition(fake, 4, 100)] });
     const again = await sync(['supplies']);
     expectCompleted(again);
     expect(again.failures).toEqual([]);

@@ -143,3 +143,30 @@ export const FAKE_DOCUMENT_TYPES = [
   'invoicein',
   'purchasereturn',
 ];
+
+/** A posted supply in the fake ERP: its first counterparty, store and product, one position. */
+export function fakeSupply(
+  fake: FakeMoysklad,
+  { name, quantity = 1, price = 10_000 }: { name?: string; quantity?: number; price?: number } = {},
+): string {
+  const ref = (type: string, id: string) => ({
+    meta: { href: `${fake.baseUrl}/entity/${type}/${id}`, type },
+  });
+  return fake.control.create('supply', {
+    ...(name ? { name } : {}),
+    agent: ref('counterparty', fake.control.ids('counterparty')[0]!),
+    store: ref('store', fake.control.ids('store')[0]!),
+    applicable: true,
+    positions: [fakePosition(fake, quantity, price)],
+  });
+}
+
+/** One position of the fake ERP's first product. */
+export const fakePosition = (fake: FakeMoysklad, quantity: number, price = 10_000) => ({
+  id: crypto.randomUUID(),
+  assortmentType: 'product',
+  assortmentId: fake.control.ids('product')[0]!,
+  quantity,
+  price,
+  discount: 0,
+});
