@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { defineResource, envelope, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
@@ -210,6 +210,25 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
         };
         const errors: FieldError[] = [];
         await checkGoal(tx, ctx.tenantId, fields, errors);
+        if (fields.metric === 'shelf_share' && before.metric !== 'shelf_share') {
+          // The assignees' own targets become percentages too.
+          const [over] = await tx.db
+            .select({ id: goalAssignments.id })
+            .from(goalAssignments)
+            .where(
+              and(
+                eq(goalAssignments.tenantId, ctx.tenantId),
+                eq(goalAssignments.goalId, id),
+                gt(goalAssignments.target, '100'),
+              ),
+            )
+            .limit(1);
+          if (over)
+            errors.push({
+              path: '/body/metric',
+              message: 'an assignee’s target is over 100; a shelf share target is a percentage',
+            });
+        }
         if (errors.length) throw validationFailed(errors);
         const [row] = await tx.db
           .update(goals)
