@@ -266,8 +266,13 @@ export function createIntegrationsService(deps: IntegrationsDeps) {
       if (registered) {
         const { provider, conn, integration } = registered;
         try {
+          // One retry and one call's deadline: a deletion waits seconds, not a sync's patience.
           await provider.removeWebhooks(
-            { ...conn, signal: AbortSignal.timeout(PROVIDER_CALL_TIMEOUT_MS * 2) },
+            {
+              ...conn,
+              options: { ...conn.options, maxRetries: 1 },
+              signal: AbortSignal.timeout(PROVIDER_CALL_TIMEOUT_MS),
+            },
             webhookUrlOf(integration),
           );
           webhooks = { removed: true };
