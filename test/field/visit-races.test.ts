@@ -4,6 +4,7 @@ import type { TestApp } from '../harness/app.js';
 import { driverUnderTest } from '../harness/database.js';
 import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
 import { client, createOutlet, expectStatus, fieldApp, OUTLET_POINT, type Res } from './helpers.js';
+import { untilWaitingForLock } from '../harness/locks.js';
 
 /**
  * A check-in or completion reads the visit without locking it and writes once, guarded by the
@@ -29,18 +30,6 @@ describe.skipIf(driverUnderTest !== 'postgres')('field: visit steps racing other
   const newVisit = () =>
     api.ok<{ id: string }>('POST', '/visits', agent(), { outlet_id: outlet, client_uuid: randomUUID() }, 201);
 
-  /** Waits until some statement of this database waits for a row lock. */
-  async function untilWaitingForLock() {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await t.database.db.query<{ n: number }>(
-        "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
-      );
-      if (rows[0]!.n > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error('no statement waited for the lock');
-  }
-
   /**
    * Runs `change` on the visit in a transaction that stays open until `request`'s write waits for
    * the row, then commits; the request's response.
@@ -49,7 +38,7 @@ describe.skipIf(driverUnderTest !== 'postgres')('field: visit steps racing other
     const { pending } = await t.app.platform.db.withTenant({ tenantId: fx.tenantId }, async (tx) => {
       await tx.sql.query(change, [visitId]);
       const started = request();
-      await untilWaitingForLock();
+      await untilWaitingForLock(t);
       return { pending: started };
     });
     return pending;

@@ -14,6 +14,7 @@ import {
   planningApp,
   type Headers,
 } from './helpers.js';
+import { untilWaitingForLock } from '../harness/locks.js';
 
 type Res = Awaited<ReturnType<TestApp['app']['inject']>>;
 type Errors = { code: string; errors?: { path: string; message: string }[] };
@@ -49,18 +50,6 @@ describe.skipIf(driverUnderTest !== 'postgres')('forecasts: a template import ra
     cycle = await openCycle(t, fx);
   });
   afterAll(() => t.close());
-
-  /** Waits until some statement of this database waits for a row lock. */
-  async function untilWaitingForLock() {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await t.database.db.query<{ n: number }>(
-        "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
-      );
-      if (rows[0]!.n > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error('no statement waited for the lock');
-  }
 
   const filledTemplate = async (quantity: number) => {
     const res = await t.app.inject({
@@ -105,7 +94,7 @@ describe.skipIf(driverUnderTest !== 'postgres')('forecasts: a template import ra
         [draft.id],
       );
       const started: Promise<Res> = upload(bytes);
-      await untilWaitingForLock();
+      await untilWaitingForLock(t);
       return { pending: started };
     });
     const refused = expectStatus(await pending, 422, 'VALIDATION_FAILED').json<Errors>();

@@ -3,6 +3,7 @@ import type { TestApp } from '../harness/app.js';
 import { driverUnderTest } from '../harness/database.js';
 import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
 import { client, createCustomer, expectStatus, successApp, type Headers } from './helpers.js';
+import { untilWaitingForLock } from '../harness/locks.js';
 
 type Res = Awaited<ReturnType<ReturnType<typeof client>['call']>>;
 
@@ -57,24 +58,12 @@ describe('health: scoring a customer whose status changes meanwhile', () => {
    * writes after it. Two connections: PostgreSQL only.
    */
   describe.skipIf(driverUnderTest !== 'postgres')('racing a churn (PostgreSQL)', () => {
-    /** Waits until some statement of this database waits for a row lock. */
-    async function untilWaitingForLock() {
-      for (let i = 0; i < 200; i++) {
-        const { rows } = await t.database.db.query<{ n: number }>(
-          "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
-        );
-        if (rows[0]!.n > 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error('no statement waited for the lock');
-    }
-
     it('leaves a customer churned while its score was computed churned, audited without a status change', async () => {
       const id = await createCustomer(t, admin, { owner_id: fx.users.agent.id });
       const { pending } = await t.app.platform.db.withTenant({ tenantId: fx.tenantId }, async (tx) => {
         await tx.sql.query("update customers set status = 'churned', updated_at = now() where id = $1", [id]);
         const started: Promise<Res> = calculate(id);
-        await untilWaitingForLock();
+        await untilWaitingForLock(t);
         return { pending: started };
       });
       expect(expectStatus(await pending, 201).json<{ risk_level: string }>().risk_level).toBe('high');
