@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNotNull, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import { AppError, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { defineResource, envelope, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
@@ -52,6 +52,16 @@ const auditable = (g: Goal): Record<string, unknown> => {
   const { created_at: _c, updated_at: _u, assignments: _a, assignment_count: _n, ...rest } = g;
   return rest;
 };
+
+/** Whether any assignment of the goal meets `condition`. */
+async function hasAssignment(tx: Tx, tenantId: string, goalId: string, condition: SQL): Promise<boolean> {
+  const [found] = await tx.db
+    .select({ id: goalAssignments.id })
+    .from(goalAssignments)
+    .where(and(eq(goalAssignments.tenantId, tenantId), eq(goalAssignments.goalId, goalId), condition))
+    .limit(1);
+  return found !== undefined;
+}
 
 type GoalFields = Pick<GoalRow, 'metric' | 'target' | 'periodStart' | 'periodEnd' | 'brandId' | 'surveyId'>;
 
@@ -212,18 +222,7 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
         await checkGoal(tx, ctx.tenantId, fields, errors);
         if (fields.metric === 'shelf_share' && before.metric !== 'shelf_share') {
           // The assignees' own targets become percentages too.
-          const [over] = await tx.db
-            .select({ id: goalAssignments.id })
-            .from(goalAssignments)
-            .where(
-              and(
-                eq(goalAssignments.tenantId, ctx.tenantId),
-                eq(goalAssignments.goalId, id),
-                gt(goalAssignments.target, '100'),
-              ),
-            )
-            .limit(1);
-          if (over)
+          if (await hasAssignment(tx, ctx.tenantId, id, gt(goalAssignments.target, '100')))
             errors.push({
               path: '/body/metric',
               message: 'an assignee’s target is over 100; a shelf share target is a percentage',
@@ -256,17 +255,7 @@ export function createGoalsService(deps: { db: TenantDatabase }) {
         const row = await goalResource.find(tx, ctx, id, { lock: true });
         if (row.archivedAt) return;
         await changeable(tx, ctx, id);
-        const [reported] = await tx.db
-          .select({ id: goalAssignments.id })
-          .from(goalAssignments)
-          .where(
-            and(
-              eq(goalAssignments.tenantId, ctx.tenantId),
-              eq(goalAssignments.goalId, id),
-              isNotNull(goalAssignments.reportedValue),
-            ),
-          )
-          .limit(1);
+        const reported = await hasAssignment(tx, ctx.tenantId, id, isNotNull(goalAssignments.reportedValue));
         const where = and(eq(goals.tenantId, ctx.tenantId), eq(goals.id, id));
         if (reported)
           await tx.db
