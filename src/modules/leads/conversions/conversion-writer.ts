@@ -11,7 +11,9 @@ import { money, moneyDiff } from '../money.js';
 import type { ConversionOrigin } from '../tables/conversions.tables.js';
 import type { LeadStatus } from '../tables/leads.tables.js';
 import {
+  firstSaleAt,
   insertConversion,
+  lockLeadSales,
   updateConversion,
   type ConversionRow,
   type NewConversionRow,
@@ -126,11 +128,15 @@ export function saleLedgerEntries(row: ConversionRow, by: string | null): Ledger
   ];
 }
 
+const localDays = (timeZone: string, instants: (Date | undefined)[]) =>
+  instants.flatMap((at) => (at ? [localDate(at, timeZone)] : []));
+
 /**
  * Records a sale of `lead` (locked and checked by the caller) in the caller's transaction: the
  * conversion with the lead's attribution copied, its revenue and cost ledger entries, the lead
  * moved to converted with a history row (unless it already is: a repeat sale), and the KPI days
- * queued. Undefined, with nothing written, when the external sale is already recorded.
+ * queued: the sale's, and that of the lead's first sale before it when this one, dated earlier,
+ * takes its place. Undefined, with nothing written, when the external sale is already recorded.
  */
 export async function recordConversion(
   tx: Tx,
@@ -140,6 +146,7 @@ export async function recordConversion(
   sale: NewSale,
 ): Promise<ConversionRow | undefined> {
   const tenantId = lead.tenantId;
+  const firstBefore = await firstSaleAt(tx, tenantId, lead.id);
   const row = await insertConversion(tx, conversionValues(lead, sale));
   if (!row) return undefined;
   if (lead.status !== 'converted') {
@@ -156,7 +163,15 @@ export async function recordConversion(
     });
   }
   await appendLedgerEntries(tx, tenantId, saleLedgerEntries(row, sale.by));
-  await queueKpiRefresh(jobs, tx, tenantId, [localDate(row.convertedAt, settings.timeZone)]);
+  await queueKpiRefresh(
+    jobs,
+    tx,
+    tenantId,
+    localDays(settings.timeZone, [
+      row.convertedAt,
+      firstBefore && row.convertedAt < firstBefore ? firstBefore : undefined,
+    ]),
+  );
   return row;
 }
 
@@ -174,7 +189,9 @@ export function saleChanged(row: ConversionRow, next: SaleFacts): boolean {
 /**
  * Corrects a conversion: the row takes the new facts and the ledger gets entries carrying the
  * difference (never an edit). A moved sale time moves the money: the old amounts leave the old
- * time (negative entries) and the new ones land on the new time. KPI days of both times are queued.
+ * time (negative entries) and the new ones land on the new time. KPI days of both times are queued,
+ * and, when the move changes which of the lead's sales is its first (the one counting the lead as
+ * converted), the days of its first sale before and after.
  */
 export async function correctConversion(
   tx: Tx,
@@ -184,6 +201,10 @@ export async function correctConversion(
   next: SaleFacts,
   by: string | null,
 ): Promise<ConversionRow> {
+  const moved = next.convertedAt.getTime() !== before.convertedAt.getTime();
+  // Sales of one lead are moved one transaction at a time, so each sees the others' dates.
+  if (moved) await lockLeadSales(tx, before.tenantId, before.leadId);
+  const firstBefore = moved ? await firstSaleAt(tx, before.tenantId, before.leadId) : undefined;
   const row = await updateConversion(tx, before.tenantId, before.id, {
     amount: money(next.amount),
     cost: money(next.cost),
@@ -191,7 +212,7 @@ export async function correctConversion(
     convertedAt: next.convertedAt,
     notes: next.notes,
   });
-  const moved = row.convertedAt.getTime() !== before.convertedAt.getTime();
+  const firstAfter = moved ? await firstSaleAt(tx, before.tenantId, before.leadId) : undefined;
   const common = { ...entriesOf(row), createdBy: by, reason: 'conversion corrected' };
   const entries: LedgerEntryInput[] = [];
   for (const [entryType, field] of [
@@ -219,9 +240,11 @@ export async function correctConversion(
   // A moved sale moves its conversion count and time to convert as well as its money, so both
   // days are refreshed even when no amount changes (a zero sale moves nothing in the ledger).
   if (moved || entries.some((e) => e.amount !== '0.00'))
-    await queueKpiRefresh(jobs, tx, before.tenantId, [
-      localDate(before.convertedAt, settings.timeZone),
-      localDate(row.convertedAt, settings.timeZone),
-    ]);
+    await queueKpiRefresh(
+      jobs,
+      tx,
+      before.tenantId,
+      localDays(settings.timeZone, [before.convertedAt, row.convertedAt, firstBefore, firstAfter]),
+    );
   return row;
 }

@@ -1,7 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { defineResource } from '../../../platform/resource/index.js';
 import { conversions } from '../tables/conversions.tables.js';
+import { leads } from '../tables/leads.tables.js';
 import type { Conversion } from './conversions.schemas.js';
 
 export type ConversionRow = typeof conversions.$inferSelect;
@@ -84,4 +85,27 @@ export async function updateConversion(
     .where(and(eq(conversions.tenantId, tenantId), eq(conversions.id, id)))
     .returning();
   return row!;
+}
+
+/**
+ * When the lead's first sale was made (earliest converted_at, then id): the sale that counts the
+ * lead as converted in the KPIs. Undefined for a lead without sales.
+ */
+export async function firstSaleAt(tx: Tx, tenantId: string, leadId: string): Promise<Date | undefined> {
+  const [row] = await tx.db
+    .select({ at: conversions.convertedAt })
+    .from(conversions)
+    .where(and(eq(conversions.tenantId, tenantId), eq(conversions.leadId, leadId)))
+    .orderBy(asc(conversions.convertedAt), asc(conversions.id))
+    .limit(1);
+  return row?.at;
+}
+
+/** Locks the lead's row so that its sales are re-dated one transaction at a time. */
+export async function lockLeadSales(tx: Tx, tenantId: string, leadId: string): Promise<void> {
+  await tx.db
+    .select({ id: leads.id })
+    .from(leads)
+    .where(and(eq(leads.tenantId, tenantId), eq(leads.id, leadId)))
+    .for('no key update');
 }
