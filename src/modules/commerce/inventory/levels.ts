@@ -192,17 +192,14 @@ export async function applyStockChange(
 }
 
 /**
- * Applies many changes as if one `applyStockChange` ran after the other (each change's reserve and
- * in-transit clamped at zero on the figures the previous ones left, shortages judged on them too),
- * in a bounded number of statements however many changes there are: one lock of every level they
- * touch, one update of the levels, one insert of the movements. A page of synced documents is one
- * call.
- */
-/**
  * The services among `productIds`: a service (delivery, installation) is sold and bought on
  * documents but keeps no stock, as in MoySklad, so its lines move no level and leave no movement.
  */
-async function servicesAmong(tx: Tx, tenantId: string, productIds: readonly string[]): Promise<Set<string>> {
+export async function servicesAmong(
+  tx: Tx,
+  tenantId: string,
+  productIds: readonly string[],
+): Promise<Set<string>> {
   const ids = [...new Set(productIds)];
   if (!ids.length) return new Set();
   const rows = await selectRows<{ id: string }>(
@@ -212,6 +209,13 @@ async function servicesAmong(tx: Tx, tenantId: string, productIds: readonly stri
   return new Set(rows.map((r) => r.id));
 }
 
+/**
+ * Applies many changes as if one `applyStockChange` ran after the other (each change's reserve and
+ * in-transit clamped at zero on the figures the previous ones left, shortages judged on them too),
+ * in a bounded number of statements however many changes there are: one lock of every level they
+ * touch, one update of the levels, one insert of the movements. A page of synced documents is one
+ * call.
+ */
 export async function applyStockChanges(
   tx: Tx,
   tenantId: string,

@@ -1,6 +1,13 @@
 import type { Tx } from '../../../platform/db/types.js';
 import { money, moneyText, qty, qtyText } from './decimal.js';
-import { insertMovements, levelKeyOf, lockLevels, updateLevels, type MovementInput } from './levels.js';
+import {
+  insertMovements,
+  levelKeyOf,
+  lockLevels,
+  servicesAmong,
+  updateLevels,
+  type MovementInput,
+} from './levels.js';
 
 /** One row of an ERP stock report: absolute figures of a level. */
 export interface StockReportRow {
@@ -19,21 +26,30 @@ export interface StockReportRow {
  * between the reported and the local stock is written as a `sync` movement at `moment`, so the
  * movements keep adding up to the stock; reserve, in transit and unit cost are replaced. A row whose
  * figures are already the stored ones writes nothing (repeating a report is a no-op). Negative stock
- * is taken as reported. Returns how many levels changed (created ones included).
+ * is taken as reported. A row of a service is left out: a service keeps no stock (as in MoySklad,
+ * whose stock reports carry none), and a product marked a service here has no level to set.
+ * Returns how many levels changed (created ones included) and the services left out.
  */
 export async function setStockLevels(
   tx: Tx,
   tenantId: string,
   rows: readonly StockReportRow[],
   moment: Date,
-): Promise<{ changed: number }> {
-  const byKey = new Map(
-    rows.map((r) => {
-      const key = { productId: r.productId, variantId: r.variantId ?? null, warehouseId: r.warehouseId };
-      return [levelKeyOf(key), { ...r, ...key }];
-    }),
+): Promise<{ changed: number; services: Set<string> }> {
+  const services = await servicesAmong(
+    tx,
+    tenantId,
+    rows.map((r) => r.productId),
   );
-  if (!byKey.size) return { changed: 0 };
+  const byKey = new Map(
+    rows
+      .filter((r) => !services.has(r.productId))
+      .map((r) => {
+        const key = { productId: r.productId, variantId: r.variantId ?? null, warehouseId: r.warehouseId };
+        return [levelKeyOf(key), { ...r, ...key }];
+      }),
+  );
+  if (!byKey.size) return { changed: 0, services };
   const { levels, created } = await lockLevels(tx, tenantId, [...byKey.values()]);
   const updates: Parameters<typeof updateLevels>[2][number][] = [];
   const movements: MovementInput[] = [];
@@ -72,5 +88,5 @@ export async function setStockLevels(
   }
   await updateLevels(tx, tenantId, updates);
   await insertMovements(tx, tenantId, movements);
-  return { changed: updates.length };
+  return { changed: updates.length, services };
 }

@@ -6,7 +6,8 @@ import { REF_TYPES, zeroCounts, type ApplyResult, type ApplyTarget } from './con
 /**
  * A page of the ERP's current-stock report: absolute figures per product (or variant) and store,
  * set through the inventory service (which records the difference as a `sync` movement). A row
- * naming a product, variant or store never synced is a failure of that row.
+ * naming a product, variant or store never synced is a failure of that row, and so is a row of a
+ * product marked a service here (a service keeps no stock).
  */
 export async function applyStock(
   target: ApplyTarget,
@@ -59,10 +60,20 @@ export async function applyStock(
       reserve: r.reserve,
       inTransit: r.inTransit,
       unitCost: r.unitCost ?? null,
+      externalId: id,
+      storeExternalId: r.storeExternalId,
     });
   }
-  const { changed } = await setStockLevels(target.tx, target.tenantId, rows, moment);
+  const { changed, services } = await setStockLevels(target.tx, target.tenantId, rows, moment);
+  const serviceRows = rows.filter((row) => services.has(row.productId));
+  for (const { externalId, storeExternalId } of serviceRows) {
+    failures.push({
+      externalId,
+      reason: `stock row of ${externalId} in ${storeExternalId}: the product is a service here, which keeps no stock`,
+    });
+    counts.failed++;
+  }
   counts.updated += changed;
-  counts.unchanged += rows.length - changed;
+  counts.unchanged += rows.length - serviceRows.length - changed;
   return { counts, failures };
 }
