@@ -6,7 +6,11 @@ import { userMailFacts, usersCoveringOwners } from '../../identity/index.js';
 import { notificationPreferences, notifications, type alerts, type EmailMode } from '../notify.tables.js';
 
 type AlertRow = typeof alerts.$inferSelect;
-type PreferenceRow = typeof notificationPreferences.$inferSelect;
+/** What choosing a delivery reads of a preference row. */
+export type PreferenceRule = Pick<
+  typeof notificationPreferences.$inferSelect,
+  'alertType' | 'severity' | 'inApp' | 'email'
+>;
 
 export interface Delivery {
   inApp: boolean;
@@ -17,8 +21,8 @@ export interface Delivery {
 export const DEFAULT_DELIVERY: Delivery = { inApp: true, email: 'off' };
 
 /** The most specific of a user's rows for this type and severity: exact, type, severity, then `*`/`*`. */
-export function deliveryFor(rows: readonly PreferenceRow[], type: string, severity: string): Delivery {
-  const rank = (row: PreferenceRow) =>
+export function deliveryFor(rows: readonly PreferenceRule[], type: string, severity: string): Delivery {
+  const rank = (row: PreferenceRule) =>
     (row.alertType === type ? 2 : row.alertType === '*' ? 0 : -10) +
     (row.severity === severity ? 1 : row.severity === '*' ? 0 : -10);
   const best = rows
@@ -74,7 +78,7 @@ export async function notifyAboutAlerts(
     .where(
       and(eq(notificationPreferences.tenantId, tenantId), inArray(notificationPreferences.userId, userIds)),
     );
-  const prefsOf = new Map<string, PreferenceRow[]>();
+  const prefsOf = new Map<string, PreferenceRule[]>();
   for (const p of prefs) prefsOf.set(p.userId, [...(prefsOf.get(p.userId) ?? []), p]);
   const facts = await userMailFacts(tx, tenantId, userIds);
 

@@ -5,6 +5,7 @@ import { defineResource, envelope, tenantTxOf, type CallContext } from '../../..
 import { isTimeZone } from '../../../lib/cron.js';
 import { setUserNotificationOverrides, tenantSettingsOf, userMailFacts } from '../../identity/index.js';
 import { notificationPreferences, notifications } from '../notify.tables.js';
+import { dropUnwantedDigests } from './digest.js';
 import type {
   Notification,
   NotificationListQuery,
@@ -160,17 +161,16 @@ export function createNotificationsService(deps: { db: TenantDatabase }) {
             eq(notificationPreferences.userId, ctx.principal.userId),
           );
           await tx.db.delete(notificationPreferences).where(mine);
-          if (body.rules.length)
-            await tx.db.insert(notificationPreferences).values(
-              body.rules.map((rule) => ({
-                tenantId: ctx.tenantId,
-                userId: ctx.principal.userId,
-                alertType: rule.alert_type,
-                severity: rule.severity,
-                inApp: rule.in_app,
-                email: rule.email,
-              })),
-            );
+          const rows = body.rules.map((rule) => ({
+            tenantId: ctx.tenantId,
+            userId: ctx.principal.userId,
+            alertType: rule.alert_type,
+            severity: rule.severity,
+            inApp: rule.in_app,
+            email: rule.email,
+          }));
+          if (rows.length) await tx.db.insert(notificationPreferences).values(rows);
+          await dropUnwantedDigests(tx, ctx.tenantId, ctx.principal.userId, rows);
         }
       });
       return preferences(ctx);
