@@ -7,7 +7,7 @@ import { createTokenService } from './http/tokens.js';
 import { createGeocoder } from './geocoding/index.js';
 import { createJobQueue, type JobLogger, type JobQueueOptions } from './jobs/index.js';
 import { createMailer, registerMailJobs, type MailLog } from './mail/index.js';
-import type { ActivityCounter, PermissionDefinition, Platform } from './module.js';
+import type { ActivityCounter, PermissionDefinition, Platform, TenantSettingsHook } from './module.js';
 import { createMetrics } from './observability/metrics.js';
 import { createRealtime, type RealtimeLogger, type RealtimeTopic } from './realtime/index.js';
 import {
@@ -74,6 +74,7 @@ export function createPlatform(
     scheduledJobs?: readonly ScheduledJob[];
     alertChecks?: readonly AlertCheck[];
     reportTypes?: readonly ReportType[];
+    tenantSettingsHooks?: readonly TenantSettingsHook[];
   } = {},
 ): PlatformRuntime {
   const scheduler = createScheduler({
@@ -140,6 +141,7 @@ export function createPlatform(
     scheduler,
     alertChecks: options.alertChecks ?? [],
     reportTypes: options.reportTypes ?? [],
+    tenantSettingsHooks: options.tenantSettingsHooks ?? [],
     async start({ workers }) {
       await realtime.start();
       await jobs.start({ workers });

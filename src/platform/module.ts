@@ -4,7 +4,7 @@ import type { PrincipalResolver, UsersInScopeResolver } from './http/auth.js';
 import type { Config } from '../config.js';
 import type { BulkImports, ImportEntity } from './bulk/index.js';
 import type { SystemAccess } from './db/system.js';
-import type { TenantDatabase } from './db/types.js';
+import type { TenantDatabase, Tx } from './db/types.js';
 import type { Geocoder } from './geocoding/types.js';
 import type { TokenService } from './http/tokens.js';
 import type { JobQueue } from './jobs/types.js';
@@ -45,7 +45,19 @@ export interface Platform {
   alertChecks: readonly AlertCheck[];
   /** Every module's report types (the reports module generates and schedules them). */
   reportTypes: readonly ReportType[];
+  /** Every module's reaction to a tenant's settings changing (identity runs them). */
+  tenantSettingsHooks: readonly TenantSettingsHook[];
 }
+
+/** A tenant's settings before and after a change (the stored JSON, defaults not filled in). */
+export interface TenantSettingsChange {
+  tenantId: string;
+  before: Readonly<Record<string, unknown>>;
+  after: Readonly<Record<string, unknown>>;
+}
+
+/** Runs in the transaction that changes the settings, after the change is written. */
+export type TenantSettingsHook = (tx: Tx, change: TenantSettingsChange) => Promise<void>;
 
 export type { AlertCheck, AlertCheckContext, AlertSeverity, RaisedAlert } from './alerts/types.js';
 export type { ScheduledJob } from './scheduler/types.js';
@@ -143,6 +155,12 @@ export interface SalesOpsModule {
   retention?: readonly RetentionRule[];
   /** Reports this module offers (`GET /reports/types`); keys are unique across modules. */
   reportTypes?: readonly ReportType[];
+  /**
+   * Re-derives what this module stored from a tenant's settings when they change (a schedule's next
+   * run, computed in the tenant's time zone), in the same transaction: the change and what follows
+   * from it commit together.
+   */
+  onTenantSettingsChange?: TenantSettingsHook;
   seedDemo?: (platform: Platform) => Promise<DemoLogin[]>;
 }
 
@@ -218,5 +236,6 @@ export function contributionsOf(modules: readonly SalesOpsModule[]) {
       (c) => c.name,
       'alert check',
     ),
+    tenantSettingsHooks: modules.flatMap((m) => (m.onTenantSettingsChange ? [m.onTenantSettingsChange] : [])),
   };
 }

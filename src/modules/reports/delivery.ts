@@ -4,7 +4,7 @@ import type { TokenService } from '../../platform/http/tokens.js';
 import { defineMailTemplate } from '../../platform/mail/index.js';
 import type { Mailer } from '../../platform/mail/types.js';
 import type { ReportType } from '../../platform/reports/types.js';
-import { userFacts } from '../identity/index.js';
+import { userMailFacts } from '../identity/index.js';
 import { reportRuns, type ReportRunRow, type ReportScheduleRow } from './reports.tables.js';
 
 export const DOWNLOAD_TOKEN_PURPOSE = 'reports.download';
@@ -36,8 +36,8 @@ export interface DeliveryDeps {
 }
 
 /**
- * Mails a completed scheduled report to its recipients (the schedule's users, by their login
- * address, and its external addresses): attached when the file is at most the attachment limit,
+ * Mails a completed scheduled report to its recipients (the schedule's users who are still active,
+ * by their login address, and its external addresses): attached when the file is at most the attachment limit,
  * else as a signed link that expires. The outbox row and the run's delivery mark are written in one
  * transaction, so a report is mailed once.
  */
@@ -54,8 +54,10 @@ export async function deliverRun(deps: DeliveryDeps, schedule: ReportScheduleRow
         deps.config.reportLinkTtlSeconds,
       );
   await deps.db.withTenant({ tenantId }, async (tx) => {
-    const users = await userFacts(tx, tenantId, schedule.recipientUserIds);
-    const to = [...new Set([...[...users.values()].map((u) => u.email), ...schedule.recipientEmails])];
+    // A deactivated user (someone who left) gets no more of the tenant's reports.
+    const users = await userMailFacts(tx, tenantId, schedule.recipientUserIds);
+    const active = [...users.values()].filter((u) => u.active).map((u) => u.email);
+    const to = [...new Set([...active, ...schedule.recipientEmails])];
     const [marked] = await tx.db
       .update(reportRuns)
       .set({ delivery: asAttachment ? 'attachment' : 'link', deliveredAt: new Date() })

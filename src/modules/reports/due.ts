@@ -1,7 +1,7 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Principal } from '../../platform/http/auth.js';
 import type { SystemAccess } from '../../platform/db/system.js';
-import { scopePredicate, tenantFacts } from '../identity/index.js';
+import { activeTenantIds, scopePredicate, tenantFacts } from '../identity/index.js';
 import { deliverRun, type DeliveryDeps } from './delivery.js';
 import { generateRun, type GenerateDeps } from './generate.js';
 import { nextRunAfter } from './next-run.js';
@@ -75,21 +75,33 @@ async function runAll(deps: DueDeps, due: DueRow[]) {
   return runs;
 }
 
-/** The scheduled-job form: due schedules of every tenant, oldest first, at most `limit` per pass. */
+/**
+ * The scheduled-job form: due schedules of every active tenant, oldest first, at most `limit` per
+ * pass. A suspended tenant's schedules wait (their slots stay due until it is reactivated): counted
+ * in, they would head every pass, and enough of them would crowd out every other tenant's reports.
+ */
 export async function runDueSchedules(deps: DueDeps & { system: SystemAccess }, limit = 200) {
   const now = deps.now?.() ?? new Date();
-  const due = await deps.system.crossTenantJob('reports.run_due', (tx) =>
-    tx.db
+  const due = await deps.system.crossTenantJob('reports.run_due', async (tx) => {
+    const tenants = await activeTenantIds(tx);
+    if (!tenants.length) return [];
+    return tx.db
       .select({
         tenantId: reportSchedules.tenantId,
         id: reportSchedules.id,
         nextRunAt: reportSchedules.nextRunAt,
       })
       .from(reportSchedules)
-      .where(and(eq(reportSchedules.isActive, true), lte(reportSchedules.nextRunAt, now)))
+      .where(
+        and(
+          eq(reportSchedules.isActive, true),
+          lte(reportSchedules.nextRunAt, now),
+          inArray(reportSchedules.tenantId, tenants),
+        ),
+      )
       .orderBy(asc(reportSchedules.nextRunAt))
-      .limit(limit),
-  );
+      .limit(limit);
+  });
   return runAll(deps, due);
 }
 

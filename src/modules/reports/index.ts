@@ -2,6 +2,7 @@ import type { SalesOpsModule } from '../../platform/module.js';
 import { REPORT_SCHEDULED_JOBS, registerReportJobs, reportDeps } from './jobs.js';
 import { REPORT_PERMISSIONS } from './permissions.js';
 import { reportRoutes } from './reports.routes.js';
+import { retimeSchedules } from './retime.js';
 import { createReportsService } from './reports.service.js';
 import { createSchedulesService } from './schedules.service.js';
 import { seedReportsDemo } from './seed.js';
@@ -23,6 +24,7 @@ export const reportsModule: SalesOpsModule = {
   },
   registerJobs: registerReportJobs,
   scheduledJobs: REPORT_SCHEDULED_JOBS,
+  onTenantSettingsChange: retimeSchedules,
   seedDemo: seedReportsDemo,
 };
 

@@ -95,6 +95,26 @@ const asInput = (row: ReportScheduleRow): ScheduleInput => ({
   is_active: row.isActive,
 });
 
+/**
+ * When an edited schedule runs next. A slot already due stays due: the edit must not drop a report
+ * that is owed (it runs on the next pass, as edited). An unchanged calendar rule keeps its next
+ * slot. Otherwise (a new rule, or a schedule resumed by the edit) the rule's first slot after now.
+ */
+function nextRunOfEdit(
+  before: ReportScheduleRow,
+  after: ScheduleRule & { isActive: boolean; nextRunAt: Date },
+  now: Date,
+): Date {
+  const running = before.isActive && after.isActive;
+  if (running && before.nextRunAt <= now) return before.nextRunAt;
+  const sameRule =
+    before.frequency === after.frequency &&
+    before.weekday === after.weekday &&
+    before.dayOfMonth === after.dayOfMonth &&
+    before.hour === after.hour;
+  return running && sameRule ? before.nextRunAt : after.nextRunAt;
+}
+
 export function createSchedulesService(deps: DueDeps) {
   const tenantTx = tenantTxOf(deps);
   const now = () => deps.now?.() ?? new Date();
@@ -182,9 +202,10 @@ export function createSchedulesService(deps: DueDeps) {
             delete merged.day_of_month;
         }
         const { values, timeZone } = await prepare(tx, ctx, merged);
+        const nextRunAt = nextRunOfEdit(before, values, now());
         const [row] = await tx.db
           .update(reportSchedules)
-          .set({ ...values, updatedAt: new Date() })
+          .set({ ...values, nextRunAt, updatedAt: new Date() })
           .where(and(eq(reportSchedules.tenantId, ctx.tenantId), eq(reportSchedules.id, id)))
           .returning();
         const json = toScheduleJson(row!, timeZone);

@@ -20,7 +20,7 @@ export async function directoryRoutes(app: FastifyInstance, platform: Platform):
   };
   userRoutes(app, createUsersService(deps));
   roleRoutes(app, createRolesService(deps));
-  tenantRoutes(app, createTenantsService(deps));
+  tenantRoutes(app, createTenantsService({ ...deps, settingsHooks: platform.tenantSettingsHooks }));
 }
 
 export { checkPhoneRequired, phoneField } from '../phone.js';

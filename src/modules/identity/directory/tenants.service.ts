@@ -5,7 +5,7 @@ import type { TenantDatabase, Tx } from '../../../platform/db/types.js';
 import type { Principal } from '../../../platform/http/auth.js';
 import { notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { envelope, likeEscape, type ResourceCaller } from '../../../platform/resource/index.js';
-import type { PermissionDefinition } from '../../../platform/module.js';
+import type { PermissionDefinition, TenantSettingsHook } from '../../../platform/module.js';
 import { diff, writeAudit, type AuditSource } from '../audit.js';
 import type { SessionRevocations } from '../auth/revocation.js';
 import { checkPasswordPolicy, hashPassword } from '../passwords.js';
@@ -97,6 +97,8 @@ export function createTenantsService(deps: {
   sessionCache?: SessionCache;
   /** Suspension tells every instance (evicting verdicts, closing event streams) as it commits. */
   revocations?: Pick<SessionRevocations, 'announce' | 'apply'>;
+  /** The modules' reactions to changed settings, run in the change's transaction. */
+  settingsHooks?: readonly TenantSettingsHook[];
 }) {
   const cache = deps.sessionCache ?? noSessionCache;
   /** Super admin: system transaction. Admin: own tenant only (anything else reads as missing). */
@@ -198,6 +200,9 @@ export function createTenantsService(deps: {
           name: body.name,
           settings: body.settings ? { ...current.settings, ...body.settings } : undefined,
         });
+        if (body.settings)
+          for (const hook of deps.settingsHooks ?? [])
+            await hook(tx, { tenantId: id, before: current.settings, after: row.settings });
         const before = toTenantJson(current);
         const after = toTenantJson(row);
         const pick = (t: Tenant) => ({ name: t.name, ...t.settings });
