@@ -104,6 +104,7 @@ describe('commerce: writeDocument / deleteDocument / setStockLevels for the sync
     const before = await movements();
     expect(await inTenantTx(t, a.tenantId, (tx) => setStockLevels(tx, a.tenantId, rows, moment))).toEqual({
       changed: 1,
+      services: new Set(),
     });
     expect(await level()).toEqual({
       stock: '25.000',
@@ -114,6 +115,7 @@ describe('commerce: writeDocument / deleteDocument / setStockLevels for the sync
     expect(await movements()).toBe(before + 1);
     expect(await inTenantTx(t, a.tenantId, (tx) => setStockLevels(tx, a.tenantId, rows, moment))).toEqual({
       changed: 0,
+      services: new Set(),
     });
     expect(await movements()).toBe(before + 1);
     const sum = await scalar<string>(
