@@ -105,6 +105,14 @@ const fromDay = (day: number): string => new Date(day * DAY_MS).toISOString().sl
 /** `date` plus `days` calendar days. */
 export const addDays = (date: string, days: number): string => fromDay(toDay(date) + days);
 
+/**
+ * The instant the day after `date` begins: the exclusive upper bound of the times on or before it.
+ * The day after 9999-12-31 (the last date the API takes) is in year 10000, which no ISO date-time
+ * string PostgreSQL reads can carry, so that bound is the last millisecond of 9999 instead.
+ */
+export const dayAfter = (date: string): Date => new Date(Math.min((toDay(date) + 1) * DAY_MS, LAST_INSTANT));
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** Calendar days from `from` to `to` (negative when `to` is earlier). */
 export const daysBetween = (from: string, to: string): number => toDay(to) - toDay(from);
 

@@ -169,6 +169,7 @@ export function translateDbError(error: unknown): AppError | undefined {
     case '22003':
     case '22007':
     case '22008':
+    case '22009':
       return new AppError(422, 'VALIDATION_FAILED', 'A value is not valid.', { cause: error });
     case '42501':
       return new AppError(403, 'FORBIDDEN', 'This operation is not allowed.', { cause: error });

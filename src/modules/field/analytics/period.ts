@@ -1,4 +1,5 @@
 import { validationFailed } from '../../../platform/http/errors.js';
+import { dayAfter } from '../formulas.js';
 
 /**
  * Pure period arithmetic and the comparison formulas of the field analytics. Days are UTC calendar
@@ -26,7 +27,7 @@ export const addDays = (day: string, n: number): string =>
   dayOf(new Date(toDate(day).getTime() + n * DAY_MS));
 
 /** Start of the next day after `day`, as an instant: the exclusive upper bound for timestamps. */
-export const endOf = (day: string): Date => new Date(toDate(day).getTime() + DAY_MS);
+export const endOf = (day: string): Date => dayAfter(day);
 export const startOf = (day: string): Date => toDate(day);
 
 /** The requested period, defaulting to the last 30 days up to today (UTC). */

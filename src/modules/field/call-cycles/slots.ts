@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, lt, ne, notInArray, or } from 'drizzle-orm';
 import type { SystemAccess } from '../../../platform/db/system.js';
 import type { Tx } from '../../../platform/db/types.js';
-import { addDays, scheduleDates, slotsFulfilledBy, type OpenSlot } from '../formulas.js';
+import { dayAfter, scheduleDates, slotsFulfilledBy, type OpenSlot } from '../formulas.js';
 import { callCycleLocations, callCycles, callCycleSlots } from '../tables/call-cycles.tables.js';
 import { visits } from '../tables/visits.tables.js';
 
@@ -71,7 +71,7 @@ async function matchCompletedVisits(tx: Tx, tenantId: string, cycle: CycleRow) {
           and(
             eq(visits.agentId, cycle.agentId),
             gte(visits.completedAt, new Date(`${cycle.startDate}T00:00:00Z`)),
-            lt(visits.completedAt, new Date(`${addDays(cycle.endDate, 1)}T00:00:00Z`)),
+            lt(visits.completedAt, dayAfter(cycle.endDate)),
           ),
         ),
       ),

@@ -3,7 +3,7 @@ import type { Tx } from '../../../platform/db/types.js';
 import { brandFacts } from '../../catalog/index.js';
 import { LEAD_GOAL_METRICS, leadGoalActuals, type LeadGoalMetric } from '../../leads/index.js';
 import {
-  addDays,
+  dayAfter,
   aggregateShelfShare,
   goalProgress,
   photoShelfShare,
@@ -34,7 +34,7 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 function window(goal: GoalRow) {
   return {
     from: new Date(`${goal.periodStart}T00:00:00Z`),
-    until: new Date(`${addDays(goal.periodEnd, 1)}T00:00:00Z`),
+    until: dayAfter(goal.periodEnd),
   };
 }
 

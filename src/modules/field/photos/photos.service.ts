@@ -5,6 +5,7 @@ import { AppError, conflict } from '../../../platform/http/errors.js';
 import { defineResource, envelope, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
 import { safeKey, type FileStorage } from '../../../platform/storage/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
+import { dayAfter } from '../formulas.js';
 import { photos } from '../tables/photos.tables.js';
 import { visitAlreadyCompleted } from '../visits/visit-actions.service.js';
 import type { VisitRow } from '../visits/visits.repository.js';
@@ -25,8 +26,6 @@ export const photoResource = defineResource({
   owner: photos.agentId,
   sorts: { created_at: photos.createdAt, taken_at: photos.takenAt },
 });
-
-const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000);
 
 /**
  * Own-scope callers (agents) cannot change a completed visit any more; managers may still add to
@@ -160,7 +159,7 @@ export function createPhotosService(deps: { db: TenantDatabase; storage: FileSto
             query.agent ? eq(photos.agentId, query.agent) : undefined,
             query.purpose ? eq(photos.purpose, query.purpose) : undefined,
             query.date_from ? gte(photos.createdAt, new Date(`${query.date_from}T00:00:00Z`)) : undefined,
-            query.date_to ? lt(photos.createdAt, nextDay(query.date_to)) : undefined,
+            query.date_to ? lt(photos.createdAt, dayAfter(query.date_to)) : undefined,
           ],
         });
         return envelope('photos', page, toPhotoJson);
