@@ -156,6 +156,28 @@ describe('field: shelf marks describe one shelf', () => {
     expect(cells.quadrants.map((q) => q.share_percent)).toEqual([33.33, 33.33, 33.33]);
   });
 
+  it('takes a whole shelf split in thirds and sixths: shares are summed before rounding', async () => {
+    // 1 + 1 + 4 of 6 cells: 16.67 + 16.67 + 66.67 rounded would be 100.01 %.
+    const photo = await newPhoto(fx.users.agent.auth, { rows: 2, cols: 3 });
+    const marks = await api.ok<Marks>('POST', `/photos/${photo}/shelf-quadrants`, fx.users.agent.auth, {
+      quadrants: [
+        { brand_id: own, cells: [cell(0, 0)] },
+        { brand_id: rival, cells: [cell(0, 1)] },
+        { brand_id: third, cells: [cell(0, 2), cell(1, 0), cell(1, 1), cell(1, 2)] },
+      ],
+    });
+    expect(marks.quadrants).toHaveLength(3);
+    // One cell more than the shelf holds is still refused.
+    expectStatus(
+      await mark(photo, [
+        { brand_id: own, cells: [cell(0, 0)] },
+        { brand_id: rival, area_percent: 83.34 },
+      ]),
+      422,
+      'SHELF_AREA_EXCEEDED',
+    );
+  });
+
   it('checks the set that results: marks sent in a later request replace, never add to, the earlier ones', async () => {
     const photo = await newPhoto();
     await api.ok('POST', `/photos/${photo}/shelf-quadrants`, fx.users.agent.auth, {

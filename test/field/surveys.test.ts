@@ -95,6 +95,8 @@ describe('field: surveys and questions', () => {
           { text: 'N', type: 'number', validation: { min: 5, max: 1 } },
           { text: 'T', type: 'text', options: ['a', 'b'] },
           { text: 'Y', type: 'yes_no', validation: { max_length: 3 } },
+          // On the default 1–5 scale, a minimum of 6 leaves no answer.
+          { text: 'R', type: 'rating', required: true, validation: { min: 6 } },
         ],
       }),
       422,
@@ -105,6 +107,7 @@ describe('field: surveys and questions', () => {
       '/body/questions/1/validation/min',
       '/body/questions/2/options',
       '/body/questions/3/validation/max_length',
+      '/body/questions/4/validation',
     ]);
     expectStatus(await api.call('POST', '/surveys', admin, { title: 'x', type: 'weird' }), 422);
     expectStatus(
@@ -258,6 +261,28 @@ describe('field: surveys and questions', () => {
     const unusedSurvey = await newSurvey({ questions: [{ text: 'Q', type: 'date' }] });
     expectStatus(await api.call('DELETE', `/surveys/${unusedSurvey.id}`, admin), 204);
     expectStatus(await api.call('GET', `/surveys/${unusedSurvey.id}`, admin), 404);
+
+    // A survey only a goal names is archived too: the goal keeps counting its visits.
+    const goalSurvey = await newSurvey({ questions: [{ text: 'Q', type: 'date' }] });
+    const goal = await api.ok<{ id: string }>(
+      'POST',
+      '/goals',
+      admin,
+      {
+        name: 'Surveyed visits',
+        metric: 'visits_completed',
+        target: 5,
+        period_start: '2025-01-01',
+        period_end: '2025-12-31',
+        survey_id: goalSurvey.id,
+      },
+      201,
+    );
+    expectStatus(await api.call('DELETE', `/surveys/${goalSurvey.id}`, admin), 204);
+    expect((await api.ok<Survey>('GET', `/surveys/${goalSurvey.id}`, admin)).archived_at).not.toBeNull();
+    expect((await api.ok<{ survey_id: string }>('GET', `/goals/${goal.id}`, admin)).survey_id).toBe(
+      goalSurvey.id,
+    );
   });
 
   it('lets everyone read surveys but only admins and national managers change them', async () => {

@@ -37,11 +37,19 @@ export function photoShelfShare(
   grid: { rows: number; cols: number },
   mark: { cells: readonly { row: number; col: number }[]; areaPercent?: number | null },
 ): number {
-  if (mark.areaPercent !== undefined && mark.areaPercent !== null) return pct(mark.areaPercent);
+  return pct(exactShelfShare(grid, mark));
+}
+
+/** The share before rounding: shares are summed unrounded (three thirds make 100 %, not 100.01). */
+export function exactShelfShare(
+  grid: { rows: number; cols: number },
+  mark: { cells: readonly { row: number; col: number }[]; areaPercent?: number | null },
+): number {
+  if (mark.areaPercent !== undefined && mark.areaPercent !== null) return mark.areaPercent;
   const total = grid.rows * grid.cols;
   if (total <= 0) return 0;
   const distinct = new Set(mark.cells.map((c) => `${c.row}:${c.col}`));
-  return pct((distinct.size / total) * 100);
+  return (distinct.size / total) * 100;
 }
 
 export interface BrandShareInput {

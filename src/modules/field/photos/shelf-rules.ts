@@ -1,5 +1,5 @@
 import { AppError } from '../../../platform/http/errors.js';
-import { photoShelfShare } from '../formulas.js';
+import { exactShelfShare, photoShelfShare } from '../formulas.js';
 import type { GridCell } from '../tables/photos.tables.js';
 
 /**
@@ -16,9 +16,6 @@ export interface ShelfMark {
   cells: readonly GridCell[];
   areaPercent: number | null;
 }
-
-/** The largest sum of per-photo shares, in basis points: shares are rounded to 2 decimals. */
-const MAX_TOTAL_BP = 100 * 100;
 
 const cellName = (cell: GridCell) => `(${cell.row}, ${cell.col})`;
 
@@ -69,9 +66,11 @@ function areaExcess(grid: { rows: number; cols: number }, marks: readonly ShelfM
     brand_name: m.brandName,
     share_percent: photoShelfShare(grid, m),
   }));
-  const totalBp = shares.reduce((sum, s) => sum + Math.round(s.share_percent * 100), 0);
-  if (totalBp <= MAX_TOTAL_BP) return null;
-  const total = totalBp / 100;
+  // Summed unrounded: cells that do not overlap can never exceed the whole shelf, whereas their
+  // rounded shares can (16.67 + 16.67 + 66.67 = 100.01). A millionth of a point absorbs float error.
+  const exact = marks.reduce((sum, m) => sum + exactShelfShare(grid, m), 0);
+  if (exact <= 100 + 1e-6) return null;
+  const total = Math.round(exact * 100) / 100;
   const described = shares.map((s) => `${s.brand_name} ${s.share_percent} %`).join(', ');
   return new AppError(
     422,

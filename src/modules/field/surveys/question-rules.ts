@@ -33,6 +33,16 @@ export function checkQuestionDefinition(q: QuestionDefinition, path: string): Fi
     errors.push({ path: `${path}/validation/min`, message: 'must not be greater than max' });
   if (q.type === 'rating' && [min, max].some((v) => v !== undefined && !Number.isInteger(v)))
     errors.push({ path: `${path}/validation`, message: 'rating bounds are whole numbers' });
+  // A rating's missing bound is the default scale's: {min: 6} alone would accept no answer.
+  if (
+    q.type === 'rating' &&
+    (min === undefined || max === undefined) &&
+    (min ?? DEFAULT_RATING.min) > (max ?? DEFAULT_RATING.max)
+  )
+    errors.push({
+      path: `${path}/validation`,
+      message: `the scale would run from ${min ?? DEFAULT_RATING.min} to ${max ?? DEFAULT_RATING.max}; give both bounds`,
+    });
   if (maxLength !== undefined && q.type !== 'text')
     errors.push({ path: `${path}/validation/max_length`, message: 'max_length applies to text questions' });
   return errors;

@@ -2,6 +2,8 @@ import { and, asc, count, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/types.js';
 import { surveyQuestions, type surveys } from '../tables/surveys.tables.js';
 import { visitAnswers, visits } from '../tables/visits.tables.js';
+import { goals } from '../tables/goals.tables.js';
+import { selectRows } from '../../../platform/db/rows.js';
 
 export type SurveyRow = typeof surveys.$inferSelect;
 export type QuestionRow = typeof surveyQuestions.$inferSelect;
@@ -82,13 +84,14 @@ export async function renumberActiveQuestions(tx: Tx, tenantId: string, surveyId
   );
 }
 
-export async function surveyHasVisits(tx: Tx, tenantId: string, surveyId: string): Promise<boolean> {
-  const rows = await tx.db
-    .select({ one: sql`1` })
-    .from(visits)
-    .where(and(eq(visits.tenantId, tenantId), eq(visits.surveyId, surveyId)))
-    .limit(1);
-  return rows.length > 0;
+/** Whether a visit or a goal names the survey: it is then archived rather than deleted. */
+export async function surveyIsReferenced(tx: Tx, tenantId: string, surveyId: string): Promise<boolean> {
+  const [row] = await selectRows<{ used: boolean }>(
+    tx,
+    sql`select exists (select 1 from ${visits} where tenant_id = ${tenantId} and survey_id = ${surveyId})
+      or exists (select 1 from ${goals} where tenant_id = ${tenantId} and survey_id = ${surveyId}) as used`,
+  );
+  return row!.used;
 }
 
 /** The distinct answer values given to a question (to keep answered options when editing). */

@@ -16,7 +16,7 @@ import { checkQuestionDefinition } from './question-rules.js';
 import {
   questionCounts,
   questionsOf,
-  surveyHasVisits,
+  surveyIsReferenced,
   type QuestionRow,
   type SurveyRow,
 } from './surveys.repository.js';
@@ -203,8 +203,8 @@ export function createSurveysService(deps: { db: TenantDatabase }) {
     },
 
     /**
-     * A survey no visit uses is deleted with its questions; one with visits is archived (and
-     * deactivated) instead, so visits and their answers keep their survey. Deleting an archived
+     * A survey no visit or goal uses is deleted with its questions; one with visits or goals is
+     * archived (and deactivated) instead, so visits, their answers and goals keep their survey. Deleting an archived
      * survey again is a no-op.
      */
     remove(ctx: CallContext, id: string) {
@@ -212,7 +212,7 @@ export function createSurveysService(deps: { db: TenantDatabase }) {
         const row = await surveyResource.find(tx, ctx, id, { lock: true });
         if (row.archivedAt) return;
         const where = and(eq(surveys.tenantId, ctx.tenantId), eq(surveys.id, id));
-        const used = await surveyHasVisits(tx, ctx.tenantId, id);
+        const used = await surveyIsReferenced(tx, ctx.tenantId, id);
         if (used)
           await tx.db
             .update(surveys)
