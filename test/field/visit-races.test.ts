@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../harness/app.js';
 import { driverUnderTest } from '../harness/database.js';
 import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
-import { client, createOutlet, expectStatus, fieldApp, OUTLET_POINT, type Res } from './helpers.js';
+import {
+  client,
+  createOutlet,
+  expectStatus,
+  fieldApp,
+  jpeg,
+  OUTLET_POINT,
+  uploadPhoto,
+  type Res,
+} from './helpers.js';
 import { untilWaitingForLock } from '../harness/locks.js';
 
 /**
@@ -92,5 +101,32 @@ describe.skipIf(driverUnderTest !== 'postgres')('field: visit steps racing other
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
     const audits = await auditActions(visit.id);
     expect(audits.filter((x) => x.action === 'visit.complete')).toHaveLength(1);
+  });
+
+  it('refuses a photo of a visit cancelled while the photo was being stored: 409 VISIT_CLOSED', async () => {
+    const visit = await newVisit();
+    const bytes = await jpeg();
+    // The cancellation holds the visit (as `PUT /visits/{id}/cancel` does) until the upload waits.
+    const { pending } = await t.app.platform.db.withTenant({ tenantId: fx.tenantId }, async (tx) => {
+      await tx.sql.query('select id from visits where id = $1 for update', [visit.id]);
+      await tx.sql.query(
+        "update visits set status = 'cancelled', cancelled_at = now(), cancel_reason = 'closed' where id = $1",
+        [visit.id],
+      );
+      const started = uploadPhoto(
+        t,
+        agent(),
+        { visit_id: visit.id, purpose: 'shelf' },
+        { name: 's.jpg', bytes },
+      );
+      await untilWaitingForLock(t);
+      return { pending: started };
+    });
+    expectStatus(await pending, 409, 'VISIT_CLOSED');
+    const photos = await t.database.db.query<{ n: number }>(
+      'select count(*)::int as n from photos where visit_id = $1',
+      [visit.id],
+    );
+    expect(photos.rows[0]!.n).toBe(0);
   });
 });

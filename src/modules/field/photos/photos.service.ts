@@ -66,8 +66,13 @@ export function createPhotosService(deps: { db: TenantDatabase; storage: FileSto
     return { photo: toPhotoJson(row), created: false };
   }
 
-  async function checkVisit(tx: Tx, ctx: CallContext, visitId: string) {
-    const visit = await visitResource.find(tx, ctx, visitId);
+  /**
+   * The visit, if a photo may still be added to it. `lock` holds it until the photo is written, so
+   * a cancellation or completion committing meanwhile is seen (the insert's key check alone would
+   * let the photo land on a visit that just closed).
+   */
+  async function checkVisit(tx: Tx, ctx: CallContext, visitId: string, lock = false) {
+    const visit = await visitResource.find(tx, ctx, visitId, { lock });
     assertVisitEditable(ctx.principal, visit);
     return visit;
   }
@@ -104,7 +109,7 @@ export function createPhotosService(deps: { db: TenantDatabase; storage: FileSto
             maxBytes: Infinity,
           });
         const result = await tenantTx(ctx, async (tx) => {
-          const visit = await checkVisit(tx, ctx, fields.visit_id);
+          const visit = await checkVisit(tx, ctx, fields.visit_id, true);
           // created_at is set here rather than by the column default, so the audit row (written by
           // the insert itself) carries the photo exactly as stored.
           const values: PhotoRow = {
