@@ -181,7 +181,7 @@ describe('field: round trips of the visit write path', () => {
     }
   });
 
-  it('adds, edits, reorders and deletes survey questions in at most 4 round trips each', async () => {
+  it('adds and reorders survey questions in at most 4 round trips, edits and deletes them in 5', async () => {
     const admin = fx.users.admin.auth;
     const s = await api.ok<{ id: string; questions: { id: string }[] }>(
       'POST',
@@ -220,7 +220,8 @@ describe('field: round trips of the visit write path', () => {
     for (const [name, { res, transactions }, status] of steps) {
       expectStatus(res, status);
       expect(transactions, name).toHaveLength(1);
-      expect(transactions[0], name).toBeLessThanOrEqual(4);
+      // An edit or delete reads the question's answers once it holds its locks: one more statement.
+      expect(transactions[0], name).toBeLessThanOrEqual(name === 'edit' || name === 'delete' ? 5 : 4);
     }
     const { questions } = await api.ok<{ questions: { id: string; position: number }[] }>(
       'GET',

@@ -129,4 +129,44 @@ describe.skipIf(driverUnderTest !== 'postgres')('field: visit steps racing other
     );
     expect(photos.rows[0]!.n).toBe(0);
   });
+
+  it('refuses to remove an option that a completion committing meanwhile answered: 409', async () => {
+    const admin = fx.users.admin.auth;
+    const survey = await api.ok<{ id: string; questions: { id: string }[] }>(
+      'POST',
+      '/surveys',
+      admin,
+      {
+        title: 'Racing options',
+        questions: [{ text: 'Pick', type: 'single_choice', options: ['A', 'B', 'C'] }],
+      },
+      201,
+    );
+    const question = survey.questions[0]!.id;
+    const visit = await api.ok<{ id: string }>(
+      'POST',
+      '/visits',
+      agent(),
+      { outlet_id: outlet, survey_id: survey.id, client_uuid: randomUUID() },
+      201,
+    );
+    // The completion's answers are written (their key check holds the question) but not committed
+    // when the option's removal arrives.
+    const { pending } = await t.app.platform.db.withTenant({ tenantId: fx.tenantId }, async (tx) => {
+      await tx.sql.query(
+        `insert into visit_answers (tenant_id, id, visit_id, question_id, value) values ($1, $2, $3, $4, '"B"')`,
+        [fx.tenantId, randomUUID(), visit.id, question],
+      );
+      const started = api.call('PUT', `/questions/${question}`, admin, { options: ['A', 'C'] });
+      await untilWaitingForLock(t);
+      return { pending: started };
+    });
+    expectStatus(await pending, 409, 'QUESTION_ANSWERED');
+    const stored = await api.ok<{ questions: { options: string[] }[] }>(
+      'GET',
+      `/surveys/${survey.id}/questions`,
+      admin,
+    );
+    expect(stored.questions[0]!.options).toEqual(['A', 'B', 'C']);
+  });
 });

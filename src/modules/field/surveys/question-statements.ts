@@ -1,4 +1,5 @@
 import { and, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
+import { selectRows } from '../../../platform/db/rows.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { notFound } from '../../../platform/http/errors.js';
 import type { CallContext } from '../../../platform/resource/index.js';
@@ -7,10 +8,11 @@ import { surveyQuestions, surveys } from '../tables/surveys.tables.js';
 import type { QuestionRow } from './surveys.repository.js';
 
 /**
- * The statements of the question routes (add, update, delete/archive, reorder): each change is one
- * read, which locks the survey's row (then the question's) and brings what the change checks, and
- * one write, which carries the renumbering, the survey's updated_at and the audit row as CTEs — four
- * round trips with BEGIN and COMMIT. The survey's row lock serialises every change to its order.
+ * The statements of the question routes (add, update, delete/archive, reorder): each change locks
+ * the survey's row (then the question's) and reads what the change checks (a change to one question
+ * reads its answers once it holds the locks), then makes one write, which carries the renumbering,
+ * the survey's updated_at and the audit row as CTEs. The survey's row lock serialises every change
+ * to its order.
  */
 
 type Audit = { source: AuditSource; entry: AuditEntry };
@@ -68,15 +70,13 @@ export async function lockSurveyWithQuestions(tx: Tx, ctx: CallContext, surveyId
  * The question with its survey, both locked (the survey first, as every change to its questions
  * takes it first, so concurrent changes queue instead of deadlocking), and its answers: whether it
  * has any and their distinct values (to keep answered options); 404 when there is no such question.
+ * The answers are read by a second statement, once the locks are held: a completion that held the
+ * question (its answers' key check) until it committed has its answers counted. Read in the locking
+ * statement, they would come from before the wait, and an option just answered could be removed.
  */
 export async function lockQuestion(tx: Tx, ctx: CallContext, id: string) {
-  const [row] = await tx.db
-    .select({
-      ...getTableColumns(surveyQuestions),
-      answers: sql<unknown[]>`(select coalesce(json_agg(d.value), '[]') from (select distinct a.value
-        from visit_answers a where a.tenant_id = ${surveyQuestions.tenantId}
-          and a.question_id = ${surveyQuestions.id} limit 10000) d)`,
-    })
+  const [question] = await tx.db
+    .select(getTableColumns(surveyQuestions))
     .from(surveys)
     .innerJoin(
       surveyQuestions,
@@ -84,9 +84,13 @@ export async function lockQuestion(tx: Tx, ctx: CallContext, id: string) {
     )
     .where(and(eq(surveyQuestions.tenantId, ctx.tenantId), eq(surveyQuestions.id, id)))
     .for('update', { of: [surveys, surveyQuestions] });
-  if (!row) throw notFound('Question');
-  const { answers, ...question } = row;
-  return { question: question as QuestionRow, answers };
+  if (!question) throw notFound('Question');
+  const [answered] = await selectRows<{ answers: unknown[] }>(
+    tx,
+    sql`select coalesce(json_agg(d.value), '[]') as answers from (select distinct a.value
+      from visit_answers a where a.tenant_id = ${ctx.tenantId} and a.question_id = ${id} limit 10000) d`,
+  );
+  return { question: question as QuestionRow, answers: answered!.answers };
 }
 
 /** Inserts the question at its position, moving the ones from there on one place down. */
