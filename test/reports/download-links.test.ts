@@ -5,7 +5,7 @@ import { reportDeps } from '../../src/modules/reports/jobs.js';
 import type { TestApp } from '../harness/app.js';
 import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
 import { startSmtp } from '../identity/smtp.js';
-import { client, createOutlet, type Headers } from '../field/helpers.js';
+import { client, createOutlet, extraUser, type Headers } from '../field/helpers.js';
 import { completedVisit, reportsApp, type Run } from './helpers.js';
 
 type Schedule = { id: string; next_run_at: string };
@@ -133,6 +133,34 @@ describe('reports: signed download links and missed schedules', () => {
     // The rival's own link serves only the rival's file.
     const rivalToken = linkIn((await smtp.waitFor('rival@outside.example.com', 1))[0]!.text);
     expect((await fetchLink(rivalToken)).statusCode).toBe(200);
+
+    // A suspended organisation's links serve nothing, as its users cannot sign in; reactivated, they do.
+    const setStatus = (status: string) =>
+      t.database.db.withSystem((tx) =>
+        tx.sql.query('update tenants set status = $2 where id = $1', [other.tenantId, status]),
+      );
+    await setStatus('suspended');
+    const suspended = await fetchLink(rivalToken);
+    expect(suspended.statusCode).toBe(403);
+    expect(problem(suspended).code).toBe('TENANT_SUSPENDED');
+    await setStatus('active');
+    expect((await fetchLink(rivalToken)).statusCode).toBe(200);
+  });
+
+  it("shows a run only to those who may run its type: the file holds that type's data", async () => {
+    const reader = await api.ok<{ key: string }>(
+      'POST',
+      '/roles',
+      admin,
+      { key: 'report_reader', name: 'Report reader', level: 50, permissions: ['reports:read'] },
+      201,
+    );
+    const user = await extraUser(t, fx, reader.key);
+    const history = await api.ok<{ reports: Run[] }>('GET', '/reports/history?limit=500', user.auth);
+    expect(history.reports.map((r) => r.id)).not.toContain(runId);
+    expect((await api.call('GET', `/reports/history/${runId}`, user.auth)).statusCode).toBe(404);
+    expect((await api.call('GET', `/reports/history/${runId}/download`, user.auth)).statusCode).toBe(404);
+    expect((await api.call('GET', `/reports/history/${runId}`, admin)).statusCode).toBe(200);
   });
 
   it('runs a schedule that fell due while no worker ran once, and moves its next run to the future', async () => {

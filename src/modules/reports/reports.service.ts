@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
-import { and, count, desc, eq, gte, sql } from 'drizzle-orm';
-import { AppError, notFound } from '../../platform/http/errors.js';
+import { and, count, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { AppError, forbidden, notFound } from '../../platform/http/errors.js';
+import type { Principal } from '../../platform/http/auth.js';
+import type { Tx } from '../../platform/db/types.js';
 import type { JobQueue } from '../../platform/jobs/types.js';
 import { defineResource, envelope, tenantTxOf, type CallContext } from '../../platform/resource/index.js';
 import type { TokenService } from '../../platform/http/tokens.js';
@@ -35,6 +37,18 @@ export interface ReportFile {
 
 export function createReportsService(deps: ReportsDeps) {
   const tenantTx = tenantTxOf(deps);
+
+  /**
+   * The runs whose type the caller may run: a run's file holds its type's data, so reading it needs
+   * the type's permission as generating it does (beside the data scope over who requested it).
+   */
+  function ofReadableTypes(principal: Principal): SQL | undefined {
+    if (principal.isSuperAdmin) return undefined;
+    const keys = deps.reportTypes.filter((t) => principal.permissions.has(t.permission)).map((t) => t.key);
+    return keys.length ? inArray(reportRuns.reportType, keys) : sql`false`;
+  }
+  const findRun = (tx: Tx, ctx: CallContext, id: string) =>
+    runResource.find(tx, ctx, id, { where: [ofReadableTypes(ctx.principal)] });
 
   async function fileOf(row: ReportRunRow): Promise<ReportFile> {
     if (row.status !== 'completed' || !row.fileKey)
@@ -100,16 +114,16 @@ export function createReportsService(deps: ReportsDeps) {
             query.status ? eq(reportRuns.status, query.status) : undefined,
             query.report_type ? eq(reportRuns.reportType, query.report_type) : undefined,
             query.schedule_id ? eq(reportRuns.scheduleId, query.schedule_id) : undefined,
+            ofReadableTypes(ctx.principal),
           ],
         });
         return envelope('reports', page, toRunJson);
       }),
 
-    get: (ctx: CallContext, id: string) =>
-      tenantTx(ctx, async (tx) => toRunJson(await runResource.find(tx, ctx, id))),
+    get: (ctx: CallContext, id: string) => tenantTx(ctx, async (tx) => toRunJson(await findRun(tx, ctx, id))),
 
     download: async (ctx: CallContext, id: string) =>
-      fileOf(await tenantTx(ctx, (tx) => runResource.find(tx, ctx, id))),
+      fileOf(await tenantTx(ctx, (tx) => findRun(tx, ctx, id))),
 
     /** A mailed link: the sealed token names the tenant and run; no sign-in needed, until it expires. */
     downloadByToken: async (token: string) => {
@@ -119,6 +133,9 @@ export function createReportsService(deps: ReportsDeps) {
       if (!tenantId || !runId)
         throw new AppError(401, 'INVALID_DOWNLOAD_LINK', 'The download link is invalid or has expired.');
       const row = await deps.db.withTenant({ tenantId }, async (tx) => {
+        // A suspended organisation's files are not served, as its users cannot sign in.
+        if (!(await tenantFacts(tx, tenantId))?.active)
+          throw forbidden('This organisation is suspended.', 'TENANT_SUSPENDED');
         const [found] = await tx.db
           .select()
           .from(reportRuns)
@@ -132,7 +149,7 @@ export function createReportsService(deps: ReportsDeps) {
     dashboard: (ctx: CallContext) =>
       tenantTx(ctx, async (tx) => {
         const facts = await tenantFacts(tx, ctx.tenantId);
-        const where = runResource.where(ctx);
+        const where = and(runResource.where(ctx), ofReadableTypes(ctx.principal));
         const byStatus = await tx.db
           .select({ status: reportRuns.status, n: count() })
           .from(reportRuns)
