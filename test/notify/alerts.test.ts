@@ -240,6 +240,19 @@ describe('notify: alerts', { timeout: 120_000 }, () => {
     expect(own.owner_id).toBe(fx.users.agent.id);
     expect(await api.ok<Alert>('GET', `/alerts/${own.id}`, agent)).toMatchObject({ id: own.id });
     await api.ok('PUT', `/alerts/${own.id}/resolve`, agent, {});
+    // An alert about a record of someone outside the agent's scope (a peer, the admin) is refused:
+    // it would tell people the agent cannot see, about something the agent could not read again.
+    for (const owner of [peerId, fx.users.admin.id]) {
+      const refused = expectStatus(
+        await api.call('POST', '/alerts', agent, manual({ owner_id: owner })),
+        422,
+      );
+      expect(refused.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual([
+        '/body/owner_id',
+      ]);
+    }
+    // The team leader may raise one about their team member.
+    await api.ok('POST', '/alerts', fx.users.team_leader.auth, manual({ owner_id: fx.users.agent.id }), 201);
   });
 
   it('checks permissions per role', async () => {

@@ -105,4 +105,25 @@ describe('notifications: e-mail digests', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text).toContain('Waiting, then immediate');
   });
+
+  it('replaces rules sent at once one after the other: each answers, one set stays whole', async () => {
+    const user = await extraUser(t, fx, 'agent');
+    const bodies = ['off', 'digest', 'immediate'].map((email) => ({
+      rules: [
+        { alert_type: '*', severity: '*', in_app: true, email },
+        { alert_type: 'stock_low', severity: 'low', in_app: false, email },
+      ],
+    }));
+    const answers = await Promise.all(
+      bodies.map((b) => api.call('PUT', '/notifications/preferences', user.auth, b)),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+    const { rules } = await api.ok<{ rules: { email: string }[] }>(
+      'GET',
+      '/notifications/preferences',
+      user.auth,
+    );
+    expect(rules).toHaveLength(2);
+    expect(new Set(rules.map((r) => r.email)).size).toBe(1);
+  });
 });

@@ -84,12 +84,23 @@ export function createAlertsService(deps: { db: TenantDatabase } & DeliveryDeps)
   const tenantTx = tenantTxOf(deps);
 
   /** The assignee must be an active user the caller's scope covers (or the caller). */
-  async function checkAssignee(tx: Tx, ctx: CallContext, assigneeId: string | null | undefined) {
-    if (!assigneeId || assigneeId === ctx.principal.userId) return;
-    if (!(await isActiveUserInScope(tx, ctx.principal, ctx.tenantId, assigneeId)))
-      throw validationFailed([
-        { path: '/body/assignee_id', message: 'no such active user in your data scope' },
-      ]);
+  /**
+   * The assignee, and for a new alert its owner, must be the caller or an active user in the caller's
+   * data scope: an agent cannot raise an alert about, or hand one to, someone they cannot see.
+   */
+  async function checkPeople(
+    tx: Tx,
+    ctx: CallContext,
+    people: { assignee_id?: string | null; owner_id?: string | null },
+  ) {
+    const errors = [];
+    for (const field of ['owner_id', 'assignee_id'] as const) {
+      const id = people[field];
+      if (!id || id === ctx.principal.userId) continue;
+      if (!(await isActiveUserInScope(tx, ctx.principal, ctx.tenantId, id)))
+        errors.push({ path: `/body/${field}`, message: 'no such active user in your data scope' });
+    }
+    if (errors.length) throw validationFailed(errors);
   }
 
   async function audit(tx: Tx, ctx: CallContext, action: string, id: string, changes?: AuditChanges) {
@@ -163,7 +174,7 @@ export function createAlertsService(deps: { db: TenantDatabase } & DeliveryDeps)
 
     create: (ctx: CallContext, body: CreateAlertBody) =>
       tenantTx(ctx, async (tx) => {
-        await checkAssignee(tx, ctx, body.assignee_id);
+        await checkPeople(tx, ctx, body);
         const row = await raiseAlert(deps, tx, {
           tenantId: ctx.tenantId,
           type: body.type,
@@ -194,7 +205,7 @@ export function createAlertsService(deps: { db: TenantDatabase } & DeliveryDeps)
     update: (ctx: CallContext, id: string, body: UpdateAlertBody) =>
       tenantTx(ctx, async (tx) => {
         const row = await alertResource.find(tx, ctx, id, { lock: true });
-        await checkAssignee(tx, ctx, body.assignee_id);
+        await checkPeople(tx, ctx, { assignee_id: body.assignee_id });
         const changes = {
           ...(body.assignee_id !== undefined ? { assigneeId: body.assignee_id } : {}),
           ...(body.notes !== undefined ? { notes: body.notes } : {}),

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { lockForTransaction } from '../../../platform/db/advisory-lock.js';
 import type { TenantDatabase } from '../../../platform/db/types.js';
 import { validationFailed } from '../../../platform/http/errors.js';
 import { defineResource, envelope, tenantTxOf, type CallContext } from '../../../platform/resource/index.js';
@@ -151,6 +152,9 @@ export function createNotificationsService(deps: { db: TenantDatabase }) {
       });
       if (duplicates.length) throw validationFailed(duplicates);
       await tenantTx(ctx, async (tx) => {
+        // Replacements of one user's rules run one after the other: two at once would both delete,
+        // then both insert, and the second insert would meet the first's rows (a 409).
+        await lockForTransaction(tx, `${ctx.tenantId}:notification-preferences:${ctx.principal.userId}`);
         await setUserNotificationOverrides(tx, ctx.tenantId, ctx.principal.userId, {
           timeZone: body.time_zone,
           digestHour: body.digest_hour,
