@@ -169,4 +169,53 @@ describe.skipIf(driverUnderTest !== 'postgres')('field: visit steps racing other
     );
     expect(stored.questions[0]!.options).toEqual(['A', 'B', 'C']);
   });
+
+  it('leaves a call-cycle slot with the visit that fulfilled it first when two complete at once', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const place = await createOutlet(t, fx.users.admin.auth);
+    await api.ok(
+      'POST',
+      '/call-cycles',
+      fx.users.admin.auth,
+      {
+        name: 'One slot',
+        agent_id: fx.users.agent.id,
+        start_date: today,
+        end_date: today,
+        frequency: 'daily',
+        locations: [{ outlet_id: place }],
+      },
+      201,
+    );
+    const slotOf = async () =>
+      (
+        await t.database.db.query<{ id: string; visit_id: string | null; status: string }>(
+          'select id, visit_id, status from call_cycle_slots where outlet_id = $1',
+          [place],
+        )
+      ).rows;
+    const [slot] = await slotOf();
+    const plan = () =>
+      api.ok<{ id: string }>(
+        'POST',
+        '/visits',
+        agent(),
+        { outlet_id: place, client_uuid: randomUUID() },
+        201,
+      );
+    const first = await plan();
+    const second = await plan();
+    // The first completion has marked the slot but not committed when the second one writes.
+    const { pending } = await t.app.platform.db.withTenant({ tenantId: fx.tenantId }, async (tx) => {
+      await tx.sql.query(`update call_cycle_slots set status = 'visited', visit_id = $2 where id = $1`, [
+        slot!.id,
+        first.id,
+      ]);
+      const started = api.call('PUT', `/visits/${second.id}/complete`, agent(), gps);
+      await untilWaitingForLock(t);
+      return { pending: started };
+    });
+    expectStatus(await pending, 200);
+    expect(await slotOf()).toEqual([{ id: slot!.id, visit_id: first.id, status: 'visited' }]);
+  });
 });

@@ -18,11 +18,18 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/** Marks an open slot visited by `visitId`; a slot another visit fulfilled meanwhile keeps its visit. */
 async function fulfil(tx: Tx, tenantId: string, slotId: string, visitId: string) {
   await tx.db
     .update(callCycleSlots)
     .set({ status: 'visited', visitId, updatedAt: new Date() })
-    .where(and(eq(callCycleSlots.tenantId, tenantId), eq(callCycleSlots.id, slotId)));
+    .where(
+      and(
+        eq(callCycleSlots.tenantId, tenantId),
+        eq(callCycleSlots.id, slotId),
+        inArray(callCycleSlots.status, OPEN),
+      ),
+    );
 }
 
 /**

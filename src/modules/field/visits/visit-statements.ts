@@ -236,6 +236,7 @@ export function completeVisit(tx: Tx, writes: CompletionWrites, values: Record<s
       sql`update call_cycle_slots set status = 'visited', visit_id = ${p('id')}, updated_at = ${p('updatedAt')}
         where tenant_id = ${p('tenantId')}
           and id in (select jsonb_array_elements_text(${p('slotIds')}::jsonb)::uuid)
+          and status in ('planned', 'missed')
           and exists (select 1 from ${updated})
         returning id`,
     );
