@@ -173,6 +173,18 @@ describe('scheduler: recorded runs', { timeout: 120_000 }, () => {
     );
     expect(counted).toBe(before);
     expect(await runsOf('probe.count')).toBe(runs);
+    // A catch-up queued before the switch (its run recorded as queued) is skipped, and says so.
+    const catchUp = await t.database.db.withSystem(async (tx) => {
+      const { rows } = await tx.sql.query<{ id: string }>(
+        `insert into job_runs (id, job_name, trigger, status) values (gen_random_uuid(), 'probe.count', 'schedule', 'queued')
+         returning id`,
+      );
+      return rows[0]!.id;
+    });
+    await t.app.platform.jobs.send(countJob, { runId: catchUp } as never);
+    await until(async () => (await probe('probe.count')).last_run?.status === 'skipped');
+    expect((await probe('probe.count')).last_run).toMatchObject({ id: catchUp, status: 'skipped' });
+    expect(counted).toBe(before);
     // Nor does a start catch it up, three days on (the enabled jobs do).
     const later = new Date(Date.now() + 3 * 86_400_000);
     const caughtUp = await t.app.platform.scheduler.start(t.app.platform.jobs, later);

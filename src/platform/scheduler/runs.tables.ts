@@ -3,7 +3,7 @@ import { boolean, check, index, integer, pgTable, text, timestamp, uuid } from '
 import { uuidv7 } from '../../lib/ids.js';
 import { tenantPolicy } from '../db/tenant-table.js';
 
-export const JOB_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export const JOB_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'skipped'] as const;
 export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
 
 /**
@@ -30,7 +30,10 @@ export const jobRuns = pgTable(
   },
   (t) => [
     index('job_runs_name_queued_idx').on(t.jobName, t.queuedAt),
-    check('job_runs_status_check', sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),
+    check(
+      'job_runs_status_check',
+      sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'skipped')`,
+    ),
     check('job_runs_trigger_check', sql`${t.trigger} in ('schedule', 'manual')`),
     tenantPolicy(t.tenantId),
   ],

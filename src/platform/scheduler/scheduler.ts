@@ -103,12 +103,20 @@ export function createScheduler(deps: { db: Database; log: JobLogger; jobs: read
 
   /**
    * A run by the schedule (a cron tick, or a catch-up queued at start with its `runId`): skipped
-   * while the job is switched off, else recorded; a failure is recorded and rethrown (so the
-   * queue retries it).
+   * while the job is switched off (a catch-up's recorded run says `skipped`, rather than waiting as
+   * `queued` for good), else recorded; a failure is recorded and rethrown (so the queue retries it).
    */
   async function recorded(name: string, data: unknown, work: () => Promise<void>): Promise<void> {
     if (await isDisabled(name)) {
       deps.log.info({ job: name }, 'scheduled job is disabled; skipped');
+      const runId = catchUpRunOf(data);
+      if (runId)
+        await deps.db.withSystem((tx) =>
+          tx.db
+            .update(jobRuns)
+            .set({ status: 'skipped', finishedAt: new Date() })
+            .where(and(eq(jobRuns.id, runId), eq(jobRuns.status, 'queued'))),
+        );
       return;
     }
     const runId =

@@ -23,7 +23,7 @@ export interface JobRun {
   job_name: string;
   tenant_id: string | null;
   trigger: 'schedule' | 'manual';
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
   queued_at: string;
   started_at: string | null;
   finished_at: string | null;

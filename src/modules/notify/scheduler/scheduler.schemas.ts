@@ -14,6 +14,7 @@ export const JobRun = Type.Object({
     Type.Literal('running'),
     Type.Literal('succeeded'),
     Type.Literal('failed'),
+    Type.Literal('skipped', { description: 'A catch-up run queued before its job was switched off' }),
   ]),
   queued_at: IsoDateTime,
   started_at: nullable(IsoDateTime),
