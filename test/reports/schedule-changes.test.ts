@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDueSchedules } from '../../src/modules/reports/index.js';
 import { reportDeps } from '../../src/modules/reports/jobs.js';
 import type { TestApp } from '../harness/app.js';
-import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
+import { identityFixture, superAdminFixture, type IdentityFixture } from '../identity/fixtures.js';
 import { startSmtp } from '../identity/smtp.js';
 import { client, expectStatus, extraUser, type Headers } from '../field/helpers.js';
 import { reportsApp } from './helpers.js';
@@ -105,11 +105,14 @@ describe('reports: schedules as things change around them', () => {
     expect(new Date(moved.next_run_at).getTime() - Date.now()).toBeLessThanOrEqual(86_400_000);
     expect((await api.ok<Schedule>('GET', `/reports/scheduled/${owed.id}`, admin)).next_run_at).toBe(owedAt);
 
-    // Another tenant's zone is its own affair.
+    // Another tenant's zone is its own affair; a platform super admin's change moves them as well.
     const elsewhere = await create(other.users.admin.auth, 'Other zone', {
       recipients: { emails: ['other@outside.example.com'] },
     });
-    await api.ok('PUT', `/tenants/${fx.tenantId}`, admin, { settings: { time_zone: 'UTC' } });
+    const root = (await superAdminFixture(t)).auth;
+    await api.ok('PUT', `/tenants/${fx.tenantId}`, root, { settings: { time_zone: 'UTC' } });
+    const back = await api.ok<Schedule>('GET', `/reports/scheduled/${upcoming.id}`, admin);
+    expect(new Date(back.next_run_at).getUTCHours()).toBe(8);
     const untouched = await api.ok<Schedule>(
       'GET',
       `/reports/scheduled/${elsewhere.id}`,
