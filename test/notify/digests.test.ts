@@ -1,11 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDigests } from '../../src/modules/notify/index.js';
+import { digestDue } from '../../src/modules/notify/notifications/digest.js';
 import type { TestApp } from '../harness/app.js';
 import { driverUnderTest } from '../harness/database.js';
 import { untilWaitingForLock } from '../harness/locks.js';
 import { identityFixture, type IdentityFixture } from '../identity/fixtures.js';
 import { client, extraUser, type Headers } from '../field/helpers.js';
 import { notifyApp } from './helpers.js';
+
+describe('notifications: the digest hour on days the clocks change', () => {
+  const berlin = 'Europe/Berlin';
+  const due = (iso: string, hour: number) => digestDue(new Date(iso), berlin, hour);
+  it('sends at the hour, once, and at the first pass after an hour the clocks skip', () => {
+    // An ordinary day: 08:00 in Berlin (CET) is 07:00 UTC; the passes before and after send nothing.
+    expect([
+      due('2027-01-10T06:00:00Z', 8),
+      due('2027-01-10T07:00:00Z', 8),
+      due('2027-01-10T08:00:00Z', 8),
+    ]).toEqual([false, true, false]);
+    // Midnight belongs to the new day.
+    expect(due('2027-01-09T23:00:00Z', 0)).toBe(true);
+    // 28 March 2027: 02:00 becomes 03:00. A 02:00 digest goes out at 03:00 CEST (01:00 UTC).
+    expect([
+      due('2027-03-28T00:00:00Z', 2),
+      due('2027-03-28T01:00:00Z', 2),
+      due('2027-03-28T02:00:00Z', 2),
+    ]).toEqual([false, true, false]);
+    // 31 October 2027: 03:00 CEST becomes 02:00 CET, so 02:00 comes twice; only the first sends.
+    expect([due('2027-10-31T00:00:00Z', 2), due('2027-10-31T01:00:00Z', 2)]).toEqual([true, false]);
+  });
+});
 
 /** The daily alert digest: mailed once however many runs overlap, and only while the user wants it. */
 describe('notifications: e-mail digests', () => {

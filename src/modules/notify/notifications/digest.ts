@@ -13,6 +13,25 @@ export const emailDigestJob = defineJob<Record<string, never>>('notify.email-dig
 type Deps = Pick<Platform, 'db' | 'system' | 'mailer'>;
 
 /**
+ * Whether the digest hour began within the hour before `now` on the user's wall clock. On a day the
+ * clocks skip that hour (spring forward) the digest goes out at the first pass after it; on a day an
+ * hour repeats (fall back) only the first of the two passes sends it.
+ */
+export function digestDue(now: Date, timeZone: string, hour: number): boolean {
+  const wall = (at: Date) => {
+    const p = localParts(at, timeZone);
+    return {
+      day: Date.UTC(p.year, p.month - 1, p.day),
+      at: Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute),
+    };
+  };
+  const current = wall(now);
+  const previous = wall(new Date(now.getTime() - 3_600_000));
+  const target = current.day + hour * 3_600_000;
+  return previous.at < target && target <= current.at;
+}
+
+/**
  * Sends the daily digests due at `now`, tenant by tenant: every user with notifications waiting for
  * a digest whose local hour (their time zone, else the tenant's) is their digest hour (their own,
  * else the tenant's `notification_digest_hour`) gets one mail listing them, and they are marked
@@ -41,7 +60,7 @@ export async function sendDigests(deps: Deps, now = new Date()): Promise<number>
       for (const [userId, user] of users) {
         const zone = user.timeZone ?? settings.time_zone;
         const hour = user.digestHour ?? settings.notification_digest_hour;
-        if (localParts(now, zone).hour !== hour) continue;
+        if (!digestDue(now, zone, hour)) continue;
         // Claimed before the mail is written: a run beside this one (the hourly tick and a "run
         // now") finds the rows no longer waiting once this transaction commits, and mails nothing.
         const claimed = await tx.db
